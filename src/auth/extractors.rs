@@ -1,0 +1,172 @@
+//! Request extractors: `AuthenticatedReader` for any logged-in reader and
+//! `Staff<R>` for staff holding role `R` (or admin).
+
+use super::TokenError;
+use crate::db;
+use crate::domain::{ReaderId, Role, SessionId};
+use crate::error::ApiError;
+use crate::startup::AppState;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, http::header, web};
+use futures_util::future::LocalBoxFuture;
+use std::marker::PhantomData;
+
+/// A reader whose access token verified and whose session is still live
+/// (not logged out, not revoked, account not disabled).
+#[derive(Debug, Clone)]
+pub struct AuthenticatedReader {
+    /// Who.
+    pub reader_id: ReaderId,
+    /// Which login.
+    pub session_id: SessionId,
+    /// The role as stored now (not as it was when the token was issued).
+    pub role: Role,
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthenticated(
+            "missing_token",
+            "send an access token as `Authorization: Bearer <token>`",
+        )
+    })?;
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthenticated(
+                "invalid_token",
+                "the Authorization header is not a bearer token",
+            )
+        })
+}
+
+impl FromRequest for AuthenticatedReader {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let claims = bearer_token(req).and_then(|token| {
+            let state = state
+                .as_ref()
+                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no application state")))?;
+            state.tokens.verify(token).map_err(|error| match error {
+                TokenError::Expired => {
+                    ApiError::unauthenticated("token_expired", error.to_string())
+                }
+                TokenError::Invalid => {
+                    ApiError::unauthenticated("invalid_token", error.to_string())
+                }
+            })
+        });
+        Box::pin(async move {
+            let claims = claims?;
+            let state = state
+                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no application state")))?;
+            let (Some(reader_id), Some(session_id)) =
+                (ReaderId::parse(&claims.sub), SessionId::parse(&claims.sid))
+            else {
+                return Err(ApiError::unauthenticated(
+                    "invalid_token",
+                    "the access token is invalid",
+                ));
+            };
+            let (reader, session) = (reader_id.clone(), session_id.clone());
+            let role = state
+                .db
+                .run(move |conn| Ok(db::sessions::live_role(conn, &session, &reader)?))
+                .await?
+                .ok_or_else(|| {
+                    ApiError::unauthenticated(
+                        "session_revoked",
+                        "this session has ended; log in again",
+                    )
+                })?;
+            Ok(Self {
+                reader_id,
+                session_id,
+                role,
+            })
+        })
+    }
+}
+
+/// A role requirement for [`Staff`].
+pub trait RequiredRole {
+    /// Whether `role` satisfies the requirement.
+    fn allows(role: Role) -> bool;
+    /// Names the requirement in a 403.
+    const NAME: &'static str;
+}
+
+/// Support staff (or admin).
+pub struct SupportRole;
+/// Editors (or admin).
+pub struct EditorRole;
+/// Admins only.
+pub struct AdminRole;
+/// Any staff role.
+pub struct AnyStaffRole;
+
+impl RequiredRole for SupportRole {
+    const NAME: &'static str = "support";
+    fn allows(role: Role) -> bool {
+        role.grants(Role::Support)
+    }
+}
+impl RequiredRole for EditorRole {
+    const NAME: &'static str = "editor";
+    fn allows(role: Role) -> bool {
+        role.grants(Role::Editor)
+    }
+}
+impl RequiredRole for AdminRole {
+    const NAME: &'static str = "admin";
+    fn allows(role: Role) -> bool {
+        role == Role::Admin
+    }
+}
+impl RequiredRole for AnyStaffRole {
+    const NAME: &'static str = "staff";
+    fn allows(role: Role) -> bool {
+        role.is_staff()
+    }
+}
+
+/// A staff member holding the role `R` requires: 401 without a valid
+/// session, 403 with the wrong role.
+pub struct Staff<R: RequiredRole> {
+    /// The staff member.
+    pub member: AuthenticatedReader,
+    role: PhantomData<R>,
+}
+
+impl<R: RequiredRole + 'static> FromRequest for Staff<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let reader = AuthenticatedReader::from_request(req, payload);
+        Box::pin(async move {
+            let member = reader.await?;
+            if R::allows(member.role) {
+                Ok(Self {
+                    member,
+                    role: PhantomData,
+                })
+            } else {
+                Err(ApiError::forbidden(
+                    "insufficient_role",
+                    format!("this action needs the {} role", R::NAME),
+                ))
+            }
+        })
+    }
+}

@@ -1,0 +1,216 @@
+//! Access tokens: short-lived EdDSA-signed JWTs. Verification pins the
+//! algorithm and the key id, and checks issuer, audience and expiry with an
+//! explicit leeway, so `alg: none`, algorithm confusion and foreign tokens
+//! are all refused.
+
+use super::SigningKey;
+use crate::domain::{ReaderId, Role, SessionId};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Clock skew tolerated between Masthead instances and token checkers.
+const LEEWAY_SECONDS: u64 = 5;
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// The reader id.
+    pub sub: String,
+    /// The session (login) the token belongs to.
+    pub sid: String,
+    /// The reader's role when the token was issued.
+    pub role: Role,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+    /// Issued at, seconds since the epoch.
+    pub iat: i64,
+    /// Unique token id.
+    pub jti: String,
+}
+
+/// Why a presented access token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Past its `exp`.
+    #[error("the access token has expired")]
+    Expired,
+    /// Anything else: bad signature, algorithm, key id, issuer, audience, shape.
+    #[error("the access token is invalid")]
+    Invalid,
+}
+
+/// A signed token and its lifetime.
+pub struct IssuedAccessToken {
+    /// The compact JWT.
+    pub token: String,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+}
+
+/// Issues and verifies access tokens.
+pub struct AccessTokens {
+    kid: String,
+    encoding: EncodingKey,
+    decoding: HashMap<String, DecodingKey>,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    ttl_seconds: i64,
+}
+
+impl AccessTokens {
+    /// Builds the issuer for one signing key.
+    pub fn new(
+        key: &SigningKey,
+        issuer: &str,
+        audience: &str,
+        ttl_seconds: i64,
+    ) -> anyhow::Result<Self> {
+        let encoding = EncodingKey::from_ed_der(&key.pkcs8_der()?);
+        let decoding = DecodingKey::from_ed_components(&key.public_x())?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        Ok(Self {
+            kid: key.kid().to_owned(),
+            encoding,
+            decoding: HashMap::from([(key.kid().to_owned(), decoding)]),
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            ttl_seconds,
+        })
+    }
+
+    /// Signs a token for a reader's session.
+    pub fn issue(
+        &self,
+        reader: &ReaderId,
+        session: &SessionId,
+        role: Role,
+    ) -> anyhow::Result<IssuedAccessToken> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = AccessClaims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: reader.to_string(),
+            sid: session.to_string(),
+            role,
+            exp: now + self.ttl_seconds,
+            iat: now,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)?;
+        Ok(IssuedAccessToken {
+            token,
+            expires_in: self.ttl_seconds,
+        })
+    }
+
+    /// Verifies a presented token: known `kid`, EdDSA only, signature,
+    /// issuer, audience, expiry.
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(TokenError::Invalid);
+        }
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.get(kid))
+            .ok_or(TokenError::Invalid)?;
+        jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|error| match error.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    fn tokens() -> AccessTokens {
+        AccessTokens::new(&SigningKey::generate(), "masthead", "web", 900).unwrap()
+    }
+
+    fn issue(tokens: &AccessTokens) -> String {
+        tokens
+            .issue(&ReaderId::generate(), &SessionId::generate(), Role::Reader)
+            .unwrap()
+            .token
+    }
+
+    #[test]
+    fn round_trip() {
+        let tokens = tokens();
+        let claims = tokens.verify(&issue(&tokens)).unwrap();
+        assert_eq!(claims.iss, "masthead");
+        assert_eq!(claims.aud, "web");
+        assert_eq!(claims.exp - claims.iat, 900);
+    }
+
+    #[test]
+    fn another_key_is_refused() {
+        let token = issue(&tokens());
+        assert!(matches!(tokens().verify(&token), Err(TokenError::Invalid)));
+    }
+
+    #[test]
+    fn wrong_issuer_or_audience_is_refused() {
+        let key = SigningKey::generate();
+        let foreign_issuer = AccessTokens::new(&key, "someone-else", "web", 900).unwrap();
+        let foreign_audience = AccessTokens::new(&key, "masthead", "other-app", 900).unwrap();
+        let ours = AccessTokens::new(&key, "masthead", "web", 900).unwrap();
+        assert!(ours.verify(&issue(&foreign_issuer)).is_err());
+        assert!(ours.verify(&issue(&foreign_audience)).is_err());
+    }
+
+    #[test]
+    fn expired_beyond_leeway_is_refused() {
+        let key = SigningKey::generate();
+        let stale = AccessTokens::new(&key, "masthead", "web", -60).unwrap();
+        let ours = AccessTokens::new(&key, "masthead", "web", 900).unwrap();
+        assert!(matches!(
+            ours.verify(&issue(&stale)),
+            Err(TokenError::Expired)
+        ));
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let tokens = tokens();
+        let token = issue(&tokens);
+        let payload = token.split('.').nth(1).unwrap();
+        let header = URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"alg":"none","typ":"JWT","kid":"{}"}}"#,
+            tokens.kid
+        ));
+        assert!(tokens.verify(&format!("{header}.{payload}.")).is_err());
+    }
+
+    #[test]
+    fn tampered_payload_is_refused() {
+        let tokens = tokens();
+        let token = issue(&tokens);
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        let mut claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+        claims["role"] = "admin".into();
+        parts[1] = URL_SAFE_NO_PAD.encode(claims.to_string());
+        assert!(tokens.verify(&parts.join(".")).is_err());
+    }
+}

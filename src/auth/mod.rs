@@ -1,0 +1,16 @@
+//! Credentials: password hashing, access tokens (JWT), refresh tokens, and
+//! the extractors that turn a request's bearer token into a reader.
+
+mod extractors;
+mod jwt;
+mod keys;
+mod password_hashing;
+mod refresh_token;
+
+pub use extractors::{
+    AdminRole, AnyStaffRole, AuthenticatedReader, EditorRole, RequiredRole, Staff, SupportRole,
+};
+pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
+pub use keys::SigningKey;
+pub use password_hashing::{hash_password, verify_password};
+pub use refresh_token::RefreshToken;

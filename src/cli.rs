@@ -1,0 +1,130 @@
+//! The command line: `serve` (default), `migrate`, `staff create`.
+
+use crate::auth::hash_password;
+use crate::db::{self, readers::NewReader};
+use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role};
+use crate::settings::Settings;
+use crate::startup::Application;
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+/// Masthead: the subscription and paywall backend of a magazine.
+#[derive(Debug, Parser)]
+#[command(name = "masthead", version, about)]
+pub struct Cli {
+    /// A TOML file with settings (environment variables still win).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve HTTP (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+/// Staff management.
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create a staff account. The password is prompted for on a terminal,
+    /// or read from the first line of standard input otherwise.
+    Create {
+        /// The staff member's email.
+        #[arg(long)]
+        email: String,
+        /// admin, support or editor.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The name shown in the audit log.
+        #[arg(long, default_value = "Staff")]
+        name: String,
+    },
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    crate::telemetry::init(settings.log_format);
+    let system = actix_web::rt::System::new();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => system.block_on(async move {
+            let app = Application::build(settings).await?;
+            app.run_until_stopped().await.context("the server failed")
+        }),
+        Command::Migrate => system.block_on(async move {
+            crate::startup::open_database(&settings).await?;
+            println!("migrations are up to date");
+            Ok(())
+        }),
+        Command::Staff(StaffCommand::Create { email, role, name }) => {
+            anyhow::ensure!(
+                role.is_staff(),
+                "a staff account needs the admin, support or editor role"
+            );
+            let email =
+                ReaderEmail::parse(email).map_err(|e| anyhow::anyhow!("email: {}", e.message))?;
+            let name =
+                DisplayName::parse(name).map_err(|e| anyhow::anyhow!("name: {}", e.message))?;
+            let password = read_password()?;
+            let password = Password::parse(password)
+                .map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
+            let hash = hash_password(&password)?;
+            system.block_on(async move {
+                let db = crate::startup::open_database(&settings).await?;
+                let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+                let now = chrono::Utc::now().naive_utc();
+                let id = ReaderId::generate();
+                db::readers::insert(
+                    &mut conn,
+                    &NewReader {
+                        id: id.as_str(),
+                        email: email.as_str(),
+                        password_hash: &hash,
+                        name: name.as_str(),
+                        role: role.as_str(),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .map_err(|error| match error {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => {
+                        anyhow::anyhow!("an account with email {} already exists", email.as_str())
+                    }
+                    other => anyhow::Error::new(other),
+                })?;
+                println!(
+                    "created {} account {} ({id})",
+                    role.as_str(),
+                    email.as_str()
+                );
+                Ok(())
+            })
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == second, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}

@@ -1,0 +1,16 @@
+//! Everything that speaks SQL. Handlers call the functions of the aggregate
+//! files (`readers`, `sessions`) through [`Database::run`]; nothing outside
+//! this folder imports `schema`.
+
+mod connection;
+mod migrations;
+mod pool;
+pub mod readers;
+pub mod schema;
+pub mod sessions;
+mod transaction;
+
+pub use connection::{Backend, DbConnection};
+pub use migrations::run_migrations;
+pub use pool::Database;
+pub use transaction::write_transaction;

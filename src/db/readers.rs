@@ -1,0 +1,142 @@
+//! The `readers` aggregate: accounts, profiles, password hashes.
+
+use super::DbConnection;
+use super::schema::readers;
+use crate::domain::{ReaderId, Role, ShippingAddress};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A reader as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = readers)]
+pub struct ReaderRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub name: String,
+    pub role: String,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_city: Option<String>,
+    pub address_region: Option<String>,
+    pub address_postal_code: Option<String>,
+    pub address_country: Option<String>,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ReaderRow {
+    /// The typed id.
+    pub fn reader_id(&self) -> ReaderId {
+        ReaderId::from_db(self.id.clone())
+    }
+
+    /// The role; an unknown stored value is treated as the least privilege.
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Reader)
+    }
+
+    /// The shipping address, when one is complete.
+    pub fn shipping_address(&self) -> Option<ShippingAddress> {
+        Some(ShippingAddress {
+            line1: self.address_line1.clone()?,
+            line2: self.address_line2.clone(),
+            city: self.address_city.clone()?,
+            region: self.address_region.clone(),
+            postal_code: self.address_postal_code.clone()?,
+            country: self.address_country.clone()?,
+        })
+    }
+}
+
+/// A new account.
+#[derive(Insertable)]
+#[diesel(table_name = readers)]
+pub struct NewReader<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts an account; a taken email is a unique violation.
+pub fn insert(conn: &mut DbConnection, reader: &NewReader<'_>) -> QueryResult<()> {
+    diesel::insert_into(readers::table)
+        .values(reader)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Finds an account by its normalised email.
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<ReaderRow>> {
+    readers::table
+        .filter(readers::email.eq(email))
+        .select(ReaderRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Finds an account by id (`NotFound` when absent).
+pub fn find(conn: &mut DbConnection, id: &ReaderId) -> QueryResult<ReaderRow> {
+    readers::table
+        .find(id.as_str())
+        .select(ReaderRow::as_select())
+        .first(conn)
+}
+
+/// The profile fields a reader may change; `None` leaves a field alone.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = readers)]
+pub struct ProfileChanges {
+    pub name: Option<String>,
+    pub address_line1: Option<Option<String>>,
+    pub address_line2: Option<Option<String>>,
+    pub address_city: Option<Option<String>>,
+    pub address_region: Option<Option<String>>,
+    pub address_postal_code: Option<Option<String>>,
+    pub address_country: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+impl ProfileChanges {
+    /// Sets (or, with `None`, clears) the whole shipping address.
+    pub fn set_address(&mut self, address: Option<ShippingAddress>) {
+        let a = address.as_ref();
+        self.address_line1 = Some(a.map(|a| a.line1.clone()));
+        self.address_line2 = Some(a.and_then(|a| a.line2.clone()));
+        self.address_city = Some(a.map(|a| a.city.clone()));
+        self.address_region = Some(a.and_then(|a| a.region.clone()));
+        self.address_postal_code = Some(a.map(|a| a.postal_code.clone()));
+        self.address_country = Some(a.map(|a| a.country.clone()));
+    }
+}
+
+/// Applies profile changes and returns the updated reader.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    changes: &ProfileChanges,
+) -> QueryResult<ReaderRow> {
+    diesel::update(readers::table.find(id.as_str()))
+        .set(changes)
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// Replaces the password hash.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(readers::table.find(id.as_str()))
+        .set((readers::password_hash.eq(hash), readers::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}

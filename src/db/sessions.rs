@@ -1,0 +1,194 @@
+//! The `sessions` aggregate: one row per login, plus every refresh token
+//! rotated from it. A session is the "family" whose tokens are revoked
+//! together when a rotated token is presented again.
+
+use super::DbConnection;
+use super::schema::{readers, refresh_tokens, sessions};
+use crate::domain::{ReaderId, Role, SessionId};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A new login.
+#[derive(Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub reader_id: &'a str,
+    pub user_agent: Option<&'a str>,
+    pub ip: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// Creates a session and its first refresh token.
+pub fn create(
+    conn: &mut DbConnection,
+    session: &NewSession<'_>,
+    token_hash: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)?;
+    insert_token(conn, session.id, token_hash, session.created_at)
+}
+
+fn insert_token(
+    conn: &mut DbConnection,
+    session_id: &str,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::issued_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The role of the reader of a live session: not revoked, not expired,
+/// account not disabled. `None` when the session is not live.
+pub fn live_role(
+    conn: &mut DbConnection,
+    session: &SessionId,
+    reader: &ReaderId,
+) -> QueryResult<Option<Role>> {
+    let now = chrono::Utc::now().naive_utc();
+    let role: Option<String> = sessions::table
+        .inner_join(readers::table)
+        .filter(sessions::id.eq(session.as_str()))
+        .filter(sessions::reader_id.eq(reader.as_str()))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .filter(readers::disabled_at.is_null())
+        .select(readers::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.map(|r| Role::parse(&r).unwrap_or(Role::Reader)))
+}
+
+/// What presenting a refresh token led to.
+#[derive(Debug)]
+pub enum Rotation {
+    /// The token was current: it is now used, and `new_token_hash` replaces it.
+    Rotated {
+        reader_id: ReaderId,
+        session_id: SessionId,
+        role: Role,
+    },
+    /// The token had already been rotated: the whole session is now revoked.
+    Reused,
+    /// Unknown, expired, revoked or disabled.
+    Refused,
+}
+
+/// Why a session ended, as stored.
+pub const REVOKED_BY_REUSE: &str = "refresh_token_reuse";
+
+/// Rotates a refresh token. Call inside a write transaction: marking the old
+/// token used is a conditional update, so of two concurrent rotations only
+/// one succeeds and the other is treated as reuse.
+pub fn rotate(
+    conn: &mut DbConnection,
+    presented_hash: &str,
+    new_token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Rotation> {
+    let found: Option<(
+        Option<NaiveDateTime>,
+        String,
+        String,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        String,
+        Option<NaiveDateTime>,
+    )> = refresh_tokens::table
+        .inner_join(sessions::table.inner_join(readers::table))
+        .filter(refresh_tokens::token_hash.eq(presented_hash))
+        .select((
+            refresh_tokens::used_at,
+            sessions::id,
+            sessions::reader_id,
+            sessions::revoked_at,
+            sessions::expires_at,
+            readers::role,
+            readers::disabled_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((used_at, session_id, reader_id, revoked_at, expires_at, role, disabled_at)) = found
+    else {
+        return Ok(Rotation::Refused);
+    };
+    if revoked_at.is_some() || expires_at <= now || disabled_at.is_some() {
+        return Ok(Rotation::Refused);
+    }
+    if used_at.is_some() {
+        revoke(conn, &session_id, REVOKED_BY_REUSE, now)?;
+        return Ok(Rotation::Reused);
+    }
+    let claimed = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(presented_hash))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now))
+    .execute(conn)?;
+    if claimed == 0 {
+        revoke(conn, &session_id, REVOKED_BY_REUSE, now)?;
+        return Ok(Rotation::Reused);
+    }
+    insert_token(conn, &session_id, new_token_hash, now)?;
+    diesel::update(sessions::table.find(&session_id))
+        .set(sessions::last_used_at.eq(now))
+        .execute(conn)?;
+    Ok(Rotation::Rotated {
+        reader_id: ReaderId::from_db(reader_id),
+        session_id: SessionId::from_db(session_id),
+        role: Role::parse(&role).unwrap_or(Role::Reader),
+    })
+}
+
+/// Revokes one session (idempotent: an already revoked one is left as it was).
+pub fn revoke(
+    conn: &mut DbConnection,
+    session_id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+}
+
+/// Revokes every live session of a reader except `keep`.
+pub fn revoke_all_except(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    keep: Option<&SessionId>,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let keep = keep.map_or("", SessionId::as_str);
+    diesel::update(
+        sessions::table
+            .filter(sessions::reader_id.eq(reader.as_str()))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+}

@@ -1,0 +1,75 @@
+//! Typed identifiers: a `ReaderId` cannot be passed where a `SessionId` is
+//! expected. Ids are UUIDv7 strings, so they sort by creation time.
+
+use std::fmt;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A new, unique, time-ordered id.
+            pub fn generate() -> Self {
+                Self(uuid::Uuid::now_v7().to_string())
+            }
+
+            /// Accepts only a well-formed UUID, so a path segment cannot
+            /// smuggle anything else into a query.
+            pub fn parse(raw: &str) -> Option<Self> {
+                uuid::Uuid::try_parse(raw).ok().map(|id| Self(id.to_string()))
+            }
+
+            /// Wraps an id read back from the database.
+            pub fn from_db(raw: String) -> Self {
+                Self(raw)
+            }
+
+            /// The id as stored and sent.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// Identifies a reader (staff included).
+    ReaderId
+);
+typed_id!(
+    /// Identifies a session: one login and the refresh tokens rotated from it.
+    SessionId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_parse_back() {
+        let id = ReaderId::generate();
+        assert_eq!(ReaderId::parse(id.as_str()), Some(id));
+    }
+
+    #[test]
+    fn garbage_is_not_an_id() {
+        assert_eq!(SessionId::parse("1; DROP TABLE readers"), None);
+        assert_eq!(SessionId::parse(""), None);
+    }
+
+    #[test]
+    fn ids_sort_by_creation() {
+        let first = ReaderId::generate();
+        let second = ReaderId::generate();
+        assert!(first.as_str() < second.as_str());
+    }
+}

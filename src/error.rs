@@ -1,0 +1,286 @@
+//! One error type for the whole API, rendered as `application/problem+json`
+//! (RFC 9457) with a stable snake_case `code` the front-end can switch on.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+use utoipa::ToSchema;
+
+/// One invalid field of a request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The JSON field name, e.g. `email` or `shipping_address.country`.
+    pub field: String,
+    /// A stable snake_case code, e.g. `too_short`.
+    pub code: &'static str,
+    /// A sentence a person can read.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error not yet attached to a field name.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field: String::new(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Attaches the error to a field (prefixing any nested path).
+    #[must_use]
+    pub fn at(mut self, field: &str) -> Self {
+        self.field = if self.field.is_empty() {
+            field.to_owned()
+        } else {
+            format!("{field}.{}", self.field)
+        };
+        self
+    }
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body or a parameter could not be decoded at all.
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    /// The request was understood but fields are invalid; lists every one.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// No or invalid credentials.
+    #[error("{detail}")]
+    Unauthenticated { code: &'static str, detail: String },
+    /// Authenticated but not allowed.
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    /// The resource does not exist (or is not visible to the caller).
+    #[error("{detail}")]
+    NotFound { code: &'static str, detail: String },
+    /// The request conflicts with the current state.
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// The body is larger than the endpoint accepts.
+    #[error("request body is too large (limit {limit} bytes)")]
+    PayloadTooLarge { limit: usize },
+    /// The body has a content type the endpoint does not accept.
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
+    /// A dependency (the database) cannot be reached right now.
+    #[error("{detail}")]
+    Unavailable { code: &'static str, detail: String },
+    /// A bug or an unexpected failure; the cause is logged, never shown.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// 400 with a code.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            detail: detail.into(),
+        }
+    }
+    /// 401 with a code.
+    pub fn unauthenticated(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Unauthenticated {
+            code,
+            detail: detail.into(),
+        }
+    }
+    /// 403 with a code.
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code,
+            detail: detail.into(),
+        }
+    }
+    /// 404 with a code.
+    pub fn not_found(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::NotFound {
+            code,
+            detail: detail.into(),
+        }
+    }
+    /// 409 with a code.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+    /// 422 for a single field.
+    pub fn invalid_field(error: FieldError) -> Self {
+        Self::Validation(vec![error])
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. }
+            | Self::Unauthenticated { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::NotFound { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Unavailable { code, .. } => code,
+            Self::Validation(_) => "validation_failed",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::Unexpected(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest { .. } => "Bad request",
+            Self::Validation(_) => "Invalid request fields",
+            Self::Unauthenticated { .. } => "Authentication required",
+            Self::Forbidden { .. } => "Forbidden",
+            Self::NotFound { .. } => "Not found",
+            Self::Conflict { .. } => "Conflict",
+            Self::PayloadTooLarge { .. } => "Payload too large",
+            Self::UnsupportedMediaType { .. } => "Unsupported media type",
+            Self::Unavailable { .. } => "Service unavailable",
+            Self::Unexpected(_) => "Internal server error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::Validation(errors) => match errors.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                many => format!("{} fields are invalid", many.len()),
+            },
+            Self::Unexpected(_) => "an unexpected error occurred; it has been logged".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The RFC 9457 body every error response carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the problem type.
+    pub title: &'static str,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    pub detail: String,
+    /// Stable snake_case code, e.g. `email_taken`.
+    pub code: &'static str,
+    /// For validation failures: every invalid field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, self.code)
+    }
+}
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if let Self::Unexpected(cause) = self {
+            tracing::error!(error = ?cause, "unexpected error");
+        }
+        let code = self.code();
+        let problem = Problem {
+            problem_type: format!("/problems/{code}"),
+            title: self.title(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code,
+            errors: match self {
+                Self::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if matches!(self, Self::Unauthenticated { .. }) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if matches!(self, Self::Unavailable { .. }) {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        response.json(problem)
+    }
+}
+
+/// Database failures map to API errors in this one place: a missing row is
+/// 404, a unique violation 409, an unreachable database 503.
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::not_found("not_found", "no such resource"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::conflict("conflict", "the resource already exists")
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                tracing::warn!(error = info.message(), "database connection closed");
+                Self::database_unavailable()
+            }
+            other => Self::Unexpected(anyhow::Error::new(other).context("database query failed")),
+        }
+    }
+}
+
+impl ApiError {
+    /// 503: the database cannot be reached.
+    pub fn database_unavailable() -> Self {
+        Self::Unavailable {
+            code: "database_unavailable",
+            detail: "the database is unavailable; try again shortly".to_owned(),
+        }
+    }
+}
+
+/// Runs several field parsers, collects every failure, and either binds
+/// each parsed value to its name or returns one 422 listing all bad fields.
+///
+/// ```ignore
+/// parse_fields! {
+///     email = "email" => ReaderEmail::parse(body.email),
+///     name = "name" => DisplayName::parse(body.name),
+/// }
+/// ```
+#[macro_export]
+macro_rules! parse_fields {
+    ($($name:ident = $field:literal => $parse:expr),+ $(,)?) => {
+        $( let $name: Result<_, $crate::error::FieldError> = $parse.map_err(|e| e.at($field)); )+
+        {
+            let errors: Vec<$crate::error::FieldError> =
+                [$( $name.as_ref().err().cloned() ),+].into_iter().flatten().collect();
+            if !errors.is_empty() {
+                return Err($crate::error::ApiError::Validation(errors));
+            }
+        }
+        $( let Ok($name) = $name else { unreachable!("errors were checked above") }; )+
+    };
+}

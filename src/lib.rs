@@ -1,0 +1,16 @@
+//! Masthead: the subscription and paywall backend of a magazine.
+//!
+//! The folders tell the architecture: `domain` holds the rules (no I/O),
+//! `db` the SQL, `auth` the credentials, `routes` the HTTP handlers, and
+//! `startup` wires them into one actix-web application that the binary and
+//! the tests build the same way.
+
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,94 @@
+//! `POST /v1/auth/signup`: create an account and log it in.
+
+use super::{AuthResponse, auth_response, blocking, open_session};
+use crate::auth::hash_password;
+use crate::db::{self, readers::NewReader};
+use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role};
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::ClientInfo;
+use crate::startup::AppState;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A new account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignupRequest {
+    /// Email address; the domain is lower-cased.
+    #[serde(default)]
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    /// 8 to 128 characters, any characters.
+    #[serde(default)]
+    #[schema(example = "correct horse battery staple")]
+    pub password: String,
+    /// The name the magazine greets the reader by.
+    #[serde(default)]
+    #[schema(example = "Ada Lovelace")]
+    pub name: String,
+}
+
+/// Creates a reader account and returns a logged-in session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Account created and logged in", body = AuthResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/signup")]
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SignupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    parse_fields! {
+        email = "email" => ReaderEmail::parse(body.email),
+        password = "password" => Password::parse(body.password),
+        name = "name" => DisplayName::parse(body.name),
+    }
+    let hash = blocking(move || hash_password(&password)).await??;
+    let client = ClientInfo::of(&req);
+    let app = state.clone();
+    let (reader, session, refresh) = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                let id = ReaderId::generate();
+                db::readers::insert(
+                    conn,
+                    &NewReader {
+                        id: id.as_str(),
+                        email: email.as_str(),
+                        password_hash: &hash,
+                        name: name.as_str(),
+                        role: Role::Reader.as_str(),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .map_err(|error| match error {
+                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                        ApiError::conflict(
+                            "email_taken",
+                            "an account with this email already exists",
+                        )
+                    }
+                    other => other.into(),
+                })?;
+                let (session, refresh) = open_session(conn, &app.settings, &id, &client)?;
+                Ok((db::readers::find(conn, &id)?, session, refresh))
+            })
+        })
+        .await?;
+    let body = auth_response(&state, reader, &session, refresh)?;
+    Ok(HttpResponse::Created().json(body))
+}

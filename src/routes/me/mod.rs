@@ -1,0 +1,5 @@
+//! The logged-in reader's own account.
+
+pub mod change_password;
+pub mod get;
+pub mod update;

@@ -1,0 +1,81 @@
+//! `PATCH /v1/me`: change the name or the shipping address.
+
+use crate::auth::AuthenticatedReader;
+use crate::db::{self, readers::ProfileChanges};
+use crate::domain::{DisplayName, ShippingAddress};
+use crate::error::{ApiError, Problem};
+use crate::routes::ReaderView;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, patch, web};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateMeRequest {
+    /// A new display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A new shipping address, or `null` to remove it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<ShippingAddress>)]
+    pub shipping_address: Option<Option<ShippingAddress>>,
+}
+
+/// Tells "absent" (outer `None`) from "null" (`Some(None)`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Updates the profile and returns it.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = ReaderView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/v1/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    reader: AuthenticatedReader,
+    body: web::Json<UpdateMeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = Vec::new();
+    let mut changes = ProfileChanges::default();
+    if let Some(name) = body.name {
+        match DisplayName::parse(name) {
+            Ok(name) => changes.name = Some(name.as_str().to_owned()),
+            Err(error) => errors.push(error.at("name")),
+        }
+    }
+    if let Some(address) = body.shipping_address {
+        match address.map(ShippingAddress::parse).transpose() {
+            Ok(address) => changes.set_address(address),
+            Err(nested) => errors.extend(nested.into_iter().map(|e| e.at("shipping_address"))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    changes.updated_at = Some(chrono::Utc::now().naive_utc());
+    let row = state
+        .db
+        .run(move |conn| {
+            Ok(db::readers::update_profile(
+                conn,
+                &reader.reader_id,
+                &changes,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ReaderView::from(row)))
+}

@@ -1,0 +1,54 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::error::{FieldError, Problem};
+use actix_web::{App, HttpResponse, get, web};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Masthead",
+        description = "Subscription and paywall API of the magazine. Every error is `application/problem+json` with a stable `code`."
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign up, log in, refresh and log out"),
+        (name = "me", description = "The logged-in reader's own account"),
+        (name = "operations", description = "Health, readiness and this document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".to_owned());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Builds the whole document by registering the routes on a throwaway app,
+/// exactly as the server does.
+pub fn openapi_document() -> String {
+    let (_, paths) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(super::configure)
+        .split_for_parts();
+    paths.to_json().expect("the OpenAPI document serialises")
+}
+
+/// The OpenAPI document of every endpoint.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
+#[get("/openapi.json")]
+pub async fn openapi_json(document: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.get_ref().clone())
+}

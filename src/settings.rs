@@ -1,0 +1,247 @@
+//! Layered configuration: built-in defaults < an optional TOML file
+//! (`--config`) < `MASTHEAD_*` environment variables. Secrets are wrapped in
+//! [`SecretString`] so they never reach a log line or a `Debug` print.
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Where the service runs: development tolerates generated keys and the
+/// SQLite default; production refuses to start without real secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines (development).
+    #[default]
+    Text,
+    /// One JSON object per line (log shippers).
+    Json,
+}
+
+/// Every setting of the service. Field names are the environment variable
+/// names without the `MASTHEAD_` prefix, lower-cased.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `MASTHEAD_BIND`: address and port to listen on.
+    pub bind: String,
+    /// `MASTHEAD_DATA_DIR`: the SQLite file, keys and media live here.
+    pub data_dir: PathBuf,
+    /// `MASTHEAD_DATABASE_URL`: `postgres://...` or a SQLite path; default
+    /// `masthead.db` in the data directory.
+    pub database_url: Option<SecretString>,
+    /// `MASTHEAD_DATABASE_POOL_SIZE`: connections kept per instance.
+    pub database_pool_size: u32,
+    /// `MASTHEAD_DATABASE_TIMEOUT_SECONDS`: how long a request waits for a
+    /// connection before it gets 503.
+    pub database_timeout_seconds: u64,
+    /// `MASTHEAD_ENV`: `development` or `production`.
+    pub env: Environment,
+    /// `MASTHEAD_PUBLIC_URL`: the URL readers reach the service at.
+    pub public_url: Option<String>,
+    /// `MASTHEAD_JWT_PRIVATE_KEY`: Ed25519 private key (PKCS#8 PEM) that signs
+    /// access tokens; generated into the data directory in development.
+    pub jwt_private_key: Option<SecretString>,
+    /// `MASTHEAD_JWT_ISSUER`: the `iss` claim.
+    pub jwt_issuer: String,
+    /// `MASTHEAD_JWT_AUDIENCE`: the `aud` claim.
+    pub jwt_audience: String,
+    /// `MASTHEAD_ACCESS_TOKEN_TTL_SECONDS`: access-token lifetime.
+    pub access_token_ttl_seconds: i64,
+    /// `MASTHEAD_REFRESH_TOKEN_TTL_DAYS`: absolute lifetime of a login.
+    pub refresh_token_ttl_days: i64,
+    /// `MASTHEAD_STRIPE_SECRET_KEY`: enables the Stripe payment provider.
+    pub stripe_secret_key: Option<SecretString>,
+    /// `MASTHEAD_STRIPE_WEBHOOK_SECRET`: verifies Stripe's webhook signatures.
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// `MASTHEAD_STRIPE_API_BASE`: Stripe's API base URL (tests point it at a fake).
+    pub stripe_api_base: Option<String>,
+    /// `MASTHEAD_WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// `MASTHEAD_LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_pool_size: 16,
+            database_timeout_seconds: 5,
+            env: Environment::Development,
+            public_url: None,
+            jwt_private_key: None,
+            jwt_issuer: "masthead".to_owned(),
+            jwt_audience: "masthead".to_owned(),
+            access_token_ttl_seconds: 15 * 60,
+            refresh_token_ttl_days: 30,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: None,
+            workers: None,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the layers: defaults, then the TOML file if given, then the
+    /// environment.
+    pub fn load(config_file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::new();
+        if let Some(path) = config_file {
+            anyhow::ensure!(
+                path.exists(),
+                "config file {} does not exist",
+                path.display()
+            );
+            figment = figment.merge(Toml::file(path));
+        }
+        figment
+            .merge(Env::prefixed("MASTHEAD_"))
+            .extract()
+            .context("invalid configuration")
+    }
+
+    /// The database URL in effect: the configured one or the SQLite file in
+    /// the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url.as_ref().map_or_else(
+            || self.data_dir.join("masthead.db").display().to_string(),
+            |url| url.expose_secret().to_owned(),
+        )
+    }
+
+    /// Whether the database in effect is PostgreSQL.
+    pub fn uses_postgres(&self) -> bool {
+        let url = self.database_url();
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+
+    /// The public base URL (no trailing slash).
+    pub fn public_url(&self) -> String {
+        self.public_url.as_deref().map_or_else(
+            || format!("http://{}", self.bind),
+            |url| url.trim_end_matches('/').to_owned(),
+        )
+    }
+
+    /// In production, lists every development default still in use; an
+    /// empty list means the settings are fit to serve real readers.
+    pub fn production_problems(&self) -> Vec<String> {
+        if self.env != Environment::Production {
+            return Vec::new();
+        }
+        let mut missing = Vec::new();
+        if self.jwt_private_key.is_none() {
+            missing.push(
+                "MASTHEAD_JWT_PRIVATE_KEY (an Ed25519 PKCS#8 PEM key; development generates one)"
+                    .to_owned(),
+            );
+        }
+        if self.stripe_secret_key.is_none() {
+            missing.push(
+                "MASTHEAD_STRIPE_SECRET_KEY (the development payment provider is refused)"
+                    .to_owned(),
+            );
+        }
+        if self.stripe_webhook_secret.is_none() {
+            missing.push("MASTHEAD_STRIPE_WEBHOOK_SECRET".to_owned());
+        }
+        match self.public_url.as_deref() {
+            Some(url) if url.starts_with("https://") => {}
+            _ => missing.push("MASTHEAD_PUBLIC_URL (an https:// URL)".to_owned()),
+        }
+        missing
+    }
+
+    /// Refuses production settings that still rely on development defaults,
+    /// naming exactly what is missing; warns about SQLite in production.
+    pub fn check_fit_for_environment(&self) -> anyhow::Result<()> {
+        let problems = self.production_problems();
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "MASTHEAD_ENV=production refuses to start with development defaults; set:\n  - {}",
+                problems.join("\n  - ")
+            );
+        }
+        if self.env == Environment::Production && !self.uses_postgres() {
+            tracing::warn!(
+                "running production on SQLite: fine for one instance, use PostgreSQL to run several"
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production() -> Settings {
+        Settings {
+            env: Environment::Production,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn development_defaults_need_nothing() {
+        assert!(Settings::default().production_problems().is_empty());
+    }
+
+    #[test]
+    fn production_names_every_missing_secret() {
+        let problems = production().production_problems().join("\n");
+        for name in [
+            "MASTHEAD_JWT_PRIVATE_KEY",
+            "MASTHEAD_STRIPE_SECRET_KEY",
+            "MASTHEAD_STRIPE_WEBHOOK_SECRET",
+            "MASTHEAD_PUBLIC_URL",
+        ] {
+            assert!(problems.contains(name), "{name} not named in {problems}");
+        }
+    }
+
+    #[test]
+    fn production_with_real_secrets_is_accepted() {
+        let settings = Settings {
+            jwt_private_key: Some("pem".into()),
+            stripe_secret_key: Some("sk_live".into()),
+            stripe_webhook_secret: Some("whsec".into()),
+            public_url: Some("https://magazine.example".into()),
+            ..production()
+        };
+        assert!(settings.check_fit_for_environment().is_ok());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let settings = Settings {
+            stripe_secret_key: Some("sk_live_supersecret".into()),
+            ..Settings::default()
+        };
+        assert!(!format!("{settings:?}").contains("supersecret"));
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_dir() {
+        let settings = Settings::default();
+        assert!(!settings.uses_postgres());
+        assert!(settings.database_url().ends_with("masthead.db"));
+    }
+}

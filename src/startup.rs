@@ -1,0 +1,122 @@
+//! Builds the application: the same function serves the binary and the
+//! tests, which start it on port 0.
+
+use crate::auth::{AccessTokens, SigningKey};
+use crate::db::{self, Database};
+use crate::routes;
+use crate::settings::Settings;
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware::from_fn, web};
+use anyhow::Context;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa_actix_web::AppExt;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The connection pool.
+    pub db: Database,
+    /// Issues and verifies access tokens.
+    pub tokens: AccessTokens,
+    /// The settings in effect.
+    pub settings: Settings,
+}
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Opens the database and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let db = Database::connect(
+        &settings.database_url(),
+        settings.database_pool_size,
+        Duration::from_secs(settings.database_timeout_seconds),
+    )
+    .context("cannot open the database")?;
+    let migrated = db.clone();
+    let applied = web::block(move || -> anyhow::Result<usize> {
+        let mut conn = migrated.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+        db::run_migrations(&mut conn)
+    })
+    .await??;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    Ok(db)
+}
+
+/// Loads the configured access-token key or the development one.
+fn signing_key(settings: &Settings) -> anyhow::Result<SigningKey> {
+    use secrecy::ExposeSecret;
+    match &settings.jwt_private_key {
+        Some(pem) => SigningKey::from_pem(pem.expose_secret()),
+        None => SigningKey::load_or_generate(&settings.data_dir),
+    }
+}
+
+impl Application {
+    /// Checks the settings, opens the database, migrates, binds the port.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.check_fit_for_environment()?;
+        let db = open_database(&settings).await?;
+        let key = signing_key(&settings)?;
+        let tokens = AccessTokens::new(
+            &key,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            settings.access_token_ttl_seconds,
+        )?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+        });
+        let openapi = Arc::new(routes::openapi_document());
+        let state = web::Data::new(AppState {
+            db,
+            tokens,
+            settings,
+        });
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(state.clone())
+                .app_data(web::Data::from(openapi.clone()))
+                .app_data(routes::decoding::json_config())
+                .app_data(routes::decoding::path_config())
+                .app_data(routes::decoding::query_config())
+                .default_service(web::to(routes::decoding::route_not_found))
+                .wrap(from_fn(crate::telemetry::request_id))
+        })
+        .workers(workers)
+        .backlog(4096)
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        tracing::info!(port, workers, "masthead is listening");
+        Ok(Self { port, server })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
