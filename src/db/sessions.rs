@@ -85,6 +85,25 @@ pub enum Rotation {
     Refused,
 }
 
+/// A presented refresh token with what decides whether it may rotate.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct PresentedToken {
+    used_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = sessions::id)]
+    session_id: String,
+    #[diesel(select_expression = sessions::reader_id)]
+    reader_id: String,
+    #[diesel(select_expression = sessions::revoked_at)]
+    revoked_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = sessions::expires_at)]
+    expires_at: NaiveDateTime,
+    #[diesel(select_expression = readers::role)]
+    role: String,
+    #[diesel(select_expression = readers::disabled_at)]
+    disabled_at: Option<NaiveDateTime>,
+}
+
 /// Why a session ended, as stored.
 pub const REVOKED_BY_REUSE: &str = "refresh_token_reuse";
 
@@ -97,29 +116,21 @@ pub fn rotate(
     new_token_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Rotation> {
-    let found: Option<(
-        Option<NaiveDateTime>,
-        String,
-        String,
-        Option<NaiveDateTime>,
-        NaiveDateTime,
-        String,
-        Option<NaiveDateTime>,
-    )> = refresh_tokens::table
+    let found = refresh_tokens::table
         .inner_join(sessions::table.inner_join(readers::table))
         .filter(refresh_tokens::token_hash.eq(presented_hash))
-        .select((
-            refresh_tokens::used_at,
-            sessions::id,
-            sessions::reader_id,
-            sessions::revoked_at,
-            sessions::expires_at,
-            readers::role,
-            readers::disabled_at,
-        ))
+        .select(PresentedToken::as_select())
         .first(conn)
         .optional()?;
-    let Some((used_at, session_id, reader_id, revoked_at, expires_at, role, disabled_at)) = found
+    let Some(PresentedToken {
+        used_at,
+        session_id,
+        reader_id,
+        revoked_at,
+        expires_at,
+        role,
+        disabled_at,
+    }) = found
     else {
         return Ok(Rotation::Refused);
     };

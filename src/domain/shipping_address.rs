@@ -28,7 +28,7 @@ fn required(value: &str, max: usize) -> Result<String, FieldError> {
     if trimmed.is_empty() {
         return Err(FieldError::new("required", "this field is required"));
     }
-    optional(trimmed, max).map(|v| v.unwrap_or_default())
+    optional(trimmed, max).map(Option::unwrap_or_default)
 }
 
 fn optional(value: &str, max: usize) -> Result<Option<String>, FieldError> {

@@ -22,7 +22,9 @@ pub struct UpdateMeRequest {
     pub shipping_address: Option<Option<ShippingAddress>>,
 }
 
-/// Tells "absent" (outer `None`) from "null" (`Some(None)`).
+/// Tells "absent" (outer `None`) from "null" (`Some(None)`): a PATCH must
+/// distinguish "leave the address alone" from "remove it".
+#[allow(clippy::option_option)]
 fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,

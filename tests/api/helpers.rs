@@ -1,0 +1,210 @@
+//! `spawn_app()`: the real application, a fresh database, an HTTP client.
+
+use masthead::settings::Settings;
+use masthead::startup::Application;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Once;
+
+pub use crate::test_database::TestDatabase;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    _database: Option<TestDatabase>,
+}
+
+fn quiet_logs() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            masthead::telemetry::init(masthead::settings::LogFormat::Text);
+        }
+    });
+}
+
+/// Test settings on a backend: port 0, a temporary data directory, small pool.
+pub fn test_settings(
+    backend: Backend,
+    data_dir: &std::path::Path,
+) -> (Settings, Option<TestDatabase>) {
+    let database = (backend == Backend::Postgres).then(TestDatabase::create);
+    let settings = Settings {
+        bind: "127.0.0.1:0".to_owned(),
+        data_dir: data_dir.to_path_buf(),
+        database_url: database.as_ref().map(|db| db.url().into()),
+        database_pool_size: 4,
+        workers: Some(2),
+        ..Settings::default()
+    };
+    (settings, database)
+}
+
+/// Starts the application on `backend` with default test settings.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the application after letting the test adjust the settings.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    quiet_logs();
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    let (mut settings, database) = test_settings(backend, data_dir.path());
+    adjust(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        data_dir,
+        _database: database,
+    }
+}
+
+/// A reader created through the API.
+pub struct TestReader {
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub id: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_json_auth(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn signup(&self, email: &str, password: &str, name: &str) -> Response {
+        self.post_json(
+            "/v1/auth/signup",
+            &json!({"email": email, "password": password, "name": name}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post_json("/v1/auth/refresh", &json!({"refresh_token": refresh_token}))
+            .await
+    }
+
+    /// Signs a new reader up and returns its tokens.
+    pub async fn new_reader(&self) -> TestReader {
+        let email = format!("reader-{}@example.com", uuid::Uuid::new_v4().simple());
+        let password = "correct horse battery".to_owned();
+        let response = self.signup(&email, &password, "Test Reader").await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        TestReader {
+            email,
+            password,
+            access_token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
+            id: body["reader"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// The PEM of the development signing key the app generated.
+    pub fn signing_key_pem(&self) -> String {
+        std::fs::read_to_string(self.data_dir.path().join("keys/access-token-ed25519.pem"))
+            .expect("the development key exists")
+    }
+}
+
+/// Asserts a problem+json error with the given status and code; returns the body.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("a JSON problem body");
+    assert_eq!(body["code"], code, "unexpected problem: {body}");
+    assert_eq!(body["status"], status.as_u16());
+    for field in ["type", "title", "detail"] {
+        assert!(body[field].is_string(), "problem without {field}: {body}");
+    }
+    body
+}
+
+/// Runs each named `async fn(TestApp)` once on SQLite and once on PostgreSQL,
+/// as `<name>::sqlite` and `<name>::postgres`.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await;
+                }
+            }
+        )+
+    };
+}

@@ -1,0 +1,16 @@
+//! Black-box API tests: each test starts the real application on port 0 with
+//! a fresh database and runs once on SQLite and once on PostgreSQL.
+
+#[macro_use]
+mod helpers;
+mod test_database;
+
+mod auth_login;
+mod auth_logout;
+mod auth_refresh;
+mod auth_signup;
+mod errors;
+mod me;
+mod me_password;
+mod operations;
+mod tokens;

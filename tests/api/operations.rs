@@ -1,0 +1,62 @@
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+on_both_backends!(
+    health_and_readiness,
+    request_ids_are_echoed,
+    openapi_lists_every_endpoint
+);
+
+async fn health_and_readiness(app: TestApp) {
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    let ready: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["status"], "ready");
+}
+
+async fn request_ids_are_echoed(app: TestApp) {
+    let given = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "abc-123");
+    let made = app.get("/healthz").await;
+    let id = made.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID is made up when none is given");
+    let errors_too = app.get("/v1/me").await;
+    assert!(errors_too.headers().contains_key("x-request-id"));
+}
+
+async fn openapi_lists_every_endpoint(app: TestApp) {
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    let expected = [
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/openapi.json", "get"),
+        ("/v1/auth/signup", "post"),
+        ("/v1/auth/login", "post"),
+        ("/v1/auth/refresh", "post"),
+        ("/v1/auth/logout", "post"),
+        ("/v1/me", "get"),
+        ("/v1/me", "patch"),
+        ("/v1/me/password", "post"),
+    ];
+    for (path, method) in expected {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not documented"
+        );
+    }
+    let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        operations,
+        expected.len(),
+        "the document has operations this test does not know"
+    );
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}

@@ -1,0 +1,349 @@
+//! The `masthead` binary as an operator runs it: defaults on a fresh
+//! directory, layered configuration, the production guard, the CLI, and
+//! crash safety under SIGKILL and SIGTERM.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[path = "api/test_database.rs"]
+mod test_database;
+
+const BIN: &str = env!("CARGO_BIN_EXE_masthead");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A `masthead` command with a clean environment rooted in `dir`.
+fn masthead(dir: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    async fn start(mut command: Command, port: u16) -> Self {
+        let child = command.spawn().expect("masthead starts");
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        server.wait_until_healthy().await;
+        server
+    }
+
+    async fn wait_until_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            let response = reqwest::get(format!("{}/healthz", self.base)).await;
+            if response.is_ok_and(|r| r.status() == StatusCode::OK) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("masthead did not become healthy at {}", self.base);
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn defaults_serve_on_a_fresh_directory_with_sqlite_under_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut command = masthead(dir.path());
+    command.env("MASTHEAD_BIND", format!("127.0.0.1:{port}"));
+    let server = Server::start(command, port).await;
+    let client = reqwest::Client::new();
+    let signup = client
+        .post(format!("{}/v1/auth/signup", server.base))
+        .json(&json!({"email": "first@example.com", "password": "correct horse battery", "name": "First"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signup.status(), StatusCode::CREATED);
+    assert!(
+        dir.path().join("data/masthead.db").exists(),
+        "the SQLite file lives in ./data"
+    );
+    assert!(
+        dir.path()
+            .join("data/keys/access-token-ed25519.pem")
+            .exists()
+    );
+}
+
+#[tokio::test]
+async fn environment_overrides_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file_port, env_port) = (free_port(), free_port());
+    let config = dir.path().join("masthead.toml");
+    std::fs::write(
+        &config,
+        format!("bind = \"127.0.0.1:{file_port}\"\ndata_dir = \"from-file\"\n"),
+    )
+    .unwrap();
+    let mut command = masthead(dir.path());
+    command
+        .arg("--config")
+        .arg(&config)
+        .env("MASTHEAD_BIND", format!("127.0.0.1:{env_port}"));
+    let _server = Server::start(command, env_port).await;
+    assert!(
+        dir.path().join("from-file/masthead.db").exists(),
+        "the file's data_dir applies"
+    );
+    assert!(
+        reqwest::get(format!("http://127.0.0.1:{file_port}/healthz"))
+            .await
+            .is_err()
+    );
+}
+
+#[test]
+fn production_refuses_development_defaults_and_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path())
+        .env("MASTHEAD_ENV", "production")
+        .env("MASTHEAD_BIND", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for name in [
+        "MASTHEAD_JWT_PRIVATE_KEY",
+        "MASTHEAD_STRIPE_SECRET_KEY",
+        "MASTHEAD_STRIPE_WEBHOOK_SECRET",
+        "MASTHEAD_PUBLIC_URL",
+    ] {
+        assert!(stderr.contains(name), "{name} not named in: {stderr}");
+    }
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing was created before refusing"
+    );
+}
+
+#[test]
+fn migrate_applies_migrations_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("data/masthead.db").exists());
+}
+
+#[tokio::test]
+async fn staff_create_makes_an_account_with_a_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut create = masthead(dir.path())
+        .args([
+            "staff",
+            "create",
+            "--email",
+            "Support@Magazine.EXAMPLE",
+            "--role",
+            "support",
+            "--name",
+            "Sam",
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    create
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long staff passphrase\n")
+        .unwrap();
+    let output = create.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let again = masthead(dir.path())
+        .args([
+            "staff",
+            "create",
+            "--email",
+            "support@magazine.example",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "a second account with the same email is refused"
+    );
+
+    let port = free_port();
+    let mut command = masthead(dir.path());
+    command.env("MASTHEAD_BIND", format!("127.0.0.1:{port}"));
+    let server = Server::start(command, port).await;
+    let login: Value = reqwest::Client::new()
+        .post(format!("{}/v1/auth/login", server.base))
+        .json(&json!({"email": "Support@magazine.example", "password": "a long staff passphrase"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(login["reader"]["role"], "support");
+}
+
+#[test]
+fn sigterm_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = masthead(dir.path())
+        .env("MASTHEAD_BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("graceful shutdown"), "{stderr}");
+}
+
+/// Signs readers up from many connections, kills the server with SIGKILL
+/// mid-burst, restarts it, and checks that every signup that was answered
+/// 201 can log in.
+async fn no_acknowledged_signup_is_lost(database_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let command = || {
+        let mut command = masthead(dir.path());
+        command.env("MASTHEAD_BIND", format!("127.0.0.1:{port}"));
+        if let Some(url) = &database_url {
+            command.env("MASTHEAD_DATABASE_URL", url);
+        }
+        command
+    };
+    let mut server = Server::start(command(), port).await;
+    let base = server.base.clone();
+    let client = reqwest::Client::new();
+    let writers: Vec<_> = (0..16)
+        .map(|writer| {
+            let (client, base) = (client.clone(), base.clone());
+            tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                for n in 0.. {
+                    let email = format!("burst-{writer}-{n}@example.com");
+                    let sent = client
+                        .post(format!("{base}/v1/auth/signup"))
+                        .json(&json!({"email": email, "password": "correct horse battery", "name": "Burst"}))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(response) if response.status() == StatusCode::CREATED => acknowledged.push(email),
+                        Ok(response) => panic!("unexpected {} during the burst", response.status()),
+                        Err(_) => break,
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill();
+    let mut acknowledged = Vec::new();
+    for writer in writers {
+        acknowledged.extend(writer.await.unwrap());
+    }
+    assert!(
+        acknowledged.len() >= 10,
+        "the burst got only {} signups through",
+        acknowledged.len()
+    );
+
+    let server = Server::start(command(), port).await;
+    for chunk in acknowledged.chunks(8) {
+        let logins = chunk.iter().map(|email| {
+            client
+                .post(format!("{}/v1/auth/login", server.base))
+                .json(&json!({"email": email, "password": "correct horse battery"}))
+                .send()
+        });
+        for (email, response) in chunk
+            .iter()
+            .zip(futures_util::future::join_all(logins).await)
+        {
+            assert_eq!(
+                response.unwrap().status(),
+                StatusCode::OK,
+                "acknowledged signup {email} was lost"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_no_acknowledged_signup_sqlite() {
+    no_acknowledged_signup_is_lost(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_no_acknowledged_signup_postgres() {
+    let database = test_database::TestDatabase::create();
+    no_acknowledged_signup_is_lost(Some(database.url())).await;
+}
