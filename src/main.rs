@@ -3,6 +3,9 @@
 use clap::Parser;
 use masthead::cli::Cli;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match masthead::cli::run(cli) {

@@ -1,7 +1,7 @@
 //! Builds the application: the same function serves the binary and the
 //! tests, which start it on port 0.
 
-use crate::auth::{AccessTokens, SigningKey};
+use crate::auth::{AccessTokens, PasswordWork, SigningKey};
 use crate::db::{self, Database};
 use crate::routes;
 use crate::settings::Settings;
@@ -21,6 +21,8 @@ pub struct AppState {
     pub tokens: AccessTokens,
     /// The settings in effect.
     pub settings: Settings,
+    /// The bounded lane for password hashing.
+    pub password_work: PasswordWork,
 }
 
 /// A bound, not yet running, server.
@@ -87,6 +89,7 @@ impl Application {
             db,
             tokens,
             settings,
+            password_work: PasswordWork::per_core(),
         });
         let server = HttpServer::new(move || {
             let (app, _) = App::new()

@@ -2,7 +2,7 @@
 //! `Staff<R>` for staff holding role `R` (or admin).
 
 use super::TokenError;
-use crate::db;
+use crate::db::{self, readers::ReaderRow};
 use crate::domain::{ReaderId, Role, SessionId};
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -21,6 +21,8 @@ pub struct AuthenticatedReader {
     pub session_id: SessionId,
     /// The role as stored now (not as it was when the token was issued).
     pub role: Role,
+    /// The account, read in the same query that checked the session.
+    pub account: ReaderRow,
 }
 
 fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
@@ -79,9 +81,9 @@ impl FromRequest for AuthenticatedReader {
                 ));
             };
             let (reader, session) = (reader_id.clone(), session_id.clone());
-            let role = state
+            let account = state
                 .db
-                .run(move |conn| Ok(db::sessions::live_role(conn, &session, &reader)?))
+                .run(move |conn| Ok(db::sessions::live_reader(conn, &session, &reader)?))
                 .await?
                 .ok_or_else(|| {
                     ApiError::unauthenticated(
@@ -92,7 +94,8 @@ impl FromRequest for AuthenticatedReader {
             Ok(Self {
                 reader_id,
                 session_id,
-                role,
+                role: account.role(),
+                account,
             })
         })
     }

@@ -8,9 +8,16 @@ use crate::domain::{ReaderId, Role, SessionId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Clock skew tolerated between Masthead instances and token checkers.
 const LEEWAY_SECONDS: u64 = 5;
+
+/// Tokens whose signature was already checked, so a reader's repeated
+/// requests skip the Ed25519 verification. Keyed by the exact token string,
+/// so a cached entry can only ever answer for the bytes that were verified.
+const VERIFIED_CACHE_ENTRIES: u64 = 20_000;
 
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +68,7 @@ pub struct AccessTokens {
     issuer: String,
     audience: String,
     ttl_seconds: i64,
+    verified: moka::sync::Cache<String, Arc<AccessClaims>>,
 }
 
 impl AccessTokens {
@@ -86,6 +94,12 @@ impl AccessTokens {
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
             ttl_seconds,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_CACHE_ENTRIES)
+                .time_to_live(Duration::from_secs(
+                    ttl_seconds.clamp(1, 86_400).unsigned_abs(),
+                ))
+                .build(),
         })
     }
 
@@ -117,8 +131,24 @@ impl AccessTokens {
     }
 
     /// Verifies a presented token: known `kid`, EdDSA only, signature,
-    /// issuer, audience, expiry.
+    /// issuer, audience, expiry. A token verified before is answered from
+    /// the cache, its expiry checked again.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        if let Some(claims) = self.verified.get(token) {
+            let now = chrono::Utc::now().timestamp();
+            return if claims.exp.saturating_add(LEEWAY_SECONDS.cast_signed()) > now {
+                Ok(AccessClaims::clone(&claims))
+            } else {
+                Err(TokenError::Expired)
+            };
+        }
+        let claims = self.verify_signature(token)?;
+        self.verified
+            .insert(token.to_owned(), Arc::new(claims.clone()));
+        Ok(claims)
+    }
+
+    fn verify_signature(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         if header.alg != Algorithm::EdDSA {
             return Err(TokenError::Invalid);
@@ -152,6 +182,20 @@ mod tests {
             .issue(&ReaderId::generate(), &SessionId::generate(), Role::Reader)
             .unwrap()
             .token
+    }
+
+    #[test]
+    fn a_cached_token_still_expires() {
+        let key = SigningKey::generate();
+        let tokens = AccessTokens::new(&key, "masthead", "web", 900).unwrap();
+        let token = issue(&tokens);
+        let claims = tokens.verify(&token).unwrap();
+        let stale = AccessClaims {
+            exp: chrono::Utc::now().timestamp() - 60,
+            ..claims
+        };
+        tokens.verified.insert(token.clone(), Arc::new(stale));
+        assert!(matches!(tokens.verify(&token), Err(TokenError::Expired)));
     }
 
     #[test]

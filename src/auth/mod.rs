@@ -5,6 +5,7 @@ mod extractors;
 mod jwt;
 mod keys;
 mod password_hashing;
+mod password_work;
 mod refresh_token;
 
 pub use extractors::{
@@ -13,4 +14,5 @@ pub use extractors::{
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::SigningKey;
 pub use password_hashing::{hash_password, verify_password};
+pub use password_work::PasswordWork;
 pub use refresh_token::RefreshToken;

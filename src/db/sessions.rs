@@ -3,6 +3,7 @@
 //! together when a rotated token is presented again.
 
 use super::DbConnection;
+use super::readers::ReaderRow;
 use super::schema::{readers, refresh_tokens, sessions};
 use crate::domain::{ReaderId, Role, SessionId};
 use chrono::NaiveDateTime;
@@ -49,25 +50,25 @@ fn insert_token(
         .map(drop)
 }
 
-/// The role of the reader of a live session: not revoked, not expired,
-/// account not disabled. `None` when the session is not live.
-pub fn live_role(
+/// The reader of a live session (not revoked, not expired, account not
+/// disabled), read in the same query that checks the session. `None` when
+/// the session is not live.
+pub fn live_reader(
     conn: &mut DbConnection,
     session: &SessionId,
     reader: &ReaderId,
-) -> QueryResult<Option<Role>> {
+) -> QueryResult<Option<ReaderRow>> {
     let now = chrono::Utc::now().naive_utc();
-    let role: Option<String> = sessions::table
+    sessions::table
         .inner_join(readers::table)
         .filter(sessions::id.eq(session.as_str()))
         .filter(sessions::reader_id.eq(reader.as_str()))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .filter(readers::disabled_at.is_null())
-        .select(readers::role)
+        .select(ReaderRow::as_select())
         .first(conn)
-        .optional()?;
-    Ok(role.map(|r| Role::parse(&r).unwrap_or(Role::Reader)))
+        .optional()
 }
 
 /// What presenting a refresh token led to.

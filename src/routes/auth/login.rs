@@ -1,6 +1,6 @@
 //! `POST /v1/auth/login`: exchange email and password for a session.
 
-use super::{AuthResponse, auth_response, blocking, open_session};
+use super::{AuthResponse, auth_response, open_session};
 use crate::auth::verify_password;
 use crate::db;
 use crate::domain::ReaderEmail;
@@ -70,7 +70,10 @@ pub async fn login(
     };
     let stored = reader.as_ref().map(|r| r.password_hash.clone());
     let password_ok = password.len() <= MAX_PASSWORD_BYTES
-        && blocking(move || verify_password(&password, stored.as_deref())).await?;
+        && state
+            .password_work
+            .run(move || verify_password(&password, stored.as_deref()))
+            .await?;
     let reader = match reader {
         Some(reader) if password_ok && reader.disabled_at.is_none() => reader,
         _ => return Err(invalid_credentials()),

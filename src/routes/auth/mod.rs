@@ -94,12 +94,3 @@ pub fn auth_response(
         tokens,
     })
 }
-
-/// Runs CPU-heavy work (password hashing) on the blocking pool.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    actix_web::web::block(f)
-        .await
-        .map_err(|error| ApiError::Unexpected(anyhow::anyhow!("blocking task failed: {error}")))
-}

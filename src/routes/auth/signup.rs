@@ -1,6 +1,6 @@
 //! `POST /v1/auth/signup`: create an account and log it in.
 
-use super::{AuthResponse, auth_response, blocking, open_session};
+use super::{AuthResponse, auth_response, open_session};
 use crate::auth::hash_password;
 use crate::db::{self, readers::NewReader};
 use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role};
@@ -54,7 +54,10 @@ pub async fn signup(
         password = "password" => Password::parse(body.password),
         name = "name" => DisplayName::parse(body.name),
     }
-    let hash = blocking(move || hash_password(&password)).await??;
+    let hash = state
+        .password_work
+        .run(move || hash_password(&password))
+        .await??;
     let client = ClientInfo::of(&req);
     let app = state.clone();
     let (reader, session, refresh) = state

@@ -5,7 +5,6 @@ use crate::db;
 use crate::domain::Password;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::auth::blocking;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
@@ -51,11 +50,13 @@ pub async fn change_password(
         .run(move |conn| Ok(db::readers::find(conn, &id)?))
         .await?;
     let current = body.current_password;
-    let (ok, hash) = blocking(move || {
-        let ok = verify_password(&current, Some(&row.password_hash));
-        (ok, ok.then(|| hash_password(&new_password)))
-    })
-    .await?;
+    let (ok, hash) = state
+        .password_work
+        .run(move || {
+            let ok = verify_password(&current, Some(&row.password_hash));
+            (ok, ok.then(|| hash_password(&new_password)))
+        })
+        .await?;
     let Some(hash) = hash.filter(|_| ok) else {
         return Err(ApiError::forbidden(
             "wrong_password",
