@@ -46,4 +46,136 @@ diesel::table! {
 
 diesel::joinable!(sessions -> readers (reader_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(readers, sessions, refresh_tokens);
+
+diesel::table! {
+    tiers (id) {
+        id -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Integer,
+        needs_shipping_address -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tier_perks (tier_id, perk) {
+        tier_id -> Text,
+        perk -> Text,
+        status -> Text,
+    }
+}
+
+diesel::table! {
+    tier_prices (id) {
+        id -> Text,
+        tier_id -> Text,
+        billing_interval -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        stripe_price_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        reader_id -> Text,
+        tier_id -> Text,
+        state -> Text,
+        billing_interval -> Nullable<Text>,
+        current_period_start -> Nullable<Timestamp>,
+        current_period_end -> Nullable<Timestamp>,
+        grace_ends_at -> Nullable<Timestamp>,
+        comped_until -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        provider -> Nullable<Text>,
+        provider_customer_id -> Nullable<Text>,
+        provider_subscription_id -> Nullable<Text>,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscription_events (id) {
+        id -> Text,
+        subscription_id -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        actor -> Text,
+        reason -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_files (id) {
+        id -> Text,
+        kind -> Text,
+        path -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    issues (id) {
+        id -> Text,
+        number -> Integer,
+        volume -> Integer,
+        year -> Integer,
+        title -> Text,
+        cover_image_url -> Nullable<Text>,
+        publication_date -> Timestamp,
+        edition_media_id -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        dek -> Text,
+        author -> Text,
+        body -> Text,
+        issue_id -> Nullable<Text>,
+        visibility -> Text,
+        paywall_cut -> Nullable<Integer>,
+        audio_media_id -> Nullable<Text>,
+        audio_duration_seconds -> Nullable<Integer>,
+        publication_date -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tier_perks -> tiers (tier_id));
+diesel::joinable!(tier_prices -> tiers (tier_id));
+diesel::joinable!(subscriptions -> readers (reader_id));
+diesel::joinable!(subscriptions -> tiers (tier_id));
+diesel::joinable!(subscription_events -> subscriptions (subscription_id));
+diesel::joinable!(articles -> issues (issue_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    readers,
+    sessions,
+    refresh_tokens,
+    tiers,
+    tier_perks,
+    tier_prices,
+    subscriptions,
+    subscription_events,
+    media_files,
+    issues,
+    articles,
+);

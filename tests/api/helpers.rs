@@ -1,5 +1,7 @@
 //! `spawn_app()`: the real application, a fresh database, an HTTP client.
 
+use masthead::db::{DbConnection, readers::NewReader};
+use masthead::domain::{Password, ReaderId, Role};
 use masthead::settings::Settings;
 use masthead::startup::Application;
 use reqwest::{Response, StatusCode};
@@ -18,6 +20,8 @@ pub enum Backend {
 /// A running application and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
+    /// The database the app runs on, for arranging fixtures directly.
+    pub database_url: String,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     _database: Option<TestDatabase>,
@@ -60,6 +64,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let data_dir = tempfile::tempdir().expect("temporary data directory");
     let (mut settings, database) = test_settings(backend, data_dir.path());
     adjust(&mut settings);
+    let database_url = settings.database_url();
     let app = Application::build(settings)
         .await
         .expect("the application builds");
@@ -67,6 +72,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        database_url,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -160,6 +166,47 @@ impl TestApp {
             access_token: body["access_token"].as_str().unwrap().to_owned(),
             refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
             id: body["reader"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A connection to the app's database, for arranging fixtures that no
+    /// endpoint creates yet. Assertions still go through HTTP.
+    pub fn db(&self) -> DbConnection {
+        DbConnection::open(&self.database_url).expect("open the test database")
+    }
+
+    /// Creates a staff account with `role` directly and logs it in.
+    pub async fn new_staff(&self, role: Role) -> TestReader {
+        let email = format!(
+            "{}-{}@magazine.example",
+            role.as_str(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let password = "a long staff passphrase".to_owned();
+        let hash =
+            masthead::auth::hash_password(&Password::parse(password.clone()).unwrap()).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let id = ReaderId::generate();
+        masthead::db::readers::insert(
+            &mut self.db(),
+            &NewReader {
+                id: id.as_str(),
+                email: &email,
+                password_hash: &hash,
+                name: "Staff",
+                role: role.as_str(),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .expect("insert staff");
+        let body: Value = self.login(&email, &password).await.json().await.unwrap();
+        TestReader {
+            email,
+            password,
+            access_token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
+            id: id.to_string(),
         }
     }
 

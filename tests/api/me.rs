@@ -1,4 +1,5 @@
 use crate::helpers::{TestApp, assert_problem};
+use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -8,6 +9,7 @@ on_both_backends!(
     patch_changes_name_and_address,
     patch_null_removes_the_address,
     patch_lists_every_bad_field_and_changes_nothing,
+    staff_accounts_show_their_role,
 );
 
 async fn me_shows_the_profile(app: TestApp) {
@@ -125,4 +127,15 @@ async fn patch_lists_every_bad_field_and_changes_nothing(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(me["name"], "Test Reader");
+}
+
+async fn staff_accounts_show_their_role(app: TestApp) {
+    let editor = app.new_staff(Role::Editor).await;
+    let me: Value = app
+        .get_auth("/v1/me", &editor.access_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "editor");
 }
