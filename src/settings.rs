@@ -72,6 +72,17 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// `MASTHEAD_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `MASTHEAD_GRACE_DAYS`: how long a `past_due` subscription keeps access.
+    pub grace_days: i64,
+    /// `MASTHEAD_CACHE_TTL_SECONDS`: the longest a stale grant (after a
+    /// refund or cancellation on another instance) can last.
+    pub cache_ttl_seconds: u64,
+    /// `MASTHEAD_MEDIA_URL_TTL_SECONDS`: lifetime of a signed media URL.
+    pub media_url_ttl_seconds: i64,
+    /// `MASTHEAD_MAX_AUDIO_BYTES`: largest accepted audio upload.
+    pub max_audio_bytes: u64,
+    /// `MASTHEAD_MAX_EDITION_BYTES`: largest accepted digital-edition PDF.
+    pub max_edition_bytes: u64,
 }
 
 impl Default for Settings {
@@ -94,6 +105,11 @@ impl Default for Settings {
             stripe_api_base: None,
             workers: None,
             log_format: LogFormat::Text,
+            grace_days: 7,
+            cache_ttl_seconds: 30,
+            media_url_ttl_seconds: 300,
+            max_audio_bytes: 200 * 1024 * 1024,
+            max_edition_bytes: 100 * 1024 * 1024,
         }
     }
 }
@@ -130,6 +146,11 @@ impl Settings {
     pub fn uses_postgres(&self) -> bool {
         let url = self.database_url();
         url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+
+    /// Where uploaded media files live.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
     }
 
     /// The public base URL (no trailing slash).
