@@ -28,6 +28,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Load a sample magazine (two issues, articles, audio, an edition).
+    Demo,
     /// Manage staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -64,6 +66,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => system.block_on(async move {
             crate::startup::open_database(&settings).await?;
             println!("migrations are up to date");
+            Ok(())
+        }),
+        Command::Demo => system.block_on(async move {
+            let db = crate::startup::open_database(&settings).await?;
+            let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if crate::demo::load(&mut conn, &settings)? {
+                println!("loaded the demo magazine: issues 1 and 2, six articles, audio on /v1/articles/cities-of-water");
+                for (email, password, subscribed) in crate::demo::DEMO_READERS {
+                    let kind = if subscribed { "comped digital subscriber" } else { "registered reader" };
+                    println!("  {kind}: {email} / {password}");
+                }
+            } else {
+                println!("the demo magazine is already loaded");
+            }
             Ok(())
         }),
         Command::Staff(StaffCommand::Create { email, role, name }) => {

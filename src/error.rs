@@ -70,6 +70,10 @@ pub enum ApiError {
     /// A dependency (the database) cannot be reached right now.
     #[error("{detail}")]
     Unavailable { code: &'static str, detail: String },
+    /// The gate refused: 401 when logging in would help, else 403; the
+    /// code is the gate's reason and `perk` names a missing perk.
+    #[error("{}", denial_detail(*.0))]
+    AccessDenied(crate::domain::Denial),
     /// A bug or an unexpected failure; the cause is logged, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -126,6 +130,7 @@ impl ApiError {
             | Self::Conflict { code, .. }
             | Self::Unavailable { code, .. } => code,
             Self::Validation(_) => "validation_failed",
+            Self::AccessDenied(denial) => denial.code(),
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Unexpected(_) => "internal_error",
@@ -143,6 +148,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
             Self::Unavailable { .. } => "Service unavailable",
+            Self::AccessDenied(_) => "Access denied",
             Self::Unexpected(_) => "Internal server error",
         }
     }
@@ -176,6 +182,9 @@ pub struct Problem {
     /// For validation failures: every invalid field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For `perk_required`: the perk that would grant access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perk: Option<crate::domain::Perk>,
 }
 
 impl fmt::Display for Problem {
@@ -192,8 +201,9 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Unauthenticated { .. }
+            | Self::AccessDenied(crate::domain::Denial::LoginRequired) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } | Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -219,10 +229,17 @@ impl ResponseError for ApiError {
                 Self::Validation(errors) => Some(errors.clone()),
                 _ => None,
             },
+            perk: match self {
+                Self::AccessDenied(denial) => denial.perk(),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if matches!(self, Self::Unauthenticated { .. }) {
+        if matches!(
+            self,
+            Self::Unauthenticated { .. } | Self::AccessDenied(crate::domain::Denial::LoginRequired)
+        ) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         if matches!(self, Self::Unavailable { .. }) {
@@ -283,4 +300,20 @@ macro_rules! parse_fields {
         }
         $( let Ok($name) = $name else { unreachable!("errors were checked above") }; )+
     };
+}
+
+fn denial_detail(denial: crate::domain::Denial) -> String {
+    use crate::domain::Denial;
+    match denial {
+        Denial::LoginRequired => "log in to see this".to_owned(),
+        Denial::SubscriptionRequired => "this needs a subscription".to_owned(),
+        Denial::PerkRequired(perk) => {
+            format!("your subscription does not include {}", perk.as_str())
+        }
+        Denial::SubscriptionExpired => "your subscription has ended".to_owned(),
+        Denial::PaymentPastDue => {
+            "your last payment failed and the grace period is over; update your payment method"
+                .to_owned()
+        }
+    }
 }

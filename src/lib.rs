@@ -6,10 +6,13 @@
 //! the tests build the same way.
 
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod media;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -1,7 +1,8 @@
 //! Builds the application: the same function serves the binary and the
 //! tests, which start it on port 0.
 
-use crate::auth::{AccessTokens, PasswordWork, SigningKey};
+use crate::auth::{AccessTokens, MediaTokens, PasswordWork, SigningKey};
+use crate::cache::AppCache;
 use crate::db::{self, Database};
 use crate::routes;
 use crate::settings::Settings;
@@ -23,6 +24,10 @@ pub struct AppState {
     pub settings: Settings,
     /// The bounded lane for password hashing.
     pub password_work: PasswordWork,
+    /// What the gate reads on every page view.
+    pub cache: AppCache,
+    /// Signs and checks media URLs.
+    pub media_tokens: MediaTokens,
 }
 
 /// A bound, not yet running, server.
@@ -54,7 +59,21 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
+    sweep_unfinished_uploads(settings);
     Ok(db)
+}
+
+/// Removes uploads a crash left half-written: they were never recorded, so
+/// nothing refers to them.
+fn sweep_unfinished_uploads(settings: &Settings) {
+    let tmp = settings.media_dir().join("tmp");
+    if let Ok(entries) = std::fs::read_dir(&tmp) {
+        for entry in entries.flatten() {
+            if let Err(error) = std::fs::remove_file(entry.path()) {
+                tracing::warn!(%error, path = %entry.path().display(), "cannot remove an unfinished upload");
+            }
+        }
+    }
 }
 
 /// Loads the configured access-token key or the development one.
@@ -68,7 +87,7 @@ fn signing_key(settings: &Settings) -> anyhow::Result<SigningKey> {
 
 impl Application {
     /// Checks the settings, opens the database, migrates, binds the port.
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         settings.check_fit_for_environment()?;
         let db = open_database(&settings).await?;
         let key = signing_key(&settings)?;
@@ -80,16 +99,25 @@ impl Application {
         )?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        let port = address.port();
+        // Links we hand out (signed media URLs) must point at the port really
+        // bound, which differs from the setting when it asked for port 0.
+        settings
+            .public_url
+            .get_or_insert_with(|| format!("http://{address}"));
         let workers = settings.workers.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
         });
         let openapi = Arc::new(routes::openapi_document());
+        let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let state = web::Data::new(AppState {
             db,
             tokens,
-            settings,
             password_work: PasswordWork::per_core(),
+            cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
+            media_tokens,
+            settings,
         });
         let server = HttpServer::new(move || {
             let (app, _) = App::new()

@@ -229,6 +229,19 @@ async fn staff_create_makes_an_account_with_a_role() {
     assert_eq!(login["reader"]["role"], "support");
 }
 
+/// Whether `GET /healthz` answers 200, over a plain blocking socket.
+fn healthz_answers(port: u16) -> bool {
+    use std::io::Read;
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let request = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let mut response = String::new();
+    stream.write_all(request).is_ok()
+        && stream.read_to_string(&mut response).is_ok()
+        && response.starts_with("HTTP/1.1 200")
+}
+
 #[test]
 fn sigterm_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();
@@ -238,9 +251,11 @@ fn sigterm_shuts_down_gracefully() {
         .env("RUST_LOG", "info")
         .spawn()
         .unwrap();
+    // Wait until requests are served (the signal handlers are installed by
+    // then), not merely until the port is bound.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "never listened");
+    while !healthz_answers(port) {
+        assert!(Instant::now() < deadline, "never served /healthz");
         std::thread::sleep(Duration::from_millis(50));
     }
     let status = Command::new("kill")
@@ -346,4 +361,68 @@ async fn sigkill_loses_no_acknowledged_signup_sqlite() {
 async fn sigkill_loses_no_acknowledged_signup_postgres() {
     let database = test_database::TestDatabase::create();
     no_acknowledged_signup_is_lost(Some(database.url())).await;
+}
+
+#[tokio::test]
+async fn demo_loads_a_magazine_that_shows_the_gate_working() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let output = masthead(dir.path()).arg("demo").output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let port = free_port();
+    let mut command = masthead(dir.path());
+    command.env("MASTHEAD_BIND", format!("127.0.0.1:{port}"));
+    let server = Server::start(command, port).await;
+    let client = reqwest::Client::new();
+    let issues: Value = client
+        .get(format!("{}/v1/issues", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(issues["total"], 2, "running demo twice loads it once");
+
+    let anonymous: Value = client
+        .get(format!("{}/v1/articles/cities-of-water", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(anonymous["is_teaser"], true);
+
+    let login: Value = client
+        .post(format!("{}/v1/auth/login", server.base))
+        .json(&json!({"email": "subscriber@demo.example", "password": "demo subscriber password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap();
+    let audio: Value = client
+        .get(format!("{}/v1/articles/cities-of-water/audio", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let wav = client
+        .get(audio["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wav.status(), StatusCode::OK);
+    assert!(wav.bytes().await.unwrap().starts_with(b"RIFF"));
 }

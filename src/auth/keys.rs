@@ -73,6 +73,11 @@ impl SigningKey {
             .to_vec())
     }
 
+    /// Secret bytes other signers (media URLs) derive their keys from.
+    pub fn secret_bytes(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+
     /// The public key, base64url (the JWK `x` parameter).
     pub fn public_x(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.key.verifying_key().as_bytes())

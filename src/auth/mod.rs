@@ -4,15 +4,19 @@
 mod extractors;
 mod jwt;
 mod keys;
+mod media_token;
 mod password_hashing;
 mod password_work;
 mod refresh_token;
+mod visitor;
 
 pub use extractors::{
     AdminRole, AnyStaffRole, AuthenticatedReader, EditorRole, RequiredRole, Staff, SupportRole,
 };
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::SigningKey;
+pub use media_token::{MediaTokenError, MediaTokens};
 pub use password_hashing::{hash_password, verify_password};
 pub use password_work::PasswordWork;
 pub use refresh_token::RefreshToken;
+pub use visitor::Visitor;

@@ -2,12 +2,18 @@
 //! files (`readers`, `sessions`) through [`Database::run`]; nothing outside
 //! this folder imports `schema`.
 
+pub mod articles;
+pub mod catalogue;
 mod connection;
+pub mod issues;
+pub mod media;
 mod migrations;
 mod pool;
 pub mod readers;
 pub mod schema;
 pub mod sessions;
+pub mod subscriptions;
+pub mod tiers;
 mod transaction;
 
 pub use connection::{Backend, DbConnection};

@@ -49,6 +49,10 @@ typed_id!(
     /// Identifies a session: one login and the refresh tokens rotated from it.
     SessionId
 );
+typed_id!(
+    /// Identifies a subscription: one reader's purchase (or comp) of a tier.
+    SubscriptionId
+);
 
 #[cfg(test)]
 mod tests {

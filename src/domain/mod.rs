@@ -2,26 +2,36 @@
 //! does I/O, so every rule has unit tests beside it.
 
 mod access;
+mod catalogue_numbers;
+mod catalogue_text;
+mod cover_image_url;
 mod display_name;
 mod email;
 mod ids;
 mod money;
 mod password;
 mod perk;
+mod publication_date;
 mod role;
 mod shipping_address;
+mod slug;
 mod subscription_state;
 
 pub use access::{
     AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
     entitlements,
 };
+pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
+pub use catalogue_text::{ArticleBody, Author, Dek, Title};
+pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;
 pub use email::ReaderEmail;
-pub use ids::{ReaderId, SessionId};
+pub use ids::{ReaderId, SessionId, SubscriptionId};
 pub use money::{AmountCents, BillingInterval, Currency};
 pub use password::Password;
 pub use perk::{Perk, PerkStatus};
+pub use publication_date::PublicationDate;
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
+pub use slug::Slug;
 pub use subscription_state::{SubscriptionState, TransitionRefused};

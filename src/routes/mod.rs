@@ -2,12 +2,18 @@
 //! handler is registered through `utoipa_actix_web`, so a route cannot be
 //! served without appearing in the OpenAPI document.
 
+pub mod admin;
+pub mod articles;
 pub mod auth;
 mod client_info;
 pub mod decoding;
+pub mod gate;
 mod health;
+pub mod issues;
 pub mod me;
+pub mod media;
 mod openapi;
+pub mod plans;
 mod reader_view;
 
 pub use client_info::ClientInfo;
@@ -18,6 +24,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every route.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    admin::configure(cfg);
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(openapi::openapi_json)
@@ -27,5 +34,15 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(auth::logout::logout)
         .service(me::get::get_me)
         .service(me::update::update_me)
-        .service(me::change_password::change_password);
+        .service(me::change_password::change_password)
+        .service(me::subscription::my_subscription)
+        .service(plans::list::list_plans)
+        .service(articles::list::list_articles)
+        .service(articles::get::get_article)
+        .service(articles::access::article_access)
+        .service(articles::audio::article_audio)
+        .service(issues::list::list_issues)
+        .service(issues::get::get_issue)
+        .service(issues::edition::issue_edition)
+        .service(media::stream::stream_media);
 }

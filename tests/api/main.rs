@@ -5,12 +5,19 @@
 mod helpers;
 mod test_database;
 
+mod admin_catalogue;
 mod auth_login;
 mod auth_logout;
 mod auth_refresh;
 mod auth_signup;
+mod catalogue_fixtures;
 mod errors;
+mod fixtures;
+mod gate;
 mod me;
 mod me_password;
 mod operations;
+mod plans;
+mod subscription;
+mod subscription_transitions;
 mod tokens;

@@ -33,5 +33,6 @@ pub async fn logout(
             )?)
         })
         .await?;
+    state.cache.sessions_changed();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -66,6 +66,7 @@ pub async fn refresh(
             Ok(HttpResponse::Ok().json(pair))
         }
         Rotation::Reused => {
+            state.cache.sessions_changed();
             tracing::warn!("a rotated refresh token was presented again; its session is revoked");
             Err(ApiError::unauthenticated(
                 "refresh_token_reused",

@@ -81,5 +81,6 @@ pub async fn change_password(
             })
         })
         .await?;
+    state.cache.sessions_changed();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,4 +2,5 @@
 
 pub mod change_password;
 pub mod get;
+pub mod subscription;
 pub mod update;

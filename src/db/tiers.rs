@@ -1,0 +1,227 @@
+//! The `tiers` aggregate: what the magazine sells, each tier with its perks
+//! (`live` or `coming_soon`) and its prices. Read as typed values, so
+//! callers never see the stored strings.
+
+use super::DbConnection;
+use super::schema::{tier_perks, tier_prices, tiers};
+use crate::domain::{AmountCents, BillingInterval, Currency, Perk, PerkStatus};
+use diesel::prelude::*;
+
+/// A tier with everything a subscribe page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    /// The stable slug, e.g. `digital`.
+    pub id: String,
+    /// The name readers see.
+    pub name: String,
+    /// What the tier includes, in a sentence or two.
+    pub description: String,
+    /// Whether subscribing needs a shipping address (print).
+    pub needs_shipping_address: bool,
+    /// The tier's perks in `Perk` declaration order, each with its status.
+    pub perks: Vec<(Perk, PerkStatus)>,
+    /// The tier's prices, monthly before yearly.
+    pub prices: Vec<TierPrice>,
+}
+
+/// One price of a tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierPrice {
+    /// How often it recurs.
+    pub interval: BillingInterval,
+    /// The amount in minor units.
+    pub amount: AmountCents,
+    /// The currency of the amount.
+    pub currency: Currency,
+    /// The payment provider's price id, once configured.
+    pub stripe_price_id: Option<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tiers)]
+struct TierRow {
+    id: String,
+    name: String,
+    description: String,
+    needs_shipping_address: i32,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tier_perks)]
+struct PerkRow {
+    tier_id: String,
+    perk: String,
+    status: String,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tier_prices)]
+struct PriceRow {
+    id: String,
+    tier_id: String,
+    billing_interval: String,
+    amount_cents: i64,
+    currency: String,
+    stripe_price_id: Option<String>,
+}
+
+/// Every tier ordered by position, with perks and prices (three queries,
+/// whatever the number of tiers).
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Tier>> {
+    let rows = tiers::table
+        .order((tiers::position.asc(), tiers::id.asc()))
+        .select(TierRow::as_select())
+        .load(conn)?;
+    let perks = tier_perks::table.select(PerkRow::as_select()).load(conn)?;
+    let prices = tier_prices::table
+        .select(PriceRow::as_select())
+        .load(conn)?;
+    Ok(assemble(rows, &perks, &prices))
+}
+
+/// One tier by id with its perks and prices; `None` when there is no such
+/// tier, so a caller can answer with a field error rather than a 404.
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Tier>> {
+    let Some(row) = tiers::table
+        .find(id)
+        .select(TierRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let perks = tier_perks::table
+        .filter(tier_perks::tier_id.eq(id))
+        .select(PerkRow::as_select())
+        .load(conn)?;
+    let prices = tier_prices::table
+        .filter(tier_prices::tier_id.eq(id))
+        .select(PriceRow::as_select())
+        .load(conn)?;
+    Ok(assemble(vec![row], &perks, &prices).pop())
+}
+
+/// Attaches perks and prices to their tiers. A stored value this build does
+/// not know (a perk added by a newer version, say) is skipped with a
+/// warning rather than failing the whole listing.
+fn assemble(rows: Vec<TierRow>, perks: &[PerkRow], prices: &[PriceRow]) -> Vec<Tier> {
+    rows.into_iter()
+        .map(|row| {
+            let mut tier_perks: Vec<(Perk, PerkStatus)> = perks
+                .iter()
+                .filter(|p| p.tier_id == row.id)
+                .filter_map(|p| {
+                    let parsed = Perk::parse(&p.perk).zip(PerkStatus::parse(&p.status));
+                    if parsed.is_none() {
+                        tracing::warn!(tier = %row.id, perk = %p.perk, status = %p.status, "skipping an unknown perk");
+                    }
+                    parsed
+                })
+                .collect();
+            tier_perks.sort();
+            let mut tier_prices: Vec<TierPrice> = prices
+                .iter()
+                .filter(|p| p.tier_id == row.id)
+                .filter_map(price)
+                .collect();
+            tier_prices.sort_by(|a, b| {
+                (a.interval == BillingInterval::Year, a.currency.as_str())
+                    .cmp(&(b.interval == BillingInterval::Year, b.currency.as_str()))
+            });
+            Tier {
+                perks: tier_perks,
+                prices: tier_prices,
+                needs_shipping_address: row.needs_shipping_address != 0,
+                id: row.id,
+                name: row.name,
+                description: row.description,
+            }
+        })
+        .collect()
+}
+
+fn price(row: &PriceRow) -> Option<TierPrice> {
+    let parsed = (
+        BillingInterval::parse(&row.billing_interval),
+        AmountCents::parse(row.amount_cents).ok(),
+        Currency::parse(row.currency.clone()).ok(),
+    );
+    let (Some(interval), Some(amount), Some(currency)) = parsed else {
+        tracing::warn!(price = %row.id, "skipping a price with an unknown interval, amount or currency");
+        return None;
+    };
+    Some(TierPrice {
+        interval,
+        amount,
+        currency,
+        stripe_price_id: row.stripe_price_id.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn perk(tier: &str, perk: &str, status: &str) -> PerkRow {
+        PerkRow {
+            tier_id: tier.to_owned(),
+            perk: perk.to_owned(),
+            status: status.to_owned(),
+        }
+    }
+
+    fn price(tier: &str, interval: &str, amount_cents: i64, currency: &str) -> PriceRow {
+        PriceRow {
+            id: format!("{tier}-{interval}-{currency}"),
+            tier_id: tier.to_owned(),
+            billing_interval: interval.to_owned(),
+            amount_cents,
+            currency: currency.to_owned(),
+            stripe_price_id: None,
+        }
+    }
+
+    #[test]
+    fn unknown_stored_values_are_skipped_and_the_rest_sorted() {
+        let rows = vec![TierRow {
+            id: "digital".to_owned(),
+            name: "Digital".to_owned(),
+            description: String::new(),
+            needs_shipping_address: 0,
+        }];
+        let perks = [
+            perk("digital", "ad_free", "coming_soon"),
+            perk("digital", "audio", "live"),
+            perk("digital", "holograms", "live"),
+            perk("digital", "archive", "someday"),
+            perk("print", "print_edition", "live"),
+        ];
+        let prices = [
+            price("digital", "year", 9000, "usd"),
+            price("digital", "month", 900, "usd"),
+            price("digital", "fortnight", 450, "usd"),
+            price("digital", "month", -1, "usd"),
+            price("digital", "month", 800, "us dollars"),
+        ];
+        let tiers = assemble(rows, &perks, &prices);
+        assert_eq!(tiers.len(), 1);
+        let tier = &tiers[0];
+        assert_eq!(
+            tier.perks,
+            [
+                (Perk::Audio, PerkStatus::Live),
+                (Perk::AdFree, PerkStatus::ComingSoon)
+            ]
+        );
+        let intervals: Vec<_> = tier
+            .prices
+            .iter()
+            .map(|p| (p.interval, p.amount.get()))
+            .collect();
+        assert_eq!(
+            intervals,
+            [(BillingInterval::Month, 900), (BillingInterval::Year, 9000)]
+        );
+        assert!(!tier.needs_shipping_address);
+    }
+}

@@ -1,0 +1,127 @@
+//! `POST /v1/admin/articles`: an editor creates an article, unpublished
+//! until it is published explicitly.
+
+use super::{AdminArticleView, article_not_found, issue_id, parse_visibility, slug_taken};
+use crate::auth::{EditorRole, Staff};
+use crate::db::{self, articles::NewArticle};
+use crate::domain::{
+    ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
+};
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::admin::input::Input;
+use crate::startup::AppState;
+use actix_web::http::header;
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A new article.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateArticleRequest {
+    /// The URL name: lowercase a-z, 0-9 and single hyphens, at most 120 characters.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub slug: Input<String>,
+    /// Headline, one line, at most 200 characters.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub title: Input<String>,
+    /// Standfirst, one line, at most 500 characters.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub dek: Input<String>,
+    /// Byline, at most 200 characters.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub author: Input<String>,
+    /// The full text; paragraphs separated by blank lines.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub body: Input<String>,
+    /// The number of an existing issue to place it in.
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub issue_number: Input<i64>,
+    /// Who may read the full text.
+    #[serde(default)]
+    #[schema(value_type = Visibility)]
+    pub visibility: Input<String>,
+    /// Paragraphs shown before the paywall, at least 1 (`null`: the default cut).
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub paywall_cut: Input<i64>,
+    /// The date it carries, RFC 3339.
+    #[serde(default)]
+    #[schema(value_type = String, format = DateTime)]
+    pub publication_date: Input<String>,
+}
+
+/// Creates an article.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = CreateArticleRequest,
+    responses(
+        (status = 201, description = "The new, unpublished article", body = AdminArticleView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed; `issue_number` names no issue", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_article(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    body: web::Json<CreateArticleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    parse_fields! {
+        slug = "slug" => request.slug.required(Slug::parse),
+        title = "title" => request.title.required(Title::parse),
+        dek = "dek" => request.dek.required(Dek::parse),
+        author = "author" => request.author.required(Author::parse),
+        text = "body" => request.body.required(ArticleBody::parse),
+        issue_number = "issue_number" => request.issue_number.optional(IssueNumber::parse),
+        visibility = "visibility" => request.visibility.required(parse_visibility),
+        paywall_cut = "paywall_cut" => request.paywall_cut.optional(PaywallCut::parse),
+        publication_date = "publication_date" => request.publication_date.required(PublicationDate::parse),
+    }
+    let article = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let issue = issue_number
+                    .map(|number| issue_id(conn, number))
+                    .transpose()?;
+                let now = chrono::Utc::now().naive_utc();
+                let id = uuid::Uuid::now_v7().to_string();
+                db::articles::insert(
+                    conn,
+                    &NewArticle {
+                        id: &id,
+                        slug: slug.as_str(),
+                        title: title.as_str(),
+                        dek: dek.as_str(),
+                        author: author.as_str(),
+                        body: text.as_str(),
+                        issue_id: issue.as_deref(),
+                        visibility: visibility.as_str(),
+                        paywall_cut: paywall_cut.map(PaywallCut::get),
+                        publication_date: publication_date.naive_utc(),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .map_err(slug_taken)?;
+                db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
+            })
+        })
+        .await?;
+    let location = format!("/v1/admin/articles/{}", article.article.slug);
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(AdminArticleView::from(article)))
+}

@@ -1,0 +1,36 @@
+//! `GET /v1/admin/articles/{slug}`: one article, published or not, with
+//! its full text.
+
+use super::{AdminArticleView, article_not_found, path_slug};
+use crate::auth::{EditorRole, Staff};
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+
+/// Shows one article as editors see it.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses(
+        (status = 200, description = "The article", body = AdminArticleView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{slug}")]
+pub async fn get_article(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = path_slug(slug.into_inner())?;
+    let article = state
+        .db
+        .run(move |conn| Ok(db::articles::find_by_slug(conn, slug.as_str())?))
+        .await?
+        .ok_or_else(article_not_found)?;
+    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+}

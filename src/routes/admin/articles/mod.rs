@@ -1,0 +1,136 @@
+//! Editors' articles: every article, published or not, as the admin
+//! endpoints show it, and the rules the create and update actions share.
+
+pub mod create;
+pub mod get;
+pub mod list;
+pub mod publish;
+pub mod unpublish;
+pub mod update;
+pub mod upload_audio;
+
+use crate::db::{self, DbConnection, articles::ArticleRecord};
+use crate::domain::{IssueNumber, Slug, Visibility};
+use crate::error::{ApiError, FieldError};
+use chrono::{DateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An article as editors see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminArticleView {
+    /// The URL name (unique).
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// Standfirst.
+    pub dek: String,
+    /// Byline.
+    pub author: String,
+    /// The full text; paragraphs separated by blank lines.
+    pub body: String,
+    /// The issue it appears in, if any.
+    pub issue_number: Option<i32>,
+    /// Who may read the full text.
+    pub visibility: Visibility,
+    /// Paragraphs shown before the paywall (`null`: the default cut).
+    pub paywall_cut: Option<i32>,
+    /// The date it carries.
+    pub publication_date: DateTime<Utc>,
+    /// Whether readers can see it (its issue, if any, must be published too).
+    pub published: bool,
+    /// When it was published (while it is).
+    pub published_at: Option<DateTime<Utc>>,
+    /// The audio version, once uploaded.
+    pub audio: Option<AudioFile>,
+}
+
+/// An article's audio file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AudioFile {
+    /// How long it runs.
+    pub duration_seconds: i32,
+    /// `audio/mpeg`, `audio/mp4`, `audio/ogg` or `audio/wav`.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+}
+
+impl From<ArticleRecord> for AdminArticleView {
+    fn from(record: ArticleRecord) -> Self {
+        let ArticleRecord {
+            article,
+            issue_number,
+            audio_content_type,
+            audio_size_bytes,
+        } = record;
+        let audio = match (
+            article.audio_duration_seconds,
+            audio_content_type,
+            audio_size_bytes,
+        ) {
+            (Some(duration_seconds), Some(content_type), Some(size_bytes)) => Some(AudioFile {
+                duration_seconds,
+                content_type,
+                size_bytes,
+            }),
+            _ => None,
+        };
+        Self {
+            slug: article.slug,
+            title: article.title,
+            dek: article.dek,
+            author: article.author,
+            body: article.body,
+            issue_number,
+            // The column's CHECK allows only known values; fail closed anyway.
+            visibility: Visibility::parse(&article.visibility).unwrap_or(Visibility::Subscribers),
+            paywall_cut: article.paywall_cut,
+            publication_date: article.publication_date.and_utc(),
+            published: article.published_at.is_some(),
+            published_at: article.published_at.map(|at| at.and_utc()),
+            audio,
+        }
+    }
+}
+
+/// 404 for a slug nobody created.
+pub fn article_not_found() -> ApiError {
+    ApiError::not_found("article_not_found", "no article has this slug")
+}
+
+/// The slug of a path: one that cannot be valid cannot exist either.
+pub fn path_slug(raw: String) -> Result<Slug, ApiError> {
+    Slug::parse(raw).map_err(|_| article_not_found())
+}
+
+/// A unique violation on `articles` means the slug is taken.
+pub fn slug_taken(error: DieselError) -> ApiError {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::conflict("slug_taken", "another article has this slug")
+        }
+        other => other.into(),
+    }
+}
+
+/// Parses a visibility name.
+pub fn parse_visibility(raw: String) -> Result<Visibility, FieldError> {
+    Visibility::parse(&raw).ok_or_else(|| {
+        FieldError::new(
+            "invalid_choice",
+            "visibility is one of public, registered, subscribers",
+        )
+    })
+}
+
+/// The id of the issue an article is placed in; an unknown number is a
+/// field error of `issue_number`.
+pub fn issue_id(conn: &mut DbConnection, number: IssueNumber) -> Result<String, ApiError> {
+    db::issues::id_by_number(conn, number.get())?.ok_or_else(|| {
+        ApiError::invalid_field(
+            FieldError::new("unknown_issue", "no issue has this number").at("issue_number"),
+        )
+    })
+}

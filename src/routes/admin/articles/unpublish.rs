@@ -1,0 +1,41 @@
+//! `POST /v1/admin/articles/{slug}/unpublish`: takes the article off the
+//! public catalogue. Unpublishing an unpublished article changes nothing.
+
+use super::{AdminArticleView, article_not_found, path_slug};
+use crate::auth::{EditorRole, Staff};
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+
+/// Unpublishes an article.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses(
+        (status = 200, description = "The unpublished article", body = AdminArticleView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{slug}/unpublish")]
+pub async fn unpublish_article(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = path_slug(slug.into_inner())?;
+    let article = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                db::articles::unpublish(conn, slug.as_str(), chrono::Utc::now().naive_utc())?;
+                db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
+            })
+        })
+        .await?;
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+}

@@ -1,0 +1,129 @@
+//! `PATCH /v1/admin/articles/{slug}`: an editor revises an article; fields
+//! left out stay as they are, `null` clears `issue_number` and
+//! `paywall_cut`.
+
+use super::{
+    AdminArticleView, article_not_found, issue_id, parse_visibility, path_slug, slug_taken,
+};
+use crate::auth::{EditorRole, Staff};
+use crate::db::{self, articles::ArticleChanges};
+use crate::domain::{
+    ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
+};
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::admin::input::{Change, Input};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, patch, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateArticleRequest {
+    /// A new slug (unique); the old URL stops working.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub slug: Input<String>,
+    /// A new headline.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub title: Input<String>,
+    /// A new standfirst.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub dek: Input<String>,
+    /// A new byline.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub author: Input<String>,
+    /// A new full text.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub body: Input<String>,
+    /// Another existing issue, or `null` to take it out of its issue.
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub issue_number: Input<i64>,
+    /// A new visibility.
+    #[serde(default)]
+    #[schema(value_type = Option<Visibility>)]
+    pub visibility: Input<String>,
+    /// A new paywall cut, or `null` for the default cut.
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub paywall_cut: Input<i64>,
+    /// A new date, RFC 3339.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub publication_date: Input<String>,
+}
+
+/// Updates an article and returns it.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The article's slug")),
+    request_body = UpdateArticleRequest,
+    responses(
+        (status = 200, description = "The updated article", body = AdminArticleView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed; `issue_number` names no issue", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{slug}")]
+pub async fn update_article(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    slug: web::Path<String>,
+    body: web::Json<UpdateArticleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let current = path_slug(slug.into_inner())?;
+    let request = body.into_inner();
+    parse_fields! {
+        slug = "slug" => request.slug.change(Slug::parse),
+        title = "title" => request.title.change(Title::parse),
+        dek = "dek" => request.dek.change(Dek::parse),
+        author = "author" => request.author.change(Author::parse),
+        text = "body" => request.body.change(ArticleBody::parse),
+        issue_number = "issue_number" => request.issue_number.nullable_change(IssueNumber::parse),
+        visibility = "visibility" => request.visibility.change(parse_visibility),
+        paywall_cut = "paywall_cut" => request.paywall_cut.nullable_change(PaywallCut::parse),
+        publication_date = "publication_date" => request.publication_date.change(PublicationDate::parse),
+    }
+    let renamed = slug.unwrap_or_else(|| current.clone());
+    let mut changes = ArticleChanges {
+        slug: Some(renamed.as_str().to_owned()).filter(|new| new != current.as_str()),
+        title: title.map(|title| title.as_str().to_owned()),
+        dek: dek.map(|dek| dek.as_str().to_owned()),
+        author: author.map(|author| author.as_str().to_owned()),
+        body: text.map(|text| text.as_str().to_owned()),
+        issue_id: None,
+        visibility: visibility.map(|visibility| visibility.as_str().to_owned()),
+        paywall_cut: paywall_cut.into_column(PaywallCut::get),
+        publication_date: publication_date.map(PublicationDate::naive_utc),
+        updated_at: chrono::Utc::now().naive_utc(),
+    };
+    let article = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                changes.issue_id = match issue_number {
+                    Change::Keep => None,
+                    Change::Clear => Some(None),
+                    Change::Set(number) => Some(Some(issue_id(conn, number)?)),
+                };
+                if db::articles::update(conn, current.as_str(), &changes).map_err(slug_taken)? == 0
+                {
+                    return Err(article_not_found());
+                }
+                db::articles::find_by_slug(conn, renamed.as_str())?.ok_or_else(article_not_found)
+            })
+        })
+        .await?;
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+}

@@ -1,0 +1,137 @@
+//! `PUT /v1/admin/articles/{slug}/audio`: uploads the article's audio
+//! (MP3, M4A, Ogg or WAV as multipart part `file`) with its length in
+//! seconds (a `duration_seconds` text part, or the query parameter),
+//! replacing any earlier audio.
+
+use super::{AdminArticleView, article_not_found, path_slug};
+use crate::auth::{EditorRole, Staff};
+use crate::db;
+use crate::domain::AudioDuration;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::media::{self, MediaKind, UploadRules};
+use crate::startup::AppState;
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, put, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// The field (text part or query parameter) carrying the duration.
+const DURATION_FIELD: &str = "duration_seconds";
+
+/// The duration, when sent in the query string.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AudioUploadQuery {
+    /// Length of the audio in seconds, 1 to 86400 (or send it as a text part).
+    pub duration_seconds: Option<String>,
+}
+
+/// The multipart form of an audio upload.
+#[derive(ToSchema)]
+pub struct AudioUploadForm {
+    /// The audio, declared `audio/mpeg`, `audio/mp4`, `audio/ogg` or `audio/wav`.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Length in seconds, 1 to 86400 (or the query parameter).
+    pub duration_seconds: Option<i32>,
+}
+
+/// Parses a duration sent as text.
+fn parse_duration(raw: &str) -> Result<AudioDuration, ApiError> {
+    raw.trim()
+        .parse::<i64>()
+        .map_err(|_| FieldError::new("invalid_type", "a duration is a whole number of seconds"))
+        .and_then(AudioDuration::parse)
+        .map_err(|error| ApiError::invalid_field(error.at(DURATION_FIELD)))
+}
+
+/// Stores the audio and returns the article.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The article's slug"), AudioUploadQuery),
+    request_body(content = inline(AudioUploadForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The article with its new audio", body = AdminArticleView),
+        (status = 400, description = "The multipart body cannot be read", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than `MASTHEAD_MAX_AUDIO_BYTES`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or the file is not audio of its declared type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` part, or a missing or invalid `duration_seconds`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/{slug}/audio")]
+pub async fn upload_audio(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    query: web::Query<AudioUploadQuery>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let slug = path_slug(slug.into_inner())?;
+    let from_query = query.into_inner().duration_seconds;
+    // Refuse before reading a byte of the body what can be refused already.
+    if let Some(raw) = &from_query {
+        parse_duration(raw)?;
+    }
+    let known = slug.clone();
+    let known = state
+        .db
+        .run(move |conn| Ok(db::articles::id_by_slug(conn, known.as_str())?))
+        .await?;
+    if known.is_none() {
+        return Err(article_not_found());
+    }
+    let media_dir = state.settings.media_dir();
+    let rules = UploadRules {
+        kind: MediaKind::Audio,
+        max_bytes: state.settings.max_audio_bytes,
+    };
+    let upload = media::receive(&req, multipart, &media_dir, rules).await?;
+    let duration = upload
+        .fields
+        .get(DURATION_FIELD)
+        .or(from_query.as_ref())
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                FieldError::new("required", "send the audio's length in seconds")
+                    .at(DURATION_FIELD),
+            )
+        })
+        .and_then(|raw| parse_duration(raw))?;
+    let stored = upload.file.persist(&media_dir)?;
+    let record = stored.record.clone();
+    let (article, replaced) = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                let current = db::articles::find_by_slug(conn, slug.as_str())?
+                    .ok_or_else(article_not_found)?;
+                db::media::insert(conn, &record.as_new_row(now))?;
+                db::articles::set_audio(
+                    conn,
+                    &current.article.id,
+                    &record.id,
+                    duration.get(),
+                    now,
+                )?;
+                let replaced = match current.article.audio_media_id {
+                    Some(old) => db::media::delete(conn, &old)?,
+                    None => None,
+                };
+                let article = db::articles::find_by_slug(conn, slug.as_str())?
+                    .ok_or_else(article_not_found)?;
+                Ok((article, replaced))
+            })
+        })
+        .await?;
+    stored.keep();
+    if let Some(old) = replaced {
+        media::remove_replaced(&media_dir, old).await;
+    }
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+}

@@ -1,0 +1,35 @@
+//! `GET /v1/admin/issues/{number}`: one issue, published or not.
+
+use super::{AdminIssueView, issue_not_found};
+use crate::auth::{EditorRole, Staff};
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+
+/// Shows one issue as editors see it.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("number" = i32, Path, description = "The issue number")),
+    responses(
+        (status = 200, description = "The issue", body = AdminIssueView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue (`issue_not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{number}")]
+pub async fn get_issue(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    number: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let number = number.into_inner();
+    let issue = state
+        .db
+        .run(move |conn| Ok(db::issues::find_by_number(conn, number)?))
+        .await?
+        .ok_or_else(issue_not_found)?;
+    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+}

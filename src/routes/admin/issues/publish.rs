@@ -1,0 +1,42 @@
+//! `POST /v1/admin/issues/{number}/publish`: readers can see the issue
+//! (and its published articles) from now on. Publishing again changes
+//! nothing, so a retried request is harmless.
+
+use super::{AdminIssueView, issue_not_found};
+use crate::auth::{EditorRole, Staff};
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+
+/// Publishes an issue.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("number" = i32, Path, description = "The issue number")),
+    responses(
+        (status = 200, description = "The published issue", body = AdminIssueView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue (`issue_not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{number}/publish")]
+pub async fn publish_issue(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    number: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let number = number.into_inner();
+    let issue = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                db::issues::publish(conn, number, chrono::Utc::now().naive_utc())?;
+                db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)
+            })
+        })
+        .await?;
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+}

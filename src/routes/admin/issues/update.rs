@@ -1,0 +1,100 @@
+//! `PATCH /v1/admin/issues/{number}`: an editor corrects an issue; fields
+//! left out stay as they are, `cover_image_url: null` removes the cover.
+
+use super::{AdminIssueView, issue_not_found, number_taken};
+use crate::auth::{EditorRole, Staff};
+use crate::db::{self, issues::IssueChanges};
+use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::admin::input::Input;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, patch, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateIssueRequest {
+    /// A new issue number (unique).
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub number: Input<i64>,
+    /// A new volume.
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub volume: Input<i64>,
+    /// A new year.
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub year: Input<i64>,
+    /// A new cover title.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub title: Input<String>,
+    /// A new cover image URL, or `null` to remove it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub cover_image_url: Input<String>,
+    /// A new cover date, RFC 3339.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub publication_date: Input<String>,
+}
+
+/// Updates an issue and returns it.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("number" = i32, Path, description = "The issue number")),
+    request_body = UpdateIssueRequest,
+    responses(
+        (status = 200, description = "The updated issue", body = AdminIssueView),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue (`issue_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new number is taken (`issue_number_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{number}")]
+pub async fn update_issue(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    number: web::Path<i32>,
+    body: web::Json<UpdateIssueRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let current = number.into_inner();
+    let body = body.into_inner();
+    parse_fields! {
+        number = "number" => body.number.change(IssueNumber::parse),
+        volume = "volume" => body.volume.change(Volume::parse),
+        year = "year" => body.year.change(IssueYear::parse),
+        title = "title" => body.title.change(Title::parse),
+        cover = "cover_image_url" => body.cover_image_url.nullable_change(CoverImageUrl::parse),
+        publication_date = "publication_date" => body.publication_date.change(PublicationDate::parse),
+    }
+    let changes = IssueChanges {
+        number: number.map(IssueNumber::get),
+        volume: volume.map(Volume::get),
+        year: year.map(IssueYear::get),
+        title: title.map(|title| title.as_str().to_owned()),
+        cover_image_url: cover.into_column(|url| url.as_str().to_owned()),
+        publication_date: publication_date.map(PublicationDate::naive_utc),
+        updated_at: chrono::Utc::now().naive_utc(),
+    };
+    let renumbered = changes.number.unwrap_or(current);
+    let issue = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                if db::issues::update(conn, current, &changes).map_err(number_taken)? == 0 {
+                    return Err(issue_not_found());
+                }
+                db::issues::find_by_number(conn, renumbered)?.ok_or_else(issue_not_found)
+            })
+        })
+        .await?;
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+}

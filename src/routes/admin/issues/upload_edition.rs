@@ -1,0 +1,89 @@
+//! `PUT /v1/admin/issues/{number}/edition`: uploads the issue's digital
+//! edition (a PDF, multipart part `file`), replacing any earlier one.
+
+use super::{AdminIssueView, issue_not_found};
+use crate::auth::{EditorRole, Staff};
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::media::{self, MediaKind, UploadRules};
+use crate::startup::AppState;
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, put, web};
+use utoipa::ToSchema;
+
+/// The multipart form of an edition upload.
+#[derive(ToSchema)]
+pub struct EditionUploadForm {
+    /// The PDF, declared `application/pdf`.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// Stores the edition and returns the issue.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("number" = i32, Path, description = "The issue number")),
+    request_body(content = inline(EditionUploadForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The issue with its new edition", body = AdminIssueView),
+        (status = 400, description = "The multipart body cannot be read", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue (`issue_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than `MASTHEAD_MAX_EDITION_BYTES`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or the file is not a PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` part", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/{number}/edition")]
+pub async fn upload_edition(
+    state: web::Data<AppState>,
+    _editor: Staff<EditorRole>,
+    req: HttpRequest,
+    number: web::Path<i32>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let number = number.into_inner();
+    // Refuse before reading a byte of the body when the issue is unknown.
+    let known = state
+        .db
+        .run(move |conn| Ok(db::issues::id_by_number(conn, number)?))
+        .await?;
+    if known.is_none() {
+        return Err(issue_not_found());
+    }
+    let media_dir = state.settings.media_dir();
+    let rules = UploadRules {
+        kind: MediaKind::Edition,
+        max_bytes: state.settings.max_edition_bytes,
+    };
+    let upload = media::receive(&req, multipart, &media_dir, rules).await?;
+    let stored = upload.file.persist(&media_dir)?;
+    let record = stored.record.clone();
+    let (issue, replaced) = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                let current =
+                    db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
+                db::media::insert(conn, &record.as_new_row(now))?;
+                db::issues::set_edition(conn, &current.issue.id, &record.id, now)?;
+                let replaced = match current.issue.edition_media_id {
+                    Some(old) => db::media::delete(conn, &old)?,
+                    None => None,
+                };
+                let issue =
+                    db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
+                Ok((issue, replaced))
+            })
+        })
+        .await?;
+    stored.keep();
+    if let Some(old) = replaced {
+        media::remove_replaced(&media_dir, old).await;
+    }
+    state.cache.catalogue_changed();
+    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+}

@@ -1,0 +1,39 @@
+//! The staff tools under `/v1/admin`. Here: the editors' catalogue, issues
+//! and articles with their edition and audio uploads, open to the `editor`
+//! role (and `admin`).
+
+pub mod articles;
+mod input;
+pub mod issues;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// Largest JSON body an article create or update may send: a long read
+/// outgrows the 64 KiB every other endpoint accepts.
+pub const ARTICLE_JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Registers the catalogue endpoints, each resource in its own scope so
+/// the articles' larger JSON limit applies to them alone.
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(
+        scope::scope("/v1/admin/issues")
+            .service(issues::list::list_issues)
+            .service(issues::create::create_issue)
+            .service(issues::get::get_issue)
+            .service(issues::update::update_issue)
+            .service(issues::publish::publish_issue)
+            .service(issues::unpublish::unpublish_issue)
+            .service(issues::upload_edition::upload_edition),
+    )
+    .service(
+        scope::scope("/v1/admin/articles")
+            .app_data(crate::routes::decoding::json_config().limit(ARTICLE_JSON_LIMIT_BYTES))
+            .service(articles::list::list_articles)
+            .service(articles::create::create_article)
+            .service(articles::get::get_article)
+            .service(articles::update::update_article)
+            .service(articles::publish::publish_article)
+            .service(articles::unpublish::unpublish_article)
+            .service(articles::upload_audio::upload_audio),
+    );
+}

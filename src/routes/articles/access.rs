@@ -1,0 +1,37 @@
+//! `GET /v1/articles/{slug}/access`: the cheap check, for front-ends that
+//! render the page themselves and only need the gate's answer.
+
+use crate::auth::Visitor;
+use crate::domain::AccessView;
+use crate::error::{ApiError, Problem};
+use crate::routes::gate::Gate;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+
+/// Whether this visitor may read the article in full, and if not why.
+#[utoipa::path(
+    tag = "articles",
+    params(("slug" = String, Path, description = "The article's slug")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The gate's answer", body = AccessView),
+        (status = 401, description = "A token was sent but is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No published article with this slug", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/articles/{slug}/access")]
+pub async fn article_access(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let article = state
+        .cache
+        .article(&state.db, &slug)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("article_not_found", "no published article has this slug")
+        })?;
+    let gate = Gate::for_visitor(&state, &visitor).await?;
+    Ok(HttpResponse::Ok().json(gate.article(&article).view()))
+}

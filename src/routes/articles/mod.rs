@@ -1,0 +1,99 @@
+//! Articles as readers see them: metadata, the gate's answer, and the full
+//! text or the teaser.
+
+pub mod access;
+pub mod audio;
+pub mod get;
+pub mod list;
+
+use crate::db::catalogue::PublishedArticle;
+use crate::domain::{AccessDecision, AccessView};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Paragraphs shown before the paywall when an editor set no cut.
+pub const DEFAULT_TEASER_PARAGRAPHS: usize = 2;
+
+/// The teaser: the paragraphs (separated by blank lines) before the cut.
+pub fn teaser(body: &str, cut: Option<i32>) -> String {
+    let keep = cut
+        .and_then(|c| usize::try_from(c).ok())
+        .filter(|c| *c > 0)
+        .unwrap_or(DEFAULT_TEASER_PARAGRAPHS);
+    body.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .take(keep)
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The issue an article belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssueRef {
+    /// The issue number.
+    pub number: i32,
+    /// The issue title.
+    pub title: String,
+}
+
+/// An article's listing entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleSummary {
+    /// URL slug.
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// The standfirst under the headline.
+    pub dek: String,
+    /// Byline.
+    pub author: String,
+    /// `public`, `registered` or `subscribers`.
+    pub visibility: String,
+    /// When it was (or will be shown as) published.
+    pub publication_date: DateTime<Utc>,
+    /// Its issue, if any.
+    pub issue: Option<IssueRef>,
+    /// Length of the audio version in seconds, when there is one.
+    pub audio_duration_seconds: Option<i32>,
+    /// May this visitor read it in full?
+    pub access: AccessView,
+}
+
+impl ArticleSummary {
+    /// The summary of an article with the gate's answer for this visitor.
+    pub fn new(article: &PublishedArticle, access: AccessDecision) -> Self {
+        Self {
+            slug: article.slug.clone(),
+            title: article.title.clone(),
+            dek: article.dek.clone(),
+            author: article.author.clone(),
+            visibility: article.visibility.clone(),
+            publication_date: article.publication_date.and_utc(),
+            issue: article.issue_number.map(|number| IssueRef {
+                number,
+                title: article.issue_title.clone().unwrap_or_default(),
+            }),
+            audio_duration_seconds: article
+                .audio_media_id
+                .as_ref()
+                .and(article.audio_duration_seconds),
+            access: access.view(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teaser_keeps_the_paragraphs_before_the_cut() {
+        let body = "One.\n\nTwo.\n\n\n\nThree.\n\nFour.";
+        assert_eq!(teaser(body, Some(1)), "One.");
+        assert_eq!(teaser(body, Some(3)), "One.\n\nTwo.\n\nThree.");
+        assert_eq!(teaser(body, None), "One.\n\nTwo.");
+        assert_eq!(teaser(body, Some(0)), "One.\n\nTwo.");
+        assert_eq!(teaser(body, Some(99)), "One.\n\nTwo.\n\nThree.\n\nFour.");
+    }
+}

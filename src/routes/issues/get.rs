@@ -1,0 +1,67 @@
+//! `GET /v1/issues/{number}`: an issue and its table of contents.
+
+use super::IssueSummary;
+use crate::auth::Visitor;
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::routes::articles::ArticleSummary;
+use crate::routes::gate::Gate;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Most articles one issue lists in its table of contents.
+const TABLE_OF_CONTENTS_LIMIT: i64 = 500;
+
+/// An issue with its table of contents.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuePage {
+    #[serde(flatten)]
+    pub issue: IssueSummary,
+    /// Its published articles, each with this visitor's access.
+    pub articles: Vec<ArticleSummary>,
+}
+
+/// An issue and its table of contents.
+#[utoipa::path(
+    tag = "issues",
+    params(("number" = i32, Path, description = "The issue number")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The issue", body = IssuePage),
+        (status = 404, description = "No published issue with this number", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/issues/{number}")]
+pub async fn get_issue(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    number: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let number = number.into_inner();
+    let (issue, (articles, _)) = state
+        .db
+        .run(move |conn| {
+            let issue = db::catalogue::published_issue(conn, number)?;
+            let articles =
+                db::catalogue::published_articles(conn, Some(number), TABLE_OF_CONTENTS_LIMIT, 0)?;
+            Ok((issue, articles))
+        })
+        .await?;
+    let issue = issue.ok_or_else(|| {
+        ApiError::not_found("issue_not_found", "no published issue has this number")
+    })?;
+    let gate = Gate::for_visitor(&state, &visitor).await?;
+    Ok(HttpResponse::Ok().json(IssuePage {
+        issue: IssueSummary::new(
+            &issue,
+            !gate.is_past_issue(Some(issue.number)),
+            gate.edition(issue.number),
+        ),
+        articles: articles
+            .iter()
+            .map(|a| ArticleSummary::new(a, gate.article(a)))
+            .collect(),
+    }))
+}

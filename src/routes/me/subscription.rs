@@ -1,0 +1,109 @@
+//! `GET /v1/me/subscription`: the reader's current subscription and what it
+//! entitles them to.
+
+use crate::auth::AuthenticatedReader;
+use crate::db::{self, subscriptions::SubscriptionRow};
+use crate::domain::{
+    BillingInterval, Perk, PerkStatus, SubscriptionSnapshot, SubscriptionState, entitlements,
+};
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use utoipa::ToSchema;
+
+/// The reader's subscription page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySubscription {
+    /// The most relevant subscription (one granting access now, else the
+    /// newest), or `null` for a reader who never subscribed.
+    pub subscription: Option<SubscriptionView>,
+    /// What all the reader's subscriptions entitle them to now.
+    pub entitlements: EntitlementsView,
+}
+
+/// One subscription as its reader sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionView {
+    /// The subscription id.
+    pub id: String,
+    /// The tier's id, as listed by `GET /v1/plans`.
+    pub tier: String,
+    /// Where the subscription is in its life.
+    pub state: SubscriptionState,
+    /// How often it is billed; `null` for comps.
+    pub billing_interval: Option<BillingInterval>,
+    /// End of the paid period (exclusive).
+    pub current_period_end: Option<DateTime<Utc>>,
+    /// For `past_due`: when access stops unless a payment succeeds.
+    pub grace_ends_at: Option<DateTime<Utc>>,
+    /// For `comped`: when the comp ends.
+    pub comped_until: Option<DateTime<Utc>>,
+    /// Whether it ends at the period end (the reader cancelled; resumable).
+    pub cancel_at_period_end: bool,
+}
+
+/// Perks held now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntitlementsView {
+    /// Perks the gate honours now.
+    pub granted: BTreeSet<Perk>,
+    /// Perks announced as coming soon on the reader's tier, not yet granted.
+    pub announced: BTreeSet<Perk>,
+}
+
+/// The reader's current subscription and entitlements (one query).
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The current subscription, or null, and entitlements", body = MySubscription),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/me/subscription")]
+pub async fn my_subscription(
+    state: web::Data<AppState>,
+    reader: AuthenticatedReader,
+) -> Result<HttpResponse, ApiError> {
+    let id = reader.reader_id;
+    let rows = state
+        .db
+        .run(move |conn| Ok(db::subscriptions::for_reader_with_perks(conn, &id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(view(rows, Utc::now())))
+}
+
+/// Builds the page from the reader's subscriptions (newest first). Rows
+/// whose stored state is unknown are left out: they grant nothing.
+fn view(
+    rows: Vec<(SubscriptionRow, Vec<(Perk, PerkStatus)>)>,
+    now: DateTime<Utc>,
+) -> MySubscription {
+    let known: Vec<(SubscriptionRow, SubscriptionSnapshot)> = rows
+        .into_iter()
+        .filter_map(|(row, perks)| row.snapshot(perks).map(|snapshot| (row, snapshot)))
+        .collect();
+    let snapshots: Vec<SubscriptionSnapshot> = known.iter().map(|(_, s)| s.clone()).collect();
+    let (granted, announced) = entitlements(&snapshots, now);
+    let current = known
+        .iter()
+        .find(|(_, snapshot)| snapshot.grants_access(now))
+        .or_else(|| known.first())
+        .map(|(row, snapshot)| SubscriptionView {
+            id: row.id.clone(),
+            tier: row.tier_id.clone(),
+            state: snapshot.state,
+            billing_interval: row.billing_interval(),
+            current_period_end: snapshot.current_period_end,
+            grace_ends_at: snapshot.grace_ends_at,
+            comped_until: snapshot.comped_until,
+            cancel_at_period_end: snapshot.state == SubscriptionState::Canceling,
+        });
+    MySubscription {
+        subscription: current,
+        entitlements: EntitlementsView { granted, announced },
+    }
+}

@@ -1,0 +1,73 @@
+//! `GET /v1/media/{token}`: streams a media file to whoever holds a valid
+//! signed URL, with `Range`, `ETag` and `Cache-Control: private`.
+
+use crate::auth::MediaTokenError;
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_files::NamedFile;
+use actix_web::http::header::{self, ContentDisposition, DispositionType, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
+/// Streams the file a signed URL grants.
+#[utoipa::path(
+    tag = "media",
+    params(("token" = String, Path, description = "The token of a signed URL")),
+    responses(
+        (status = 200, description = "The whole file", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested byte range"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 403, description = "The link is invalid (`invalid_media_link`) or expired (`media_link_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The file is gone", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range cannot be satisfied"),
+    )
+)]
+#[get("/v1/media/{token}")]
+pub async fn stream_media(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let media_id = state
+        .media_tokens
+        .verify(&token, chrono::Utc::now().timestamp())
+        .map_err(|error| match error {
+            MediaTokenError::Invalid => {
+                ApiError::forbidden("invalid_media_link", error.to_string())
+            }
+            MediaTokenError::Expired => {
+                ApiError::forbidden("media_link_expired", error.to_string())
+            }
+        })?;
+    let id = media_id.clone();
+    let file = state
+        .db
+        .run(move |conn| Ok(db::catalogue::media_file(conn, &id)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("media_not_found", "the file no longer exists"))?;
+    let path = state.settings.media_dir().join(&file.path);
+    let named = NamedFile::open_async(&path).await.map_err(|error| {
+        tracing::error!(%error, path = %path.display(), "a recorded media file is missing");
+        ApiError::not_found("media_not_found", "the file no longer exists")
+    })?;
+    let content_type = file
+        .content_type
+        .parse()
+        .unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
+    // NamedFile answers Range (206/416), If-None-Match and If-Range itself.
+    let mut response = named
+        .set_content_type(content_type)
+        .set_content_disposition(ContentDisposition {
+            disposition: DispositionType::Inline,
+            parameters: vec![],
+        })
+        .use_etag(true)
+        .use_last_modified(true)
+        .into_response(&req);
+    // Signed URLs are per reader: shared caches must not keep the bytes.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,3 @@
+//! What the magazine sells: tiers, their perks and their prices.
+
+pub mod list;
