@@ -1,6 +1,7 @@
 //! `GET /v1/articles/{slug}/access`: the cheap check, for front-ends that
 //! render the page themselves and only need the gate's answer.
 
+use super::visible_article;
 use crate::auth::Visitor;
 use crate::domain::AccessView;
 use crate::error::{ApiError, Problem};
@@ -25,13 +26,7 @@ pub async fn article_access(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = state
-        .cache
-        .article(&state.db, &slug)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found("article_not_found", "no published article has this slug")
-        })?;
+    let article = visible_article(&state, &slug).await?;
     let gate = Gate::for_visitor(&state, &visitor).await?;
     Ok(HttpResponse::Ok().json(gate.article(&article).view()))
 }

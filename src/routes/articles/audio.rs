@@ -1,6 +1,7 @@
 //! `GET /v1/articles/{slug}/audio`: a short-lived signed URL to the audio,
 //! only when the gate grants it.
 
+use super::visible_article;
 use crate::auth::Visitor;
 use crate::error::{ApiError, Problem};
 use crate::routes::gate::{Gate, require};
@@ -26,13 +27,7 @@ pub async fn article_audio(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = state
-        .cache
-        .article(&state.db, &slug)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found("article_not_found", "no published article has this slug")
-        })?;
+    let article = visible_article(&state, &slug).await?;
     let media_id = article
         .audio_media_id
         .clone()

@@ -1,6 +1,7 @@
 //! `GET /v1/articles/{slug}`: always 200 for a visible article, with the
 //! full text when the gate grants it and the teaser when not.
 
+use super::visible_article;
 use super::{ArticleSummary, teaser};
 use crate::auth::Visitor;
 use crate::error::{ApiError, Problem};
@@ -38,13 +39,7 @@ pub async fn get_article(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = state
-        .cache
-        .article(&state.db, &slug)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found("article_not_found", "no published article has this slug")
-        })?;
+    let article = visible_article(&state, &slug).await?;
     let gate = Gate::for_visitor(&state, &visitor).await?;
     let access = gate.article(&article);
     let (body, is_teaser) = if access.is_granted() {

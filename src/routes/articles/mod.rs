@@ -8,9 +8,22 @@ pub mod list;
 
 use crate::db::catalogue::PublishedArticle;
 use crate::domain::{AccessDecision, AccessView};
+use crate::error::ApiError;
+use crate::startup::AppState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::sync::Arc;
 use utoipa::ToSchema;
+
+/// A published article by slug (from the cache), or 404.
+pub async fn visible_article(
+    state: &AppState,
+    slug: &str,
+) -> Result<Arc<PublishedArticle>, ApiError> {
+    state.cache.article(&state.db, slug).await?.ok_or_else(|| {
+        ApiError::not_found("article_not_found", "no published article has this slug")
+    })
+}
 
 /// Paragraphs shown before the paywall when an editor set no cut.
 pub const DEFAULT_TEASER_PARAGRAPHS: usize = 2;
