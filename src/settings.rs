@@ -42,8 +42,10 @@ pub struct Settings {
     /// `MASTHEAD_DATABASE_URL`: `postgres://...` or a SQLite path; default
     /// `masthead.db` in the data directory.
     pub database_url: Option<SecretString>,
-    /// `MASTHEAD_DATABASE_POOL_SIZE`: connections kept per instance.
-    pub database_pool_size: u32,
+    /// `MASTHEAD_DATABASE_POOL_SIZE`: connections kept per instance (default
+    /// 4 per core: more only makes the database's processes compete for
+    /// the same cores).
+    pub database_pool_size: Option<u32>,
     /// `MASTHEAD_DATABASE_TIMEOUT_SECONDS`: how long a request waits for a
     /// connection before it gets 503.
     pub database_timeout_seconds: u64,
@@ -91,7 +93,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".to_owned(),
             data_dir: PathBuf::from("./data"),
             database_url: None,
-            database_pool_size: 16,
+            database_pool_size: None,
             database_timeout_seconds: 5,
             env: Environment::Development,
             public_url: None,
@@ -140,6 +142,14 @@ impl Settings {
             || self.data_dir.join("masthead.db").display().to_string(),
             |url| url.expose_secret().to_owned(),
         )
+    }
+
+    /// The pool size in effect.
+    pub fn pool_size(&self) -> u32 {
+        self.database_pool_size.unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+            u32::try_from(cores * 4).unwrap_or(u32::MAX)
+        })
     }
 
     /// Whether the database in effect is PostgreSQL.

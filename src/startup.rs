@@ -46,7 +46,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     })?;
     let db = Database::connect(
         &settings.database_url(),
-        settings.database_pool_size,
+        settings.pool_size(),
         Duration::from_secs(settings.database_timeout_seconds),
     )
     .context("cannot open the database")?;

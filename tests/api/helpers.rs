@@ -46,7 +46,7 @@ pub fn test_settings(
         bind: "127.0.0.1:0".to_owned(),
         data_dir: data_dir.to_path_buf(),
         database_url: database.as_ref().map(|db| db.url().into()),
-        database_pool_size: 4,
+        database_pool_size: Some(4),
         workers: Some(2),
         ..Settings::default()
     };
