@@ -1,5 +1,6 @@
 use crate::helpers::{TestApp, assert_problem};
-use masthead::domain::Role;
+use crate::fixtures::give_subscription;
+use masthead::domain::{Role, SubscriptionState};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -10,6 +11,7 @@ on_both_backends!(
     patch_null_removes_the_address,
     patch_lists_every_bad_field_and_changes_nothing,
     staff_accounts_show_their_role,
+    me_summarises_entitlements,
 );
 
 async fn me_shows_the_profile(app: TestApp) {
@@ -138,4 +140,16 @@ async fn staff_accounts_show_their_role(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(me["role"], "editor");
+}
+
+async fn me_summarises_entitlements(app: TestApp) {
+    let reader = app.new_reader().await;
+    let in_a_month = Some(chrono::Utc::now() + chrono::Duration::days(30));
+    give_subscription(&app, &reader.id, "print", SubscriptionState::Active, in_a_month, None, None);
+    let me: Value = app.get_auth("/v1/me", &reader.access_token).await.json().await.unwrap();
+    assert_eq!(
+        me["entitlements"]["granted"],
+        json!(["digital_edition", "audio", "exclusive_content", "archive", "print_edition"])
+    );
+    assert_eq!(me["entitlements"]["announced"], json!(["ad_free"]));
 }

@@ -1,21 +1,41 @@
-//! `GET /v1/me`: the reader's profile.
+//! `GET /v1/me`: the reader's profile and what their subscriptions grant.
 
 use crate::auth::AuthenticatedReader;
-use crate::error::Problem;
+use crate::domain::entitlements;
+use crate::error::{ApiError, Problem};
 use crate::routes::ReaderView;
-use actix_web::{HttpResponse, get};
+use crate::routes::me::subscription::EntitlementsView;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The profile with an entitlements summary, so a front-end can render the
+/// account menu from one call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    #[serde(flatten)]
+    pub reader: ReaderView,
+    /// Perks granted now, and perks announced as coming soon.
+    pub entitlements: EntitlementsView,
+}
 
 /// The logged-in reader's profile (read in the same query that checked the
-/// session, so this costs one database round trip).
+/// session) and entitlements (from the gate's cache).
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The profile", body = ReaderView),
+        (status = 200, description = "The profile", body = MeView),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/me")]
-pub async fn get_me(reader: AuthenticatedReader) -> HttpResponse {
-    HttpResponse::Ok().json(ReaderView::from(reader.account))
+pub async fn get_me(state: web::Data<AppState>, reader: AuthenticatedReader) -> Result<HttpResponse, ApiError> {
+    let snapshots = state.cache.snapshots(&state.db, &reader.reader_id).await?;
+    let (granted, announced) = entitlements(&snapshots, chrono::Utc::now());
+    Ok(HttpResponse::Ok().json(MeView {
+        reader: ReaderView::from(reader.account),
+        entitlements: EntitlementsView { granted, announced },
+    }))
 }
