@@ -15,22 +15,64 @@ pub struct ConnectionManager {
     url: String,
 }
 
+/// A pooled connection and whether it was found dead. Diesel only notices
+/// a broken transaction, not a connection the server closed (a restart, a
+/// failover): without this flag such a connection would go back to the
+/// pool and fail every request that drew it.
+pub struct PooledDb {
+    conn: DbConnection,
+    broken: bool,
+}
+
+impl std::ops::Deref for PooledDb {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledDb {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+impl PooledDb {
+    /// After an error that may have come from the connection itself, checks
+    /// it with `SELECT 1` and marks it for discarding if that fails too.
+    fn check_after(&mut self, error: &ApiError) {
+        use diesel::connection::SimpleConnection;
+        if matches!(
+            error,
+            ApiError::Unavailable { .. } | ApiError::Unexpected(_)
+        ) {
+            self.broken = self.conn.batch_execute("SELECT 1").is_err();
+        }
+    }
+}
+
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PooledDb;
     type Error = diesel::r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, Self::Error> {
-        DbConnection::open(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+    fn connect(&self) -> Result<PooledDb, Self::Error> {
+        DbConnection::open(&self.url)
+            .map(|conn| PooledDb {
+                conn,
+                broken: false,
+            })
+            .map_err(diesel::r2d2::Error::ConnectionError)
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+    fn is_valid(&self, conn: &mut PooledDb) -> Result<(), Self::Error> {
         use diesel::connection::SimpleConnection;
-        conn.batch_execute("SELECT 1")
+        conn.conn
+            .batch_execute("SELECT 1")
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut PooledDb) -> bool {
+        conn.broken || diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
     }
 }
 
@@ -96,7 +138,11 @@ impl Database {
         actix_web::web::block(move || {
             let _permit = permit;
             let mut conn = db.get()?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if let Err(error) = &result {
+                conn.check_after(error);
+            }
+            result
         })
         .await
         .map_err(|error| ApiError::Unexpected(anyhow::anyhow!("blocking task failed: {error}")))?

@@ -8,7 +8,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use std::sync::Once;
 
-pub use crate::test_database::TestDatabase;
+pub use crate::test_database::{TestDatabase, postgres_admin_url};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,7 @@ mod me;
 mod me_password;
 mod operations;
 mod plans;
+mod resilience;
 mod subscription;
 mod subscription_transitions;
 mod tokens;
