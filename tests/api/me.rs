@@ -1,5 +1,5 @@
-use crate::helpers::{TestApp, assert_problem};
 use crate::fixtures::give_subscription;
+use crate::helpers::{TestApp, assert_problem};
 use masthead::domain::{Role, SubscriptionState};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -145,11 +145,30 @@ async fn staff_accounts_show_their_role(app: TestApp) {
 async fn me_summarises_entitlements(app: TestApp) {
     let reader = app.new_reader().await;
     let in_a_month = Some(chrono::Utc::now() + chrono::Duration::days(30));
-    give_subscription(&app, &reader.id, "print", SubscriptionState::Active, in_a_month, None, None);
-    let me: Value = app.get_auth("/v1/me", &reader.access_token).await.json().await.unwrap();
+    give_subscription(
+        &app,
+        &reader.id,
+        "print",
+        SubscriptionState::Active,
+        in_a_month,
+        None,
+        None,
+    );
+    let me: Value = app
+        .get_auth("/v1/me", &reader.access_token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         me["entitlements"]["granted"],
-        json!(["digital_edition", "audio", "exclusive_content", "archive", "print_edition"])
+        json!([
+            "digital_edition",
+            "audio",
+            "exclusive_content",
+            "archive",
+            "print_edition"
+        ])
     );
     assert_eq!(me["entitlements"]["announced"], json!(["ad_free"]));
 }

@@ -31,7 +31,10 @@ pub struct MeView {
     )
 )]
 #[get("/v1/me")]
-pub async fn get_me(state: web::Data<AppState>, reader: AuthenticatedReader) -> Result<HttpResponse, ApiError> {
+pub async fn get_me(
+    state: web::Data<AppState>,
+    reader: AuthenticatedReader,
+) -> Result<HttpResponse, ApiError> {
     let snapshots = state.cache.snapshots(&state.db, &reader.reader_id).await?;
     let (granted, announced) = entitlements(&snapshots, chrono::Utc::now());
     Ok(HttpResponse::Ok().json(MeView {
