@@ -259,8 +259,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 Self::conflict("conflict", "the resource already exists")
             }
-            Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info)
-            | Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            Error::DatabaseError(
+                DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
+                info,
+            ) => {
                 tracing::warn!(error = info.message(), "database connection closed");
                 Self::database_unavailable()
             }
