@@ -49,6 +49,11 @@ pub enum ApiError {
     /// The request was understood but fields are invalid; lists every one.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The fields are fine but the request cannot be acted on as it is
+    /// (a print subscription without a shipping address): 422 with a code
+    /// of its own, so the front-end can say what to fix.
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
     /// No or invalid credentials.
     #[error("{detail}")]
     Unauthenticated { code: &'static str, detail: String },
@@ -115,6 +120,13 @@ impl ApiError {
             detail: detail.into(),
         }
     }
+    /// 422 with a code of its own (not tied to one field).
+    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Unprocessable {
+            code,
+            detail: detail.into(),
+        }
+    }
     /// 422 for a single field.
     pub fn invalid_field(error: FieldError) -> Self {
         Self::Validation(vec![error])
@@ -128,6 +140,7 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
+            | Self::Unprocessable { code, .. }
             | Self::Unavailable { code, .. } => code,
             Self::Validation(_) => "validation_failed",
             Self::AccessDenied(denial) => denial.code(),
@@ -141,6 +154,7 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => "Bad request",
             Self::Validation(_) => "Invalid request fields",
+            Self::Unprocessable { .. } => "Unprocessable request",
             Self::Unauthenticated { .. } => "Authentication required",
             Self::Forbidden { .. } => "Forbidden",
             Self::NotFound { .. } => "Not found",
@@ -200,7 +214,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated { .. }
             | Self::AccessDenied(crate::domain::Denial::LoginRequired) => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } | Self::AccessDenied(_) => StatusCode::FORBIDDEN,

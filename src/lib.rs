@@ -6,6 +6,7 @@
 //! the tests build the same way.
 
 pub mod auth;
+pub mod billing;
 pub mod cache;
 pub mod cli;
 pub mod db;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub cache: AppCache,
     /// Signs and checks media URLs.
     pub media_tokens: MediaTokens,
+    /// Whoever takes the readers' money (the development provider or Stripe).
+    pub payments: crate::billing::Provider,
 }
 
 /// A bound, not yet running, server.
@@ -111,12 +113,14 @@ impl Application {
         });
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
+        let payments = crate::billing::Provider::from_settings(&settings)?;
         let state = web::Data::new(AppState {
             db,
             tokens,
             password_work: PasswordWork::per_core(),
             cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
             media_tokens,
+            payments,
             settings,
         });
         let server = HttpServer::new(move || {

@@ -4,10 +4,12 @@
 
 pub mod articles;
 pub mod catalogue;
+pub mod checkouts;
 mod connection;
 pub mod issues;
 pub mod media;
 mod migrations;
+pub mod payments;
 mod pool;
 pub mod readers;
 pub mod schema;

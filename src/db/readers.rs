@@ -140,3 +140,18 @@ pub fn set_password_hash(
         .execute(conn)
         .map(drop)
 }
+
+/// Holds the reader's row lock until the transaction ends (a no-op write:
+/// `SELECT .. FOR UPDATE` exists on PostgreSQL only), so two purchases by
+/// the same reader cannot both pass an "already subscribed?" check. On
+/// SQLite a write transaction is already exclusive. `NotFound` when the
+/// reader is gone.
+pub fn lock(conn: &mut DbConnection, id: &ReaderId) -> QueryResult<()> {
+    let locked = diesel::update(readers::table.find(id.as_str()))
+        .set(readers::updated_at.eq(readers::updated_at))
+        .execute(conn)?;
+    if locked == 0 {
+        return Err(diesel::result::Error::NotFound);
+    }
+    Ok(())
+}

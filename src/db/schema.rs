@@ -160,12 +160,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    checkouts (id) {
+        id -> Text,
+        reader_id -> Text,
+        tier_id -> Text,
+        billing_interval -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        provider -> Text,
+        provider_session_id -> Nullable<Text>,
+        status -> Text,
+        subscription_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        subscription_id -> Text,
+        reader_id -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        provider -> Text,
+        provider_payment_id -> Text,
+        provider_invoice_id -> Nullable<Text>,
+        paid_at -> Timestamp,
+        refunded_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tier_perks -> tiers (tier_id));
 diesel::joinable!(tier_prices -> tiers (tier_id));
 diesel::joinable!(subscriptions -> readers (reader_id));
 diesel::joinable!(subscriptions -> tiers (tier_id));
 diesel::joinable!(subscription_events -> subscriptions (subscription_id));
 diesel::joinable!(articles -> issues (issue_id));
+diesel::joinable!(checkouts -> readers (reader_id));
+diesel::joinable!(checkouts -> tiers (tier_id));
+diesel::joinable!(checkouts -> subscriptions (subscription_id));
+diesel::joinable!(payments -> subscriptions (subscription_id));
+diesel::joinable!(payments -> readers (reader_id));
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -178,4 +217,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     media_files,
     issues,
     articles,
+    checkouts,
+    payments,
 );

@@ -53,6 +53,15 @@ typed_id!(
     /// Identifies a subscription: one reader's purchase (or comp) of a tier.
     SubscriptionId
 );
+typed_id!(
+    /// Identifies a checkout: one attempt to buy a tier, from the checkout
+    /// page to the provider's confirmation.
+    CheckoutId
+);
+typed_id!(
+    /// Identifies a recorded payment (one successful charge).
+    PaymentId
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,10 @@
 //! does I/O, so every rule has unit tests beside it.
 
 mod access;
+mod cancel_reason;
 mod catalogue_numbers;
 mod catalogue_text;
+mod checkout_status;
 mod cover_image_url;
 mod display_name;
 mod email;
@@ -21,12 +23,14 @@ pub use access::{
     AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
     entitlements,
 };
+pub use cancel_reason::{CancelReason, MAX_CANCEL_REASON_CHARS};
 pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
 pub use catalogue_text::{ArticleBody, Author, Dek, Title};
+pub use checkout_status::CheckoutStatus;
 pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;
 pub use email::ReaderEmail;
-pub use ids::{ReaderId, SessionId, SubscriptionId};
+pub use ids::{CheckoutId, PaymentId, ReaderId, SessionId, SubscriptionId};
 pub use money::{AmountCents, BillingInterval, Currency};
 pub use password::Password;
 pub use perk::{Perk, PerkStatus};

@@ -2,6 +2,7 @@
 //! intervals a price can recur over.
 
 use crate::error::FieldError;
+use chrono::{Months, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -109,6 +110,18 @@ impl BillingInterval {
             _ => None,
         }
     }
+
+    /// The end (exclusive) of a billing period starting at `start`: the
+    /// same day of the next month or year, clamped to the month's last day
+    /// (Jan 31 + 1 month = Feb 28), as card networks and Stripe count.
+    /// `None` only past the calendar's end.
+    pub fn period_end(self, start: NaiveDateTime) -> Option<NaiveDateTime> {
+        let months = match self {
+            Self::Month => 1,
+            Self::Year => 12,
+        };
+        start.checked_add_months(Months::new(months))
+    }
 }
 
 #[cfg(test)]
@@ -164,5 +177,23 @@ mod tests {
             );
         }
         assert_eq!(BillingInterval::parse("monthly"), None);
+    }
+
+    #[test]
+    fn periods_end_a_calendar_month_or_year_later() {
+        let at = |raw: &str| NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S").unwrap();
+        let start = at("2027-01-31 10:00:00");
+        assert_eq!(
+            BillingInterval::Month.period_end(start),
+            Some(at("2027-02-28 10:00:00"))
+        );
+        assert_eq!(
+            BillingInterval::Year.period_end(start),
+            Some(at("2028-01-31 10:00:00"))
+        );
+        assert_eq!(
+            BillingInterval::Year.period_end(at("2028-02-29 00:00:00")),
+            Some(at("2029-02-28 00:00:00"))
+        );
     }
 }

@@ -2,8 +2,12 @@
 //! with the same problem+json body as every other error.
 
 use crate::error::{ApiError, FieldError};
+use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 
 /// Largest JSON body accepted by any endpoint.
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
@@ -46,6 +50,32 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error: QueryPayloadError, _req| {
         ApiError::bad_request("invalid_query", error.to_string()).into()
     })
+}
+
+/// A JSON body the client may leave out: a request with no body and no
+/// content type is `None` (`POST .../cancel` with nothing to say), anything
+/// else is decoded exactly as `web::Json` decodes it, with the same limits
+/// and the same problem+json errors. (actix's `Option<Json<T>>` would turn
+/// malformed JSON into `None` instead of a 400.)
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let no_body = !headers.contains_key(header::CONTENT_TYPE)
+            && !headers.contains_key(header::TRANSFER_ENCODING)
+            && headers
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|length| length.as_bytes() == b"0");
+        if no_body {
+            return Box::pin(std::future::ready(Ok(Self(None))));
+        }
+        let json = web::Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(Self(Some(json.await?.into_inner()))) })
+    }
 }
 
 /// Anything no route matches.

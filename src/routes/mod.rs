@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod articles;
 pub mod auth;
+pub mod billing;
 mod client_info;
 pub mod decoding;
 pub mod gate;
@@ -36,6 +37,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(me::update::update_me)
         .service(me::change_password::change_password)
         .service(me::subscription::my_subscription)
+        .service(me::cancel_subscription::cancel_subscription)
+        .service(me::resume_subscription::resume_subscription)
+        .service(billing::checkout::start_checkout)
+        .service(billing::portal::billing_portal)
+        .service(billing::dev_confirm::confirm_dev_checkout)
+        .service(billing::dev_portal::dev_portal)
         .service(plans::list::list_plans)
         .service(articles::list::list_articles)
         .service(articles::get::get_article)

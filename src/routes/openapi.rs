@@ -18,6 +18,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Sign up, log in, refresh and log out"),
         (name = "me", description = "The logged-in reader's own account"),
         (name = "plans", description = "Tiers, perks and prices on offer"),
+        (name = "billing", description = "Checkout, the billing portal, and the development payment provider"),
         (name = "operations", description = "Health, readiness and this document"),
         (name = "articles", description = "Articles behind the gate: full text or teaser, access checks, audio"),
         (name = "issues", description = "Issues, tables of contents and digital editions"),

@@ -45,6 +45,24 @@ pub struct SubscriptionView {
     pub cancel_at_period_end: bool,
 }
 
+impl SubscriptionView {
+    /// The view of a stored subscription; `None` when its stored state is
+    /// unknown to this build.
+    pub fn from_row(row: &SubscriptionRow) -> Option<Self> {
+        let state = row.state()?;
+        Some(Self {
+            id: row.id.clone(),
+            tier: row.tier_id.clone(),
+            state,
+            billing_interval: row.billing_interval(),
+            current_period_end: row.current_period_end.map(|t| t.and_utc()),
+            grace_ends_at: row.grace_ends_at.map(|t| t.and_utc()),
+            comped_until: row.comped_until.map(|t| t.and_utc()),
+            cancel_at_period_end: state == SubscriptionState::Canceling,
+        })
+    }
+}
+
 /// Perks held now.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntitlementsView {
@@ -92,16 +110,7 @@ fn view(
         .iter()
         .find(|(_, snapshot)| snapshot.grants_access(now))
         .or_else(|| known.first())
-        .map(|(row, snapshot)| SubscriptionView {
-            id: row.id.clone(),
-            tier: row.tier_id.clone(),
-            state: snapshot.state,
-            billing_interval: row.billing_interval(),
-            current_period_end: snapshot.current_period_end,
-            grace_ends_at: snapshot.grace_ends_at,
-            comped_until: snapshot.comped_until,
-            cancel_at_period_end: snapshot.state == SubscriptionState::Canceling,
-        });
+        .and_then(|(row, _)| SubscriptionView::from_row(row));
     MySubscription {
         subscription: current,
         entitlements: EntitlementsView { granted, announced },

@@ -1,0 +1,184 @@
+//! Completing a paid checkout: the one place a purchase becomes a
+//! subscription. The development provider calls it when the reader
+//! confirms; Stripe's webhook handler will call it when a session completes.
+//! Both get the same subscription, events and payment row, and the same
+//! guarantee that a confirmation delivered twice completes once.
+
+use super::checkout::ensure_not_subscribed;
+use crate::db::checkouts::{self, CheckoutRow};
+use crate::db::payments::{self, NewPayment};
+use crate::db::subscriptions::{
+    self, NewSubscription, SubscriptionChanges, SubscriptionRow, TransitionOutcome,
+};
+use crate::db::{DbConnection, readers};
+use crate::domain::{
+    AmountCents, CheckoutId, CheckoutStatus, Currency, PaymentId, ReaderId, SubscriptionId,
+    SubscriptionState,
+};
+use crate::error::ApiError;
+use chrono::NaiveDateTime;
+
+/// What the provider reports about the payment that completed a checkout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paid {
+    /// Start of the first paid period.
+    pub period_start: NaiveDateTime,
+    /// End (exclusive) of the first paid period.
+    pub period_end: NaiveDateTime,
+    /// The provider's customer (Stripe `cus_...`), if it keeps one.
+    pub provider_customer_id: Option<String>,
+    /// The provider's subscription (Stripe `sub_...`), if it keeps one.
+    pub provider_subscription_id: Option<String>,
+    /// The amount taken, in minor units.
+    pub amount: AmountCents,
+    /// The currency of the amount.
+    pub currency: Currency,
+    /// The charge or payment intent; unique, so it is recorded once.
+    pub provider_payment_id: String,
+    /// The invoice the payment settled, if any.
+    pub provider_invoice_id: Option<String>,
+    /// When the money was taken.
+    pub paid_at: NaiveDateTime,
+}
+
+/// How a confirmation ended.
+#[derive(Debug, Clone)]
+pub enum Completion {
+    /// This confirmation paid the checkout: the new, active subscription.
+    Activated(SubscriptionRow),
+    /// An earlier confirmation did: its subscription, as it is now.
+    AlreadyCompleted(SubscriptionRow),
+    /// The checkout expired before it was paid; nothing was recorded.
+    Expired,
+}
+
+impl Completion {
+    /// The subscription the checkout created, if it was paid.
+    pub fn subscription(self) -> Option<SubscriptionRow> {
+        match self {
+            Self::Activated(row) | Self::AlreadyCompleted(row) => Some(row),
+            Self::Expired => None,
+        }
+    }
+}
+
+fn checkout_not_found() -> ApiError {
+    ApiError::not_found("checkout_not_found", "no such checkout")
+}
+
+/// Completes `reader`'s open checkout `id` made through `provider`: creates
+/// the subscription (`incomplete`, then `active` for the paid period, both
+/// as events by `actor`), records the payment, and marks the checkout
+/// completed. `paid` describes the payment, given the checkout.
+///
+/// Run it inside [`crate::db::write_transaction`] (with anything else that
+/// must commit with it, such as a webhook's event id): the reader's row is
+/// locked first and the checkout leaves `open` by a conditional update, so
+/// concurrent confirmations complete it once. 404 `checkout_not_found` for
+/// someone else's checkout or another provider's; 409 `already_subscribed`
+/// when another subscription grants access already.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct part of the audited change"
+)]
+pub fn complete_checkout(
+    conn: &mut DbConnection,
+    id: &CheckoutId,
+    reader: &ReaderId,
+    provider: &str,
+    actor: &str,
+    now: NaiveDateTime,
+    paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
+) -> Result<Completion, ApiError> {
+    readers::lock(conn, reader)?;
+    let checkout = checkouts::find_for_reader(conn, id, reader)?
+        .filter(|checkout| checkout.provider == provider)
+        .ok_or_else(checkout_not_found)?;
+    if checkouts::claim(conn, id, now)? {
+        let paid = paid(&checkout)?;
+        return activate(conn, &checkout, &paid, actor, now).map(Completion::Activated);
+    }
+    // Not claimable: completed by an earlier confirmation (re-read, as a
+    // concurrent one may have committed since), or expired.
+    let checkout = checkouts::find_for_reader(conn, id, reader)?.ok_or_else(checkout_not_found)?;
+    match (checkout.status(), checkout.subscription()) {
+        (Some(CheckoutStatus::Completed), Some(subscription)) => Ok(Completion::AlreadyCompleted(
+            subscriptions::find(conn, &subscription)?,
+        )),
+        (Some(CheckoutStatus::Completed), None) => Err(ApiError::conflict(
+            "checkout_completed",
+            "this checkout was paid, but its subscription no longer exists",
+        )),
+        (Some(CheckoutStatus::Open), _) => {
+            checkouts::expire(conn, id)?;
+            Ok(Completion::Expired)
+        }
+        (Some(CheckoutStatus::Expired) | None, _) => Ok(Completion::Expired),
+    }
+}
+
+/// Creates the subscription, its two events and the payment for a claimed
+/// checkout, and links the checkout to the subscription.
+fn activate(
+    conn: &mut DbConnection,
+    checkout: &CheckoutRow,
+    paid: &Paid,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<SubscriptionRow, ApiError> {
+    let reader = ReaderId::from_db(checkout.reader_id.clone());
+    ensure_not_subscribed(conn, &reader, now.and_utc())?;
+    let id = SubscriptionId::generate();
+    let subscription = NewSubscription {
+        billing_interval: Some(&checkout.billing_interval),
+        provider: Some(&checkout.provider),
+        provider_customer_id: paid.provider_customer_id.as_deref(),
+        provider_subscription_id: paid.provider_subscription_id.as_deref(),
+        ..NewSubscription::new(
+            &id,
+            &reader,
+            &checkout.tier_id,
+            SubscriptionState::Incomplete,
+            now,
+        )
+    };
+    let started = format!("checkout {}", checkout.id);
+    subscriptions::insert(conn, &subscription, actor, Some(&started))?;
+    let changes = SubscriptionChanges {
+        current_period_start: Some(Some(paid.period_start)),
+        current_period_end: Some(Some(paid.period_end)),
+        ..SubscriptionChanges::default()
+    };
+    let reason = format!("payment {}", paid.provider_payment_id);
+    let outcome = subscriptions::transition(
+        conn,
+        &id,
+        SubscriptionState::Incomplete,
+        SubscriptionState::Active,
+        &changes,
+        actor,
+        Some(&reason),
+        now,
+    )?;
+    if outcome == TransitionOutcome::Conflict {
+        return Err(anyhow::anyhow!("subscription {id} moved before it was activated").into());
+    }
+    let payment_id = PaymentId::generate();
+    payments::insert(
+        conn,
+        &NewPayment {
+            id: payment_id.as_str(),
+            subscription_id: id.as_str(),
+            reader_id: reader.as_str(),
+            amount_cents: paid.amount.get(),
+            currency: paid.currency.as_str(),
+            provider: &checkout.provider,
+            provider_payment_id: &paid.provider_payment_id,
+            provider_invoice_id: paid.provider_invoice_id.as_deref(),
+            paid_at: paid.paid_at,
+            created_at: now,
+        },
+    )?;
+    checkouts::attach_subscription(conn, &checkout.checkout_id(), &id)?;
+    Ok(subscriptions::find(conn, &id)?)
+}

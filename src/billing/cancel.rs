@@ -1,0 +1,166 @@
+//! Cancel anytime, and change your mind: a reader's `active` subscription
+//! becomes `canceling` (access continues to the period end, nothing renews)
+//! and back. The provider is told first, so it never charges for a
+//! subscription we show as ending; then a conditional transition records
+//! the change, so a concurrent change (a failed renewal, a refund) wins
+//! cleanly rather than being overwritten.
+
+use super::provider::Provider;
+use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
+use crate::db::{self, Database};
+use crate::domain::{CancelReason, ReaderId, SubscriptionState};
+use crate::error::ApiError;
+use chrono::{NaiveDateTime, Utc};
+
+/// Who the subscription history names when the reader acts.
+fn reader_actor(reader: &ReaderId) -> String {
+    format!("reader:{reader}")
+}
+
+/// The reader's newest subscription in `state`.
+async fn newest_in(
+    db: &Database,
+    reader: &ReaderId,
+    state: SubscriptionState,
+) -> Result<Option<SubscriptionRow>, ApiError> {
+    let reader = reader.clone();
+    let rows = db
+        .run(move |conn| Ok(subscriptions::for_reader(conn, &reader)?))
+        .await?;
+    Ok(rows.into_iter().find(|row| row.state() == Some(state)))
+}
+
+/// Moves `subscription` from `from` to `to` (one write transaction) and
+/// returns it as stored; `None` when it was no longer in `from`.
+async fn move_subscription(
+    db: &Database,
+    subscription: &SubscriptionRow,
+    (from, to): (SubscriptionState, SubscriptionState),
+    changes: SubscriptionChanges,
+    actor: String,
+    reason: Option<String>,
+) -> Result<Option<SubscriptionRow>, ApiError> {
+    let id = subscription.subscription_id();
+    db.run(move |conn| {
+        let now = Utc::now().naive_utc();
+        db::write_transaction(conn, |conn| {
+            let outcome = subscriptions::transition(
+                conn,
+                &id,
+                from,
+                to,
+                &changes,
+                &actor,
+                reason.as_deref(),
+                now,
+            )?;
+            Ok(match outcome {
+                TransitionOutcome::Applied => Some(subscriptions::find(conn, &id)?),
+                TransitionOutcome::Conflict => None,
+            })
+        })
+    })
+    .await
+}
+
+fn ends(end: Option<NaiveDateTime>) -> String {
+    end.map_or_else(
+        || "at the end of the period".to_owned(),
+        |end| format!("on {}", end.and_utc().to_rfc3339()),
+    )
+}
+
+/// Sets the reader's `active` subscription to end at its period end,
+/// storing the optional reason; returns it, now `canceling`. 409
+/// `already_canceling` when it already ends, `nothing_to_cancel` when the
+/// reader has no active subscription.
+pub async fn cancel_at_period_end(
+    db: &Database,
+    provider: &Provider,
+    reader: &ReaderId,
+    reason: Option<CancelReason>,
+) -> Result<SubscriptionRow, ApiError> {
+    let Some(active) = newest_in(db, reader, SubscriptionState::Active).await? else {
+        if let Some(canceling) = newest_in(db, reader, SubscriptionState::Canceling).await? {
+            return Err(ApiError::conflict(
+                "already_canceling",
+                format!(
+                    "your subscription already ends {}; resume it to keep it",
+                    ends(canceling.current_period_end)
+                ),
+            ));
+        }
+        return Err(nothing_to_cancel());
+    };
+    provider.cancel_at_period_end(&active).await?;
+    let reason = reason.map(|r| r.as_str().to_owned());
+    let changes = SubscriptionChanges {
+        cancel_reason: Some(reason.clone()),
+        ..SubscriptionChanges::default()
+    };
+    let transition = (SubscriptionState::Active, SubscriptionState::Canceling);
+    move_subscription(
+        db,
+        &active,
+        transition,
+        changes,
+        reader_actor(reader),
+        reason,
+    )
+    .await?
+    .ok_or_else(nothing_to_cancel)
+}
+
+fn nothing_to_cancel() -> ApiError {
+    ApiError::conflict(
+        "nothing_to_cancel",
+        "you have no active subscription to cancel",
+    )
+}
+
+/// Undoes a cancellation: the reader's `canceling` subscription renews
+/// again (`active`), its stored reason cleared; only before the period
+/// ends. 409 `nothing_to_resume` when nothing is canceling, `period_ended`
+/// when it is too late (subscribe again instead).
+pub async fn resume(
+    db: &Database,
+    provider: &Provider,
+    reader: &ReaderId,
+) -> Result<SubscriptionRow, ApiError> {
+    let Some(canceling) = newest_in(db, reader, SubscriptionState::Canceling).await? else {
+        return Err(nothing_to_resume());
+    };
+    let now = Utc::now().naive_utc();
+    if canceling.current_period_end.is_none_or(|end| end <= now) {
+        return Err(ApiError::conflict(
+            "period_ended",
+            format!(
+                "your subscription ended {}; start a new checkout to subscribe again",
+                ends(canceling.current_period_end)
+            ),
+        ));
+    }
+    provider.resume(&canceling).await?;
+    let changes = SubscriptionChanges {
+        cancel_reason: Some(None),
+        ..SubscriptionChanges::default()
+    };
+    let transition = (SubscriptionState::Canceling, SubscriptionState::Active);
+    move_subscription(
+        db,
+        &canceling,
+        transition,
+        changes,
+        reader_actor(reader),
+        None,
+    )
+    .await?
+    .ok_or_else(nothing_to_resume)
+}
+
+fn nothing_to_resume() -> ApiError {
+    ApiError::conflict(
+        "nothing_to_resume",
+        "you have no cancelled subscription to resume",
+    )
+}

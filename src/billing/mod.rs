@@ -1,0 +1,24 @@
+//! Taking money. [`Provider`] is the seam to whoever charges the card: the
+//! development provider today (the default without a Stripe key), Stripe
+//! as a second variant. Providers only talk to the outside world and report
+//! what happened; every state change goes through the same code here
+//! (`db::subscriptions::transition`, one write transaction per change), so
+//! the history and the gate behave the same whichever provider is in use.
+
+mod activation;
+mod cancel;
+mod checkout;
+mod dev;
+mod idempotency;
+mod portal;
+mod provider;
+
+pub use activation::{Completion, Paid, complete_checkout};
+pub use cancel::{cancel_at_period_end, resume};
+pub use checkout::{
+    CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, price_for, start_checkout,
+};
+pub use dev::DevProvider;
+pub use idempotency::IdempotencyKey;
+pub use portal::{current_subscription, portal_url};
+pub use provider::{CheckoutRequest, Provider, ProviderError, StartedCheckout};

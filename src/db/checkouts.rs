@@ -1,0 +1,144 @@
+//! The `checkouts` aggregate: a reader's attempts to buy a tier. A checkout
+//! leaves `open` once, through a conditional update, so a confirmation
+//! delivered twice (or twice at once) completes it once.
+
+use super::DbConnection;
+use super::schema::checkouts;
+use crate::domain::{BillingInterval, CheckoutId, CheckoutStatus, ReaderId, SubscriptionId};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A checkout as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = checkouts)]
+pub struct CheckoutRow {
+    pub id: String,
+    pub reader_id: String,
+    pub tier_id: String,
+    pub billing_interval: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub provider: String,
+    pub provider_session_id: Option<String>,
+    pub status: String,
+    pub subscription_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+impl CheckoutRow {
+    /// The typed id.
+    pub fn checkout_id(&self) -> CheckoutId {
+        CheckoutId::from_db(self.id.clone())
+    }
+
+    /// The status; `None` for a stored value this build does not know,
+    /// which callers treat as not payable.
+    pub fn status(&self) -> Option<CheckoutStatus> {
+        CheckoutStatus::parse(&self.status)
+    }
+
+    /// The interval the reader chose (`None` if the stored value is unknown).
+    pub fn billing_interval(&self) -> Option<BillingInterval> {
+        BillingInterval::parse(&self.billing_interval)
+    }
+
+    /// The subscription a completed checkout created.
+    pub fn subscription(&self) -> Option<SubscriptionId> {
+        self.subscription_id.clone().map(SubscriptionId::from_db)
+    }
+}
+
+/// A checkout to record as `open`, with the price quoted to the reader.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = checkouts)]
+pub struct NewCheckout<'a> {
+    pub id: &'a str,
+    pub reader_id: &'a str,
+    pub tier_id: &'a str,
+    pub billing_interval: &'a str,
+    pub amount_cents: i64,
+    pub currency: &'a str,
+    pub provider: &'a str,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// Records a new checkout.
+pub fn insert(conn: &mut DbConnection, checkout: &NewCheckout<'_>) -> QueryResult<()> {
+    diesel::insert_into(checkouts::table)
+        .values(checkout)
+        .execute(conn)
+        .map(drop)
+}
+
+/// One of `reader`'s checkouts; `None` when it does not exist or belongs to
+/// someone else (the caller cannot tell which, so ids cannot be probed).
+pub fn find_for_reader(
+    conn: &mut DbConnection,
+    id: &CheckoutId,
+    reader: &ReaderId,
+) -> QueryResult<Option<CheckoutRow>> {
+    checkouts::table
+        .filter(checkouts::id.eq(id.as_str()))
+        .filter(checkouts::reader_id.eq(reader.as_str()))
+        .select(CheckoutRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Remembers the provider's id for the payment page it opened.
+pub fn set_provider_session(
+    conn: &mut DbConnection,
+    id: &CheckoutId,
+    provider_session_id: &str,
+) -> QueryResult<()> {
+    diesel::update(checkouts::table.find(id.as_str()))
+        .set(checkouts::provider_session_id.eq(provider_session_id))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Moves an `open`, unexpired checkout to `completed`; `false` when it was
+/// no longer open (completed by someone else first) or has expired.
+pub fn claim(conn: &mut DbConnection, id: &CheckoutId, now: NaiveDateTime) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        checkouts::table
+            .filter(checkouts::id.eq(id.as_str()))
+            .filter(checkouts::status.eq(CheckoutStatus::Open.as_str()))
+            .filter(checkouts::expires_at.gt(now)),
+    )
+    .set((
+        checkouts::status.eq(CheckoutStatus::Completed.as_str()),
+        checkouts::completed_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Links a completed checkout to the subscription it created.
+pub fn attach_subscription(
+    conn: &mut DbConnection,
+    id: &CheckoutId,
+    subscription: &SubscriptionId,
+) -> QueryResult<()> {
+    diesel::update(checkouts::table.find(id.as_str()))
+        .set(checkouts::subscription_id.eq(subscription.as_str()))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Moves a checkout that is still `open` to `expired` (timed out, or the
+/// provider never opened its page); `false` when it was not open.
+pub fn expire(conn: &mut DbConnection, id: &CheckoutId) -> QueryResult<bool> {
+    let expired = diesel::update(
+        checkouts::table
+            .filter(checkouts::id.eq(id.as_str()))
+            .filter(checkouts::status.eq(CheckoutStatus::Open.as_str())),
+    )
+    .set(checkouts::status.eq(CheckoutStatus::Expired.as_str()))
+    .execute(conn)?;
+    Ok(expired == 1)
+}

@@ -1,0 +1,88 @@
+//! `POST /v1/billing/checkout`: start paying for a tier.
+
+use crate::auth::AuthenticatedReader;
+use crate::billing::{self, CheckoutOrder};
+use crate::domain::{BillingInterval, Currency};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::parse_fields;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What the reader wants to buy.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckoutRequestBody {
+    /// The tier's id, as listed by `GET /v1/plans` (`digital`, `print`).
+    #[serde(default)]
+    pub tier: String,
+    /// `month` or `year`.
+    #[serde(default)]
+    pub interval: String,
+    /// ISO 4217 code; only needed when the tier is sold in several currencies.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// Where to send the reader to pay.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckoutResponse {
+    /// The checkout's id.
+    pub checkout_id: String,
+    /// The payment page: Stripe Checkout, or with the development provider
+    /// this service's confirmation URL (`POST` it as the same reader).
+    pub url: String,
+}
+
+fn tier_id(raw: String) -> Result<String, FieldError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new("required", "choose a tier, e.g. digital"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn interval(raw: &str) -> Result<BillingInterval, FieldError> {
+    BillingInterval::parse(raw.trim())
+        .ok_or_else(|| FieldError::new("invalid_interval", "the interval is `month` or `year`"))
+}
+
+/// Records a checkout at the tier's current price and asks the payment
+/// provider for a payment page. The subscription starts when the provider
+/// confirms payment.
+#[utoipa::path(
+    tag = "billing",
+    security(("bearer" = [])),
+    request_body = CheckoutRequestBody,
+    responses(
+        (status = 201, description = "The checkout and its payment page", body = CheckoutResponse),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A subscription grants access already (`already_subscribed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown tier, interval or currency, a price not offered, or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/billing/checkout")]
+pub async fn start_checkout(
+    state: web::Data<AppState>,
+    reader: AuthenticatedReader,
+    body: web::Json<CheckoutRequestBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    parse_fields! {
+        tier = "tier" => tier_id(body.tier),
+        interval = "interval" => interval(&body.interval),
+        currency = "currency" => body.currency.map(Currency::parse).transpose(),
+    }
+    let order = CheckoutOrder {
+        tier,
+        interval,
+        currency,
+    };
+    let opened =
+        billing::start_checkout(&state.db, &state.payments, &reader.account, order).await?;
+    Ok(HttpResponse::Created().json(CheckoutResponse {
+        checkout_id: opened.checkout_id.to_string(),
+        url: opened.url,
+    }))
+}
