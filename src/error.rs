@@ -75,6 +75,10 @@ pub enum ApiError {
     /// A dependency (the database) cannot be reached right now.
     #[error("{detail}")]
     Unavailable { code: &'static str, detail: String },
+    /// A dependency (the payment provider) answered, but refused the call
+    /// or answered something unusable: 502, nothing was changed here.
+    #[error("{detail}")]
+    BadGateway { code: &'static str, detail: String },
     /// The gate refused: 401 when logging in would help, else 403; the
     /// code is the gate's reason and `perk` names a missing perk.
     #[error("{}", denial_detail(*.0))]
@@ -141,7 +145,8 @@ impl ApiError {
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. }
-            | Self::Unavailable { code, .. } => code,
+            | Self::Unavailable { code, .. }
+            | Self::BadGateway { code, .. } => code,
             Self::Validation(_) => "validation_failed",
             Self::AccessDenied(denial) => denial.code(),
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -162,6 +167,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
             Self::Unavailable { .. } => "Service unavailable",
+            Self::BadGateway { .. } => "Bad gateway",
             Self::AccessDenied(_) => "Access denied",
             Self::Unexpected(_) => "Internal server error",
         }
@@ -223,6 +229,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -70,6 +70,9 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<SecretString>,
     /// `MASTHEAD_STRIPE_API_BASE`: Stripe's API base URL (tests point it at a fake).
     pub stripe_api_base: Option<String>,
+    /// `MASTHEAD_STRIPE_TIMEOUT_SECONDS`: the longest one Stripe call may
+    /// take before the reader gets a 503 rather than a hanging request.
+    pub stripe_timeout_seconds: u64,
     /// `MASTHEAD_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
     /// `MASTHEAD_LOG_FORMAT`: `text` or `json`.
@@ -105,6 +108,7 @@ impl Default for Settings {
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: None,
+            stripe_timeout_seconds: 10,
             workers: None,
             log_format: LogFormat::Text,
             grace_days: 7,

@@ -124,7 +124,7 @@ pub async fn start_checkout(
         tier: &tier,
         price: &price,
     };
-    let started = match provider.start_checkout(&request).await {
+    let started = match provider.start_checkout(db, &request).await {
         Ok(started) => started,
         Err(error) => {
             let abandoned = id.clone();
@@ -134,7 +134,7 @@ pub async fn start_checkout(
             {
                 tracing::warn!(checkout = %id, error = %cleanup, "cannot expire an unopened checkout");
             }
-            return Err(error.into());
+            return Err(error);
         }
     };
     let session = started.provider_session_id;

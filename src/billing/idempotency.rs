@@ -5,8 +5,10 @@
 //! resume) carries a new one, so the provider does not replay the old
 //! answer.
 
+use crate::db::payments::PaymentRow;
 use crate::db::subscriptions::SubscriptionRow;
-use crate::domain::CheckoutId;
+use crate::domain::{CheckoutId, ReaderId};
+use chrono::{DateTime, Utc};
 use std::fmt;
 
 /// The key sent with one provider call (Stripe's `Idempotency-Key`).
@@ -17,6 +19,35 @@ impl IdempotencyKey {
     /// Opening the payment page of a checkout: once per checkout.
     pub fn checkout(id: &CheckoutId) -> Self {
         Self(format!("checkout:{id}"))
+    }
+
+    /// Creating the reader's customer at the provider: once per reader.
+    pub fn customer(reader: &ReaderId) -> Self {
+        Self(format!("customer:{reader}"))
+    }
+
+    /// Creating the provider's product for a stored tier price (named by
+    /// its row id): once per price.
+    pub fn product(tier_price: &str) -> Self {
+        Self(format!("product:{tier_price}"))
+    }
+
+    /// Creating the provider's price for a stored tier price: once.
+    pub fn price(tier_price: &str) -> Self {
+        Self(format!("price:{tier_price}"))
+    }
+
+    /// Opening a billing portal session: a double click within the same
+    /// minute gets the same session, a visit later a fresh one.
+    pub fn portal(reader: &ReaderId, now: DateTime<Utc>) -> Self {
+        Self(format!("portal:{reader}:{}", now.timestamp() / 60))
+    }
+
+    /// Refunding what is left of a payment: the refunded amount so far is
+    /// part of the key, so a retry repeats it until the refund is recorded,
+    /// and a later refund of a remainder is a new action.
+    pub fn refund(payment: &PaymentRow) -> Self {
+        Self(format!("refund:{}:{}", payment.id, payment.refunded_cents))
     }
 
     /// Setting a subscription to end at its period end.
@@ -114,6 +145,20 @@ mod tests {
         assert_ne!(
             IdempotencyKey::cancel(&before),
             IdempotencyKey::resume(&before)
+        );
+    }
+
+    #[test]
+    fn portal_keys_change_by_the_minute() {
+        let reader = ReaderId::from_db("reader-1".to_owned());
+        let at = |secs: i64| DateTime::from_timestamp(secs, 0).unwrap();
+        assert_eq!(
+            IdempotencyKey::portal(&reader, at(120)),
+            IdempotencyKey::portal(&reader, at(179))
+        );
+        assert_ne!(
+            IdempotencyKey::portal(&reader, at(120)),
+            IdempotencyKey::portal(&reader, at(180))
         );
     }
 

@@ -12,6 +12,9 @@ mod dev;
 mod idempotency;
 mod portal;
 mod provider;
+mod provider_refund;
+mod stripe;
+pub mod webhooks;
 
 pub use activation::{Completion, Paid, complete_checkout};
 pub use cancel::{cancel_at_period_end, resume};
@@ -22,3 +25,5 @@ pub use dev::DevProvider;
 pub use idempotency::IdempotencyKey;
 pub use portal::{current_subscription, portal_url};
 pub use provider::{CheckoutRequest, Provider, ProviderError, StartedCheckout};
+pub use provider_refund::ProviderRefund;
+pub use stripe::StripeProvider;

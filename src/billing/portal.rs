@@ -45,5 +45,5 @@ pub async fn portal_url(
                 "there is no subscription to manage yet; start a checkout first",
             )
         })?;
-    Ok(provider.portal_url(reader, &subscription).await?)
+    provider.portal_url(db, reader, &subscription).await
 }

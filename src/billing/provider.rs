@@ -1,10 +1,13 @@
 //! The payment provider seam: an enum whose variants are the providers, so
-//! the handlers hold one concrete type and need no boxed futures. The
-//! development provider is the only variant of this build; Stripe joins it
-//! as `Provider::Stripe(StripeProvider)` with the same operations.
+//! the handlers hold one concrete type and need no boxed futures: the
+//! development provider and Stripe, with the same operations.
 
 use super::dev::DevProvider;
 use super::idempotency::IdempotencyKey;
+use super::provider_refund::ProviderRefund;
+use super::stripe::StripeProvider;
+use crate::db::Database;
+use crate::db::payments::PaymentRow;
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
@@ -17,6 +20,8 @@ use crate::settings::Settings;
 pub enum Provider {
     /// Pays for everything on the reader's word; development only.
     Dev(DevProvider),
+    /// Stripe, when `MASTHEAD_STRIPE_SECRET_KEY` is set.
+    Stripe(StripeProvider),
 }
 
 /// What a provider needs to open a payment page.
@@ -50,6 +55,13 @@ pub enum ProviderError {
     /// from here; the reader may try again later (503).
     #[error("{0}")]
     Unavailable(String),
+    /// The provider refused the call (a price it does not know, a charge
+    /// already refunded): 502, nothing changed here.
+    #[error("{0}")]
+    Rejected(String),
+    /// The provider answered something unreadable: 502.
+    #[error("{0}")]
+    BadResponse(String),
     /// The provider answered something we did not expect (500, logged).
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -66,6 +78,14 @@ impl From<ProviderError> for ApiError {
                     detail,
                 }
             }
+            ProviderError::Rejected(detail) => Self::BadGateway {
+                code: "payment_provider_rejected",
+                detail,
+            },
+            ProviderError::BadResponse(detail) => Self::BadGateway {
+                code: "payment_provider_bad_response",
+                detail,
+            },
             ProviderError::Unexpected(error) => Self::Unexpected(error),
         }
     }
@@ -74,14 +94,11 @@ impl From<ProviderError> for ApiError {
 impl Provider {
     /// The provider the settings ask for: Stripe when a secret key is set,
     /// else the development provider (which `MASTHEAD_ENV=production`
-    /// already refuses). A Stripe key this build cannot use is an error, never
-    /// a silent fall back to checkouts nobody pays for.
+    /// already refuses). A Stripe client that cannot be configured is an
+    /// error, never a silent fall back to checkouts nobody pays for.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        if settings.stripe_secret_key.is_some() {
-            anyhow::bail!(
-                "MASTHEAD_STRIPE_SECRET_KEY is set, but this build has no Stripe provider; \
-                 unset it to use the development provider"
-            );
+        if let Some(stripe) = StripeProvider::from_settings(settings)? {
+            return Ok(Self::Stripe(stripe));
         }
         Ok(Self::Dev(DevProvider::new(&settings.public_url())))
     }
@@ -90,6 +107,7 @@ impl Provider {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Dev(_) => DevProvider::NAME,
+            Self::Stripe(_) => StripeProvider::NAME,
         }
     }
 
@@ -104,44 +122,38 @@ impl Provider {
     pub fn dev(&self) -> Option<&DevProvider> {
         match self {
             Self::Dev(dev) => Some(dev),
+            Self::Stripe(_) => None,
         }
     }
 
-    /// Opens a payment page for a checkout.
-    #[expect(
-        clippy::unused_async,
-        reason = "only the development provider so far; the Stripe variant awaits its API call here"
-    )]
+    /// Opens a payment page for a checkout (Stripe: creating the reader's
+    /// customer and the tier's price first, when needed).
     pub async fn start_checkout(
         &self,
+        db: &Database,
         request: &CheckoutRequest<'_>,
-    ) -> Result<StartedCheckout, ProviderError> {
+    ) -> Result<StartedCheckout, ApiError> {
         let key = IdempotencyKey::checkout(request.checkout_id);
         match self {
             Self::Dev(dev) => Ok(dev.start_checkout(request, &key)),
+            Self::Stripe(stripe) => stripe.start_checkout(db, request, &key).await,
         }
     }
 
     /// Where the reader manages their billing (payment method, invoices).
-    #[expect(
-        clippy::unused_async,
-        reason = "only the development provider so far; the Stripe variant awaits its API call here"
-    )]
     pub async fn portal_url(
         &self,
+        db: &Database,
         reader: &ReaderRow,
         subscription: &SubscriptionRow,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<String, ApiError> {
         match self {
             Self::Dev(dev) => Ok(dev.portal_url(reader, subscription)),
+            Self::Stripe(stripe) => stripe.portal_url(db, reader, subscription).await,
         }
     }
 
     /// Tells the provider to stop renewing at the period end.
-    #[expect(
-        clippy::unused_async,
-        reason = "only the development provider so far; the Stripe variant awaits its API call here"
-    )]
     pub async fn cancel_at_period_end(
         &self,
         subscription: &SubscriptionRow,
@@ -155,14 +167,15 @@ impl Provider {
                 DevProvider::cancel_at_period_end(subscription, &key);
                 Ok(())
             }
+            Self::Stripe(stripe) => {
+                stripe
+                    .set_cancel_at_period_end(subscription, true, &key)
+                    .await
+            }
         }
     }
 
     /// Tells the provider to renew again (undoing a cancellation).
-    #[expect(
-        clippy::unused_async,
-        reason = "only the development provider so far; the Stripe variant awaits its API call here"
-    )]
     pub async fn resume(&self, subscription: &SubscriptionRow) -> Result<(), ProviderError> {
         if !self.bills(subscription)? {
             return Ok(());
@@ -173,6 +186,45 @@ impl Provider {
                 DevProvider::resume(subscription, &key);
                 Ok(())
             }
+            Self::Stripe(stripe) => {
+                stripe
+                    .set_cancel_at_period_end(subscription, false, &key)
+                    .await
+            }
+        }
+    }
+
+    /// Gives back what is left of `payment` (its amount less what was
+    /// refunded so far), once however often it is retried: the idempotency
+    /// key names the payment and its refunded amount. 409
+    /// `already_refunded` when nothing is left; a payment nobody holds
+    /// (development, staff-made) needs no provider call.
+    pub async fn refund(&self, payment: &PaymentRow) -> Result<ProviderRefund, ApiError> {
+        let remaining = payment.amount_cents - payment.refunded_cents;
+        if remaining <= 0 {
+            return Err(ApiError::conflict(
+                "already_refunded",
+                "this payment has been refunded in full",
+            ));
+        }
+        let unheld = ProviderRefund {
+            provider_refund_id: None,
+            amount_cents: remaining,
+        };
+        match payment.provider.as_str() {
+            name if name == self.name() => {}
+            DevProvider::NAME => return Ok(unheld),
+            other => {
+                return Err(ProviderError::Unavailable(format!(
+                    "this payment was taken by {other}, which is not configured here"
+                ))
+                .into());
+            }
+        }
+        let key = IdempotencyKey::refund(payment);
+        match self {
+            Self::Dev(_) => Ok(unheld),
+            Self::Stripe(stripe) => Ok(stripe.refund(payment, remaining, &key).await?),
         }
     }
 

@@ -89,6 +89,16 @@ pub fn find_for_reader(
         .optional()
 }
 
+/// A checkout by id alone, for reports that name the checkout but not who
+/// started it (a provider's webhook).
+pub fn find(conn: &mut DbConnection, id: &CheckoutId) -> QueryResult<Option<CheckoutRow>> {
+    checkouts::table
+        .find(id.as_str())
+        .select(CheckoutRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Remembers the provider's id for the payment page it opened.
 pub fn set_provider_session(
     conn: &mut DbConnection,

@@ -3,6 +3,7 @@
 //! this folder imports `schema`.
 
 pub mod articles;
+pub mod billing_customers;
 pub mod catalogue;
 pub mod checkouts;
 mod connection;
@@ -11,12 +12,15 @@ pub mod media;
 mod migrations;
 pub mod payments;
 mod pool;
+pub mod provider_payments;
 pub mod readers;
+pub mod refunds;
 pub mod schema;
 pub mod sessions;
 pub mod subscriptions;
 pub mod tiers;
 mod transaction;
+pub mod webhook_events;
 
 pub use connection::{Backend, DbConnection};
 pub use migrations::run_migrations;

@@ -97,6 +97,8 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        disputed_at -> Nullable<Timestamp>,
+        provider_updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -194,6 +196,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    billing_customers (reader_id) {
+        reader_id -> Text,
+        provider -> Text,
+        customer_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        provider -> Text,
+        event_type -> Text,
+        object_id -> Nullable<Text>,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Text,
+        payment_id -> Text,
+        subscription_id -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        provider -> Text,
+        provider_refund_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        actor -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(billing_customers -> readers (reader_id));
+diesel::joinable!(refunds -> payments (payment_id));
+diesel::joinable!(refunds -> subscriptions (subscription_id));
 diesel::joinable!(tier_perks -> tiers (tier_id));
 diesel::joinable!(tier_prices -> tiers (tier_id));
 diesel::joinable!(subscriptions -> readers (reader_id));
@@ -219,4 +258,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     checkouts,
     payments,
+    billing_customers,
+    webhook_events,
+    refunds,
 );

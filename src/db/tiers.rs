@@ -140,6 +140,45 @@ fn assemble(rows: Vec<TierRow>, perks: &[PerkRow], prices: &[PriceRow]) -> Vec<T
         .collect()
 }
 
+/// The stored id of `tier`'s price for `interval` in `currency`: the
+/// stable name of that price, from which provider idempotency keys derive.
+pub fn price_id(
+    conn: &mut DbConnection,
+    tier: &str,
+    interval: BillingInterval,
+    currency: &Currency,
+) -> QueryResult<Option<String>> {
+    tier_prices::table
+        .filter(tier_prices::tier_id.eq(tier))
+        .filter(tier_prices::billing_interval.eq(interval.as_str()))
+        .filter(tier_prices::currency.eq(currency.as_str()))
+        .select(tier_prices::id)
+        .first(conn)
+        .optional()
+}
+
+/// Remembers the provider's price for the stored price `id`, unless one is
+/// set already (configured by an admin, or by a concurrent checkout);
+/// returns the provider price in effect, so every caller uses the same.
+pub fn remember_stripe_price(
+    conn: &mut DbConnection,
+    id: &str,
+    stripe_price_id: &str,
+) -> QueryResult<String> {
+    diesel::update(
+        tier_prices::table
+            .find(id)
+            .filter(tier_prices::stripe_price_id.is_null()),
+    )
+    .set(tier_prices::stripe_price_id.eq(stripe_price_id))
+    .execute(conn)?;
+    tier_prices::table
+        .find(id)
+        .select(tier_prices::stripe_price_id)
+        .first::<Option<String>>(conn)?
+        .ok_or(diesel::result::Error::NotFound)
+}
+
 fn price(row: &PriceRow) -> Option<TierPrice> {
     let parsed = (
         BillingInterval::parse(&row.billing_interval),

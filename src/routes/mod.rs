@@ -16,6 +16,7 @@ pub mod media;
 mod openapi;
 pub mod plans;
 mod reader_view;
+pub mod webhooks;
 
 pub use client_info::ClientInfo;
 pub use openapi::openapi_document;
@@ -26,6 +27,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every route.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     admin::configure(cfg);
+    webhooks::configure(cfg);
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(openapi::openapi_json)

@@ -67,6 +67,7 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/billing/portal", "post"),
         ("/v1/billing/dev/checkout/{id}", "post"),
         ("/v1/billing/dev/portal", "get"),
+        ("/v1/webhooks/stripe", "post"),
         ("/v1/articles", "get"),
         ("/v1/articles/{slug}", "get"),
         ("/v1/articles/{slug}/access", "get"),

@@ -4,6 +4,7 @@
 //! concurrent requests (a webhook and a refund, say) cannot both apply.
 
 mod events;
+pub mod provider;
 mod transition;
 
 pub use events::{EventRow, events};

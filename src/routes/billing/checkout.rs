@@ -59,6 +59,7 @@ fn interval(raw: &str) -> Result<BillingInterval, FieldError> {
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A subscription grants access already (`already_subscribed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown tier, interval or currency, a price not offered, or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

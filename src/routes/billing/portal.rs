@@ -24,6 +24,7 @@ pub struct PortalResponse {
         (status = 200, description = "The portal URL", body = PortalResponse),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No subscription to manage (`no_subscription`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -32,6 +32,7 @@ pub struct CancelRequest {
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No active subscription (`nothing_to_cancel`) or already ending (`already_canceling`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is too long or has control characters", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -16,6 +16,7 @@ use actix_web::{HttpResponse, post, web};
         (status = 200, description = "The subscription, active again", body = SubscriptionView),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing is canceling (`nothing_to_resume`) or the period is over (`period_ended`)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

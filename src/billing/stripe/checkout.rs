@@ -1,0 +1,88 @@
+//! Opening a Stripe Checkout Session in subscription mode for a checkout:
+//! our checkout id travels as `client_reference_id` and in the
+//! subscription's metadata, so the webhooks find the checkout again; the
+//! print tier asks Stripe to collect the shipping address.
+
+use super::errors::from_stripe;
+use super::{StripeProvider, once_with};
+use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::{CheckoutRequest, StartedCheckout};
+use crate::db::Database;
+use crate::error::ApiError;
+use std::collections::HashMap;
+use stripe::StripeRequest;
+use stripe_checkout::CheckoutSessionMode;
+use stripe_checkout::checkout_session::{
+    CreateCheckoutSession, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionShippingAddressCollection,
+    CreateCheckoutSessionShippingAddressCollectionAllowedCountries as Country,
+    CreateCheckoutSessionSubscriptionData,
+};
+
+impl StripeProvider {
+    /// Opens the session (once per checkout: `key` names the checkout) and
+    /// returns its id and the URL to send the reader to.
+    pub(in crate::billing) async fn start_checkout(
+        &self,
+        db: &Database,
+        request: &CheckoutRequest<'_>,
+        key: &IdempotencyKey,
+    ) -> Result<StartedCheckout, ApiError> {
+        let customer = self.ensure_customer(db, request.reader).await?;
+        let price = self.stripe_price(db, request.tier, request.price).await?;
+        let checkout = request.checkout_id.as_str();
+        let metadata = HashMap::from([
+            ("checkout_id".to_owned(), checkout.to_owned()),
+            ("reader_id".to_owned(), request.reader.id.clone()),
+            ("tier".to_owned(), request.tier.id.clone()),
+        ]);
+        let mut line = CreateCheckoutSessionLineItems::new();
+        line.price = Some(price);
+        line.quantity = Some(1);
+        let mut subscription = CreateCheckoutSessionSubscriptionData::new();
+        subscription.metadata = Some(metadata.clone());
+        let mut session = CreateCheckoutSession::new()
+            .mode(CheckoutSessionMode::Subscription)
+            .customer(customer)
+            .client_reference_id(checkout)
+            .line_items(vec![line])
+            .subscription_data(subscription)
+            .metadata(metadata)
+            .success_url(self.link(&format!(
+                "/billing/checkout/success?checkout_id={checkout}&session_id={{CHECKOUT_SESSION_ID}}"
+            )))
+            .cancel_url(self.link(&format!("/billing/checkout/canceled?checkout_id={checkout}")));
+        if request.tier.needs_shipping_address {
+            session = session.shipping_address_collection(
+                CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),
+            );
+        }
+        let session = session
+            .customize()
+            .request_strategy(once_with(key)?)
+            .send(self.client.as_ref())
+            .await
+            .map_err(|e| from_stripe("open a checkout session", e))?;
+        let url = session.url.ok_or_else(|| {
+            crate::billing::ProviderError::BadResponse(
+                "the payment provider opened a checkout session without a URL".to_owned(),
+            )
+        })?;
+        Ok(StartedCheckout {
+            provider_session_id: session.id.as_str().to_owned(),
+            url,
+        })
+    }
+}
+
+/// Where the print edition may be mailed: the country of the reader's
+/// address on file (print checkout requires one).
+fn shipping_countries(request: &CheckoutRequest<'_>) -> Vec<Country> {
+    request
+        .reader
+        .shipping_address()
+        .map(|address| address.country.to_ascii_uppercase())
+        .into_iter()
+        .filter_map(|country| country.parse().ok())
+        .collect()
+}

@@ -1,0 +1,69 @@
+//! The Stripe provider: the async-stripe client, pointed at
+//! `MASTHEAD_STRIPE_API_BASE` when set (tests use a fake Stripe), with a
+//! timeout so a slow Stripe answers the reader with a 503 instead of a
+//! hanging request. One file per operation; each POST carries an
+//! idempotency key derived from the action (see
+//! [`super::idempotency`]), so a retried action is applied once by Stripe.
+
+mod checkout;
+mod customer;
+mod errors;
+mod portal;
+mod prices;
+mod refund;
+mod subscription;
+
+use super::idempotency::IdempotencyKey;
+use crate::settings::Settings;
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+use std::time::Duration;
+use stripe::RequestStrategy;
+
+/// Talks to Stripe on behalf of the magazine's account.
+#[derive(Debug, Clone)]
+pub struct StripeProvider {
+    /// Shared: cheap to clone with the provider, one connection pool.
+    client: Arc<stripe::Client>,
+    public_url: String,
+}
+
+impl StripeProvider {
+    /// The name stored on its checkouts, subscriptions and payments.
+    pub const NAME: &'static str = "stripe";
+
+    /// The provider the settings describe, or `None` without a secret key.
+    /// An unusable key or base URL is an error at start, not at checkout.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Option<Self>> {
+        let Some(secret) = settings.stripe_secret_key.as_ref() else {
+            return Ok(None);
+        };
+        let mut builder = stripe::ClientBuilder::new(secret.expose_secret())
+            .timeout(Duration::from_secs(settings.stripe_timeout_seconds.max(1)))
+            .request_strategy(RequestStrategy::Once);
+        if let Some(base) = settings.stripe_api_base.as_deref() {
+            builder = builder.url(base);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot configure the Stripe client: {e}"))?;
+        Ok(Some(Self {
+            client: Arc::new(client),
+            public_url: settings.public_url(),
+        }))
+    }
+
+    /// A URL of this service, for Stripe to send the reader back to.
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+}
+
+/// Sends one request once, with `key` as its `Idempotency-Key`.
+fn once_with(key: &IdempotencyKey) -> Result<RequestStrategy, super::ProviderError> {
+    stripe::IdempotencyKey::new(key.as_str())
+        .map(RequestStrategy::Idempotent)
+        .map_err(|e| {
+            super::ProviderError::Unexpected(anyhow::anyhow!("idempotency key {key}: {e}"))
+        })
+}

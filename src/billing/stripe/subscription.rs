@@ -1,0 +1,45 @@
+//! Cancel at period end and resume: one flag on the Stripe subscription.
+//! Stripe keeps charging until told otherwise, so this call comes before
+//! our record changes, and a failure leaves our record as it was.
+
+use super::errors::from_stripe;
+use super::{StripeProvider, once_with};
+use crate::billing::ProviderError;
+use crate::billing::idempotency::IdempotencyKey;
+use crate::db::subscriptions::SubscriptionRow;
+use stripe::StripeRequest;
+use stripe_billing::subscription::UpdateSubscription;
+
+impl StripeProvider {
+    /// Sets `cancel_at_period_end` on the Stripe subscription behind
+    /// `subscription` (`true`: stop renewing; `false`: renew again).
+    pub(in crate::billing) async fn set_cancel_at_period_end(
+        &self,
+        subscription: &SubscriptionRow,
+        cancel: bool,
+        key: &IdempotencyKey,
+    ) -> Result<(), ProviderError> {
+        let stripe_id = subscription
+            .provider_subscription_id
+            .as_deref()
+            .ok_or_else(|| {
+                ProviderError::Unavailable(format!(
+                    "subscription {} is not linked to a Stripe subscription yet; try again shortly",
+                    subscription.id
+                ))
+            })?;
+        let action = if cancel {
+            "cancel your subscription"
+        } else {
+            "resume your subscription"
+        };
+        UpdateSubscription::new(stripe_id)
+            .cancel_at_period_end(cancel)
+            .customize()
+            .request_strategy(once_with(key)?)
+            .send(self.client.as_ref())
+            .await
+            .map_err(|e| from_stripe(action, e))?;
+        Ok(())
+    }
+}

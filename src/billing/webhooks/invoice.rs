@@ -1,0 +1,234 @@
+//! `invoice.paid`, `invoice.payment_failed` and `invoice_payment.paid`.
+//! A paid invoice is money received: it is recorded (once, keyed by its
+//! invoice and payment intent) whatever the subscription's state, extends
+//! the period it pays for, and brings a `past_due` subscription back to
+//! `active`. A failed one starts the grace window. The subscription is
+//! found by Stripe's id or by the metadata the invoice carries
+//! (`parent.subscription_details`); a first invoice paid before the
+//! session's event completes the checkout.
+
+use super::link::{self, PaymentFacts, Refs};
+use super::{Context, PROVIDER, apply, fields};
+use crate::db::DbConnection;
+use crate::db::payments::{self, NewPayment};
+use crate::db::provider_payments::{self, PaymentCorrection};
+use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow};
+use crate::domain::{PaymentId, SubscriptionState};
+use crate::error::ApiError;
+use chrono::NaiveDateTime;
+use serde_json::Value;
+
+/// Records the payment, extends the period, recovers a `past_due`.
+pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    let invoice = context.event.object.clone();
+    let refs = refs(&invoice);
+    if refs.subscription.is_none() && refs.checkout.is_none() {
+        tracing::info!(event = %context.event.id, "stripe invoice is not for a subscription; ignored");
+        return Ok(());
+    }
+    let facts = facts(&invoice);
+    let row = match link::find(conn, &refs)? {
+        Some(row) => row,
+        None => match link::complete(conn, context, &refs, &facts)? {
+            Some(row) => row,
+            None => return Ok(()),
+        },
+    };
+    record_payment(conn, &row, &facts, context.now)?;
+    if apply::is_stale(conn, context, &row)? {
+        return Ok(());
+    }
+    let changes = apply::extend_period(conn, &row, facts.period, SubscriptionChanges::default())?;
+    match row.state() {
+        Some(SubscriptionState::PastDue) => {
+            let changes = SubscriptionChanges {
+                grace_ends_at: Some(None),
+                ..changes
+            };
+            apply::move_to(conn, context, &row, SubscriptionState::Active, &changes)?;
+        }
+        Some(state @ (SubscriptionState::Active | SubscriptionState::Canceling)) => {
+            apply::move_to(conn, context, &row, state, &changes)?;
+        }
+        state => {
+            tracing::warn!(event = %context.event.id, subscription = %row.id, ?state, "stripe invoice paid for a subscription that grants nothing; recorded for staff");
+        }
+    }
+    apply::remember(conn, context, &row)
+}
+
+/// Moves an `active` subscription to `past_due` with the grace window;
+/// further failures of the same renewal keep the window as it is.
+pub fn payment_failed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    let invoice = context.event.object.clone();
+    let Some(row) = link::find(conn, &refs(&invoice))? else {
+        tracing::info!(event = %context.event.id, "stripe invoice failed before any subscription of ours; the checkout stays open");
+        return Ok(());
+    };
+    if apply::is_stale(conn, context, &row)? {
+        return Ok(());
+    }
+    if row.state() == Some(SubscriptionState::Active) {
+        let changes = SubscriptionChanges {
+            grace_ends_at: Some(Some(context.at + context.grace)),
+            ..SubscriptionChanges::default()
+        };
+        apply::move_to(conn, context, &row, SubscriptionState::PastDue, &changes)?;
+    }
+    apply::remember(conn, context, &row)
+}
+
+/// Learns the payment intent behind an invoice already recorded under the
+/// invoice's id (API versions since 2025-03 name it only here), so later
+/// refunds and disputes of that charge find the payment.
+pub fn invoice_payment_paid(
+    conn: &mut DbConnection,
+    context: &mut Context<'_>,
+) -> Result<(), ApiError> {
+    let object = &context.event.object;
+    let Some(invoice) = fields::id(object, &["invoice"]) else {
+        return Ok(());
+    };
+    let facts = PaymentFacts {
+        amount: fields::int(object, &["amount_paid"]),
+        currency: fields::text(object, &["currency"]).map(str::to_owned),
+        invoice: Some(invoice.to_owned()),
+        payment: fields::id(object, &["payment", "payment_intent"])
+            .or_else(|| fields::id(object, &["payment", "charge"]))
+            .map(str::to_owned),
+        period: None,
+        paid_at: fields::time(object, &["status_transitions", "paid_at"]),
+    };
+    if let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)? {
+        correct(conn, &payment, &facts)?;
+    }
+    Ok(())
+}
+
+fn refs(invoice: &Value) -> Refs {
+    let details = fields::at(invoice, &["parent", "subscription_details"])
+        .or_else(|| fields::at(invoice, &["subscription_details"]));
+    let line_metadata = fields::list(invoice, &["lines"]).iter().find_map(|line| {
+        fields::at(line, &["metadata"]).filter(|m| fields::text(m, &["checkout_id"]).is_some())
+    });
+    Refs {
+        subscription: fields::id(invoice, &["subscription"])
+            .or_else(|| details.and_then(|d| fields::id(d, &["subscription"])))
+            .map(str::to_owned),
+        customer: fields::id(invoice, &["customer"]).map(str::to_owned),
+        ..Refs::default()
+    }
+    .with_metadata(details.and_then(|d| fields::at(d, &["metadata"])))
+    .with_metadata(line_metadata)
+}
+
+fn facts(invoice: &Value) -> PaymentFacts {
+    let paid_with = fields::list(invoice, &["payments"])
+        .iter()
+        .find_map(|payment| {
+            fields::id(payment, &["payment", "payment_intent"])
+                .or_else(|| fields::id(payment, &["payment", "charge"]))
+        });
+    PaymentFacts {
+        amount: fields::int(invoice, &["amount_paid"]).or_else(|| fields::int(invoice, &["total"])),
+        currency: fields::text(invoice, &["currency"]).map(str::to_owned),
+        invoice: fields::text(invoice, &["id"]).map(str::to_owned),
+        payment: paid_with
+            .or_else(|| fields::id(invoice, &["payment_intent"]))
+            .or_else(|| fields::id(invoice, &["charge"]))
+            .map(str::to_owned),
+        period: period(invoice),
+        paid_at: fields::time(invoice, &["status_transitions", "paid_at"]),
+    }
+}
+
+/// The service period the invoice's lines pay for.
+fn period(invoice: &Value) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let lines = fields::list(invoice, &["lines"]);
+    let start = lines
+        .iter()
+        .filter_map(|l| fields::time(l, &["period", "start"]))
+        .min()?;
+    let end = lines
+        .iter()
+        .filter_map(|l| fields::time(l, &["period", "end"]))
+        .max()?;
+    (end > start).then_some((start, end))
+}
+
+/// Records the invoice's payment on `row` unless it is recorded already
+/// (then only learns its payment intent). A paid invoice without an
+/// amount or currency (malformed) is still recorded, with the
+/// subscription's previous payment's, and logged.
+fn record_payment(
+    conn: &mut DbConnection,
+    row: &SubscriptionRow,
+    facts: &PaymentFacts,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    if let Some(invoice) = facts.invoice.as_deref()
+        && let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)?
+    {
+        return correct(conn, &payment, facts);
+    }
+    let Some(key) = facts.key() else {
+        tracing::error!(subscription = %row.id, "stripe invoice paid without an id; not recorded");
+        return Ok(());
+    };
+    if provider_payments::find_by_payment_ids(conn, PROVIDER, &[key])?.is_some() {
+        return Ok(());
+    }
+    let previous = payments::for_subscription(conn, &row.subscription_id())?.pop();
+    let amount = facts
+        .amount
+        .filter(|amount| *amount >= 0)
+        .or(previous.as_ref().map(|p| p.amount_cents));
+    let currency = facts.currency.clone().or(previous.map(|p| p.currency));
+    let (Some(amount), Some(currency)) = (amount, currency) else {
+        tracing::error!(subscription = %row.id, payment = key, "stripe invoice paid without amount or currency; not recorded");
+        return Ok(());
+    };
+    if facts.amount.is_none() || facts.currency.is_none() {
+        tracing::warn!(subscription = %row.id, payment = key, "stripe invoice without amount or currency; recorded with the previous payment's");
+    }
+    let id = PaymentId::generate();
+    payments::insert(
+        conn,
+        &NewPayment {
+            id: id.as_str(),
+            subscription_id: &row.id,
+            reader_id: &row.reader_id,
+            amount_cents: amount,
+            currency: &currency.to_ascii_lowercase(),
+            provider: PROVIDER,
+            provider_payment_id: key,
+            provider_invoice_id: facts.invoice.as_deref(),
+            paid_at: facts.paid_at.unwrap_or(now).min(now),
+            created_at: now,
+        },
+    )?;
+    Ok(())
+}
+
+/// Replaces what a payment recorded from a session or subscription event
+/// (its invoice as its id, the checkout's quote) by the invoice's facts.
+fn correct(
+    conn: &mut DbConnection,
+    payment: &payments::PaymentRow,
+    facts: &PaymentFacts,
+) -> Result<(), ApiError> {
+    let Some(key) = facts.payment.as_deref() else {
+        return Ok(());
+    };
+    let correction = PaymentCorrection {
+        provider_payment_id: key,
+        amount_cents: facts
+            .amount
+            .filter(|a| *a >= 0)
+            .unwrap_or(payment.amount_cents),
+        currency: facts.currency.as_deref().unwrap_or(&payment.currency),
+        paid_at: facts.paid_at.unwrap_or(payment.paid_at),
+    };
+    provider_payments::correct_from_invoice(conn, &payment.id, &correction)?;
+    Ok(())
+}

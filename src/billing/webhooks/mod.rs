@@ -1,0 +1,160 @@
+//! Stripe's webhooks: the events that drive Stripe-billed subscriptions.
+//! [`verify`] checks the signature on the raw body; [`apply`] applies one
+//! event in one write transaction that also records its id, so a
+//! redelivered event (even one delivered twice at once) changes nothing.
+//! Events may arrive in any order: each subscription remembers Stripe's
+//! time of the newest snapshot applied and ignores older ones, and any of
+//! `checkout.session.completed`, `customer.subscription.*` and
+//! `invoice.paid` completes the checkout if it comes first. Handlers never
+//! call the Stripe API: everything they need is in the event.
+
+mod apply;
+mod checkout_session;
+mod dispute;
+mod event;
+mod fields;
+mod invoice;
+mod link;
+mod refund;
+mod signature;
+mod subscription;
+
+pub use event::StripeEvent;
+pub use signature::{TOLERANCE_SECONDS, verify};
+
+use crate::db::webhook_events::{self, NewWebhookEvent};
+use crate::db::{self, Database, DbConnection};
+use crate::domain::ReaderId;
+use crate::error::ApiError;
+use chrono::{Duration, NaiveDateTime, Utc};
+
+/// The provider name on Stripe's checkouts, subscriptions and payments.
+pub const PROVIDER: &str = "stripe";
+
+/// Who the subscription history names for changes Stripe reported.
+pub const ACTOR: &str = "stripe";
+
+/// What became of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// First delivery: applied (or, for a type Masthead does not act on,
+    /// recorded) and committed with its id.
+    Applied,
+    /// The id was recorded before: nothing changed.
+    Duplicate,
+}
+
+/// What one event is applied with.
+pub(crate) struct Context<'e> {
+    pub event: &'e StripeEvent,
+    /// Our clock: the time stored on rows and history.
+    pub now: NaiveDateTime,
+    /// Stripe's time of the event (never after `now`).
+    pub at: NaiveDateTime,
+    /// How long a `past_due` subscription keeps access.
+    pub grace: Duration,
+    /// Readers whose subscriptions changed, for the cache.
+    pub touched: Vec<ReaderId>,
+}
+
+impl Context<'_> {
+    /// The reason the subscription history gives: the event's type and id.
+    pub fn reason(&self) -> String {
+        format!("{} {}", self.event.kind, self.event.id)
+    }
+
+    fn touch(&mut self, reader: &str) {
+        if self.touched.iter().all(|known| known.as_str() != reader) {
+            self.touched.push(ReaderId::from_db(reader.to_owned()));
+        }
+    }
+}
+
+/// Why a transaction is rolled back.
+enum Abort {
+    Duplicate,
+    Failed(ApiError),
+}
+
+impl From<ApiError> for Abort {
+    fn from(error: ApiError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Applies a verified event: records its id and its effects in one write
+/// transaction and returns the readers whose subscriptions changed (the
+/// caller refreshes their cached entitlements). Any failure rolls it all
+/// back and is a 5xx, so Stripe delivers it again.
+pub async fn apply(
+    db: &Database,
+    event: StripeEvent,
+    grace_days: i64,
+) -> Result<(Applied, Vec<ReaderId>), ApiError> {
+    db.run(move |conn| {
+        let now = Utc::now().naive_utc();
+        let mut context = Context {
+            at: event.happened_at(now),
+            event: &event,
+            now,
+            grace: Duration::days(grace_days.max(0)),
+            touched: Vec::new(),
+        };
+        let outcome = db::write_transaction(conn, |conn| {
+            let new = webhook_events::record(
+                conn,
+                &NewWebhookEvent {
+                    id: &event.id,
+                    provider: PROVIDER,
+                    event_type: &event.kind,
+                    object_id: event.object_id(),
+                    received_at: now,
+                },
+            )?;
+            if !new {
+                return Err(Abort::Duplicate);
+            }
+            dispatch(conn, &mut context).map_err(Abort::Failed)
+        });
+        match outcome {
+            Ok(()) => Ok((Applied::Applied, context.touched)),
+            Err(Abort::Duplicate) => {
+                tracing::info!(event = %event.id, kind = %event.kind, "stripe event delivered again; ignored");
+                Ok((Applied::Duplicate, Vec::new()))
+            }
+            Err(Abort::Failed(error)) => Err(error),
+        }
+    })
+    .await
+}
+
+fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    let kind = context.event.kind.clone();
+    match kind.as_str() {
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            checkout_session::completed(conn, context)
+        }
+        "customer.subscription.created" | "customer.subscription.updated" => {
+            subscription::changed(conn, context, false)
+        }
+        "customer.subscription.deleted" => subscription::changed(conn, context, true),
+        "invoice.paid" => invoice::paid(conn, context),
+        "invoice.payment_failed" => invoice::payment_failed(conn, context),
+        "invoice_payment.paid" => invoice::invoice_payment_paid(conn, context),
+        "charge.refunded" => refund::charge_refunded(conn, context),
+        kind if kind.starts_with("refund.") || kind.starts_with("charge.refund.") => {
+            refund::refund_changed(conn, context)
+        }
+        "charge.dispute.created" => dispute::created(conn, context),
+        other => {
+            tracing::info!(event = %context.event.id, kind = other, "stripe event type not handled; recorded");
+            Ok(())
+        }
+    }
+}

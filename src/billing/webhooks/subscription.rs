@@ -1,0 +1,120 @@
+//! `customer.subscription.created`, `.updated` and `.deleted`: a snapshot
+//! of the Stripe subscription. Its status (and `cancel_at_period_end`)
+//! says which state ours should be in, its items the current period. A
+//! snapshot older than one already applied is ignored; one that arrives
+//! before anything else completes the checkout first (a Stripe
+//! subscription only leaves `incomplete` once its first invoice is paid).
+
+use super::link::{self, PaymentFacts, Refs};
+use super::{Context, apply, fields};
+use crate::db::DbConnection;
+use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow};
+use crate::domain::SubscriptionState;
+use crate::error::ApiError;
+use chrono::NaiveDateTime;
+use serde_json::Value;
+
+/// Applies a subscription snapshot; `deleted` for `.deleted`, which ends
+/// it whatever its status says.
+pub fn changed(
+    conn: &mut DbConnection,
+    context: &mut Context<'_>,
+    deleted: bool,
+) -> Result<(), ApiError> {
+    let object = context.event.object.clone();
+    let status = fields::text(&object, &["status"]);
+    let Some(target) = target(&object, status, deleted) else {
+        tracing::info!(event = %context.event.id, ?status, "stripe subscription status needs no change here");
+        return Ok(());
+    };
+    let refs = Refs {
+        subscription: fields::text(&object, &["id"]).map(str::to_owned),
+        customer: fields::id(&object, &["customer"]).map(str::to_owned),
+        ..Refs::default()
+    }
+    .with_metadata(fields::at(&object, &["metadata"]));
+    let found = link::find(conn, &refs)?;
+    let row = if let Some(row) = found {
+        row
+    } else {
+        let facts = PaymentFacts {
+            currency: fields::text(&object, &["currency"]).map(str::to_owned),
+            invoice: fields::id(&object, &["latest_invoice"]).map(str::to_owned),
+            period: period(&object),
+            paid_at: fields::time(&object, &["start_date"]),
+            ..PaymentFacts::default()
+        };
+        let Some(row) = link::complete(conn, context, &refs, &facts)? else {
+            return Ok(());
+        };
+        row
+    };
+    if apply::is_stale(conn, context, &row)? {
+        return Ok(());
+    }
+    let ended_at = fields::time(&object, &["ended_at"]).map(|at| at.min(context.now));
+    let changes =
+        apply::extend_period(conn, &row, period(&object), SubscriptionChanges::default())?;
+    let changes = changes_for(context, &row, target, changes, ended_at);
+    apply::move_to(conn, context, &row, target, &changes)?;
+    apply::remember(conn, context, &row)
+}
+
+/// The state a snapshot asks for; `None` for statuses that change nothing
+/// of ours (`incomplete`: not paid yet; `incomplete_expired`: never paid;
+/// `paused`: Masthead sells no pauses).
+fn target(object: &Value, status: Option<&str>, deleted: bool) -> Option<SubscriptionState> {
+    if deleted {
+        return Some(SubscriptionState::Expired);
+    }
+    let canceling = fields::flag(object, &["cancel_at_period_end"]).unwrap_or(false)
+        || fields::int(object, &["cancel_at"]).is_some();
+    match status? {
+        "active" | "trialing" if canceling => Some(SubscriptionState::Canceling),
+        "active" | "trialing" => Some(SubscriptionState::Active),
+        "past_due" => Some(SubscriptionState::PastDue),
+        "canceled" | "unpaid" => Some(SubscriptionState::Expired),
+        _ => None,
+    }
+}
+
+/// The current period: from the items (API versions since 2025-03), else
+/// the subscription's own fields (older versions).
+fn period(object: &Value) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let items = fields::list(object, &["items"]);
+    let start = items
+        .iter()
+        .filter_map(|item| fields::time(item, &["current_period_start"]))
+        .min()
+        .or_else(|| fields::time(object, &["current_period_start"]))?;
+    let end = items
+        .iter()
+        .filter_map(|item| fields::time(item, &["current_period_end"]))
+        .max()
+        .or_else(|| fields::time(object, &["current_period_end"]))?;
+    (end > start).then_some((start, end))
+}
+
+fn changes_for(
+    context: &Context<'_>,
+    row: &SubscriptionRow,
+    target: SubscriptionState,
+    mut changes: SubscriptionChanges,
+    ended_at: Option<NaiveDateTime>,
+) -> SubscriptionChanges {
+    let from = row.state();
+    match target {
+        SubscriptionState::PastDue if from != Some(SubscriptionState::PastDue) => {
+            changes.grace_ends_at = Some(Some(context.at + context.grace));
+        }
+        SubscriptionState::Active => {
+            changes.grace_ends_at = Some(None);
+            changes.cancel_reason = Some(None);
+        }
+        SubscriptionState::Expired => {
+            changes.ended_at = Some(Some(ended_at.unwrap_or(context.now)));
+        }
+        _ => {}
+    }
+    changes
+}

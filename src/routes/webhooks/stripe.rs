@@ -1,0 +1,85 @@
+//! `POST /v1/webhooks/stripe`: Stripe's events, verified and applied once.
+
+use crate::billing::webhooks::{self, Applied, StripeEvent};
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::error::PayloadError;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::WEBHOOK_BODY_LIMIT_BYTES;
+
+/// The acknowledgement Stripe receives.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookAck {
+    /// Always `true`: the event is recorded (Stripe stops retrying).
+    pub received: bool,
+    /// `true` when the event had been applied before and nothing changed.
+    pub duplicate: bool,
+}
+
+/// Receives one Stripe event. The `Stripe-Signature` header is checked on
+/// the raw body before anything else is read (400 with no side effect when
+/// it is missing, does not match, or is more than 300 s old); the event is
+/// then applied and its id recorded in one transaction, so a redelivery
+/// answers 200 and changes nothing. Unknown event types answer 200 and are
+/// recorded. A failure on our side answers 5xx with nothing committed, so
+/// Stripe delivers again. Without a configured webhook secret the endpoint
+/// answers 503 `webhooks_not_configured`: Stripe keeps retrying for days,
+/// so no event is lost while an operator adds the secret.
+#[utoipa::path(
+    tag = "billing",
+    params(("Stripe-Signature" = String, Header, description = "`t=<unix time>,v1=<hex HMAC-SHA256>`; several `v1` while a secret is rotated")),
+    request_body(content = String, content_type = "application/json", description = "A Stripe event, exactly as Stripe sent it"),
+    responses(
+        (status = 200, description = "Applied, recorded, or a duplicate of an event applied before", body = WebhookAck),
+        (status = 400, description = "Missing, invalid or stale signature (`missing_signature`, `invalid_signature`, `stale_signature`), or a signed body that is not an event (`malformed_event`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 256 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No webhook secret is configured (`webhooks_not_configured`), or the database is unavailable; Stripe retries", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stripe")]
+pub async fn stripe_webhook(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = state
+        .settings
+        .stripe_webhook_secret
+        .as_ref()
+        .ok_or_else(|| ApiError::Unavailable {
+            code: "webhooks_not_configured",
+            detail: "no Stripe webhook secret is configured (MASTHEAD_STRIPE_WEBHOOK_SECRET)"
+                .to_owned(),
+        })?;
+    let body = body.map_err(body_error)?;
+    let signature = request
+        .headers()
+        .get("stripe-signature")
+        .and_then(|value| value.to_str().ok());
+    webhooks::verify(&body, signature, secret.expose_secret())?;
+    let event = StripeEvent::from_body(&body)?;
+    let (applied, readers) = webhooks::apply(&state.db, event, state.settings.grace_days).await?;
+    for reader in &readers {
+        state.cache.subscriptions_changed(reader);
+    }
+    Ok(HttpResponse::Ok().json(WebhookAck {
+        received: true,
+        duplicate: applied == Applied::Duplicate,
+    }))
+}
+
+fn body_error(error: actix_web::Error) -> ApiError {
+    match error.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => ApiError::PayloadTooLarge {
+            limit: WEBHOOK_BODY_LIMIT_BYTES,
+        },
+        _ => ApiError::bad_request(
+            "malformed_body",
+            format!("the body could not be read: {error}"),
+        ),
+    }
+}

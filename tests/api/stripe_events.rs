@@ -1,0 +1,346 @@
+//! Stripe events for the tests, built from Stripe's published object shapes
+//! (`../shared/stripe/fixtures3.json`) with the fields a scenario needs,
+//! and signed the way Stripe signs them.
+
+use crate::helpers::{TestApp, TestReader};
+use chrono::Utc;
+use hmac::{Hmac, Mac};
+use masthead::db::checkouts::{self, NewCheckout};
+use masthead::domain::CheckoutId;
+use reqwest::Response;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::sync::LazyLock;
+
+/// The webhook secret the tests configure.
+pub const WEBHOOK_SECRET: &str = "whsec_test";
+
+/// The price the scenarios' checkouts quote, in cents.
+pub const PRICE_CENTS: i64 = 900;
+
+static FIXTURES: LazyLock<Value> = LazyLock::new(|| {
+    let raw = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/stripe/fixtures3.json"
+    ));
+    serde_json::from_str(raw).expect("fixtures3.json is JSON")
+});
+
+/// Runs each named `async fn(TestApp)` on both backends with the webhook
+/// secret configured (and no Stripe API key).
+macro_rules! on_both_backends_with_webhooks {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::stripe_events::spawn_with_webhooks($crate::helpers::Backend::Sqlite).await).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::stripe_events::spawn_with_webhooks($crate::helpers::Backend::Postgres).await).await;
+                }
+            }
+        )+
+    };
+}
+
+/// The app with [`WEBHOOK_SECRET`] configured.
+pub async fn spawn_with_webhooks(backend: crate::helpers::Backend) -> TestApp {
+    crate::helpers::spawn_app_with(backend, |s| {
+        s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
+    })
+    .await
+}
+
+/// A copy of Stripe's example object `name` (`"invoice"`, `"checkout.session"`).
+pub fn resource(name: &str) -> Value {
+    FIXTURES["resources"][name].clone()
+}
+
+/// Overwrites the top-level fields of `object` with those of `fields`.
+pub fn with(mut object: Value, fields: Value) -> Value {
+    let target = object.as_object_mut().expect("an object");
+    for (key, value) in fields.as_object().expect("fields as an object") {
+        target.insert(key.clone(), value.clone());
+    }
+    object
+}
+
+/// A new Stripe-style id (`evt_...`, `sub_...`).
+pub fn stripe_id(prefix: &str) -> String {
+    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The event envelope of `kind` around `object`, created at `created`.
+pub fn event(kind: &str, object: Value, created: i64) -> Value {
+    with(
+        resource("event"),
+        json!({
+            "id": stripe_id("evt"),
+            "type": kind,
+            "created": created,
+            "data": {"object": object},
+        }),
+    )
+}
+
+/// `t=<t>,v1=<hex HMAC-SHA256 of "t.body">`, as Stripe signs.
+pub fn signature(body: &str, secret: &str, t: i64) -> String {
+    format!("t={t},v1={}", v1(body, secret, t))
+}
+
+/// The hex `v1` signature of `body` at `t` with `secret`.
+pub fn v1(body: &str, secret: &str, t: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .fold(String::new(), |mut hex, byte| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+/// Posts `body` to the webhook with `signature` as the header (none if `None`).
+pub async fn post_raw(app: &TestApp, body: &str, signature: Option<&str>) -> Response {
+    let mut request = app
+        .client
+        .post(app.url("/v1/webhooks/stripe"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(signature) = signature {
+        request = request.header("stripe-signature", signature);
+    }
+    request.send().await.expect("request sent")
+}
+
+/// Delivers `event` signed now with the test secret.
+pub async fn deliver(app: &TestApp, event: &Value) -> Response {
+    let body = event.to_string();
+    let header = signature(&body, WEBHOOK_SECRET, Utc::now().timestamp());
+    post_raw(app, &body, Some(&header)).await
+}
+
+/// Delivers `event` and asserts 200.
+pub async fn deliver_ok(app: &TestApp, event: &Value) {
+    let response = deliver(app, event).await;
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, 200, "{} answered {body}", event["type"]);
+}
+
+/// One reader's purchase at Stripe: our checkout and Stripe's ids for it.
+pub struct Purchase {
+    pub checkout_id: String,
+    pub reader_id: String,
+    pub subscription: String,
+    pub customer: String,
+    pub invoice: String,
+    pub payment_intent: String,
+    pub charge: String,
+    /// When it was paid (Unix seconds); period start.
+    pub paid_at: i64,
+    /// End of the first period (Unix seconds).
+    pub period_end: i64,
+}
+
+/// Records an open Stripe checkout for `reader` (as `POST
+/// /v1/billing/checkout` does with the Stripe provider) with Stripe ids.
+pub fn purchase(app: &TestApp, reader: &TestReader) -> Purchase {
+    let id = CheckoutId::generate();
+    let now = Utc::now();
+    checkouts::insert(
+        &mut app.db(),
+        &NewCheckout {
+            id: id.as_str(),
+            reader_id: &reader.id,
+            tier_id: "digital",
+            billing_interval: "month",
+            amount_cents: PRICE_CENTS,
+            currency: "usd",
+            provider: "stripe",
+            status: "open",
+            created_at: now.naive_utc(),
+            expires_at: (now + chrono::Duration::hours(24)).naive_utc(),
+        },
+    )
+    .expect("insert the checkout");
+    let paid_at = now.timestamp();
+    Purchase {
+        checkout_id: id.to_string(),
+        reader_id: reader.id.clone(),
+        subscription: stripe_id("sub"),
+        customer: stripe_id("cus"),
+        invoice: stripe_id("in"),
+        payment_intent: stripe_id("pi"),
+        charge: stripe_id("ch"),
+        paid_at,
+        period_end: paid_at + 30 * 86_400,
+    }
+}
+
+impl Purchase {
+    fn metadata(&self) -> Value {
+        json!({"checkout_id": self.checkout_id, "reader_id": self.reader_id})
+    }
+
+    /// `checkout.session.completed` for this purchase, paid.
+    pub fn session_completed(&self, created: i64) -> Value {
+        let session = with(
+            resource("checkout.session"),
+            json!({
+                "id": stripe_id("cs_test"),
+                "mode": "subscription",
+                "status": "complete",
+                "payment_status": "paid",
+                "client_reference_id": self.checkout_id,
+                "customer": self.customer,
+                "subscription": self.subscription,
+                "invoice": self.invoice,
+                "payment_intent": null,
+                "amount_total": PRICE_CENTS,
+                "currency": "usd",
+                "metadata": self.metadata(),
+            }),
+        );
+        event("checkout.session.completed", session, created)
+    }
+
+    /// `customer.subscription.<kind>` with `status`, cancelling at period
+    /// end or not, for the period ending `period_end`.
+    pub fn subscription(
+        &self,
+        kind: &str,
+        status: &str,
+        cancel: bool,
+        period_end: i64,
+        created: i64,
+    ) -> Value {
+        let mut object = with(
+            resource("subscription"),
+            json!({
+                "id": self.subscription,
+                "customer": self.customer,
+                "status": status,
+                "cancel_at_period_end": cancel,
+                "cancel_at": if cancel { json!(period_end) } else { Value::Null },
+                "canceled_at": null,
+                "ended_at": if kind == "deleted" { json!(created) } else { Value::Null },
+                "start_date": self.paid_at,
+                "latest_invoice": self.invoice,
+                "currency": "usd",
+                "metadata": self.metadata(),
+            }),
+        );
+        let item = &mut object["items"]["data"][0];
+        item["current_period_start"] = json!(period_end - 30 * 86_400);
+        item["current_period_end"] = json!(period_end);
+        item["subscription"] = json!(self.subscription);
+        event(&format!("customer.subscription.{kind}"), object, created)
+    }
+
+    /// `invoice.paid` (or `.payment_failed`) for invoice `invoice` paying
+    /// the period ending `period_end`.
+    pub fn invoice(
+        &self,
+        kind: &str,
+        invoice: &str,
+        payment_intent: &str,
+        period_end: i64,
+        created: i64,
+    ) -> Value {
+        let paid = kind == "paid";
+        let mut object = with(
+            resource("invoice"),
+            json!({
+                "id": invoice,
+                "customer": self.customer,
+                "status": if paid { "paid" } else { "open" },
+                "amount_paid": if paid { PRICE_CENTS } else { 0 },
+                "amount_due": PRICE_CENTS,
+                "currency": "usd",
+                "billing_reason": "subscription_cycle",
+                "parent": {
+                    "type": "subscription_details",
+                    "quote_details": null,
+                    "subscription_details": {"subscription": self.subscription, "metadata": self.metadata()},
+                },
+                "payments": {"object": "list", "data": [
+                    {"object": "invoice_payment", "invoice": invoice, "payment": {"type": "payment_intent", "payment_intent": payment_intent}}
+                ]},
+            }),
+        );
+        object["status_transitions"]["paid_at"] = if paid { json!(created) } else { Value::Null };
+        let line = &mut object["lines"]["data"][0];
+        line["period"] = json!({"start": period_end - 30 * 86_400, "end": period_end});
+        line["amount"] = json!(PRICE_CENTS);
+        event(&format!("invoice.{kind}"), object, created)
+    }
+
+    /// The first invoice paid: `invoice.paid` for [`Self::invoice`].
+    pub fn first_invoice_paid(&self, created: i64) -> Value {
+        self.invoice(
+            "paid",
+            &self.invoice,
+            &self.payment_intent,
+            self.period_end,
+            created,
+        )
+    }
+
+    /// `charge.refunded` for the first payment, `amount` refunded in total,
+    /// the refund listed as `refund_id`.
+    pub fn charge_refunded(&self, amount: i64, refund_id: &str, created: i64) -> Value {
+        let refund = self.refund_object(amount, refund_id);
+        let charge = with(
+            resource("charge"),
+            json!({
+                "id": self.charge,
+                "customer": self.customer,
+                "payment_intent": self.payment_intent,
+                "amount": PRICE_CENTS,
+                "amount_captured": PRICE_CENTS,
+                "amount_refunded": amount,
+                "refunded": amount >= PRICE_CENTS,
+                "currency": "usd",
+                "refunds": {"object": "list", "data": [refund], "has_more": false},
+            }),
+        );
+        event("charge.refunded", charge, created)
+    }
+
+    /// A refund object of the first payment.
+    pub fn refund_object(&self, amount: i64, refund_id: &str) -> Value {
+        with(
+            resource("refund"),
+            json!({
+                "id": refund_id,
+                "amount": amount,
+                "charge": self.charge,
+                "payment_intent": self.payment_intent,
+                "currency": "usd",
+                "status": "succeeded",
+                "reason": "requested_by_customer",
+            }),
+        )
+    }
+
+    /// `charge.dispute.created` for the first payment.
+    pub fn dispute_created(&self, created: i64) -> Value {
+        let dispute = with(
+            resource("dispute"),
+            json!({
+                "id": stripe_id("dp"),
+                "amount": PRICE_CENTS,
+                "charge": self.charge,
+                "payment_intent": self.payment_intent,
+                "currency": "usd",
+            }),
+        );
+        event("charge.dispute.created", dispute, created)
+    }
+}
