@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 on_both_backends_with_webhooks!(
     paid_checkout_opens_the_gate,
+    a_print_checkout_keeps_the_collected_address,
     invoice_paid_before_the_session_completes_the_checkout,
     one_event_delivered_ten_times_applies_once,
     bad_signatures_are_refused_with_no_side_effect,
@@ -226,4 +227,26 @@ async fn unknown_event_types_are_recorded(app: TestApp) {
     )
     .await;
     assert_problem(response, StatusCode::BAD_REQUEST, "malformed_event").await;
+}
+
+async fn a_print_checkout_keeps_the_collected_address(app: TestApp) {
+    let reader = app.new_reader().await;
+    let purchase = purchase(&app, &reader);
+    let mut completed = purchase.session_completed(purchase.paid_at);
+    completed["data"]["object"]["collected_information"] = serde_json::json!({
+        "shipping_details": {
+            "name": "Ada Lovelace",
+            "address": {"line1": "1 Fleet Street", "line2": null, "city": "London",
+                        "state": null, "postal_code": "EC4Y 1AA", "country": "GB"}
+        }
+    });
+    deliver_ok(&app, &completed).await;
+    let me: serde_json::Value = app
+        .get_auth("/v1/me", &reader.access_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["shipping_address"]["line1"], "1 Fleet Street");
+    assert_eq!(me["shipping_address"]["country"], "GB");
 }

@@ -6,8 +6,10 @@
 
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, fields};
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection, readers::ProfileChanges};
+use crate::domain::{CheckoutId, ReaderId, ShippingAddress};
 use crate::error::ApiError;
+use serde_json::Value;
 
 /// Completes the checkout if the session is a paid subscription.
 pub fn completed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
@@ -38,5 +40,46 @@ pub fn completed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(
         paid_at: None,
     };
     link::complete(conn, context, &refs, &facts)?;
+    keep_shipping_address(conn, session, refs.checkout.as_deref())
+}
+
+/// A print checkout collects the mailing address on Stripe's page: keep it
+/// on the reader, where the print mailing list reads it. A missing or
+/// invalid address is logged and skipped; it never blocks the payment.
+fn keep_shipping_address(
+    conn: &mut DbConnection,
+    session: &Value,
+    checkout: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(address) = fields::at(
+        session,
+        &["collected_information", "shipping_details", "address"],
+    )
+    .or_else(|| fields::at(session, &["shipping_details", "address"])) else {
+        return Ok(());
+    };
+    let text = |key: &str| fields::text(address, &[key]).map(str::to_owned);
+    let collected = ShippingAddress {
+        line1: text("line1").unwrap_or_default(),
+        line2: text("line2"),
+        city: text("city").unwrap_or_default(),
+        region: text("state"),
+        postal_code: text("postal_code").unwrap_or_default(),
+        country: text("country").unwrap_or_default(),
+    };
+    let Ok(address) = ShippingAddress::parse(collected) else {
+        tracing::info!("the checkout session carries no complete shipping address; none kept");
+        return Ok(());
+    };
+    let Some(checkout) = checkout.and_then(CheckoutId::parse) else {
+        return Ok(());
+    };
+    let Some(row) = db::checkouts::find(conn, &checkout)? else {
+        return Ok(());
+    };
+    let mut changes = ProfileChanges::default();
+    changes.set_address(Some(address));
+    changes.updated_at = Some(chrono::Utc::now().naive_utc());
+    db::readers::update_profile(conn, &ReaderId::from_db(row.reader_id), &changes)?;
     Ok(())
 }
