@@ -25,7 +25,8 @@ pub struct AuthenticatedReader {
     pub account: ReaderRow,
 }
 
-fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+/// The token of an `Authorization: Bearer <token>` header.
+pub(super) fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthenticated(
             "missing_token",
@@ -49,48 +50,51 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
         })
 }
 
+/// The application state of a request (always registered by `startup`).
+pub(super) fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no application state")))
+}
+
+/// Verifies a bearer token and returns whom and which session it speaks
+/// for; whether that session is still live is the caller's next question.
+pub(super) fn identity(state: &AppState, token: &str) -> Result<(ReaderId, SessionId), ApiError> {
+    let claims = state.tokens.verify(token).map_err(|error| match error {
+        TokenError::Expired => ApiError::unauthenticated("token_expired", error.to_string()),
+        TokenError::Invalid => ApiError::unauthenticated("invalid_token", error.to_string()),
+    })?;
+    match (ReaderId::parse(&claims.sub), SessionId::parse(&claims.sid)) {
+        (Some(reader), Some(session)) => Ok((reader, session)),
+        _ => Err(ApiError::unauthenticated(
+            "invalid_token",
+            "the access token is invalid",
+        )),
+    }
+}
+
+/// 401 for a session that has ended.
+pub(super) fn session_ended() -> ApiError {
+    ApiError::unauthenticated("session_revoked", "this session has ended; log in again")
+}
+
 impl FromRequest for AuthenticatedReader {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let claims = bearer_token(req).and_then(|token| {
-            let state = state
-                .as_ref()
-                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no application state")))?;
-            state.tokens.verify(token).map_err(|error| match error {
-                TokenError::Expired => {
-                    ApiError::unauthenticated("token_expired", error.to_string())
-                }
-                TokenError::Invalid => {
-                    ApiError::unauthenticated("invalid_token", error.to_string())
-                }
-            })
+        let checked = app_state(req).and_then(|state| {
+            let identity = identity(&state, bearer_token(req)?)?;
+            Ok((state, identity))
         });
         Box::pin(async move {
-            let claims = claims?;
-            let state = state
-                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no application state")))?;
-            let (Some(reader_id), Some(session_id)) =
-                (ReaderId::parse(&claims.sub), SessionId::parse(&claims.sid))
-            else {
-                return Err(ApiError::unauthenticated(
-                    "invalid_token",
-                    "the access token is invalid",
-                ));
-            };
+            let (state, (reader_id, session_id)) = checked?;
             let (reader, session) = (reader_id.clone(), session_id.clone());
             let account = state
                 .db
                 .run(move |conn| Ok(db::sessions::live_reader(conn, &session, &reader)?))
                 .await?
-                .ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "session_revoked",
-                        "this session has ended; log in again",
-                    )
-                })?;
+                .ok_or_else(session_ended)?;
             Ok(Self {
                 reader_id,
                 session_id,

@@ -4,12 +4,11 @@
 //! Session liveness comes from the short-TTL cache: the gate is on every
 //! page view.
 
-use super::TokenError;
-use crate::domain::{ReaderId, Role, SessionId};
+use super::extractors::{app_state, bearer_token, identity, session_ended};
+use crate::domain::{ReaderId, Role};
 use crate::error::ApiError;
-use crate::startup::AppState;
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, http::header, web};
+use actix_web::{FromRequest, HttpRequest, http::header};
 use futures_util::future::LocalBoxFuture;
 
 /// An anonymous visitor or a logged-in reader.
@@ -41,55 +40,23 @@ impl FromRequest for Visitor {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let header = req.headers().get(header::AUTHORIZATION).cloned();
+        let checked = if req.headers().contains_key(header::AUTHORIZATION) {
+            app_state(req).and_then(|state| {
+                let identity = identity(&state, bearer_token(req)?)?;
+                Ok(Some((state, identity)))
+            })
+        } else {
+            Ok(None)
+        };
         Box::pin(async move {
-            let Some(header) = header else {
+            let Some((state, (reader_id, session_id))) = checked? else {
                 return Ok(Self::Anonymous);
-            };
-            let state = state
-                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no application state")))?;
-            let token = header
-                .to_str()
-                .ok()
-                .and_then(|v| {
-                    v.strip_prefix("Bearer ")
-                        .or_else(|| v.strip_prefix("bearer "))
-                })
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "invalid_token",
-                        "the Authorization header is not a bearer token",
-                    )
-                })?;
-            let claims = state.tokens.verify(token).map_err(|error| match error {
-                TokenError::Expired => {
-                    ApiError::unauthenticated("token_expired", error.to_string())
-                }
-                TokenError::Invalid => {
-                    ApiError::unauthenticated("invalid_token", error.to_string())
-                }
-            })?;
-            let (Some(reader_id), Some(session_id)) =
-                (ReaderId::parse(&claims.sub), SessionId::parse(&claims.sid))
-            else {
-                return Err(ApiError::unauthenticated(
-                    "invalid_token",
-                    "the access token is invalid",
-                ));
             };
             let role = state
                 .cache
                 .live_session(&state.db, &session_id, &reader_id)
                 .await?
-                .ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "session_revoked",
-                        "this session has ended; log in again",
-                    )
-                })?;
+                .ok_or_else(session_ended)?;
             Ok(Self::Reader { reader_id, role })
         })
     }
