@@ -99,13 +99,7 @@ fn store_media(
     let id = uuid::Uuid::now_v7().to_string();
     let path = format!("{id}.{extension}");
     std::fs::write(media_dir.join(&path), bytes).with_context(|| format!("cannot write {path}"))?;
-    let sha256 = Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut hex, byte| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        });
+    let sha256 = format!("{:x}", Sha256::digest(bytes));
     db::media::insert(
         conn,
         &NewMediaFile {

@@ -35,14 +35,7 @@ impl RefreshToken {
     /// The storage hash of a presented token (hex SHA-256). A plain hash is
     /// enough: the input has 256 bits of entropy, nothing to brute-force.
     pub fn hash_of(presented: &str) -> String {
-        let digest = Sha256::digest(presented.as_bytes());
-        digest
-            .iter()
-            .fold(String::with_capacity(64), |mut out, byte| {
-                use std::fmt::Write;
-                let _ = write!(out, "{byte:02x}");
-                out
-            })
+        format!("{:x}", Sha256::digest(presented.as_bytes()))
     }
 }
 
