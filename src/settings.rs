@@ -88,6 +88,13 @@ pub struct Settings {
     pub max_audio_bytes: u64,
     /// `MASTHEAD_MAX_EDITION_BYTES`: largest accepted digital-edition PDF.
     pub max_edition_bytes: u64,
+    /// `MASTHEAD_REFUND_WINDOW_DAYS`: the money-back guarantee, counted
+    /// from a subscription's first payment; support refunds inside it,
+    /// only admins (with an override) after it.
+    pub refund_window_days: i64,
+    /// `MASTHEAD_PRINT_CUTOFF_DAYS`: how many days before an issue's
+    /// publication date its print mailing list is drawn up.
+    pub print_cutoff_days: i64,
 }
 
 impl Default for Settings {
@@ -116,6 +123,8 @@ impl Default for Settings {
             media_url_ttl_seconds: 300,
             max_audio_bytes: 200 * 1024 * 1024,
             max_edition_bytes: 100 * 1024 * 1024,
+            refund_window_days: 60,
+            print_cutoff_days: 14,
         }
     }
 }

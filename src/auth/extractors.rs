@@ -2,12 +2,14 @@
 //! `Staff<R>` for staff holding role `R` (or admin).
 
 use super::TokenError;
+use crate::db::audit_log::AuditEntry;
 use crate::db::{self, readers::ReaderRow};
-use crate::domain::{ReaderId, Role, SessionId};
+use crate::domain::{AuditAction, ReaderId, Role, SessionId};
 use crate::error::ApiError;
 use crate::startup::AppState;
+use crate::telemetry::RequestId;
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, http::header, web};
 use futures_util::future::LocalBoxFuture;
 use std::marker::PhantomData;
 
@@ -152,7 +154,35 @@ impl RequiredRole for AnyStaffRole {
 pub struct Staff<R: RequiredRole> {
     /// The staff member.
     pub member: AuthenticatedReader,
+    /// The request's id (`X-Request-Id`), recorded in the audit log.
+    pub request_id: Option<String>,
     role: PhantomData<R>,
+}
+
+impl<R: RequiredRole> Staff<R> {
+    /// Who the subscription history names when this staff member acts,
+    /// e.g. `staff:<id>`.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.member.reader_id)
+    }
+
+    /// An audit entry for `action` on `target` (its kind and id) by this
+    /// staff member in this request, timed now; add the reader, reason and
+    /// details, then record it in the transaction that makes the change.
+    pub fn audit(&self, action: AuditAction, target: (&str, &str)) -> AuditEntry {
+        AuditEntry {
+            staff_id: self.member.reader_id.to_string(),
+            staff_role: self.member.role.as_str().to_owned(),
+            action: action.as_str().to_owned(),
+            target_type: target.0.to_owned(),
+            target_id: target.1.to_owned(),
+            reader_id: None,
+            reason: None,
+            details: None,
+            request_id: self.request_id.clone(),
+            occurred_at: chrono::Utc::now().naive_utc(),
+        }
+    }
 }
 
 impl<R: RequiredRole + 'static> FromRequest for Staff<R> {
@@ -161,11 +191,13 @@ impl<R: RequiredRole + 'static> FromRequest for Staff<R> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let reader = AuthenticatedReader::from_request(req, payload);
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
         Box::pin(async move {
             let member = reader.await?;
             if R::allows(member.role) {
                 Ok(Self {
                     member,
+                    request_id,
                     role: PhantomData,
                 })
             } else {

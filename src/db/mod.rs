@@ -3,6 +3,7 @@
 //! this folder imports `schema`.
 
 pub mod articles;
+pub mod audit_log;
 pub mod billing_customers;
 pub mod catalogue;
 pub mod checkouts;
@@ -14,6 +15,8 @@ pub mod payments;
 mod pool;
 pub mod provider_payments;
 pub mod readers;
+pub mod refund_actions;
+pub mod refund_requests;
 pub mod refunds;
 pub mod schema;
 pub mod sessions;

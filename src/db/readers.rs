@@ -25,6 +25,8 @@ pub struct ReaderRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set for accounts moved in by `masthead readers import`.
+    pub imported_at: Option<NaiveDateTime>,
 }
 
 impl ReaderRow {

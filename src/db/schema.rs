@@ -18,6 +18,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        imported_at -> Nullable<Timestamp>,
     }
 }
 
@@ -230,6 +231,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    refund_requests (id) {
+        id -> Text,
+        subscription_id -> Text,
+        reader_id -> Text,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refund_actions (subscription_id) {
+        subscription_id -> Text,
+        status -> Text,
+        idempotency_key -> Nullable<Text>,
+        actor -> Text,
+        reason -> Text,
+        failure -> Nullable<Text>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        staff_id -> Text,
+        staff_role -> Text,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        reader_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        details -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refund_requests -> subscriptions (subscription_id));
+diesel::joinable!(refund_requests -> readers (reader_id));
+diesel::joinable!(refund_actions -> subscriptions (subscription_id));
 diesel::joinable!(billing_customers -> readers (reader_id));
 diesel::joinable!(refunds -> payments (payment_id));
 diesel::joinable!(refunds -> subscriptions (subscription_id));
@@ -261,4 +308,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_customers,
     webhook_events,
     refunds,
+    refund_requests,
+    refund_actions,
+    audit_log,
 );

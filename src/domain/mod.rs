@@ -2,6 +2,7 @@
 //! does I/O, so every rule has unit tests beside it.
 
 mod access;
+mod audit_action;
 mod cancel_reason;
 mod catalogue_numbers;
 mod catalogue_text;
@@ -23,6 +24,7 @@ pub use access::{
     AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
     entitlements,
 };
+pub use audit_action::AuditAction;
 pub use cancel_reason::{CancelReason, MAX_CANCEL_REASON_CHARS};
 pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
 pub use catalogue_text::{ArticleBody, Author, Dek, Title};

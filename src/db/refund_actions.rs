@@ -1,0 +1,100 @@
+//! The `refund_actions` aggregate: the claim that makes refunding a
+//! subscription happen once. The first caller inserts the claim
+//! (`in_progress`) and talks to the payment provider; concurrent callers
+//! find it and answer 409 (in flight) or replay the result (done). A
+//! failed attempt, or one that died and went stale, can be claimed again;
+//! the provider calls it repeats carry the same idempotency keys.
+
+use super::DbConnection;
+use super::schema::refund_actions;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A claim as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refund_actions)]
+pub struct RefundActionRow {
+    pub subscription_id: String,
+    pub status: String,
+    pub idempotency_key: Option<String>,
+    pub actor: String,
+    pub reason: String,
+    pub failure: Option<String>,
+    pub started_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// A claim to make.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = refund_actions, treat_none_as_null = true)]
+pub struct NewRefundAction<'a> {
+    pub subscription_id: &'a str,
+    pub status: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub actor: &'a str,
+    pub reason: &'a str,
+    pub failure: Option<&'a str>,
+    pub started_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// The claim on a subscription, if any.
+pub fn find(conn: &mut DbConnection, subscription: &str) -> QueryResult<Option<RefundActionRow>> {
+    refund_actions::table
+        .find(subscription)
+        .select(RefundActionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The claim made with an idempotency key, if any.
+pub fn find_by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<RefundActionRow>> {
+    refund_actions::table
+        .filter(refund_actions::idempotency_key.eq(key))
+        .select(RefundActionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Makes the claim: inserts it, or replaces a failed or stale one (the
+/// caller decided it may). Call inside a write transaction that read the
+/// claim first (on PostgreSQL, after locking the reader's row).
+pub fn claim(
+    conn: &mut DbConnection,
+    claim: &NewRefundAction<'_>,
+    replace: bool,
+) -> QueryResult<()> {
+    if replace {
+        diesel::update(refund_actions::table.find(claim.subscription_id))
+            .set(claim)
+            .execute(conn)
+            .map(drop)
+    } else {
+        diesel::insert_into(refund_actions::table)
+            .values(claim)
+            .execute(conn)
+            .map(drop)
+    }
+}
+
+/// Marks the claim finished: `succeeded`, or `failed` with why.
+pub fn finish(
+    conn: &mut DbConnection,
+    subscription: &str,
+    failure: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let status = if failure.is_some() {
+        "failed"
+    } else {
+        "succeeded"
+    };
+    diesel::update(refund_actions::table.find(subscription))
+        .set((
+            refund_actions::status.eq(status),
+            refund_actions::failure.eq(failure),
+            refund_actions::finished_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
