@@ -25,8 +25,8 @@ pub struct RefundActionRow {
 }
 
 /// A claim to make.
-#[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = refund_actions, treat_none_as_null = true)]
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = refund_actions)]
 pub struct NewRefundAction<'a> {
     pub subscription_id: &'a str,
     pub status: &'a str,
@@ -66,7 +66,15 @@ pub fn claim(
 ) -> QueryResult<()> {
     if replace {
         diesel::update(refund_actions::table.find(claim.subscription_id))
-            .set(claim)
+            .set((
+                refund_actions::status.eq(claim.status),
+                refund_actions::idempotency_key.eq(claim.idempotency_key),
+                refund_actions::actor.eq(claim.actor),
+                refund_actions::reason.eq(claim.reason),
+                refund_actions::failure.eq(claim.failure),
+                refund_actions::started_at.eq(claim.started_at),
+                refund_actions::finished_at.eq(claim.finished_at),
+            ))
             .execute(conn)
             .map(drop)
     } else {
