@@ -8,7 +8,7 @@
 use super::provider::Provider;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
 use crate::db::{self, Database};
-use crate::domain::{CancelReason, ReaderId, SubscriptionState};
+use crate::domain::{ReaderId, Reason, SubscriptionState};
 use crate::error::ApiError;
 use chrono::{NaiveDateTime, Utc};
 
@@ -78,7 +78,7 @@ pub async fn cancel_at_period_end(
     db: &Database,
     provider: &Provider,
     reader: &ReaderId,
-    reason: Option<CancelReason>,
+    reason: Option<Reason>,
 ) -> Result<SubscriptionRow, ApiError> {
     let Some(active) = newest_in(db, reader, SubscriptionState::Active).await? else {
         if let Some(canceling) = newest_in(db, reader, SubscriptionState::Canceling).await? {

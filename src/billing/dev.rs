@@ -60,6 +60,11 @@ impl DevProvider {
         tracing::debug!(subscription = %subscription.id, idempotency_key = %key, "dev provider: cancel at period end");
     }
 
+    /// Nothing renews by itself here, so there is nothing to end.
+    pub(super) fn cancel_now(subscription: &SubscriptionRow, key: &IdempotencyKey) {
+        tracing::debug!(subscription = %subscription.id, idempotency_key = %key, "dev provider: cancel now");
+    }
+
     /// Nothing renews by itself here, so there is nothing to restart.
     pub(super) fn resume(subscription: &SubscriptionRow, key: &IdempotencyKey) {
         tracing::debug!(subscription = %subscription.id, idempotency_key = %key, "dev provider: resume");

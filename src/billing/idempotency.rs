@@ -55,6 +55,12 @@ impl IdempotencyKey {
         Self::for_subscription("cancel", subscription)
     }
 
+    /// Ending a subscription at the provider now (a refund, or staff
+    /// ending it): final, so once per subscription.
+    pub fn cancel_now(subscription: &SubscriptionRow) -> Self {
+        Self(format!("cancel-now:{}", subscription.id))
+    }
+
     /// Undoing a cancellation before the period ends.
     pub fn resume(subscription: &SubscriptionRow) -> Self {
         Self::for_subscription("resume", subscription)

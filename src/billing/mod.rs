@@ -13,6 +13,9 @@ mod idempotency;
 mod portal;
 mod provider;
 mod provider_refund;
+mod refund;
+mod refund_request;
+mod staff_changes;
 mod stripe;
 pub mod webhooks;
 
@@ -26,4 +29,7 @@ pub use idempotency::IdempotencyKey;
 pub use portal::{current_subscription, portal_url};
 pub use provider::{CheckoutRequest, Provider, ProviderError, StartedCheckout};
 pub use provider_refund::ProviderRefund;
+pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
+pub use refund_request::{RequestedRefund, request_refund};
+pub use staff_changes::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
 pub use stripe::StripeProvider;

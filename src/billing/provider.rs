@@ -194,6 +194,22 @@ impl Provider {
         }
     }
 
+    /// Tells the provider to end the subscription now: nothing renews and
+    /// nothing more is charged (a refund, or staff ending it early).
+    pub async fn cancel_now(&self, subscription: &SubscriptionRow) -> Result<(), ProviderError> {
+        if !self.bills(subscription)? {
+            return Ok(());
+        }
+        let key = IdempotencyKey::cancel_now(subscription);
+        match self {
+            Self::Dev(_) => {
+                DevProvider::cancel_now(subscription, &key);
+                Ok(())
+            }
+            Self::Stripe(stripe) => stripe.cancel_now(subscription, &key).await,
+        }
+    }
+
     /// Gives back what is left of `payment` (its amount less what was
     /// refunded so far), once however often it is retried: the idempotency
     /// key names the payment and its refunded amount. 409

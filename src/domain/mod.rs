@@ -3,7 +3,6 @@
 
 mod access;
 mod audit_action;
-mod cancel_reason;
 mod catalogue_numbers;
 mod catalogue_text;
 mod checkout_status;
@@ -15,6 +14,8 @@ mod money;
 mod password;
 mod perk;
 mod publication_date;
+mod reason;
+mod refund_policy;
 mod role;
 mod shipping_address;
 mod slug;
@@ -25,7 +26,6 @@ pub use access::{
     entitlements,
 };
 pub use audit_action::AuditAction;
-pub use cancel_reason::{CancelReason, MAX_CANCEL_REASON_CHARS};
 pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
 pub use catalogue_text::{ArticleBody, Author, Dek, Title};
 pub use checkout_status::CheckoutStatus;
@@ -37,6 +37,8 @@ pub use money::{AmountCents, BillingInterval, Currency};
 pub use password::Password;
 pub use perk::{Perk, PerkStatus};
 pub use publication_date::PublicationDate;
+pub use reason::{MAX_REASON_CHARS, Reason};
+pub use refund_policy::{Guarantee, RefundRefusal};
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;

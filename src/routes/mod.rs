@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(me::subscription::my_subscription)
         .service(me::cancel_subscription::cancel_subscription)
         .service(me::resume_subscription::resume_subscription)
+        .service(me::request_refund::request_refund)
         .service(billing::checkout::start_checkout)
         .service(billing::portal::billing_portal)
         .service(billing::dev_confirm::confirm_dev_checkout)

@@ -8,7 +8,7 @@ use crate::billing::ProviderError;
 use crate::billing::idempotency::IdempotencyKey;
 use crate::db::subscriptions::SubscriptionRow;
 use stripe::StripeRequest;
-use stripe_billing::subscription::UpdateSubscription;
+use stripe_billing::subscription::{CancelSubscription, UpdateSubscription};
 
 impl StripeProvider {
     /// Sets `cancel_at_period_end` on the Stripe subscription behind
@@ -40,6 +40,32 @@ impl StripeProvider {
             .send(self.client.as_ref())
             .await
             .map_err(|e| from_stripe(action, e))?;
+        Ok(())
+    }
+}
+
+impl StripeProvider {
+    /// Cancels the Stripe subscription behind `subscription` now, without
+    /// proration (the refund gives the money back): nothing renews, and
+    /// Stripe's `customer.subscription.deleted` that follows finds the
+    /// subscription already ended here.
+    pub(in crate::billing) async fn cancel_now(
+        &self,
+        subscription: &SubscriptionRow,
+        key: &IdempotencyKey,
+    ) -> Result<(), ProviderError> {
+        let Some(stripe_id) = subscription.provider_subscription_id.as_deref() else {
+            // Never linked to a Stripe subscription (its first invoice has
+            // not been reported yet): there is nothing at Stripe to stop.
+            return Ok(());
+        };
+        CancelSubscription::new(stripe_id)
+            .prorate(false)
+            .customize()
+            .request_strategy(once_with(key)?)
+            .send(self.client.as_ref())
+            .await
+            .map_err(|e| from_stripe("end the subscription", e))?;
         Ok(())
     }
 }

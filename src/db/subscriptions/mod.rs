@@ -52,6 +52,11 @@ impl SubscriptionRow {
         SubscriptionId::from_db(self.id.clone())
     }
 
+    /// Whose it is, typed.
+    pub fn reader_id(&self) -> ReaderId {
+        ReaderId::from_db(self.reader_id.clone())
+    }
+
     /// The state; `None` for a stored value this build does not know, which
     /// callers treat as granting nothing.
     pub fn state(&self) -> Option<SubscriptionState> {

@@ -1,10 +1,14 @@
-//! The staff tools under `/v1/admin`. Here: the editors' catalogue, issues
-//! and articles with their edition and audio uploads, open to the `editor`
-//! role (and `admin`).
+//! The staff tools under `/v1/admin`: the editors' catalogue (issues and
+//! articles with their edition and audio uploads; `editor`), support's
+//! tools (refunds, refund requests, comps, cancellations; `support`), and
+//! the audit log (`admin`). Admins may do everything.
 
 pub mod articles;
+pub mod audit_log;
 mod input;
 pub mod issues;
+pub mod refund_requests;
+pub mod subscriptions;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -35,5 +39,20 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(articles::publish::publish_article)
             .service(articles::unpublish::unpublish_article)
             .service(articles::upload_audio::upload_audio),
-    );
+    )
+    .service(
+        scope::scope("/v1/admin/subscriptions")
+            .service(subscriptions::refund::refund_subscription)
+            .service(subscriptions::cancel::cancel_subscription)
+            .service(subscriptions::end_comp::end_comp)
+            .service(subscriptions::extend::extend_subscription),
+    )
+    .service(scope::scope("/v1/admin/readers").service(subscriptions::grant_comp::grant_comp))
+    .service(
+        scope::scope("/v1/admin/refund-requests")
+            .service(refund_requests::list::list_refund_requests)
+            .service(refund_requests::approve::approve_refund_request)
+            .service(refund_requests::deny::deny_refund_request),
+    )
+    .service(scope::scope("/v1/admin/audit-log").service(audit_log::list::audit_log));
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::AuthenticatedReader;
 use crate::billing;
-use crate::domain::CancelReason;
+use crate::domain::Reason;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::decoding::OptionalJson;
@@ -44,7 +44,7 @@ pub async fn cancel_subscription(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0.unwrap_or_default();
     parse_fields! {
-        reason = "reason" => CancelReason::parse_optional(body.reason),
+        reason = "reason" => Reason::parse_optional(body.reason),
     }
     let canceled =
         billing::cancel_at_period_end(&state.db, &state.payments, &reader.reader_id, reason)

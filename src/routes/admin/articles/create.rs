@@ -4,6 +4,7 @@
 use super::{AdminArticleView, article_not_found, issue_id, parse_visibility, slug_taken};
 use crate::auth::{EditorRole, Staff};
 use crate::db::{self, articles::NewArticle};
+use crate::domain::AuditAction;
 use crate::domain::{
     ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
 };
@@ -73,7 +74,7 @@ pub struct CreateArticleRequest {
 #[post("")]
 pub async fn create_article(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     body: web::Json<CreateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
@@ -88,6 +89,7 @@ pub async fn create_article(
         paywall_cut = "paywall_cut" => request.paywall_cut.optional(PaywallCut::parse),
         publication_date = "publication_date" => request.publication_date.required(PublicationDate::parse),
     }
+    let audit = editor.audit(AuditAction::ArticleCreated, ("article", slug.as_str()));
     let article = state
         .db
         .run(move |conn| {
@@ -115,6 +117,7 @@ pub async fn create_article(
                     },
                 )
                 .map_err(slug_taken)?;
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
             })
         })

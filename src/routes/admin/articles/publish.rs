@@ -5,6 +5,7 @@
 use super::{AdminArticleView, article_not_found, path_slug};
 use crate::auth::{EditorRole, Staff};
 use crate::db;
+use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use actix_web::{HttpResponse, post, web};
@@ -24,15 +25,17 @@ use actix_web::{HttpResponse, post, web};
 #[post("/{slug}/publish")]
 pub async fn publish_article(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path_slug(slug.into_inner())?;
+    let audit = editor.audit(AuditAction::ArticlePublished, ("article", slug.as_str()));
     let article = state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
                 db::articles::publish(conn, slug.as_str(), chrono::Utc::now().naive_utc())?;
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
             })
         })

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::auth::{EditorRole, Staff};
 use crate::db::{self, articles::ArticleChanges};
+use crate::domain::AuditAction;
 use crate::domain::{
     ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
 };
@@ -77,7 +78,7 @@ pub struct UpdateArticleRequest {
 #[patch("/{slug}")]
 pub async fn update_article(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     slug: web::Path<String>,
     body: web::Json<UpdateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -107,6 +108,7 @@ pub async fn update_article(
         publication_date: publication_date.map(PublicationDate::naive_utc),
         updated_at: chrono::Utc::now().naive_utc(),
     };
+    let audit = editor.audit(AuditAction::ArticleUpdated, ("article", current.as_str()));
     let article = state
         .db
         .run(move |conn| {
@@ -120,6 +122,7 @@ pub async fn update_article(
                 {
                     return Err(article_not_found());
                 }
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 db::articles::find_by_slug(conn, renamed.as_str())?.ok_or_else(article_not_found)
             })
         })

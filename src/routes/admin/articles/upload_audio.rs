@@ -7,6 +7,7 @@ use super::{AdminArticleView, article_not_found, path_slug};
 use crate::auth::{EditorRole, Staff};
 use crate::db;
 use crate::domain::AudioDuration;
+use crate::domain::AuditAction;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::media::{self, MediaKind, UploadRules};
 use crate::startup::AppState;
@@ -64,7 +65,7 @@ fn parse_duration(raw: &str) -> Result<AudioDuration, ApiError> {
 #[put("/{slug}/audio")]
 pub async fn upload_audio(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     req: HttpRequest,
     slug: web::Path<String>,
     query: web::Query<AudioUploadQuery>,
@@ -103,6 +104,7 @@ pub async fn upload_audio(
         .and_then(|raw| parse_duration(raw))?;
     let stored = upload.file.persist(&media_dir)?;
     let record = stored.record.clone();
+    let audit = editor.audit(AuditAction::AudioUploaded, ("article", slug.as_str()));
     let (article, replaced) = state
         .db
         .run(move |conn| {
@@ -122,6 +124,7 @@ pub async fn upload_audio(
                     Some(old) => db::media::delete(conn, &old)?,
                     None => None,
                 };
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 let article = db::articles::find_by_slug(conn, slug.as_str())?
                     .ok_or_else(article_not_found)?;
                 Ok((article, replaced))

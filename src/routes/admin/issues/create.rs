@@ -4,6 +4,7 @@
 use super::{AdminIssueView, issue_not_found, number_taken};
 use crate::auth::{EditorRole, Staff};
 use crate::db::{self, issues::NewIssue};
+use crate::domain::AuditAction;
 use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -59,7 +60,7 @@ pub struct CreateIssueRequest {
 #[post("")]
 pub async fn create_issue(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     body: web::Json<CreateIssueRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -71,6 +72,10 @@ pub async fn create_issue(
         cover = "cover_image_url" => body.cover_image_url.optional(CoverImageUrl::parse),
         publication_date = "publication_date" => body.publication_date.required(PublicationDate::parse),
     }
+    let audit = editor.audit(
+        AuditAction::IssueCreated,
+        ("issue", &number.get().to_string()),
+    );
     let issue = state
         .db
         .run(move |conn| {
@@ -92,6 +97,7 @@ pub async fn create_issue(
                     },
                 )
                 .map_err(number_taken)?;
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 db::issues::find_by_number(conn, number.get())?.ok_or_else(issue_not_found)
             })
         })

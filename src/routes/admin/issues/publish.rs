@@ -5,6 +5,7 @@
 use super::{AdminIssueView, issue_not_found};
 use crate::auth::{EditorRole, Staff};
 use crate::db;
+use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use actix_web::{HttpResponse, post, web};
@@ -24,15 +25,17 @@ use actix_web::{HttpResponse, post, web};
 #[post("/{number}/publish")]
 pub async fn publish_issue(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     number: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let number = number.into_inner();
+    let audit = editor.audit(AuditAction::IssuePublished, ("issue", &number.to_string()));
     let issue = state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
                 db::issues::publish(conn, number, chrono::Utc::now().naive_utc())?;
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)
             })
         })

@@ -4,6 +4,7 @@
 use super::{AdminIssueView, issue_not_found, number_taken};
 use crate::auth::{EditorRole, Staff};
 use crate::db::{self, issues::IssueChanges};
+use crate::domain::AuditAction;
 use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -60,7 +61,7 @@ pub struct UpdateIssueRequest {
 #[patch("/{number}")]
 pub async fn update_issue(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     number: web::Path<i32>,
     body: web::Json<UpdateIssueRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -84,6 +85,7 @@ pub async fn update_issue(
         updated_at: chrono::Utc::now().naive_utc(),
     };
     let renumbered = changes.number.unwrap_or(current);
+    let audit = editor.audit(AuditAction::IssueUpdated, ("issue", &current.to_string()));
     let issue = state
         .db
         .run(move |conn| {
@@ -91,6 +93,7 @@ pub async fn update_issue(
                 if db::issues::update(conn, current, &changes).map_err(number_taken)? == 0 {
                     return Err(issue_not_found());
                 }
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 db::issues::find_by_number(conn, renumbered)?.ok_or_else(issue_not_found)
             })
         })

@@ -4,6 +4,7 @@
 use super::{AdminIssueView, issue_not_found};
 use crate::auth::{EditorRole, Staff};
 use crate::db;
+use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::media::{self, MediaKind, UploadRules};
 use crate::startup::AppState;
@@ -39,7 +40,7 @@ pub struct EditionUploadForm {
 #[put("/{number}/edition")]
 pub async fn upload_edition(
     state: web::Data<AppState>,
-    _editor: Staff<EditorRole>,
+    editor: Staff<EditorRole>,
     req: HttpRequest,
     number: web::Path<i32>,
     multipart: Multipart,
@@ -61,6 +62,7 @@ pub async fn upload_edition(
     let upload = media::receive(&req, multipart, &media_dir, rules).await?;
     let stored = upload.file.persist(&media_dir)?;
     let record = stored.record.clone();
+    let audit = editor.audit(AuditAction::EditionUploaded, ("issue", &number.to_string()));
     let (issue, replaced) = state
         .db
         .run(move |conn| {
@@ -74,6 +76,7 @@ pub async fn upload_edition(
                     Some(old) => db::media::delete(conn, &old)?,
                     None => None,
                 };
+                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
                 let issue =
                     db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
                 Ok((issue, replaced))

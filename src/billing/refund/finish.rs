@@ -1,0 +1,98 @@
+//! Step 4, and what happens when a provider call failed. Finishing is one
+//! write transaction: the subscription becomes `refunded` (unless a
+//! webhook reporting the same refund got there first), the claim is
+//! marked done, the reader's request approved, the audit entry written.
+
+use super::RefundOrder;
+use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
+use crate::db::{self, Database, audit_log, readers, refund_actions, refund_requests};
+use crate::domain::{ReaderId, SubscriptionState};
+use crate::error::ApiError;
+use chrono::Utc;
+use serde_json::json;
+
+pub(super) async fn finish(
+    db: &Database,
+    order: &RefundOrder,
+    within_guarantee: bool,
+) -> Result<SubscriptionRow, ApiError> {
+    let order = order.clone();
+    db.run(move |conn| {
+        let now = Utc::now().naive_utc();
+        db::write_transaction(conn, |conn| {
+            let id = &order.subscription;
+            let current = subscriptions::find(conn, id)?;
+            readers::lock(conn, &ReaderId::from_db(current.reader_id.clone()))?;
+            let current = subscriptions::find(conn, id)?;
+            if let Some(state) = current.state()
+                && state.can_become(SubscriptionState::Refunded)
+            {
+                let changes = SubscriptionChanges {
+                    ended_at: Some(Some(now)),
+                    ..SubscriptionChanges::default()
+                };
+                let outcome = subscriptions::transition(
+                    conn,
+                    id,
+                    state,
+                    SubscriptionState::Refunded,
+                    &changes,
+                    &order.actor,
+                    Some(&order.reason),
+                    now,
+                )?;
+                if outcome == TransitionOutcome::Conflict {
+                    return Err(ApiError::conflict(
+                        "subscription_changed",
+                        "the subscription changed while it was being refunded; try again",
+                    ));
+                }
+            }
+            refund_actions::finish(conn, id.as_str(), None, now)?;
+            if let Some(request) = &order.request {
+                refund_requests::decide(
+                    conn,
+                    request,
+                    "approved",
+                    &order.actor,
+                    Some(&order.reason),
+                    now,
+                )?;
+            }
+            let refunds = db::refunds::for_subscription(conn, id)?;
+            let total: i64 = refunds.iter().map(|r| r.amount_cents).sum();
+            let entry = order
+                .audit
+                .clone()
+                .reader(&current.reader_id)
+                .reason(Some(&order.reason))
+                .details(&json!({
+                    "refunded_cents": total,
+                    "currency": refunds.first().map(|r| r.currency.as_str()),
+                    "refunds": refunds.len(),
+                    "within_guarantee": within_guarantee,
+                    "override": order.override_window,
+                    "refund_request": order.request,
+                }))
+                .at(now);
+            audit_log::record(conn, &entry)?;
+            Ok(subscriptions::find(conn, id)?)
+        })
+    })
+    .await
+}
+
+/// Releases the claim after a provider failure, keeping why, so the next
+/// attempt may go ahead; the subscription is left as it was.
+pub(super) async fn release(db: &Database, id: &crate::domain::SubscriptionId, error: &ApiError) {
+    let (id, why) = (id.clone(), error.to_string());
+    let released = db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            Ok(refund_actions::finish(conn, id.as_str(), Some(&why), now)?)
+        })
+        .await;
+    if let Err(error) = released {
+        tracing::error!(%error, "could not release a failed refund's claim; it frees itself when stale");
+    }
+}

@@ -1,0 +1,97 @@
+//! `POST /v1/admin/refund-requests/{id}/approve`: refunds the request's
+//! subscription (the same rules, idempotency and audit as a direct
+//! refund) and marks the request approved in the same transaction.
+
+use super::pending;
+use crate::auth::{Staff, SupportRole};
+use crate::billing::{self, RefundOrder};
+use crate::db;
+use crate::domain::{AuditAction, Reason, SubscriptionId};
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::admin::subscriptions::refund::{RefundResultView, idempotency_key};
+use crate::routes::decoding::OptionalJson;
+use crate::startup::AppState;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// An optional note (the reader's reason is used otherwise) and, for an
+/// admin after the guarantee, the override.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ApproveBody {
+    /// Up to 1000 characters.
+    pub note: Option<String>,
+    /// An admin's explicit choice to refund after the guarantee ended.
+    #[serde(default, rename = "override")]
+    pub override_window: bool,
+}
+
+/// Approves a refund request: refunds and ends the subscription.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The refund request id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeats the first result for a retried request"),
+    ),
+    request_body(content = ApproveBody, description = "Optional", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Refunded", body = RefundResultView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff, or past the guarantee (`guarantee_window_passed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request (`refund_request_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided (`refund_request_decided`), a refund in flight, or not refundable", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Note too long, `override_required`, or a bad Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused; nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The payment provider is unavailable; nothing changed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/approve")]
+pub async fn approve_refund_request(
+    state: web::Data<AppState>,
+    staff: Staff<SupportRole>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: OptionalJson<ApproveBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0.unwrap_or_default();
+    parse_fields! {
+        note = "note" => Reason::parse_optional(body.note),
+        key = "Idempotency-Key" => idempotency_key(&req),
+    }
+    let id = id.into_inner();
+    let request = {
+        let id = id.clone();
+        state
+            .db
+            .run(move |conn| Ok(db::refund_requests::find(conn, &id)?))
+            .await
+            .and_then(pending)?
+    };
+    let subscription = SubscriptionId::from_db(request.subscription_id.clone());
+    let reason = note.map_or_else(
+        || format!("refund request: {}", request.reason),
+        |note| note.as_str().to_owned(),
+    );
+    let order = RefundOrder {
+        audit: staff.audit(
+            AuditAction::SubscriptionRefunded,
+            ("subscription", subscription.as_str()),
+        ),
+        subscription,
+        reason,
+        override_window: body.override_window,
+        idempotency_key: key,
+        role: staff.member.role,
+        actor: staff.actor(),
+        request: Some(id),
+        window_days: state.settings.refund_window_days,
+    };
+    let outcome = billing::refund_subscription(&state.db, &state.payments, order).await?;
+    state
+        .cache
+        .subscriptions_changed(&outcome.subscription.reader_id());
+    Ok(HttpResponse::Ok().json(RefundResultView::from(&outcome)))
+}

@@ -1,0 +1,76 @@
+//! `POST /v1/admin/refund-requests/{id}/deny`: says no, with a note the
+//! reader can be told; the subscription is left as it is.
+
+use super::{RefundRequestView, already_decided, pending};
+use crate::auth::{Staff, SupportRole};
+use crate::db::{self, audit_log, refund_requests};
+use crate::domain::{AuditAction, Reason};
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Why not.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DenyBody {
+    /// Required; up to 1000 characters.
+    pub note: Option<String>,
+}
+
+/// Denies a refund request.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The refund request id")),
+    request_body = DenyBody,
+    responses(
+        (status = 200, description = "The request, denied", body = RefundRequestView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request (`refund_request_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided (`refund_request_decided`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No note", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/deny")]
+pub async fn deny_refund_request(
+    state: web::Data<AppState>,
+    staff: Staff<SupportRole>,
+    id: web::Path<String>,
+    body: web::Json<DenyBody>,
+) -> Result<HttpResponse, ApiError> {
+    parse_fields! {
+        note = "note" => Reason::parse_required(body.into_inner().note),
+    }
+    let id = id.into_inner();
+    let (actor, audit) = (
+        staff.actor(),
+        staff.audit(AuditAction::RefundRequestDenied, ("refund_request", &id)),
+    );
+    let denied = state
+        .db
+        .run(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            db::write_transaction(conn, |conn| {
+                let request = pending(refund_requests::find(conn, &id)?)?;
+                if !refund_requests::decide(conn, &id, "denied", &actor, Some(note.as_str()), now)?
+                {
+                    return Err(already_decided("decided"));
+                }
+                let entry = audit
+                    .reader(&request.reader_id)
+                    .reason(Some(note.as_str()))
+                    .details(&serde_json::json!({"subscription": request.subscription_id}))
+                    .at(now);
+                audit_log::record(conn, &entry)?;
+                Ok(refund_requests::find(conn, &id)?)
+            })
+        })
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a decided refund request vanished"))?;
+    Ok(HttpResponse::Ok().json(RefundRequestView::from(&denied)))
+}

@@ -1,0 +1,78 @@
+//! `POST /v1/admin/subscriptions/{id}/extend`: moves a comp's end, or the
+//! paid period of a subscription no provider renews, later (a goodwill
+//! gesture after a delivery problem, say).
+
+use super::{AdminSubscriptionView, staff_change, subscription_id};
+use crate::auth::{Staff, SupportRole};
+use crate::billing;
+use crate::domain::{AuditAction, Reason};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::parse_fields;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The new end and why.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExtendBody {
+    /// The new end, RFC 3339 (later than the current end).
+    pub until: Option<String>,
+    /// Required; up to 1000 characters.
+    pub reason: Option<String>,
+}
+
+/// An RFC 3339 instant in a required field.
+pub fn parse_instant(raw: Option<&str>) -> Result<DateTime<Utc>, FieldError> {
+    let raw = raw.ok_or_else(|| FieldError::new("required", "this field is required"))?;
+    DateTime::parse_from_rfc3339(raw)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| {
+            FieldError::new(
+                "invalid_date",
+                "an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z",
+            )
+        })
+}
+
+/// Extends a subscription.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The subscription id")),
+    request_body = ExtendBody,
+    responses(
+        (status = 200, description = "The subscription with its new end", body = AdminSubscriptionView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription (`subscription_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Over (`not_extendable`), or renewed by the payment provider (`billed_by_provider`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or `until` missing, malformed or not later", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/extend")]
+pub async fn extend_subscription(
+    state: web::Data<AppState>,
+    staff: Staff<SupportRole>,
+    id: web::Path<String>,
+    body: web::Json<ExtendBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = subscription_id(&id)?;
+    let body = body.into_inner();
+    parse_fields! {
+        until = "until" => parse_instant(body.until.as_deref()),
+        reason = "reason" => Reason::parse_required(body.reason),
+    }
+    let change = staff_change(
+        &staff,
+        AuditAction::SubscriptionExtended,
+        id.as_str(),
+        reason.as_str().to_owned(),
+    );
+    let extended = billing::extend(&state.db, &id, until, change).await?;
+    state.cache.subscriptions_changed(&extended.reader_id());
+    Ok(HttpResponse::Ok().json(AdminSubscriptionView::from(&extended)))
+}
