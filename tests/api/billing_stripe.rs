@@ -17,30 +17,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Instant;
 
-/// Runs each named `async fn(TestApp, FakeStripe)` on SQLite and on
-/// PostgreSQL, each with its own fake Stripe.
-macro_rules! on_both_backends_with_stripe {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                use $crate::helpers::Backend;
-
-                #[tokio::test]
-                async fn sqlite() {
-                    let (app, stripe) = $crate::fake_stripe::spawn_app_with_stripe(Backend::Sqlite).await;
-                    super::$name(app, stripe).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let (app, stripe) = $crate::fake_stripe::spawn_app_with_stripe(Backend::Postgres).await;
-                    super::$name(app, stripe).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends_with_stripe!(
     checkout_opens_a_stripe_session,
     customer_and_price_are_created_once,

@@ -156,6 +156,15 @@ fn subscription(request: &Request) -> ResponseTemplate {
     ))
 }
 
+fn canceled_subscription(request: &Request) -> ResponseTemplate {
+    let call = StripeCall::from_request(request);
+    let id = call.path.rsplit('/').next().unwrap_or_default().to_owned();
+    ok(shaped(
+        "subscription",
+        json!({"id": id, "status": "canceled", "canceled_at": chrono::Utc::now().timestamp()}),
+    ))
+}
+
 fn refund(request: &Request) -> ResponseTemplate {
     let call = StripeCall::from_request(request);
     let amount: i64 = call.param("amount").unwrap_or("0").parse().unwrap();
@@ -203,6 +212,11 @@ impl FakeStripe {
         Mock::given(method("POST"))
             .and(path_regex(r"^/v1/subscriptions/[A-Za-z0-9_]+$"))
             .respond_with(subscription)
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path_regex(r"^/v1/subscriptions/[A-Za-z0-9_]+$"))
+            .respond_with(canceled_subscription)
             .mount(&server)
             .await;
         Self { server }
@@ -255,6 +269,15 @@ impl FakeStripe {
             .collect()
     }
 
+    /// The requests received with `method` for `route` (exact path), oldest first.
+    pub async fn requests_to(&self, method: &str, route: &str) -> Vec<StripeCall> {
+        self.calls()
+            .await
+            .into_iter()
+            .filter(|call| call.method == method && call.path == route)
+            .collect()
+    }
+
     /// The `POST`s received for `route` (exact path), oldest first.
     pub async fn calls_to(&self, route: &str) -> Vec<StripeCall> {
         self.calls()
@@ -279,4 +302,28 @@ pub async fn spawn_app_with_stripe(backend: Backend) -> (TestApp, FakeStripe) {
     })
     .await;
     (app, stripe)
+}
+
+/// Runs each named `async fn(TestApp, FakeStripe)` on SQLite and on
+/// PostgreSQL, each with its own fake Stripe.
+macro_rules! on_both_backends_with_stripe {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                use $crate::helpers::Backend;
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let (app, stripe) = $crate::fake_stripe::spawn_app_with_stripe(Backend::Sqlite).await;
+                    super::$name(app, stripe).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let (app, stripe) = $crate::fake_stripe::spawn_app_with_stripe(Backend::Postgres).await;
+                    super::$name(app, stripe).await;
+                }
+            }
+        )+
+    };
 }

@@ -4,8 +4,11 @@
 #[macro_use]
 mod helpers;
 mod test_database;
+#[macro_use]
+mod fake_stripe;
 
 mod admin_catalogue;
+mod audit_log;
 mod auth_login;
 mod auth_logout;
 mod auth_refresh;
@@ -16,14 +19,17 @@ mod billing_fixtures;
 mod billing_stripe;
 mod catalogue_fixtures;
 mod errors;
-mod fake_stripe;
 mod fixtures;
 mod gate;
 mod me;
 mod me_password;
 mod operations;
 mod plans;
+mod refund_requests;
 mod resilience;
+mod staff_fixtures;
+mod staff_refunds;
+mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
 mod subscription;
