@@ -72,6 +72,14 @@ pub enum ApiError {
     /// The body has a content type the endpoint does not accept.
     #[error("{detail}")]
     UnsupportedMediaType { detail: String },
+    /// Too many attempts (per address or per account): 429 with
+    /// `Retry-After`, so clients know when to try again.
+    #[error("{detail}")]
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_seconds: u64,
+    },
     /// A dependency (the database) cannot be reached right now.
     #[error("{detail}")]
     Unavailable { code: &'static str, detail: String },
@@ -146,6 +154,7 @@ impl ApiError {
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. }
             | Self::Unavailable { code, .. }
+            | Self::TooManyRequests { code, .. }
             | Self::BadGateway { code, .. } => code,
             Self::Validation(_) => "validation_failed",
             Self::AccessDenied(denial) => denial.code(),
@@ -167,6 +176,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
             Self::Unavailable { .. } => "Service unavailable",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::BadGateway { .. } => "Bad gateway",
             Self::AccessDenied(_) => "Access denied",
             Self::Unexpected(_) => "Internal server error",
@@ -229,6 +239,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -265,6 +276,13 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable { .. }) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::TooManyRequests {
+            retry_after_seconds,
+            ..
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.max(&1).to_string()));
         }
         response.json(problem)
     }

@@ -95,6 +95,24 @@ pub struct Settings {
     /// `MASTHEAD_PRINT_CUTOFF_DAYS`: how many days before an issue's
     /// publication date its print mailing list is drawn up.
     pub print_cutoff_days: i64,
+    /// `MASTHEAD_LOGIN_ATTEMPTS_PER_MINUTE`: login attempts one client
+    /// address may make per minute (per instance).
+    pub login_attempts_per_minute: u32,
+    /// `MASTHEAD_SIGNUPS_PER_MINUTE`: sign-ups one client address may make
+    /// per minute (per instance).
+    pub signups_per_minute: u32,
+    /// `MASTHEAD_EMAIL_REQUESTS_PER_MINUTE`: password-reset and
+    /// verification emails one client address may ask for per minute (per
+    /// instance).
+    pub email_requests_per_minute: u32,
+    /// `MASTHEAD_LOGIN_FAILURES_PER_HOUR`: failed logins an account takes in
+    /// an hour, from anywhere, before further attempts are refused until
+    /// the hour is over (counted in the database, so across instances).
+    pub login_failures_per_hour: u32,
+    /// `MASTHEAD_TRUSTED_PROXIES`: addresses of the load balancers in front
+    /// of Masthead; from them, the client's address is read from
+    /// `X-Forwarded-For` (for limits and the sessions list).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -125,6 +143,11 @@ impl Default for Settings {
             max_edition_bytes: 100 * 1024 * 1024,
             refund_window_days: 60,
             print_cutoff_days: 14,
+            login_attempts_per_minute: 30,
+            signups_per_minute: 10,
+            email_requests_per_minute: 5,
+            login_failures_per_hour: 100,
+            trusted_proxies: Vec::new(),
         }
     }
 }

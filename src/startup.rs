@@ -30,6 +30,8 @@ pub struct AppState {
     pub media_tokens: MediaTokens,
     /// Whoever takes the readers' money (the development provider or Stripe).
     pub payments: crate::billing::Provider,
+    /// Per-address limits on login, sign-up and email requests.
+    pub rate_limits: crate::auth::RateLimits,
 }
 
 /// A bound, not yet running, server.
@@ -121,6 +123,7 @@ impl Application {
             cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
             media_tokens,
             payments,
+            rate_limits: crate::auth::RateLimits::from_settings(&settings),
             settings,
         });
         let server = HttpServer::new(move || {

@@ -7,6 +7,7 @@ mod keys;
 mod media_token;
 mod password_hashing;
 mod password_work;
+mod rate_limits;
 mod refresh_token;
 mod visitor;
 
@@ -18,5 +19,6 @@ pub use keys::SigningKey;
 pub use media_token::{MediaTokenError, MediaTokens};
 pub use password_hashing::{hash_password, verify_password};
 pub use password_work::PasswordWork;
+pub use rate_limits::{Limited, RateLimits};
 pub use refresh_token::RefreshToken;
 pub use visitor::Visitor;

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod checkouts;
 mod connection;
 pub mod issues;
+pub mod login_throttle;
 pub mod media;
 mod migrations;
 pub mod payments;

@@ -274,6 +274,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttle (reader_id) {
+        reader_id -> Text,
+        window_start -> Timestamp,
+        failures -> Integer,
+    }
+}
+
+diesel::joinable!(login_throttle -> readers (reader_id));
 diesel::joinable!(refund_requests -> subscriptions (subscription_id));
 diesel::joinable!(refund_requests -> readers (reader_id));
 diesel::joinable!(refund_actions -> subscriptions (subscription_id));
@@ -311,4 +320,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refund_requests,
     refund_actions,
     audit_log,
+    login_throttle,
 );

@@ -18,7 +18,7 @@ pub mod plans;
 mod reader_view;
 pub mod webhooks;
 
-pub use client_info::ClientInfo;
+pub use client_info::{ClientInfo, client_ip};
 pub use openapi::openapi_document;
 pub use reader_view::ReaderView;
 

@@ -48,6 +48,11 @@ pub fn test_settings(
         database_url: database.as_ref().map(|db| db.url().into()),
         database_pool_size: Some(4),
         workers: Some(2),
+        // Tests sign up and log in far faster than any person; the tests
+        // of the limits themselves set them low again.
+        login_attempts_per_minute: 100_000,
+        signups_per_minute: 100_000,
+        email_requests_per_minute: 100_000,
         ..Settings::default()
     };
     (settings, database)
@@ -250,6 +255,27 @@ macro_rules! on_both_backends {
                 #[tokio::test]
                 async fn postgres() {
                     super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await;
+                }
+            }
+        )+
+    };
+}
+
+/// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL, the app
+/// started by `spawn(backend)` (a function of the test module that adjusts
+/// the settings).
+macro_rules! on_both_backends_with {
+    ($spawn:ident; $($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name(super::$spawn($crate::helpers::Backend::Sqlite).await).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name(super::$spawn($crate::helpers::Backend::Postgres).await).await;
                 }
             }
         )+

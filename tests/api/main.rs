@@ -21,6 +21,7 @@ mod catalogue_fixtures;
 mod errors;
 mod fixtures;
 mod gate;
+mod login_limits;
 mod me;
 mod me_password;
 mod operations;

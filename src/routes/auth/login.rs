@@ -1,13 +1,14 @@
 //! `POST /v1/auth/login`: exchange email and password for a session.
 
 use super::{AuthResponse, auth_response, open_session};
-use crate::auth::verify_password;
+use crate::auth::{Limited, verify_password};
 use crate::db;
-use crate::domain::ReaderEmail;
+use crate::domain::{ReaderEmail, ReaderId};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::routes::ClientInfo;
+use crate::routes::{ClientInfo, client_ip};
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{Duration, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -31,6 +32,55 @@ fn invalid_credentials() -> ApiError {
     ApiError::unauthenticated("invalid_credentials", "the email or password is incorrect")
 }
 
+/// The window in which an account's failed logins count.
+const FAILURE_WINDOW: Duration = Duration::hours(1);
+
+/// 429 `too_many_failed_logins` while the account has used up its failed
+/// logins for the hour: checked before the password, so a guess made
+/// after the limit is never verified, right or wrong.
+async fn refuse_if_locked(state: &AppState, reader: ReaderId) -> Result<(), ApiError> {
+    let limit = state.settings.login_failures_per_hour;
+    let locked = state
+        .db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            let until =
+                db::login_throttle::locked_until(conn, &reader, limit, FAILURE_WINDOW, now)?;
+            Ok(until.map(|until| until - now))
+        })
+        .await?;
+    match locked {
+        Some(wait) => Err(ApiError::TooManyRequests {
+            code: "too_many_failed_logins",
+            detail:
+                "too many failed logins for this account; try again later or reset the password"
+                    .to_owned(),
+            retry_after_seconds: u64::try_from(wait.num_seconds()).unwrap_or(0) + 1,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Counts a wrong password against the account (serialised per account
+/// by its row lock, so concurrent guesses all count).
+async fn count_failure(state: &AppState, reader: ReaderId) -> Result<(), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            db::write_transaction(conn, |conn| {
+                db::readers::lock(conn, &reader)?;
+                Ok(db::login_throttle::record_failure(
+                    conn,
+                    &reader,
+                    FAILURE_WINDOW,
+                    now,
+                )?)
+            })
+        })
+        .await
+}
+
 /// Logs a reader in. A wrong password and an unknown email get the same
 /// status and body after the same amount of work.
 #[utoipa::path(
@@ -40,6 +90,7 @@ fn invalid_credentials() -> ApiError {
         (status = 200, description = "Logged in", body = AuthResponse),
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address (`rate_limited`) or too many failed logins for this account within the hour (`too_many_failed_logins`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/login")]
@@ -48,6 +99,7 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.rate_limits.check(Limited::Login, client_ip(&req))?;
     let LoginRequest { email, password } = body.into_inner();
     let mut missing = Vec::new();
     if email.trim().is_empty() {
@@ -68,6 +120,9 @@ pub async fn login(
         }
         Err(_) => None,
     };
+    if let Some(reader) = &reader {
+        refuse_if_locked(&state, reader.reader_id()).await?;
+    }
     let stored = reader.as_ref().map(|r| r.password_hash.clone());
     let password_ok = password.len() <= MAX_PASSWORD_BYTES
         && state
@@ -76,6 +131,10 @@ pub async fn login(
             .await?;
     let reader = match reader {
         Some(reader) if password_ok && reader.disabled_at.is_none() => reader,
+        Some(reader) if !password_ok => {
+            count_failure(&state, reader.reader_id()).await?;
+            return Err(invalid_credentials());
+        }
         _ => return Err(invalid_credentials()),
     };
     let client = ClientInfo::of(&req);
@@ -85,6 +144,7 @@ pub async fn login(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                db::login_throttle::clear(conn, &reader_id)?;
                 open_session(conn, &app.settings, &reader_id, &client)
             })
         })

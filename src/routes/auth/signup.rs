@@ -1,12 +1,12 @@
 //! `POST /v1/auth/signup`: create an account and log it in.
 
 use super::{AuthResponse, auth_response, open_session};
-use crate::auth::hash_password;
+use crate::auth::{Limited, hash_password};
 use crate::db::{self, readers::NewReader};
 use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::ClientInfo;
+use crate::routes::{ClientInfo, client_ip};
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -40,6 +40,7 @@ pub struct SignupRequest {
         (status = 409, description = "The email is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups from this address (`rate_limited`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/signup")]
@@ -48,6 +49,7 @@ pub async fn signup(
     req: HttpRequest,
     body: web::Json<SignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.rate_limits.check(Limited::Signup, client_ip(&req))?;
     let body = body.into_inner();
     parse_fields! {
         email = "email" => ReaderEmail::parse(body.email),
