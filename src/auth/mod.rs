@@ -8,6 +8,7 @@ mod media_token;
 mod password_hashing;
 mod password_work;
 mod refresh_token;
+mod stored_hash;
 mod visitor;
 
 pub use extractors::{
@@ -16,7 +17,10 @@ pub use extractors::{
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::SigningKey;
 pub use media_token::{MediaTokenError, MediaTokens};
-pub use password_hashing::{hash_password, verify_password};
+pub use password_hashing::{hash_password, rehash_password, verify_password};
 pub use password_work::PasswordWork;
 pub use refresh_token::RefreshToken;
+pub use stored_hash::{
+    ImportedHashKind, check_imported_hash, needs_rehash, unusable_password_hash,
+};
 pub use visitor::Visitor;

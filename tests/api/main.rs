@@ -23,6 +23,7 @@ mod me;
 mod me_password;
 mod operations;
 mod plans;
+mod readers_import;
 mod resilience;
 #[macro_use]
 mod stripe_events;
