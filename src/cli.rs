@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `staff create`.
+//! The command line: `serve` (default), `migrate`, `demo`, `staff create`,
+//! `readers import`.
 
 use crate::auth::hash_password;
 use crate::db::{self, readers::NewReader};
@@ -33,6 +34,24 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Manage readers.
+    #[command(subcommand)]
+    Readers(ReadersCommand),
+}
+
+/// Reader management.
+#[derive(Debug, Subcommand)]
+pub enum ReadersCommand {
+    /// Import readers from another system: a CSV file with a header row
+    /// (email and name required; password_hash, address, tier and
+    /// paid_until optional). Already registered emails are skipped.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Also write the rejected rows (line, email, reason) to this CSV file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
 }
 
 /// Staff management.
@@ -82,6 +101,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }),
+        Command::Readers(ReadersCommand::Import { file, report }) => {
+            system.block_on(import_readers(settings, file, report))
+        }
         Command::Staff(StaffCommand::Create { email, role, name }) => {
             anyhow::ensure!(
                 role.is_staff(),
@@ -130,6 +152,37 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
     }
+}
+
+/// `readers import`: the file is opened before the database, so a wrong
+/// path fails without creating anything.
+async fn import_readers(
+    settings: Settings,
+    file: PathBuf,
+    report: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let input =
+        std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let size = input.metadata().map_or(0, |metadata| metadata.len());
+    let db = crate::startup::open_database(&settings).await?;
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let progress = crate::import::progress_bar(size);
+    let source = file.display().to_string();
+    let outcome = crate::import::import_readers(
+        &mut conn,
+        std::io::BufReader::new(input),
+        &source,
+        &progress,
+    )
+    .with_context(|| format!("cannot import {source}"))?;
+    print!("{outcome}");
+    if let Some(path) = report {
+        let out = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        outcome.write_rejected_csv(out)?;
+        println!("rejected rows written to {}", path.display());
+    }
+    Ok(())
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -426,3 +426,94 @@ async fn demo_loads_a_magazine_that_shows_the_gate_working() {
     assert_eq!(wav.status(), StatusCode::OK);
     assert!(wav.bytes().await.unwrap().starts_with(b"RIFF"));
 }
+
+#[test]
+fn readers_import_reports_rows_and_imports_nothing_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let hash = bcrypt::hash("imported password", 4).unwrap();
+    let csv = format!(
+        "email,name,password_hash,tier,paid_until
+one@example.com,One,{hash},digital,2099-01-01
+two@example.com,Two,,,
+one@example.com,One Again,,,
+broken,Broken,,,
+three@example.com,Three,,platinum,2099-01-01
+"
+    );
+    std::fs::write(dir.path().join("readers.csv"), csv).unwrap();
+    let run = || {
+        masthead(dir.path())
+            .args([
+                "readers",
+                "import",
+                "readers.csv",
+                "--report",
+                "rejected.csv",
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout.contains("imported 2 (with an active subscription: 1)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("duplicates 1\n  line 4 (one@example.com): duplicate of line 2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rejected 2\n  line 5 (broken): invalid email"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  line 6 (three@example.com): unknown tier \"platinum\""),
+        "{stdout}"
+    );
+    let rejected = std::fs::read_to_string(dir.path().join("rejected.csv")).unwrap();
+    assert!(
+        rejected.starts_with("line,email,reason\n5,broken,invalid email"),
+        "{rejected}"
+    );
+
+    let second = run();
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(stdout.contains("imported 0 "), "{stdout}");
+    assert!(stdout.contains("duplicates 3\n"), "{stdout}");
+}
+
+#[test]
+fn readers_import_of_a_missing_file_fails_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path())
+        .args(["readers", "import", "nowhere.csv"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot read nowhere.csv"), "{stderr}");
+    assert!(!dir.path().join("data").exists());
+
+    std::fs::write(
+        dir.path().join("headless.csv"),
+        "mail,who\na@example.com,A\n",
+    )
+    .unwrap();
+    let output = masthead(dir.path())
+        .args(["readers", "import", "headless.csv"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("lacks the required column(s): email, name"),
+        "{stderr}"
+    );
+}

@@ -9,6 +9,7 @@ mod password_hashing;
 mod password_work;
 mod rate_limits;
 mod refresh_token;
+mod stored_hash;
 mod visitor;
 
 pub use extractors::{
@@ -17,8 +18,11 @@ pub use extractors::{
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::SigningKey;
 pub use media_token::{MediaTokenError, MediaTokens};
-pub use password_hashing::{hash_password, verify_password};
+pub use password_hashing::{hash_password, rehash_password, verify_password};
 pub use password_work::PasswordWork;
 pub use rate_limits::{Limited, RateLimits};
 pub use refresh_token::RefreshToken;
+pub use stored_hash::{
+    ImportedHashKind, check_imported_hash, needs_rehash, unusable_password_hash,
+};
 pub use visitor::Visitor;

@@ -1,6 +1,9 @@
 //! Argon2id with the OWASP parameters (19 MiB, 2 passes, 1 lane), stored as
 //! PHC strings so parameters can be raised later without a migration.
+//! Verification also accepts the bcrypt and older argon2 hashes an import
+//! brings; a login replaces them (see [`needs_rehash`]).
 
+use super::stored_hash::{self, CURRENT_PARAMS};
 use crate::domain::Password;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -10,16 +13,30 @@ use subtle::ConstantTimeEq;
 
 /// The hasher with the OWASP-recommended argon2id parameters.
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("the OWASP parameters are valid");
+    let (memory, passes, lanes) = CURRENT_PARAMS;
+    let params = Params::new(memory, passes, lanes, None).expect("the OWASP parameters are valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 /// Hashes a new password into a PHC string. Expensive: call it on the
 /// blocking pool.
 pub fn hash_password(password: &Password) -> anyhow::Result<String> {
+    hash_raw(password.expose())
+}
+
+/// Hashes a password the reader has just proved (a login against an
+/// imported hash) with the current algorithm. It skips the length rules of
+/// [`Password`]: the old system may have allowed shorter passwords, and
+/// upgrading the hash must not lock their owners out. Expensive: call it on
+/// the blocking pool.
+pub fn rehash_password(proven: &str) -> anyhow::Result<String> {
+    hash_raw(proven)
+}
+
+fn hash_raw(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
-        .hash_password(password.expose().as_bytes(), &salt)
+        .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|error| anyhow::anyhow!("password hashing failed: {error}"))
 }
@@ -74,10 +91,18 @@ fn matches(candidate: &str, stored: &PasswordHash<'_>) -> Option<bool> {
     Some(bool::from(output.as_slice().ct_eq(expected.as_bytes())))
 }
 
-/// Checks a candidate password against a stored PHC hash, or against a
-/// dummy hash when there is no account (the answer is then always false,
-/// after the same amount of work). Expensive: call it on the blocking pool.
+/// Checks a candidate password against a stored hash (argon2 PHC, or bcrypt
+/// from an import), or against a dummy hash when there is no account or the
+/// account has no usable password (the answer is then always false, after
+/// the same amount of work). Expensive: call it on the blocking pool.
 pub fn verify_password(candidate: &str, stored: Option<&str>) -> bool {
+    let stored = stored.filter(|hash| !stored_hash::is_unusable(hash));
+    if let Some(hash) = stored.filter(|hash| stored_hash::is_bcrypt(hash)) {
+        return bcrypt::verify(candidate, hash).unwrap_or_else(|error| {
+            tracing::error!(%error, "a stored bcrypt hash cannot be checked");
+            false
+        });
+    }
     let hash = stored.unwrap_or_else(|| dummy_hash());
     let Ok(parsed) = PasswordHash::new(hash) else {
         tracing::error!("a stored password hash is not a valid PHC string");
@@ -145,6 +170,29 @@ mod tests {
             "x",
             Some("$pbkdf2-sha256$i=1000$c2FsdA$aGFzaA")
         ));
+    }
+
+    #[test]
+    fn bcrypt_hashes_from_an_import_verify() {
+        let hash = bcrypt::hash("short", 4).unwrap();
+        assert!(verify_password("short", Some(&hash)));
+        assert!(!verify_password("shorT", Some(&hash)));
+        let y = hash.replacen("$2b$", "$2y$", 1);
+        assert!(verify_password("short", Some(&y)));
+    }
+
+    #[test]
+    fn unusable_hashes_never_verify() {
+        let stored = crate::auth::unusable_password_hash();
+        assert!(!verify_password(&stored, Some(&stored)));
+        assert!(!verify_password(&stored[1..], Some(&stored)));
+    }
+
+    #[test]
+    fn rehashing_skips_the_length_rules_and_yields_current_argon2id() {
+        let hash = rehash_password("short").unwrap();
+        assert!(!crate::auth::needs_rehash(&hash), "{hash}");
+        assert!(verify_password("short", Some(&hash)));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod billing_customers;
 pub mod catalogue;
 pub mod checkouts;
 mod connection;
+pub mod imported_readers;
 pub mod issues;
 pub mod login_throttle;
 pub mod media;

@@ -26,6 +26,7 @@ mod me;
 mod me_password;
 mod operations;
 mod plans;
+mod readers_import;
 mod refund_requests;
 mod resilience;
 mod staff_fixtures;

@@ -1,8 +1,9 @@
 //! `POST /v1/auth/login`: exchange email and password for a session.
 
 use super::{AuthResponse, auth_response, open_session};
-use crate::auth::{Limited, verify_password};
+use crate::auth::{Limited, needs_rehash, rehash_password, verify_password};
 use crate::db;
+use crate::db::readers::ReaderRow;
 use crate::domain::{ReaderEmail, ReaderId};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::{ClientInfo, client_ip};
@@ -124,11 +125,14 @@ pub async fn login(
         refuse_if_locked(&state, reader.reader_id()).await?;
     }
     let stored = reader.as_ref().map(|r| r.password_hash.clone());
-    let password_ok = password.len() <= MAX_PASSWORD_BYTES
-        && state
+    let (password_ok, upgraded) = if password.len() <= MAX_PASSWORD_BYTES {
+        state
             .password_work
-            .run(move || verify_password(&password, stored.as_deref()))
-            .await?;
+            .run(move || verify_and_upgrade(&password, stored.as_deref()))
+            .await?
+    } else {
+        (false, None)
+    };
     let reader = match reader {
         Some(reader) if password_ok && reader.disabled_at.is_none() => reader,
         Some(reader) if !password_ok => {
@@ -137,6 +141,9 @@ pub async fn login(
         }
         _ => return Err(invalid_credentials()),
     };
+    if let Some(upgraded) = upgraded {
+        store_upgraded_hash(&state, &reader, upgraded).await;
+    }
     let client = ClientInfo::of(&req);
     let app = state.clone();
     let reader_id = reader.reader_id();
@@ -150,4 +157,47 @@ pub async fn login(
         })
         .await?;
     Ok(HttpResponse::Ok().json(auth_response(&state, reader, &session, refresh)?))
+}
+
+/// Verifies the password and, when it is right but the stored hash is an
+/// imported or outdated one, hashes it again with the current argon2id
+/// parameters in the same lane (the plaintext exists only now). A wrong
+/// password or an unknown account never pays for the second hash.
+fn verify_and_upgrade(password: &str, stored: Option<&str>) -> (bool, Option<String>) {
+    let ok = verify_password(password, stored);
+    let upgraded = stored
+        .filter(|stored| ok && needs_rehash(stored))
+        .and_then(|_| match rehash_password(password) {
+            Ok(hash) => Some(hash),
+            Err(error) => {
+                tracing::warn!(error = %error, "could not upgrade a password hash");
+                None
+            }
+        });
+    (ok, upgraded)
+}
+
+/// Replaces the reader's old hash with the upgraded one. The login does not
+/// depend on it: a failure is logged and the next login tries again.
+async fn store_upgraded_hash(state: &AppState, reader: &ReaderRow, upgraded: String) {
+    let id = reader.reader_id();
+    let old = reader.password_hash.clone();
+    let stored = state
+        .db
+        .run(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            Ok(db::imported_readers::upgrade_password_hash(
+                conn, &id, &old, &upgraded, now,
+            )?)
+        })
+        .await;
+    match stored {
+        Ok(true) => tracing::info!(reader = %reader.id, "upgraded the password hash to argon2id"),
+        Ok(false) => {
+            tracing::info!(reader = %reader.id, "password changed meanwhile; hash not upgraded");
+        }
+        Err(error) => {
+            tracing::warn!(reader = %reader.id, error = %error, "could not store an upgraded password hash");
+        }
+    }
 }

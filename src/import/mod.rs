@@ -1,0 +1,169 @@
+//! `masthead readers import`: moves readers in from another system through
+//! a CSV file. Each row is checked ([`row`]) and written ([`store`]) on its
+//! own, so one bad row never costs the others, and an email already known
+//! (in the database or earlier in the file) is skipped: running the same
+//! file twice imports nothing the second time.
+
+mod report;
+mod row;
+mod store;
+
+pub use report::{ImportReport, RowNote};
+pub use row::{
+    Columns, PaidTier, ReaderRecord, Rejection, TierCatalogue, parse_paid_until, parse_row,
+};
+pub use store::IMPORT_ACTOR;
+
+use crate::db::{self, DbConnection};
+use anyhow::Context;
+use csv::StringRecord;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::HashMap;
+use store::Stored;
+
+/// A progress bar over the bytes of the input, drawn on standard error
+/// (and so hidden when that is not a terminal).
+pub fn progress_bar(total_bytes: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("importing {bar:40} {binary_bytes}/{binary_total_bytes} {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Imports the readers of a CSV `input` (header row first). `source` names
+/// the file in the subscription events; `progress` follows the bytes read.
+/// Fails only when the input cannot be read at all or lacks the `email`
+/// and `name` headers, or when the database fails (rows imported so far
+/// stay; running again skips them as duplicates).
+pub fn import_readers(
+    conn: &mut DbConnection,
+    input: impl std::io::Read,
+    source: &str,
+    progress: &ProgressBar,
+) -> anyhow::Result<ImportReport> {
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let headers = csv.headers().context("cannot read the header row")?.clone();
+    let columns = Columns::from_headers(&headers).map_err(anyhow::Error::msg)?;
+    let tiers: TierCatalogue = db::tiers::all(conn)
+        .context("cannot read the tiers")?
+        .into_iter()
+        .map(|tier| (tier.id, tier.needs_shipping_address))
+        .collect();
+    let mut importer = Importer {
+        columns,
+        tiers,
+        source,
+        seen: HashMap::new(),
+        report: ImportReport::default(),
+    };
+    let mut record = StringRecord::new();
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                importer.row(conn, line, &record)?;
+            }
+            Err(error) if matches!(error.kind(), csv::ErrorKind::Io(_)) => {
+                return Err(error).context("cannot read the file");
+            }
+            // Invalid UTF-8 and the like: the reader has moved past the
+            // record, so report it and carry on.
+            Err(error) => {
+                let line = error.position().map_or(0, csv::Position::line);
+                let problem = if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    "not valid UTF-8 (save the file as UTF-8)".to_owned()
+                } else {
+                    error.to_string()
+                };
+                let reason = Rejection::Unreadable(problem).to_string();
+                ImportReport::note(&mut importer.report.rejected, line, "", reason);
+            }
+        }
+        progress.set_position(csv.position().byte());
+    }
+    progress.finish_and_clear();
+    Ok(importer.report)
+}
+
+/// The state of one import run.
+struct Importer<'a> {
+    columns: Columns,
+    tiers: TierCatalogue,
+    source: &'a str,
+    /// Normalised emails handled so far, with the line that claimed each.
+    seen: HashMap<String, u64>,
+    report: ImportReport,
+}
+
+impl Importer<'_> {
+    fn row(
+        &mut self,
+        conn: &mut DbConnection,
+        line: u64,
+        record: &StringRecord,
+    ) -> anyhow::Result<()> {
+        let raw_email = self.columns.raw_email(record).to_owned();
+        let report = &mut self.report;
+        let parsed = match parse_row(&self.columns, record, &self.tiers) {
+            Ok(parsed) => parsed,
+            Err(rejection) => {
+                ImportReport::note(
+                    &mut report.rejected,
+                    line,
+                    &raw_email,
+                    rejection.to_string(),
+                );
+                return Ok(());
+            }
+        };
+        let email = parsed.email.as_str().to_owned();
+        if let Some(first) = self.seen.get(&email) {
+            let message = format!("duplicate of line {first}");
+            ImportReport::note(&mut report.duplicates, line, &email, message);
+            return Ok(());
+        }
+        let now = chrono::Utc::now();
+        let stored = store::store(conn, &parsed, self.source, now)
+            .with_context(|| format!("line {line}: the database failed"))?;
+        self.seen.insert(email.clone(), line);
+        match stored {
+            Stored::AlreadyRegistered => {
+                let message = "already registered".to_owned();
+                ImportReport::note(&mut report.duplicates, line, &email, message);
+                return Ok(());
+            }
+            Stored::Imported { subscribed } => {
+                report.imported += 1;
+                report.subscribed += usize::from(subscribed);
+            }
+        }
+        for warning in parsed.warnings {
+            ImportReport::note(&mut report.warnings, line, &email, warning);
+        }
+        match &parsed.paid {
+            Some(paid) if paid.paid_until <= now => {
+                let message = format!(
+                    "paid_until {} has passed: imported without a subscription",
+                    paid.paid_until.to_rfc3339()
+                );
+                ImportReport::note(&mut report.warnings, line, &email, message);
+            }
+            Some(paid) if paid.ships_print && parsed.address.is_none() => {
+                let message = format!(
+                    "{} subscription without a shipping address: support must collect one",
+                    paid.tier
+                );
+                ImportReport::note(&mut report.warnings, line, &email, message);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,93 @@
+//! Writes one validated row: the reader and, when the paid period is still
+//! running, an active subscription, in a write transaction of its own so a
+//! failure touches nothing else.
+
+use super::row::ReaderRecord;
+use crate::auth::unusable_password_hash;
+use crate::db::{
+    self, DbConnection,
+    imported_readers::{self, NewImportedReader},
+    subscriptions::NewSubscription,
+};
+use crate::domain::{ReaderId, Role, SubscriptionId, SubscriptionState};
+use chrono::{DateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// The actor recorded on the subscription events an import creates.
+pub const IMPORT_ACTOR: &str = "import";
+
+/// What became of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A new reader; `subscribed` when an active subscription came with it.
+    Imported { subscribed: bool },
+    /// An account with this email already exists.
+    AlreadyRegistered,
+}
+
+/// Stores `record` unless its email is taken. `now` decides whether the
+/// paid period is still running; `source` names the file in the
+/// subscription's creation event.
+pub fn store(
+    conn: &mut DbConnection,
+    record: &ReaderRecord,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Stored, DieselError> {
+    let outcome = db::write_transaction(conn, |conn| {
+        if imported_readers::email_taken(conn, record.email.as_str())? {
+            return Ok(Stored::AlreadyRegistered);
+        }
+        let id = ReaderId::generate();
+        let password_hash = record
+            .password_hash
+            .clone()
+            .unwrap_or_else(unusable_password_hash);
+        let address = record.address.as_ref();
+        let at = now.naive_utc();
+        imported_readers::insert(
+            conn,
+            &NewImportedReader {
+                id: id.as_str(),
+                email: record.email.as_str(),
+                password_hash: &password_hash,
+                name: record.name.as_str(),
+                role: Role::Reader.as_str(),
+                address_line1: address.map(|a| a.line1.as_str()),
+                address_line2: address.and_then(|a| a.line2.as_deref()),
+                address_city: address.map(|a| a.city.as_str()),
+                address_region: address.and_then(|a| a.region.as_deref()),
+                address_postal_code: address.map(|a| a.postal_code.as_str()),
+                address_country: address.map(|a| a.country.as_str()),
+                created_at: at,
+                updated_at: at,
+                imported_at: at,
+            },
+        )?;
+        let Some(paid) = record.paid.as_ref().filter(|paid| paid.paid_until > now) else {
+            return Ok(Stored::Imported { subscribed: false });
+        };
+        let subscription_id = SubscriptionId::generate();
+        let subscription = NewSubscription {
+            current_period_start: Some(at),
+            current_period_end: Some(paid.paid_until.naive_utc()),
+            ..NewSubscription::new(
+                &subscription_id,
+                &id,
+                &paid.tier,
+                SubscriptionState::Active,
+                at,
+            )
+        };
+        let reason = format!("imported from {source}");
+        db::subscriptions::insert(conn, &subscription, IMPORT_ACTOR, Some(&reason))?;
+        Ok(Stored::Imported { subscribed: true })
+    });
+    match outcome {
+        // Another writer registered the email between the check and the insert.
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            Ok(Stored::AlreadyRegistered)
+        }
+        other => other,
+    }
+}
