@@ -16,5 +16,6 @@ pub mod error;
 pub mod media;
 pub mod routes;
 pub mod settings;
+pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;

@@ -6,6 +6,7 @@ mod helpers;
 mod test_database;
 
 mod admin_catalogue;
+mod admin_readers;
 mod auth_login;
 mod auth_logout;
 mod auth_refresh;
@@ -23,6 +24,8 @@ mod me;
 mod me_password;
 mod operations;
 mod plans;
+mod print_mailing_list;
+mod reader_fixtures;
 mod resilience;
 #[macro_use]
 mod stripe_events;

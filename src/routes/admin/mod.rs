@@ -1,10 +1,13 @@
-//! The staff tools under `/v1/admin`. Here: the editors' catalogue, issues
-//! and articles with their edition and audio uploads, open to the `editor`
-//! role (and `admin`).
+//! The staff tools under `/v1/admin`: the editors' catalogue, issues and
+//! articles with their edition and audio uploads, open to the `editor`
+//! role (and `admin`); support's readers and print mailing list, open to
+//! the `support` role (and `admin`).
 
 pub mod articles;
 mod input;
 pub mod issues;
+pub mod print;
+pub mod readers;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -35,5 +38,16 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(articles::publish::publish_article)
             .service(articles::unpublish::unpublish_article)
             .service(articles::upload_audio::upload_audio),
-    );
+    )
+    .service(
+        // `/export` before `/{id}`, which would otherwise take it for an id.
+        scope::scope("/v1/admin/readers")
+            .service(readers::list::search_readers)
+            .service(readers::export::export_readers)
+            .service(readers::get::get_reader)
+            .service(readers::revoke_sessions::revoke_sessions)
+            .service(readers::disable::disable_reader)
+            .service(readers::enable::enable_reader),
+    )
+    .service(scope::scope("/v1/admin/print").service(print::mailing_list::mailing_list));
 }

@@ -39,6 +39,7 @@ fn invalid_credentials() -> ApiError {
     responses(
         (status = 200, description = "Logged in", body = AuthResponse),
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The right password for a disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -75,9 +76,17 @@ pub async fn login(
             .run(move || verify_password(&password, stored.as_deref()))
             .await?;
     let reader = match reader {
-        Some(reader) if password_ok && reader.disabled_at.is_none() => reader,
+        Some(reader) if password_ok => reader,
         _ => return Err(invalid_credentials()),
     };
+    // Said only to whoever proved the password, so it reveals nothing to
+    // anyone guessing.
+    if reader.disabled_at.is_some() {
+        return Err(ApiError::forbidden(
+            "account_disabled",
+            "this account is disabled; contact support",
+        ));
+    }
     let client = ClientInfo::of(&req);
     let app = state.clone();
     let reader_id = reader.reader_id();
