@@ -17,5 +17,6 @@ pub mod import;
 pub mod media;
 pub mod routes;
 pub mod settings;
+pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;

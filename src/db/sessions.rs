@@ -204,3 +204,31 @@ pub fn revoke_all_except(
     ))
     .execute(conn)
 }
+
+/// A session as support sees it: where and when it was used.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// A reader's live sessions (not revoked, not expired at `now`), most
+/// recently used first.
+pub fn live_for_reader(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SessionRow>> {
+    sessions::table
+        .filter(sessions::reader_id.eq(reader.as_str()))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .order((sessions::last_used_at.desc(), sessions::id.desc()))
+        .select(SessionRow::as_select())
+        .load(conn)
+}

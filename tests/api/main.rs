@@ -8,6 +8,7 @@ mod test_database;
 mod fake_stripe;
 
 mod admin_catalogue;
+mod admin_readers;
 mod audit_log;
 mod auth_login;
 mod auth_logout;
@@ -26,6 +27,8 @@ mod me;
 mod me_password;
 mod operations;
 mod plans;
+mod print_mailing_list;
+mod reader_fixtures;
 mod readers_import;
 mod refund_requests;
 mod resilience;

@@ -197,6 +197,12 @@ pub fn for_reader_with_perks(
             (tier_perks::perk, tier_perks::status).nullable(),
         ))
         .load(conn)?;
+    Ok(group_perks(rows))
+}
+
+/// Folds subscription rows left-joined to their perks (a subscription's
+/// rows adjacent) into one entry per subscription, in the rows' order.
+fn group_perks(rows: Vec<(SubscriptionRow, Option<(String, String)>)>) -> Vec<WithPerks> {
     let mut grouped: Vec<WithPerks> = Vec::new();
     for (row, perk) in rows {
         if grouped.last().is_none_or(|(last, _)| last.id != row.id) {
@@ -208,7 +214,32 @@ pub fn for_reader_with_perks(
             perks.push(perk);
         }
     }
-    Ok(grouped)
+    grouped
+}
+
+/// The subscriptions of several readers with their tiers' perks, in one
+/// query: of the readers in `readers`, or of every reader when `None` (the
+/// export). Ordered by reader, then newest first.
+pub fn for_readers_with_perks(
+    conn: &mut DbConnection,
+    readers: Option<&[String]>,
+) -> QueryResult<Vec<WithPerks>> {
+    let mut query = subscriptions::table
+        .left_join(tier_perks::table.on(tier_perks::tier_id.eq(subscriptions::tier_id)))
+        .order((
+            subscriptions::reader_id.asc(),
+            subscriptions::created_at.desc(),
+            subscriptions::id.desc(),
+        ))
+        .select((
+            SubscriptionRow::as_select(),
+            (tier_perks::perk, tier_perks::status).nullable(),
+        ))
+        .into_boxed();
+    if let Some(readers) = readers {
+        query = query.filter(subscriptions::reader_id.eq_any(readers));
+    }
+    Ok(group_perks(query.load(conn)?))
 }
 
 /// Every subscription of a reader as the gate sees it (one query: this is

@@ -1,12 +1,15 @@
 //! The staff tools under `/v1/admin`: the editors' catalogue (issues and
 //! articles with their edition and audio uploads; `editor`), support's
-//! tools (refunds, refund requests, comps, cancellations; `support`), and
-//! the audit log (`admin`). Admins may do everything.
+//! tools (readers, refunds, refund requests, comps, cancellations, the print
+//! mailing list; `support`), and the audit log (`admin`). Admins may do
+//! everything.
 
 pub mod articles;
 pub mod audit_log;
 mod input;
 pub mod issues;
+pub mod print;
+pub mod readers;
 pub mod refund_requests;
 pub mod subscriptions;
 
@@ -41,13 +44,24 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(articles::upload_audio::upload_audio),
     )
     .service(
+        // `/export` before `/{id}`, which would otherwise take it for an id.
+        scope::scope("/v1/admin/readers")
+            .service(readers::list::search_readers)
+            .service(readers::export::export_readers)
+            .service(readers::get::get_reader)
+            .service(readers::revoke_sessions::revoke_sessions)
+            .service(readers::disable::disable_reader)
+            .service(readers::enable::enable_reader)
+            .service(subscriptions::grant_comp::grant_comp),
+    )
+    .service(scope::scope("/v1/admin/print").service(print::mailing_list::mailing_list))
+    .service(
         scope::scope("/v1/admin/subscriptions")
             .service(subscriptions::refund::refund_subscription)
             .service(subscriptions::cancel::cancel_subscription)
             .service(subscriptions::end_comp::end_comp)
             .service(subscriptions::extend::extend_subscription),
     )
-    .service(scope::scope("/v1/admin/readers").service(subscriptions::grant_comp::grant_comp))
     .service(
         scope::scope("/v1/admin/refund-requests")
             .service(refund_requests::list::list_refund_requests)

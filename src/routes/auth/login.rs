@@ -90,6 +90,7 @@ async fn count_failure(state: &AppState, reader: ReaderId) -> Result<(), ApiErro
     responses(
         (status = 200, description = "Logged in", body = AuthResponse),
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The right password for a disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts from this address (`rate_limited`) or too many failed logins for this account within the hour (`too_many_failed_logins`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
@@ -134,13 +135,21 @@ pub async fn login(
         (false, None)
     };
     let reader = match reader {
-        Some(reader) if password_ok && reader.disabled_at.is_none() => reader,
-        Some(reader) if !password_ok => {
+        Some(reader) if password_ok => reader,
+        Some(reader) => {
             count_failure(&state, reader.reader_id()).await?;
             return Err(invalid_credentials());
         }
-        _ => return Err(invalid_credentials()),
+        None => return Err(invalid_credentials()),
     };
+    // Said only to whoever proved the password, so it reveals nothing to
+    // anyone guessing.
+    if reader.disabled_at.is_some() {
+        return Err(ApiError::forbidden(
+            "account_disabled",
+            "this account is disabled; contact support",
+        ));
+    }
     if let Some(upgraded) = upgraded {
         store_upgraded_hash(&state, &reader, upgraded).await;
     }

@@ -1,0 +1,165 @@
+//! The `readers` aggregate as support staff see it: searching every
+//! account, listing them all for the export, and disabling or enabling an
+//! account. What a reader does to their own account lives in `readers.rs`.
+
+use super::DbConnection;
+use super::connection::MultiBackend;
+use super::readers::ReaderRow;
+use super::schema::{readers, subscriptions};
+use crate::domain::{ReaderId, SubscriptionState};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`: PostgreSQL's LIKE is case-sensitive, so a
+    /// case-insensitive search lowers both sides on both backends.
+    fn lower(x: Text) -> Text;
+}
+
+/// The order of a search's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchOrder {
+    /// Oldest account first.
+    CreatedAt,
+    /// Newest account first.
+    #[default]
+    CreatedAtDesc,
+    /// By email, A to Z.
+    Email,
+    /// By name, A to Z.
+    Name,
+}
+
+/// What to look for; every field set narrows the search.
+#[derive(Debug, Clone, Default)]
+pub struct ReaderSearch {
+    /// A fragment of the email or of the name, any case.
+    pub text: Option<String>,
+    /// Readers having a subscription in this state.
+    pub state: Option<SubscriptionState>,
+    /// Readers having a subscription of this tier.
+    pub tier: Option<String>,
+    /// The order of the results.
+    pub order: SearchOrder,
+}
+
+/// A LIKE pattern matching `fragment` anywhere, lower-cased, with the
+/// wildcards `%` and `_` (and the escape `\`) taken literally.
+pub fn contains_pattern(fragment: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in fragment.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+type Boxed<'a> = readers::BoxedQuery<'a, MultiBackend>;
+
+fn filtered(search: &ReaderSearch) -> Boxed<'static> {
+    let mut query = readers::table.into_boxed();
+    if let Some(text) = &search.text {
+        let pattern = contains_pattern(text);
+        query = query.filter(
+            lower(readers::email)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(readers::name).like(pattern).escape('\\')),
+        );
+    }
+    if let Some(state) = search.state {
+        query = query.filter(
+            readers::id.eq_any(
+                subscriptions::table
+                    .filter(subscriptions::state.eq(state.as_str()))
+                    .select(subscriptions::reader_id),
+            ),
+        );
+    }
+    if let Some(tier) = &search.tier {
+        query = query.filter(
+            readers::id.eq_any(
+                subscriptions::table
+                    .filter(subscriptions::tier_id.eq(tier.clone()))
+                    .select(subscriptions::reader_id),
+            ),
+        );
+    }
+    query
+}
+
+/// A page of matching readers in the asked order, and how many match.
+pub fn search(
+    conn: &mut DbConnection,
+    search: &ReaderSearch,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ReaderRow>, i64)> {
+    let total = filtered(search).count().get_result(conn)?;
+    let query = filtered(search);
+    let query = match search.order {
+        SearchOrder::CreatedAt => query.order((readers::created_at.asc(), readers::id.asc())),
+        SearchOrder::CreatedAtDesc => query.order((readers::created_at.desc(), readers::id.desc())),
+        SearchOrder::Email => query.order((readers::email.asc(), readers::id.asc())),
+        SearchOrder::Name => query.order((readers::name.asc(), readers::id.asc())),
+    };
+    let rows = query
+        .limit(limit)
+        .offset(offset)
+        .select(ReaderRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Every account, oldest first, for the export.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ReaderRow>> {
+    readers::table
+        .order((readers::created_at.asc(), readers::id.asc()))
+        .select(ReaderRow::as_select())
+        .load(conn)
+}
+
+/// Disables the account at `now` unless it already is; `true` when this
+/// call disabled it (a conditional update, so two staff disabling at once
+/// record one change).
+pub fn disable(conn: &mut DbConnection, id: &ReaderId, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        readers::table
+            .filter(readers::id.eq(id.as_str()))
+            .filter(readers::disabled_at.is_null()),
+    )
+    .set((readers::disabled_at.eq(now), readers::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Enables a disabled account; `true` when this call enabled it.
+pub fn enable(conn: &mut DbConnection, id: &ReaderId, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        readers::table
+            .filter(readers::id.eq(id.as_str()))
+            .filter(readers::disabled_at.is_not_null()),
+    )
+    .set((
+        readers::disabled_at.eq(None::<NaiveDateTime>),
+        readers::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn wildcards_are_taken_literally() {
+        assert_eq!(contains_pattern("Ada"), "%ada%");
+        assert_eq!(contains_pattern("100%_x"), r"%100\%\_x%");
+        assert_eq!(contains_pattern(r"a\b"), r"%a\\b%");
+    }
+}

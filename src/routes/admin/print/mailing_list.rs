@@ -1,0 +1,162 @@
+//! `GET /v1/admin/print/mailing-list?issue=N`: who gets issue N in the
+//! post. Everyone whose subscription granted the print edition at the
+//! cut-off (the publication date minus `MASTHEAD_PRINT_CUTOFF_DAYS`), even
+//! if it has ended since: the copy was paid for. CSV by default (for the
+//! mailing house); JSON with `Accept: application/json`.
+
+use super::{MailingList, MissingAddress, Recipient};
+use crate::auth::{Staff, SupportRole};
+use crate::db;
+use crate::domain::AuditAction;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::routes::admin::issues::issue_not_found;
+use crate::spreadsheet::Spreadsheet;
+use crate::startup::AppState;
+use actix_web::http::header::{self, Header};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+
+/// Which issue, and which list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MailingListQuery {
+    /// The issue number.
+    pub issue: Option<i32>,
+    /// With CSV: `true` gives the readers entitled to print who have no
+    /// complete shipping address (the list to chase) instead of the
+    /// mailable ones. JSON always carries both.
+    pub missing_address: Option<bool>,
+}
+
+/// Whether the client asked for JSON: the first of `application/json`
+/// and `text/csv` in the `Accept` header's ranking wins; CSV otherwise.
+fn wants_json(req: &HttpRequest) -> bool {
+    header::Accept::parse(req).is_ok_and(|accept| {
+        accept
+            .ranked()
+            .iter()
+            .find_map(
+                |mime| match (mime.type_().as_str(), mime.subtype().as_str()) {
+                    ("application", "json") => Some(true),
+                    ("text", "csv") => Some(false),
+                    _ => None,
+                },
+            )
+            .unwrap_or(false)
+    })
+}
+
+fn recipients_csv(recipients: &[Recipient]) -> anyhow::Result<Spreadsheet> {
+    let mut sheet = Spreadsheet::new(&[
+        "reader_id",
+        "name",
+        "email",
+        "line1",
+        "line2",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "tier",
+    ])?;
+    for r in recipients {
+        sheet.row([
+            Some(r.reader_id.as_str()),
+            Some(r.name.as_str()),
+            Some(r.email.as_str()),
+            Some(r.line1.as_str()),
+            r.line2.as_deref(),
+            Some(r.city.as_str()),
+            r.region.as_deref(),
+            Some(r.postal_code.as_str()),
+            Some(r.country.as_str()),
+            Some(r.tier.as_str()),
+        ])?;
+    }
+    Ok(sheet)
+}
+
+fn missing_csv(missing: &[MissingAddress]) -> anyhow::Result<Spreadsheet> {
+    let mut sheet = Spreadsheet::new(&["reader_id", "name", "email", "tier"])?;
+    for m in missing {
+        sheet.row([
+            Some(m.reader_id.as_str()),
+            Some(m.name.as_str()),
+            Some(m.email.as_str()),
+            Some(m.tier.as_str()),
+        ])?;
+    }
+    Ok(sheet)
+}
+
+/// The print mailing list of an issue.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(MailingListQuery),
+    responses(
+        (status = 200, description = "CSV `mailing-list-<issue>.csv` (columns reader_id, name, email, line1, line2, city, region, postal_code, country, tier; with `missing_address=true`: reader_id, name, email, tier), or JSON with `Accept: application/json`",
+            content(
+                (String = "text/csv"),
+                (MailingList = "application/json"),
+            )
+        ),
+        (status = 400, description = "Unparseable query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue (`issue_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `issue` given", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mailing-list")]
+pub async fn mailing_list(
+    state: web::Data<AppState>,
+    support: Staff<SupportRole>,
+    req: HttpRequest,
+    query: web::Query<MailingListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let number = query.issue.ok_or_else(|| {
+        ApiError::invalid_field(
+            FieldError::new("required", "name the issue by its number").at("issue"),
+        )
+    })?;
+    let cutoff_days = state.settings.print_cutoff_days;
+    let list = state
+        .db
+        .run(move |conn| {
+            let issue = db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
+            let cutoff = issue.issue.publication_date - chrono::Duration::days(cutoff_days);
+            let candidates = db::mailing_list::print_candidates(conn, cutoff)?;
+            Ok(MailingList::draw_up(number, cutoff.and_utc(), candidates))
+        })
+        .await?;
+    let json = wants_json(&req);
+    let chase = !json && query.missing_address.unwrap_or(false);
+    let entry = support
+        .audit(
+            AuditAction::MailingListExported,
+            ("issue", &number.to_string()),
+        )
+        .details(&json!({
+            "format": if json { "json" } else { "csv" },
+            "list": if chase { "missing_address" } else { "recipients" },
+            "recipients": list.recipients.len(),
+            "missing_address": list.missing_address.len(),
+        }));
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| Ok(db::audit_log::record(conn, &entry)?))
+        })
+        .await?;
+    if json {
+        return Ok(HttpResponse::Ok().json(list));
+    }
+    Ok(if chase {
+        missing_csv(&list.missing_address)?
+            .into_response(&format!("mailing-list-{number}-missing-address.csv"))?
+    } else {
+        recipients_csv(&list.recipients)?.into_response(&format!("mailing-list-{number}.csv"))?
+    })
+}

@@ -1,0 +1,77 @@
+//! `POST /v1/admin/readers/{id}/enable`: lets a disabled account log in
+//! again (its old sessions stay ended). Idempotent: enabling an enabled
+//! account answers 200 with `changed: false` and writes no audit entry.
+
+use super::{AccountStatus, may_change_account, path_reader, reader_not_found, staff_reason};
+use crate::auth::{Staff, SupportRole};
+use crate::db;
+use crate::domain::AuditAction;
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::decoding::OptionalJson;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use diesel::OptionalExtension;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Why, if the staff member cares to say. The body may be omitted.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct EnableReaderRequest {
+    /// Up to 500 characters, kept in the audit log.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Enables a disabled account.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The reader id")),
+    request_body(content = EnableReaderRequest, description = "Optional; send no body at all to give no reason", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The account is enabled (`changed: false` when it already was)", body = AccountStatus),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`), or support enabling an admin (`admin_account_protected`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such reader (`reader_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Staff enabling their own account (`cannot_change_own_account`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is too long or has control characters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/enable")]
+pub async fn enable_reader(
+    state: web::Data<AppState>,
+    support: Staff<SupportRole>,
+    id: web::Path<String>,
+    body: OptionalJson<EnableReaderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_reader(&id)?;
+    let body = body.0.unwrap_or_default();
+    parse_fields! {
+        reason = "reason" => staff_reason(body.reason),
+    }
+    let entry = support
+        .audit(AuditAction::ReaderEnabled, ("reader", id.as_str()))
+        .reader(id.as_str())
+        .reason(reason.as_deref());
+    let status = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let target = db::readers::find(conn, &id)
+                    .optional()?
+                    .ok_or_else(reader_not_found)?;
+                may_change_account(&support, &target)?;
+                let now = chrono::Utc::now().naive_utc();
+                if !db::reader_directory::enable(conn, &id, now)? {
+                    return Ok(AccountStatus::new(target.id, target.disabled_at, false, 0));
+                }
+                db::audit_log::record(conn, &entry.at(now))?;
+                Ok(AccountStatus::new(target.id, None, true, 0))
+            })
+        })
+        .await?;
+    state.cache.sessions_changed();
+    Ok(HttpResponse::Ok().json(status))
+}

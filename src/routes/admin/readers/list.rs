@@ -1,0 +1,189 @@
+//! `GET /v1/admin/readers`: find readers by a fragment of their email or
+//! name, by subscription state or tier; paged, in a chosen order.
+
+use super::{ReaderSummary, current_subscription};
+use crate::auth::{Staff, SupportRole};
+use crate::db::{self, reader_directory::ReaderSearch, reader_directory::SearchOrder};
+use crate::domain::SubscriptionState;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::routes::articles::list::paging;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Longest search fragment: longer cannot match an email or a name.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// Search, filters, order and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchReadersQuery {
+    /// A fragment of the email or the name, any case.
+    pub q: Option<String>,
+    /// Readers having a subscription in this state (`active`, `past_due`,
+    /// `canceling`, `expired`, `refunded`, `comped`, `incomplete`).
+    pub state: Option<String>,
+    /// Readers having a subscription of this tier, e.g. `print`.
+    pub tier: Option<String>,
+    /// `created_at`, `-created_at` (default, newest first), `email` or `name`.
+    pub sort: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Readers per page, 1 to 100 (default 20).
+    pub per_page: Option<i64>,
+}
+
+/// A page of readers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReaderList {
+    /// The readers of this page.
+    pub items: Vec<ReaderSummary>,
+    /// This page's number.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+    /// Readers in all pages.
+    pub total: i64,
+}
+
+fn parse_sort(raw: Option<&str>) -> Result<SearchOrder, FieldError> {
+    match raw.map(str::trim) {
+        None | Some("" | "-created_at") => Ok(SearchOrder::CreatedAtDesc),
+        Some("created_at") => Ok(SearchOrder::CreatedAt),
+        Some("email") => Ok(SearchOrder::Email),
+        Some("name") => Ok(SearchOrder::Name),
+        Some(_) => Err(FieldError::new(
+            "invalid_sort",
+            "sort is one of created_at, -created_at, email, name",
+        )),
+    }
+}
+
+fn parse_state(raw: Option<&str>) -> Result<Option<SubscriptionState>, FieldError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(state) => SubscriptionState::parse(state).map(Some).ok_or_else(|| {
+            FieldError::new("invalid_state", "not a subscription state, e.g. active")
+        }),
+    }
+}
+
+fn parse_text(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    match raw.map(str::trim).filter(|q| !q.is_empty()) {
+        None => Ok(None),
+        Some(q) if q.chars().count() > MAX_QUERY_CHARS => Err(FieldError::new(
+            "too_long",
+            format!("at most {MAX_QUERY_CHARS} characters"),
+        )),
+        Some(q) => Ok(Some(q.to_owned())),
+    }
+}
+
+/// Collects every bad parameter into one 422.
+fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
+    let text = parse_text(query.q.as_deref()).map_err(|e| e.at("q"));
+    let state = parse_state(query.state.as_deref()).map_err(|e| e.at("state"));
+    let order = parse_sort(query.sort.as_deref()).map_err(|e| e.at("sort"));
+    let paged = paging(query.page, query.per_page);
+    let mut errors: Vec<FieldError> = [
+        text.as_ref().err(),
+        state.as_ref().err(),
+        order.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    if let Err(ApiError::Validation(paging_errors)) = paged {
+        errors.extend(paging_errors);
+    }
+    match (text, state, order) {
+        (Ok(text), Ok(state), Ok(order)) if errors.is_empty() => Ok(ReaderSearch {
+            text,
+            state,
+            tier: query
+                .tier
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+            order,
+        }),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+/// Searches readers.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(SearchReadersQuery),
+    responses(
+        (status = 200, description = "A page of readers, each with its current subscription", body = ReaderList),
+        (status = 400, description = "Unparseable query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown sort, state or tier, a too long `q`, or paging out of range", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn search_readers(
+    state: web::Data<AppState>,
+    _support: Staff<SupportRole>,
+    query: web::Query<SearchReadersQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let search = parse_search(&query)?;
+    let (page, per_page) = paging(query.page, query.per_page)?;
+    let offset = (page - 1).saturating_mul(per_page);
+    let now = chrono::Utc::now();
+    let (readers, subscriptions, total) = state
+        .db
+        .run(move |conn| {
+            if let Some(tier) = &search.tier
+                && db::tiers::find(conn, tier)?.is_none()
+            {
+                return Err(ApiError::invalid_field(
+                    FieldError::new("unknown_tier", "no tier has this id, e.g. print").at("tier"),
+                ));
+            }
+            let (readers, total) = db::reader_directory::search(conn, &search, per_page, offset)?;
+            let ids: Vec<String> = readers.iter().map(|r| r.id.clone()).collect();
+            let subscriptions = db::subscriptions::for_readers_with_perks(conn, Some(&ids))?;
+            Ok((readers, subscriptions, total))
+        })
+        .await?;
+    let items = readers
+        .into_iter()
+        .map(|reader| {
+            let own: Vec<_> = subscriptions
+                .iter()
+                .filter(|(row, _)| row.reader_id == reader.id)
+                .cloned()
+                .collect();
+            ReaderSummary::new(reader, current_subscription(&own, now))
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ReaderList {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_and_states_parse_or_say_why() {
+        assert_eq!(parse_sort(None).unwrap(), SearchOrder::CreatedAtDesc);
+        assert_eq!(parse_sort(Some("name")).unwrap(), SearchOrder::Name);
+        assert_eq!(parse_sort(Some("-name")).unwrap_err().code, "invalid_sort");
+        assert_eq!(
+            parse_state(Some("active")).unwrap(),
+            Some(SubscriptionState::Active)
+        );
+        assert_eq!(parse_state(Some("gone")).unwrap_err().code, "invalid_state");
+    }
+}

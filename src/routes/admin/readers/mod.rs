@@ -1,0 +1,140 @@
+//! Support's view of readers: search, the full account, ending sessions,
+//! disabling and enabling accounts, and the CSV export. Open to the
+//! `support` role (and `admin`).
+
+mod detail;
+pub mod disable;
+pub mod enable;
+pub mod export;
+pub mod get;
+pub mod list;
+pub mod revoke_sessions;
+mod views;
+
+pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
+
+use crate::auth::{RequiredRole, Staff};
+use crate::db::readers::ReaderRow;
+use crate::db::subscriptions::{SubscriptionRow, WithPerks};
+use crate::domain::{ReaderId, Role, SubscriptionState};
+use crate::error::{ApiError, FieldError};
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// 404 for an id that names no reader (or is not an id at all).
+pub fn reader_not_found() -> ApiError {
+    ApiError::not_found("reader_not_found", "no reader has this id")
+}
+
+/// The reader id of a path; a malformed one cannot name a reader: 404.
+pub fn path_reader(raw: &str) -> Result<ReaderId, ApiError> {
+    ReaderId::parse(raw).ok_or_else(reader_not_found)
+}
+
+/// Longest reason a staff member may give for an action.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// A staff member's reason: trimmed, at most 500 characters, no control
+/// characters but line breaks; `None` when empty.
+pub fn staff_reason(raw: Option<String>) -> Result<Option<String>, FieldError> {
+    let Some(reason) = raw.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(FieldError::new(
+            "too_long",
+            format!("at most {MAX_REASON_CHARS} characters"),
+        ));
+    }
+    if reason.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(FieldError::new(
+            "invalid_characters",
+            "control characters are not allowed",
+        ));
+    }
+    Ok(Some(reason))
+}
+
+/// Refuses a staff member acting on an account they may not change:
+/// their own (409, they would lock themselves out) or, unless they are an
+/// admin, an admin's (403: support cannot lock out the people above them).
+pub fn may_change_account<R: RequiredRole>(
+    staff: &Staff<R>,
+    target: &ReaderRow,
+) -> Result<(), ApiError> {
+    if target.id == staff.member.reader_id.as_str() {
+        return Err(ApiError::conflict(
+            "cannot_change_own_account",
+            "staff cannot disable or enable their own account",
+        ));
+    }
+    if target.role() == Role::Admin && staff.member.role != Role::Admin {
+        return Err(ApiError::forbidden(
+            "admin_account_protected",
+            "only an admin may disable or enable an admin's account",
+        ));
+    }
+    Ok(())
+}
+
+/// The subscription to summarise a reader by: the newest one granting
+/// access at `now`, else the newest of all (so support sees "expired").
+pub fn current_subscription(
+    subscriptions: &[WithPerks],
+    now: DateTime<Utc>,
+) -> Option<&SubscriptionRow> {
+    granting_subscription(subscriptions, now)
+        .or_else(|| subscriptions.iter().map(|(row, _)| row).next())
+}
+
+/// The newest subscription granting access at `now` (subscriptions are
+/// given newest first).
+pub fn granting_subscription(
+    subscriptions: &[WithPerks],
+    now: DateTime<Utc>,
+) -> Option<&SubscriptionRow> {
+    subscriptions
+        .iter()
+        .find(|(row, perks)| {
+            row.snapshot(perks.clone())
+                .is_some_and(|s| s.grants_access(now))
+        })
+        .map(|(row, _)| row)
+}
+
+/// When the subscription's access ends (or ended), as its state has it.
+pub fn access_ends(row: &SubscriptionRow) -> Option<NaiveDateTime> {
+    match row.state()? {
+        SubscriptionState::Active | SubscriptionState::Canceling => row.current_period_end,
+        SubscriptionState::PastDue => row.grace_ends_at,
+        SubscriptionState::Comped => row.comped_until,
+        SubscriptionState::Expired | SubscriptionState::Refunded => row.ended_at,
+        SubscriptionState::Incomplete => None,
+    }
+}
+
+/// What the reader has paid (or been comped) for up to.
+pub fn paid_until(row: &SubscriptionRow) -> Option<NaiveDateTime> {
+    row.current_period_end.or(row.comped_until)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_trimmed_bounded_and_optional() {
+        assert_eq!(staff_reason(None).unwrap(), None);
+        assert_eq!(staff_reason(Some("  ".into())).unwrap(), None);
+        assert_eq!(
+            staff_reason(Some(" fraud ".into())).unwrap().as_deref(),
+            Some("fraud")
+        );
+        let long = "x".repeat(MAX_REASON_CHARS + 1);
+        assert_eq!(staff_reason(Some(long)).unwrap_err().code, "too_long");
+        let bell = "a\u{7}".to_owned();
+        assert_eq!(
+            staff_reason(Some(bell)).unwrap_err().code,
+            "invalid_characters"
+        );
+    }
+}

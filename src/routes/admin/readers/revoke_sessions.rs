@@ -1,0 +1,87 @@
+//! `POST /v1/admin/readers/{id}/sessions/revoke`: logs a reader out
+//! everywhere (a stolen device, a shared password), with an audit entry
+//! written in the same transaction.
+
+use super::{path_reader, reader_not_found, staff_reason};
+use crate::auth::{Staff, SupportRole};
+use crate::db;
+use crate::domain::AuditAction;
+use crate::error::{ApiError, Problem};
+use crate::parse_fields;
+use crate::routes::decoding::OptionalJson;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use diesel::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+/// Why, if the staff member cares to say. The body may be omitted.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct RevokeSessionsRequest {
+    /// Up to 500 characters, kept in the audit log.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// How many sessions ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevokedSessions {
+    /// Sessions that were live and are now revoked.
+    pub revoked: usize,
+}
+
+/// Why a session ended, as stored.
+const REVOKED_BY_STAFF: &str = "revoked_by_staff";
+
+/// Ends every session of a reader: their refresh tokens stop working at
+/// once, and so do their access tokens (every request checks the session).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The reader id")),
+    request_body(content = RevokeSessionsRequest, description = "Optional; send no body at all to give no reason", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The sessions ended", body = RevokedSessions),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such reader (`reader_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is too long or has control characters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/sessions/revoke")]
+pub async fn revoke_sessions(
+    state: web::Data<AppState>,
+    support: Staff<SupportRole>,
+    id: web::Path<String>,
+    body: OptionalJson<RevokeSessionsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_reader(&id)?;
+    let body = body.0.unwrap_or_default();
+    parse_fields! {
+        reason = "reason" => staff_reason(body.reason),
+    }
+    let entry = support
+        .audit(AuditAction::SessionsRevoked, ("reader", id.as_str()))
+        .reader(id.as_str())
+        .reason(reason.as_deref());
+    let revoked = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                db::readers::find(conn, &id)
+                    .optional()?
+                    .ok_or_else(reader_not_found)?;
+                let now = chrono::Utc::now().naive_utc();
+                let revoked =
+                    db::sessions::revoke_all_except(conn, &id, None, REVOKED_BY_STAFF, now)?;
+                let entry = entry.details(&json!({ "sessions": revoked })).at(now);
+                db::audit_log::record(conn, &entry)?;
+                Ok(revoked)
+            })
+        })
+        .await?;
+    state.cache.sessions_changed();
+    Ok(HttpResponse::Ok().json(RevokedSessions { revoked }))
+}
