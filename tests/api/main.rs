@@ -9,6 +9,7 @@ mod fake_stripe;
 
 mod admin_catalogue;
 mod admin_readers;
+mod admin_roles;
 mod audit_log;
 mod auth_login;
 mod auth_logout;
