@@ -164,3 +164,44 @@ fn nothing_to_resume() -> ApiError {
         "you have no cancelled subscription to resume",
     )
 }
+
+/// Stops every renewal of a reader who is leaving (deleting their account):
+/// each `active` or `past_due` subscription is set to end at its period
+/// end, the provider told first, so nothing is charged again while the
+/// money already paid keeps its period. Returns how many were stopped.
+pub async fn stop_renewals_for_departure(
+    db: &Database,
+    provider: &Provider,
+    reader: &ReaderId,
+) -> Result<usize, ApiError> {
+    let owner = reader.clone();
+    let rows = db
+        .run(move |conn| Ok(subscriptions::for_reader(conn, &owner)?))
+        .await?;
+    let mut stopped = 0;
+    for row in rows {
+        let Some(from) = row
+            .state()
+            .filter(|s| matches!(s, SubscriptionState::Active | SubscriptionState::PastDue))
+        else {
+            continue;
+        };
+        provider.cancel_at_period_end(&row).await?;
+        let changes = SubscriptionChanges {
+            cancel_reason: Some(Some(DEPARTURE.to_owned())),
+            ..SubscriptionChanges::default()
+        };
+        let reason = Some(DEPARTURE.to_owned());
+        let moved = (from, SubscriptionState::Canceling);
+        if move_subscription(db, &row, moved, changes, reader_actor(reader), reason)
+            .await?
+            .is_some()
+        {
+            stopped += 1;
+        }
+    }
+    Ok(stopped)
+}
+
+/// The reason recorded when a reader's departure ends their renewals.
+const DEPARTURE: &str = "account deleted";

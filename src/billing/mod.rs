@@ -20,7 +20,7 @@ mod stripe;
 pub mod webhooks;
 
 pub use activation::{Completion, Paid, complete_checkout};
-pub use cancel::{cancel_at_period_end, resume};
+pub use cancel::{cancel_at_period_end, resume, stop_renewals_for_departure};
 pub use checkout::{
     CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, price_for, start_checkout,
 };

@@ -157,3 +157,32 @@ pub fn lock(conn: &mut DbConnection, id: &ReaderId) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// Removes a departing reader's personal data but keeps the row, so the
+/// payments, refunds and history that name it stay whole (the magazine
+/// must keep its books): the email becomes a unique placeholder, the name
+/// generic, the address gone, the password unusable, and the account
+/// disabled.
+pub fn anonymise(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    unusable_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(readers::table.find(id.as_str()))
+        .set((
+            readers::email.eq(format!("deleted-{id}@deleted.invalid")),
+            readers::name.eq("Deleted reader"),
+            readers::password_hash.eq(unusable_hash),
+            readers::address_line1.eq(None::<String>),
+            readers::address_line2.eq(None::<String>),
+            readers::address_city.eq(None::<String>),
+            readers::address_region.eq(None::<String>),
+            readers::address_postal_code.eq(None::<String>),
+            readers::address_country.eq(None::<String>),
+            readers::email_verified_at.eq(None::<NaiveDateTime>),
+            readers::disabled_at.eq(now),
+            readers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

@@ -183,6 +183,28 @@ pub fn revoke(
     .execute(conn)
 }
 
+/// Revokes one live session, only if it belongs to `reader`; returns how
+/// many were revoked (0: not theirs, unknown, or already ended).
+pub fn revoke_own(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    session_id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::reader_id.eq(reader.as_str()))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+}
+
 /// Revokes every live session of a reader except `keep`.
 pub fn revoke_all_except(
     conn: &mut DbConnection,

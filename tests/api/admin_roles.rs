@@ -14,7 +14,11 @@ fn allowed(path: &str) -> &'static [Role] {
     const EDITORS: &[Role] = &[Role::Editor, Role::Admin];
     const SUPPORT: &[Role] = &[Role::Support, Role::Admin];
     const ADMINS: &[Role] = &[Role::Admin];
-    let area = path.trim_start_matches("/v1/admin/").split('/').next().unwrap();
+    let area = path
+        .trim_start_matches("/v1/admin/")
+        .split('/')
+        .next()
+        .unwrap();
     match area {
         "issues" | "articles" => EDITORS,
         "readers" | "print" | "subscriptions" | "refund-requests" => SUPPORT,
@@ -57,9 +61,17 @@ async fn every_admin_endpoint_answers_by_role(app: TestApp) {
             let method: Method = method.to_uppercase().parse().unwrap();
             let url = concrete(path);
             let anonymous = call(&app, &method, &url, None).await;
-            assert_eq!(anonymous, StatusCode::UNAUTHORIZED, "{method} {path} anonymous");
+            assert_eq!(
+                anonymous,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} anonymous"
+            );
             let as_reader = call(&app, &method, &url, Some(&reader.access_token)).await;
-            assert_eq!(as_reader, StatusCode::FORBIDDEN, "{method} {path} as a reader");
+            assert_eq!(
+                as_reader,
+                StatusCode::FORBIDDEN,
+                "{method} {path} as a reader"
+            );
             for (role, member) in &staff {
                 let status = call(&app, &method, &url, Some(&member.access_token)).await;
                 if allowed(path).contains(role) {
@@ -67,7 +79,10 @@ async fn every_admin_endpoint_answers_by_role(app: TestApp) {
                         status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
                         "{method} {path} as {role:?}: {status}"
                     );
-                    assert!(!status.is_server_error(), "{method} {path} as {role:?}: {status}");
+                    assert!(
+                        !status.is_server_error(),
+                        "{method} {path} as {role:?}: {status}"
+                    );
                 } else {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} as {role:?}");
                 }

@@ -26,6 +26,7 @@ mod gate;
 mod login_limits;
 mod me;
 mod me_password;
+mod me_sessions;
 mod operations;
 mod plans;
 mod print_mailing_list;

@@ -2,8 +2,12 @@
 
 pub mod cancel_subscription;
 pub mod change_password;
+pub mod delete_account;
 pub mod get;
 pub mod request_refund;
 pub mod resume_subscription;
+pub mod revoke_all_sessions;
+pub mod revoke_session;
+pub mod sessions;
 pub mod subscription;
 pub mod update;
