@@ -7,6 +7,7 @@ use crate::domain::ReaderEmail;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::ClientInfo;
 use crate::startup::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -89,5 +90,5 @@ pub async fn login(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(auth_response(&state, reader, &session, refresh)?))
+    auth_response(&state, StatusCode::OK, reader, &session, refresh).await
 }
