@@ -91,6 +91,25 @@ impl AppCache {
         Ok(snapshots)
     }
 
+    /// A reader's subscriptions for a rare, one-off read (the `perks` claim
+    /// of a new access token): from the cache when there, else from the
+    /// database without caching them, so what the gate caches stays decided
+    /// by the gate's own reads.
+    pub async fn snapshots_without_filling(
+        &self,
+        db: &Database,
+        reader: &ReaderId,
+    ) -> Result<Arc<Vec<SubscriptionSnapshot>>, ApiError> {
+        if let Some(snapshots) = self.entitlements.get(reader.as_str()) {
+            return Ok(snapshots);
+        }
+        let id = reader.clone();
+        Ok(Arc::new(
+            db.run(move |conn| Ok(db::subscriptions::snapshots_for_reader(conn, &id)?))
+                .await?,
+        ))
+    }
+
     /// Forgets a reader's snapshots after their subscription changed here.
     pub fn subscriptions_changed(&self, reader: &ReaderId) {
         self.entitlements.invalidate(reader.as_str());

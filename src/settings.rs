@@ -56,6 +56,13 @@ pub struct Settings {
     /// `MASTHEAD_JWT_PRIVATE_KEY`: Ed25519 private key (PKCS#8 PEM) that signs
     /// access tokens; generated into the data directory in development.
     pub jwt_private_key: Option<SecretString>,
+    /// `MASTHEAD_JWT_PREVIOUS_PUBLIC_KEYS`: Ed25519 public keys (SPKI PEM,
+    /// several blocks back to back, or a TOML array) of earlier signing
+    /// keys. Tokens they signed keep verifying, and they stay in the JWKS,
+    /// so a rotation logs nobody out; remove them once the last such token
+    /// has expired.
+    #[serde(deserialize_with = "one_or_many")]
+    pub jwt_previous_public_keys: Vec<String>,
     /// `MASTHEAD_JWT_ISSUER`: the `iss` claim.
     pub jwt_issuer: String,
     /// `MASTHEAD_JWT_AUDIENCE`: the `aud` claim.
@@ -64,6 +71,16 @@ pub struct Settings {
     pub access_token_ttl_seconds: i64,
     /// `MASTHEAD_REFRESH_TOKEN_TTL_DAYS`: absolute lifetime of a login.
     pub refresh_token_ttl_days: i64,
+    /// `MASTHEAD_REFRESH_COOKIE`: browser mode. Refresh tokens travel in an
+    /// HttpOnly cookie (never in JSON bodies, out of reach of page scripts)
+    /// with a double-submit CSRF token; off by default for server-side
+    /// front-ends that keep the token themselves.
+    pub refresh_cookie: bool,
+    /// `MASTHEAD_CORS_ORIGINS`: origins (`https://www.magazine.example`)
+    /// whose pages may call the API from the browser, with cookies;
+    /// comma-separated or a TOML array. Empty: no cross-origin access.
+    #[serde(deserialize_with = "comma_list")]
+    pub cors_origins: Vec<String>,
     /// `MASTHEAD_STRIPE_SECRET_KEY`: enables the Stripe payment provider.
     pub stripe_secret_key: Option<SecretString>,
     /// `MASTHEAD_STRIPE_WEBHOOK_SECRET`: verifies Stripe's webhook signatures.
@@ -126,10 +143,13 @@ impl Default for Settings {
             env: Environment::Development,
             public_url: None,
             jwt_private_key: None,
+            jwt_previous_public_keys: Vec::new(),
             jwt_issuer: "masthead".to_owned(),
             jwt_audience: "masthead".to_owned(),
             access_token_ttl_seconds: 15 * 60,
             refresh_token_ttl_days: 30,
+            refresh_cookie: false,
+            cors_origins: Vec::new(),
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: None,
@@ -229,9 +249,27 @@ impl Settings {
         if self.stripe_webhook_secret.is_none() {
             missing.push("MASTHEAD_STRIPE_WEBHOOK_SECRET".to_owned());
         }
-        match self.public_url.as_deref() {
-            Some(url) if url.starts_with("https://") => {}
-            _ => missing.push("MASTHEAD_PUBLIC_URL (an https:// URL)".to_owned()),
+        let https = self
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"));
+        if !https {
+            missing.push("MASTHEAD_PUBLIC_URL (an https:// URL)".to_owned());
+        }
+        if self.refresh_cookie && !https {
+            missing.push(
+                "MASTHEAD_PUBLIC_URL over https:// (MASTHEAD_REFRESH_COOKIE sets Secure cookies)"
+                    .to_owned(),
+            );
+        }
+        if let Some(origin) = self
+            .cors_origins
+            .iter()
+            .find(|origin| !origin.starts_with("https://"))
+        {
+            missing.push(format!(
+                "MASTHEAD_CORS_ORIGINS with https:// origins only ({origin} is not)"
+            ));
         }
         missing
     }
@@ -253,6 +291,34 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// A list given as a TOML array or as one string; a string holds one item
+/// (several PEM blocks may follow each other inside it).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) if one.trim().is_empty() => Vec::new(),
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
+}
+
+/// A list given as a TOML array or as one comma-separated string (the
+/// natural form in an environment variable); blanks are dropped.
+fn comma_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    Ok(one_or_many(deserializer)?
+        .iter()
+        .flat_map(|item| item.split(','))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 #[cfg(test)]
@@ -294,6 +360,45 @@ mod tests {
             ..production()
         };
         assert!(settings.check_fit_for_environment().is_ok());
+    }
+
+    #[test]
+    fn browser_mode_in_production_needs_https() {
+        let settings = Settings {
+            refresh_cookie: true,
+            cors_origins: vec!["http://www.magazine.example".into()],
+            public_url: Some("http://magazine.example".into()),
+            ..production()
+        };
+        let problems = settings.production_problems().join("\n");
+        assert!(problems.contains("MASTHEAD_REFRESH_COOKIE"), "{problems}");
+        assert!(
+            problems.contains("http://www.magazine.example"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn lists_come_from_a_string_or_an_array() {
+        use figment::providers::Serialized;
+        let from = |value: serde_json::Value| -> Settings {
+            Figment::from(Serialized::defaults(value))
+                .extract()
+                .unwrap()
+        };
+        let csv = from(serde_json::json!({
+            "cors_origins": "https://a.example, https://b.example,",
+            "jwt_previous_public_keys": "PEM",
+        }));
+        assert_eq!(csv.cors_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(csv.jwt_previous_public_keys, ["PEM"]);
+        let array = from(serde_json::json!({
+            "cors_origins": ["https://a.example"],
+            "jwt_previous_public_keys": ["A", "B"],
+        }));
+        assert_eq!(array.cors_origins, ["https://a.example"]);
+        assert_eq!(array.jwt_previous_public_keys, ["A", "B"]);
+        assert!(from(serde_json::json!({})).cors_origins.is_empty());
     }
 
     #[test]

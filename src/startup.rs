@@ -1,7 +1,7 @@
 //! Builds the application: the same function serves the binary and the
 //! tests, which start it on port 0.
 
-use crate::auth::{AccessTokens, MediaTokens, PasswordWork, SigningKey};
+use crate::auth::{AccessTokens, MediaTokens, PasswordWork, SigningKey, VerificationKey};
 use crate::cache::AppCache;
 use crate::db::{self, Database};
 use crate::routes;
@@ -89,6 +89,18 @@ fn signing_key(settings: &Settings) -> anyhow::Result<SigningKey> {
     }
 }
 
+/// The public keys of earlier signers, still accepted during a rotation.
+fn previous_keys(settings: &Settings) -> anyhow::Result<Vec<VerificationKey>> {
+    let mut keys = Vec::new();
+    for text in &settings.jwt_previous_public_keys {
+        keys.extend(
+            VerificationKey::parse_pem_blocks(text)
+                .context("invalid MASTHEAD_JWT_PREVIOUS_PUBLIC_KEYS")?,
+        );
+    }
+    Ok(keys)
+}
+
 impl Application {
     /// Checks the settings, opens the database, migrates, binds the port.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
@@ -100,7 +112,9 @@ impl Application {
             &settings.jwt_issuer,
             &settings.jwt_audience,
             settings.access_token_ttl_seconds,
-        )?;
+        )?
+        .with_previous_keys(&previous_keys(&settings)?)?;
+        let cors_origins = crate::cors::allowed_origins(&settings.cors_origins)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
@@ -126,6 +140,7 @@ impl Application {
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             settings,
         });
+        let public_url = state.settings.public_url();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -137,6 +152,10 @@ impl Application {
                 .app_data(routes::decoding::path_config())
                 .app_data(routes::decoding::query_config())
                 .default_service(web::to(routes::decoding::route_not_found))
+                .wrap(crate::cors::policy(&cors_origins))
+                .wrap(from_fn(crate::cors::preflight_problems))
+                .wrap(from_fn(crate::security_headers::no_store_when_private))
+                .wrap(crate::security_headers::default_headers(&public_url))
                 .wrap(from_fn(crate::telemetry::request_id))
         })
         .workers(workers)

@@ -1,13 +1,15 @@
 //! Access tokens: short-lived EdDSA-signed JWTs. Verification pins the
 //! algorithm and the key id, and checks issuer, audience and expiry with an
 //! explicit leeway, so `alg: none`, algorithm confusion and foreign tokens
-//! are all refused.
+//! are all refused. Besides the signing key, the public keys of earlier
+//! signers verify too, so a key rotation does not log every reader out.
 
-use super::SigningKey;
-use crate::domain::{ReaderId, Role, SessionId};
+use super::jwks::{Jwk, JwkSet};
+use super::{SigningKey, VerificationKey};
+use crate::domain::{Perk, ReaderId, Role, SessionId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +40,12 @@ pub struct AccessClaims {
     pub iat: i64,
     /// Unique token id.
     pub jti: String,
+    /// The perks the gate granted the reader when the token was issued, for
+    /// front-ends to render menus without a round trip. Informational only:
+    /// the server's gate never reads it. Absent in tokens issued before it
+    /// existed.
+    #[serde(default)]
+    pub perks: Vec<String>,
 }
 
 /// Why a presented access token was refused.
@@ -64,6 +72,7 @@ pub struct AccessTokens {
     kid: String,
     encoding: EncodingKey,
     decoding: HashMap<String, DecodingKey>,
+    published: Vec<VerificationKey>,
     validation: Validation,
     issuer: String,
     audience: String,
@@ -80,7 +89,8 @@ impl AccessTokens {
         ttl_seconds: i64,
     ) -> anyhow::Result<Self> {
         let encoding = EncodingKey::from_ed_der(&key.pkcs8_der()?);
-        let decoding = DecodingKey::from_ed_components(&key.public_x())?;
+        let public = key.verification_key();
+        let decoding = DecodingKey::from_ed_components(&public.x())?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.leeway = LEEWAY_SECONDS;
         validation.set_issuer(&[issuer]);
@@ -90,6 +100,7 @@ impl AccessTokens {
             kid: key.kid().to_owned(),
             encoding,
             decoding: HashMap::from([(key.kid().to_owned(), decoding)]),
+            published: vec![public],
             validation,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
@@ -103,13 +114,39 @@ impl AccessTokens {
         })
     }
 
-    /// Signs a token for a reader's session.
+    /// Also accepts tokens signed by earlier keys (by their public halves),
+    /// and publishes them in the JWKS, until they are removed from the
+    /// configuration.
+    pub fn with_previous_keys(mut self, previous: &[VerificationKey]) -> anyhow::Result<Self> {
+        for key in previous {
+            if self.decoding.contains_key(key.kid()) {
+                continue;
+            }
+            let decoding = DecodingKey::from_ed_components(&key.x())?;
+            self.decoding.insert(key.kid().to_owned(), decoding);
+            self.published.push(key.clone());
+        }
+        Ok(self)
+    }
+
+    /// The public keys that verify access tokens, the current one first.
+    pub fn jwks(&self) -> JwkSet {
+        JwkSet {
+            keys: self.published.iter().map(Jwk::from).collect(),
+        }
+    }
+
+    /// Signs a token for a reader's session, listing the perks the gate
+    /// grants the reader now.
     pub fn issue(
         &self,
         reader: &ReaderId,
         session: &SessionId,
         role: Role,
+        perks: &BTreeSet<Perk>,
     ) -> anyhow::Result<IssuedAccessToken> {
+        let mut perks: Vec<String> = perks.iter().map(|perk| perk.as_str().to_owned()).collect();
+        perks.sort();
         let now = chrono::Utc::now().timestamp();
         let claims = AccessClaims {
             iss: self.issuer.clone(),
@@ -120,6 +157,7 @@ impl AccessTokens {
             exp: now + self.ttl_seconds,
             iat: now,
             jti: uuid::Uuid::new_v4().to_string(),
+            perks,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
@@ -179,7 +217,12 @@ mod tests {
 
     fn issue(tokens: &AccessTokens) -> String {
         tokens
-            .issue(&ReaderId::generate(), &SessionId::generate(), Role::Reader)
+            .issue(
+                &ReaderId::generate(),
+                &SessionId::generate(),
+                Role::Reader,
+                &BTreeSet::from([Perk::Audio, Perk::Archive]),
+            )
             .unwrap()
             .token
     }
@@ -205,6 +248,22 @@ mod tests {
         assert_eq!(claims.iss, "masthead");
         assert_eq!(claims.aud, "web");
         assert_eq!(claims.exp - claims.iat, 900);
+        assert_eq!(claims.perks, ["archive", "audio"]);
+    }
+
+    #[test]
+    fn a_previous_key_still_verifies_and_is_published() {
+        let (old, new) = (SigningKey::generate(), SigningKey::generate());
+        let before = AccessTokens::new(&old, "masthead", "web", 900).unwrap();
+        let token = issue(&before);
+        let after = AccessTokens::new(&new, "masthead", "web", 900)
+            .unwrap()
+            .with_previous_keys(&[old.verification_key(), new.verification_key()])
+            .unwrap();
+        assert!(after.verify(&token).is_ok());
+        let kids: Vec<String> = after.jwks().keys.into_iter().map(|k| k.kid).collect();
+        assert_eq!(kids, [new.kid(), old.kid()], "current first, no duplicates");
+        assert!(after.verify(&issue(&after)).is_ok());
     }
 
     #[test]

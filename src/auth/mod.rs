@@ -2,6 +2,7 @@
 //! the extractors that turn a request's bearer token into a reader.
 
 mod extractors;
+mod jwks;
 mod jwt;
 mod keys;
 mod media_token;
@@ -15,8 +16,9 @@ mod visitor;
 pub use extractors::{
     AdminRole, AnyStaffRole, AuthenticatedReader, EditorRole, RequiredRole, Staff, SupportRole,
 };
+pub use jwks::{Jwk, JwkSet};
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
-pub use keys::SigningKey;
+pub use keys::{SigningKey, VerificationKey};
 pub use media_token::{MediaTokenError, MediaTokens};
 pub use password_hashing::{hash_password, rehash_password, verify_password};
 pub use password_work::PasswordWork;

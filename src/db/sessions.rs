@@ -254,3 +254,17 @@ pub fn live_for_reader(
         .select(SessionRow::as_select())
         .load(conn)
 }
+
+/// The session a refresh token belongs to, whatever the token's state, so
+/// logging out with a browser's cookie ends that login even when the token
+/// in the cookie was already rotated.
+pub fn session_of_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<String>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(refresh_tokens::session_id)
+        .first(conn)
+        .optional()
+}

@@ -11,6 +11,7 @@ pub mod decoding;
 pub mod gate;
 mod health;
 pub mod issues;
+mod jwks;
 pub mod me;
 pub mod media;
 mod openapi;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(openapi::openapi_json)
+        .service(jwks::jwks)
         .service(auth::signup::signup)
         .service(auth::login::login)
         .service(auth::refresh::refresh)

@@ -10,12 +10,12 @@ use utoipa_actix_web::AppExt;
 #[openapi(
     info(
         title = "Masthead",
-        description = "Subscription and paywall API of the magazine. Every error is `application/problem+json` with a stable `code`."
+        description = "Subscription and paywall API of the magazine. Every error is `application/problem+json` with a stable `code`.\n\nAccess tokens are EdDSA JWTs verifiable with the keys at `/.well-known/jwks.json` (pick the key by `kid`, accept only `EdDSA`, check `iss`, `aud`, `exp`). Their `perks` claim lists the perks the gate granted the reader when the token was issued (signup, login, refresh), e.g. `[\"archive\", \"audio\", \"digital_edition\", \"exclusive_content\"]`: informational, for rendering; it can lag a change by up to the token's 15 minutes, and the server's gate never reads it.\n\nBrowser mode (`MASTHEAD_REFRESH_COOKIE=true`): signup, login and refresh put the refresh token in the HttpOnly cookie `masthead_refresh` instead of the body and return a `csrf_token` (also the `masthead_csrf` cookie); refresh and logout by cookie require it echoed as `X-CSRF-Token` (403 `csrf_failed` otherwise)."
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),
     tags(
-        (name = "auth", description = "Sign up, log in, refresh and log out"),
+        (name = "auth", description = "Sign up, log in, refresh and log out; the JWKS that verifies access tokens"),
         (name = "me", description = "The logged-in reader's own account"),
         (name = "plans", description = "Tiers, perks and prices on offer"),
         (name = "billing", description = "Checkout, the billing portal, and the development payment provider"),

@@ -38,6 +38,7 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/openapi.json", "get"),
+        ("/.well-known/jwks.json", "get"),
         ("/v1/auth/signup", "post"),
         ("/v1/auth/login", "post"),
         ("/v1/auth/refresh", "post"),

@@ -8,6 +8,7 @@ use crate::domain::{ReaderEmail, ReaderId};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::{ClientInfo, client_ip};
 use crate::startup::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
@@ -165,7 +166,7 @@ pub async fn login(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(auth_response(&state, reader, &session, refresh)?))
+    auth_response(&state, StatusCode::OK, reader, &session, refresh).await
 }
 
 /// Verifies the password and, when it is right but the stored hash is an

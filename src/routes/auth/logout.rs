@@ -1,38 +1,64 @@
 //! `POST /v1/auth/logout`: end the current session.
 
-use crate::auth::AuthenticatedReader;
+use super::browser_session;
+use crate::auth::{AuthenticatedReader, RefreshToken};
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, http::header, post, web};
+
+/// The session to end: the bearer token's, or in browser mode without one,
+/// the refresh cookie's (after the CSRF check). `None` for a cookie whose
+/// token is unknown: there is nothing left to revoke.
+async fn session_to_end(req: &HttpRequest, state: &AppState) -> Result<Option<String>, ApiError> {
+    let bearer = req.headers().contains_key(header::AUTHORIZATION);
+    if !bearer
+        && let Some(token) = browser_session::refresh_token_from_cookie(req, &state.settings)?
+    {
+        let hash = RefreshToken::hash_of(token.trim());
+        return state
+            .db
+            .run(move |conn| Ok(db::sessions::session_of_refresh_token(conn, &hash)?))
+            .await;
+    }
+    let reader = AuthenticatedReader::extract(req).await?;
+    Ok(Some(reader.session_id.to_string()))
+}
 
 /// Revokes the session of the access token: its refresh tokens stop working
-/// and so does the access token itself.
+/// and so does the access token itself. In browser mode the refresh cookie
+/// (with `X-CSRF-Token`) may name the session instead, and the cookies are
+/// cleared.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
+    params(
+        ("X-CSRF-Token" = Option<String>, Header, description = "Browser mode, logging out by cookie: the value of the `masthead_csrf` cookie"),
+    ),
     responses(
-        (status = 204, description = "Logged out"),
+        (status = 204, description = "Logged out (browser mode: both cookies cleared)"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Browser mode: the cookie came without a matching `X-CSRF-Token` (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    reader: AuthenticatedReader,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .db
-        .run(move |conn| {
-            let now = chrono::Utc::now().naive_utc();
-            Ok(db::sessions::revoke(
-                conn,
-                reader.session_id.as_str(),
-                "logout",
-                now,
-            )?)
-        })
-        .await?;
-    state.cache.sessions_changed();
-    Ok(HttpResponse::NoContent().finish())
+    if let Some(session) = session_to_end(&req, &state).await? {
+        state
+            .db
+            .run(move |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                Ok(db::sessions::revoke(conn, &session, "logout", now)?)
+            })
+            .await?;
+        state.cache.sessions_changed();
+    }
+    let mut response = HttpResponse::NoContent();
+    if state.settings.refresh_cookie {
+        browser_session::clear_cookies(&mut response);
+    }
+    Ok(response.finish())
 }

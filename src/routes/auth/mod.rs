@@ -1,5 +1,6 @@
 //! Sign up, log in, refresh, log out.
 
+pub mod browser_session;
 pub mod login;
 pub mod logout;
 pub mod refresh;
@@ -8,23 +9,37 @@ pub mod signup;
 use super::{ClientInfo, ReaderView};
 use crate::auth::RefreshToken;
 use crate::db::{self, DbConnection, readers::ReaderRow, sessions::NewSession};
-use crate::domain::{ReaderId, Role, SessionId};
+use crate::domain::{ReaderId, Role, SessionId, entitlements};
 use crate::error::ApiError;
 use crate::startup::AppState;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use browser_session::BrowserSession;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A fresh pair of tokens.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
-    /// The JWT to send as `Authorization: Bearer <token>`.
+    /// The JWT to send as `Authorization: Bearer <token>`. Besides `iss aud
+    /// sub sid role exp iat jti` it carries `perks`: the perks the gate
+    /// granted the reader when it was issued (e.g. `["archive", "audio"]`),
+    /// for rendering menus; it can lag a change by up to the token's
+    /// lifetime, and the server's gate never reads it.
     pub access_token: String,
     /// Always `Bearer`.
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: i64,
     /// Opaque, single-use: exchange it at `/v1/auth/refresh` for a new pair.
-    pub refresh_token: String,
+    /// Absent in browser mode, where it travels only in the HttpOnly
+    /// `masthead_refresh` cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Browser mode only: send it back as `X-CSRF-Token` when refreshing or
+    /// logging out with the cookie (it is also the `masthead_csrf` cookie).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 /// The answer to signup and login.
@@ -63,34 +78,72 @@ pub fn open_session(
     Ok((session_id, refresh.into_plaintext()))
 }
 
-/// Signs an access token and pairs it with the refresh token.
-pub fn token_pair(
+/// Tokens ready to hand out: the JSON part, and in browser mode the cookies.
+pub struct IssuedTokens {
+    pair: TokenPair,
+    browser: Option<BrowserSession>,
+}
+
+impl IssuedTokens {
+    /// The response: `body(pair)` as JSON, plus the cookies in browser mode.
+    pub fn respond<T: Serialize>(
+        self,
+        state: &AppState,
+        status: StatusCode,
+        body: impl FnOnce(TokenPair) -> T,
+    ) -> HttpResponse {
+        let mut response = HttpResponse::build(status);
+        if let Some(browser) = &self.browser {
+            browser.set_cookies(&mut response, &state.settings);
+        }
+        response.json(body(self.pair))
+    }
+}
+
+/// Signs an access token carrying the perks the reader holds now (what
+/// `GET /v1/me` lists as granted) and hands out the refresh token: in the
+/// body, or in browser mode in cookies.
+pub async fn issue_tokens(
     state: &AppState,
     reader: &ReaderId,
     session: &SessionId,
     role: Role,
     refresh_token: String,
-) -> Result<TokenPair, ApiError> {
-    let access = state.tokens.issue(reader, session, role)?;
-    Ok(TokenPair {
-        access_token: access.token,
-        token_type: "Bearer",
-        expires_in: access.expires_in,
-        refresh_token,
+) -> Result<IssuedTokens, ApiError> {
+    let snapshots = state
+        .cache
+        .snapshots_without_filling(&state.db, reader)
+        .await?;
+    let (perks, _) = entitlements(&snapshots, chrono::Utc::now());
+    let access = state.tokens.issue(reader, session, role, &perks)?;
+    let browser = state
+        .settings
+        .refresh_cookie
+        .then(|| BrowserSession::new(refresh_token.clone()));
+    Ok(IssuedTokens {
+        pair: TokenPair {
+            access_token: access.token,
+            token_type: "Bearer",
+            expires_in: access.expires_in,
+            csrf_token: browser.as_ref().map(|b| b.csrf_token().to_owned()),
+            refresh_token: browser.is_none().then_some(refresh_token),
+        },
+        browser,
     })
 }
 
-/// The full answer for a reader who just got a session.
-pub fn auth_response(
+/// The full answer (with `status`) for a reader who just got a session.
+pub async fn auth_response(
     state: &AppState,
+    status: StatusCode,
     reader: ReaderRow,
     session: &SessionId,
     refresh_token: String,
-) -> Result<AuthResponse, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = reader.reader_id();
-    let tokens = token_pair(state, &id, session, reader.role(), refresh_token)?;
-    Ok(AuthResponse {
+    let issued = issue_tokens(state, &id, session, reader.role(), refresh_token).await?;
+    Ok(issued.respond(state, status, |tokens| AuthResponse {
         reader: reader.into(),
         tokens,
-    })
+    }))
 }

@@ -1,45 +1,80 @@
 //! `POST /v1/auth/refresh`: rotate a refresh token into a new pair.
 
-use super::{TokenPair, token_pair};
+use super::{TokenPair, browser_session, issue_tokens};
 use crate::auth::RefreshToken;
 use crate::db::{self, sessions::Rotation};
 use crate::error::{ApiError, FieldError, Problem};
+use crate::routes::decoding::OptionalJson;
 use crate::startup::AppState;
-use actix_web::{HttpResponse, post, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// The refresh token to rotate.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
-    /// The refresh token from the last login or refresh.
+    /// The refresh token from the last login or refresh. Leave it out in
+    /// browser mode: the `masthead_refresh` cookie carries it.
     #[serde(default)]
     pub refresh_token: String,
 }
 
+/// The presented token: the body's, else (browser mode) the cookie's after
+/// the CSRF check.
+fn presented_token(
+    req: &HttpRequest,
+    state: &AppState,
+    body: Option<RefreshRequest>,
+) -> Result<String, ApiError> {
+    if let Some(token) = body
+        .map(|body| body.refresh_token.trim().to_owned())
+        .filter(|token| !token.is_empty())
+    {
+        return Ok(token);
+    }
+    if let Some(token) = browser_session::refresh_token_from_cookie(req, &state.settings)? {
+        return Ok(token);
+    }
+    Err(if state.settings.refresh_cookie {
+        ApiError::unauthenticated(
+            "missing_refresh_token",
+            "no masthead_refresh cookie was sent; log in",
+        )
+    } else {
+        ApiError::invalid_field(
+            FieldError::new("required", "a refresh token is required").at("refresh_token"),
+        )
+    })
+}
+
 /// Exchanges a refresh token for a new access token and a new refresh token.
 /// The presented token is spent; presenting it again ends the whole session.
+/// In browser mode (`MASTHEAD_REFRESH_COOKIE`) the token may come from the
+/// `masthead_refresh` cookie instead of the body, with `X-CSRF-Token`, and
+/// the new one is set in the cookie rather than returned.
 #[utoipa::path(
     tag = "auth",
-    request_body = RefreshRequest,
+    request_body(content = Option<RefreshRequest>, description = "The token; may be left out in browser mode"),
+    params(
+        ("X-CSRF-Token" = Option<String>, Header, description = "Browser mode, with the cookie: the value of the `masthead_csrf` cookie"),
+    ),
     responses(
-        (status = 200, description = "A new token pair", body = TokenPair),
-        (status = 401, description = "Unknown, expired or revoked token (`invalid_refresh_token`), or a reused one (`refresh_token_reused`, the session is now revoked)", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "A new token pair (browser mode: new `masthead_refresh` and `masthead_csrf` cookies, no `refresh_token` in the body)", body = TokenPair),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired or revoked token (`invalid_refresh_token`), a reused one (`refresh_token_reused`, the session is now revoked), or in browser mode no token at all (`missing_refresh_token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Browser mode: the cookie came without a matching `X-CSRF-Token` (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No token sent", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    req: HttpRequest,
+    body: OptionalJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let presented = body.into_inner().refresh_token;
-    if presented.trim().is_empty() {
-        return Err(ApiError::invalid_field(
-            FieldError::new("required", "a refresh token is required").at("refresh_token"),
-        ));
-    }
-    let presented_hash = RefreshToken::hash_of(presented.trim());
+    let presented = presented_token(&req, &state, body.0)?;
+    let presented_hash = RefreshToken::hash_of(&presented);
     let next = RefreshToken::generate();
     let next_hash = next.hash();
     let rotation = state
@@ -62,8 +97,9 @@ pub async fn refresh(
             session_id,
             role,
         } => {
-            let pair = token_pair(&state, &reader_id, &session_id, role, next.into_plaintext())?;
-            Ok(HttpResponse::Ok().json(pair))
+            let issued =
+                issue_tokens(&state, &reader_id, &session_id, role, next.into_plaintext()).await?;
+            Ok(issued.respond(&state, StatusCode::OK, |pair| pair))
         }
         Rotation::Reused => {
             state.cache.sessions_changed();

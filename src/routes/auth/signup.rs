@@ -8,6 +8,7 @@ use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::{ClientInfo, client_ip};
 use crate::startup::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Deserialize;
@@ -94,6 +95,5 @@ pub async fn signup(
             })
         })
         .await?;
-    let body = auth_response(&state, reader, &session, refresh)?;
-    Ok(HttpResponse::Created().json(body))
+    auth_response(&state, StatusCode::CREATED, reader, &session, refresh).await
 }
