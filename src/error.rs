@@ -66,6 +66,14 @@ pub enum ApiError {
     /// The request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// Too many attempts: 429 with a `Retry-After` header saying in how many
+    /// seconds trying again can succeed.
+    #[error("{detail}")]
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_seconds: u64,
+    },
     /// The body is larger than the endpoint accepts.
     #[error("request body is too large (limit {limit} bytes)")]
     PayloadTooLarge { limit: usize },
@@ -131,6 +139,18 @@ impl ApiError {
             detail: detail.into(),
         }
     }
+    /// 429 with a code and the seconds to wait (at least 1).
+    pub fn too_many_requests(
+        code: &'static str,
+        detail: impl Into<String>,
+        retry_after_seconds: u64,
+    ) -> Self {
+        Self::TooManyRequests {
+            code,
+            detail: detail.into(),
+            retry_after_seconds: retry_after_seconds.max(1),
+        }
+    }
     /// 422 for a single field.
     pub fn invalid_field(error: FieldError) -> Self {
         Self::Validation(vec![error])
@@ -144,6 +164,7 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
+            | Self::TooManyRequests { code, .. }
             | Self::Unprocessable { code, .. }
             | Self::Unavailable { code, .. }
             | Self::BadGateway { code, .. } => code,
@@ -164,6 +185,7 @@ impl ApiError {
             Self::Forbidden { .. } => "Forbidden",
             Self::NotFound { .. } => "Not found",
             Self::Conflict { .. } => "Conflict",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
             Self::Unavailable { .. } => "Service unavailable",
@@ -226,6 +248,7 @@ impl ResponseError for ApiError {
             Self::Forbidden { .. } | Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -265,6 +288,13 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable { .. }) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::TooManyRequests {
+            retry_after_seconds,
+            ..
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
         }
         response.json(problem)
     }

@@ -30,6 +30,8 @@ pub struct AppState {
     pub media_tokens: MediaTokens,
     /// Whoever takes the readers' money (the development provider or Stripe).
     pub payments: crate::billing::Provider,
+    /// Sends verification, reset and notice emails (SMTP or the outbox).
+    pub mailer: crate::mail::Mailer,
 }
 
 /// A bound, not yet running, server.
@@ -114,6 +116,7 @@ impl Application {
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
+        let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let state = web::Data::new(AppState {
             db,
             tokens,
@@ -121,6 +124,7 @@ impl Application {
             cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
             media_tokens,
             payments,
+            mailer,
             settings,
         });
         let server = HttpServer::new(move || {

@@ -6,6 +6,8 @@ mod helpers;
 mod test_database;
 #[macro_use]
 mod fake_stripe;
+#[macro_use]
+mod outbox;
 
 mod admin_catalogue;
 mod audit_log;
@@ -18,12 +20,16 @@ mod billing_dev;
 mod billing_fixtures;
 mod billing_stripe;
 mod catalogue_fixtures;
+mod email_change;
+mod email_verification;
 mod errors;
 mod fixtures;
 mod gate;
 mod me;
 mod me_password;
 mod operations;
+mod password_reset;
+mod password_rules;
 mod plans;
 mod refund_requests;
 mod resilience;
