@@ -11,7 +11,9 @@ use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// Whose password to reset.
+/// Whose password to reset. The body is read as any JSON value (a missing
+/// or non-string `email` is treated as an unknown address), so that only a
+/// body that is not JSON at all answers anything but 202.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PasswordResetRequest {
     /// The account's email.
@@ -49,9 +51,12 @@ const ACCEPTED: Accepted = Accepted {
 #[post("/v1/auth/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<AppState>,
-    body: web::Json<PasswordResetRequest>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = ReaderEmail::parse(body.into_inner().email).ok();
+    let email = body
+        .get("email")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|raw| ReaderEmail::parse(raw.to_owned()).ok());
     let app = state.clone();
     let issued = state
         .db
