@@ -66,20 +66,20 @@ pub enum ApiError {
     /// The request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
-    /// The body is larger than the endpoint accepts.
-    #[error("request body is too large (limit {limit} bytes)")]
-    PayloadTooLarge { limit: usize },
-    /// The body has a content type the endpoint does not accept.
-    #[error("{detail}")]
-    UnsupportedMediaType { detail: String },
-    /// Too many attempts (per address or per account): 429 with
-    /// `Retry-After`, so clients know when to try again.
+    /// Too many attempts: 429 with a `Retry-After` header saying in how many
+    /// seconds trying again can succeed.
     #[error("{detail}")]
     TooManyRequests {
         code: &'static str,
         detail: String,
         retry_after_seconds: u64,
     },
+    /// The body is larger than the endpoint accepts.
+    #[error("request body is too large (limit {limit} bytes)")]
+    PayloadTooLarge { limit: usize },
+    /// The body has a content type the endpoint does not accept.
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
     /// A dependency (the database) cannot be reached right now.
     #[error("{detail}")]
     Unavailable { code: &'static str, detail: String },
@@ -139,6 +139,18 @@ impl ApiError {
             detail: detail.into(),
         }
     }
+    /// 429 with a code and the seconds to wait (at least 1).
+    pub fn too_many_requests(
+        code: &'static str,
+        detail: impl Into<String>,
+        retry_after_seconds: u64,
+    ) -> Self {
+        Self::TooManyRequests {
+            code,
+            detail: detail.into(),
+            retry_after_seconds: retry_after_seconds.max(1),
+        }
+    }
     /// 422 for a single field.
     pub fn invalid_field(error: FieldError) -> Self {
         Self::Validation(vec![error])
@@ -152,9 +164,9 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
+            | Self::TooManyRequests { code, .. }
             | Self::Unprocessable { code, .. }
             | Self::Unavailable { code, .. }
-            | Self::TooManyRequests { code, .. }
             | Self::BadGateway { code, .. } => code,
             Self::Validation(_) => "validation_failed",
             Self::AccessDenied(denial) => denial.code(),
@@ -173,10 +185,10 @@ impl ApiError {
             Self::Forbidden { .. } => "Forbidden",
             Self::NotFound { .. } => "Not found",
             Self::Conflict { .. } => "Conflict",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
             Self::Unavailable { .. } => "Service unavailable",
-            Self::TooManyRequests { .. } => "Too many requests",
             Self::BadGateway { .. } => "Bad gateway",
             Self::AccessDenied(_) => "Access denied",
             Self::Unexpected(_) => "Internal server error",
@@ -236,10 +248,10 @@ impl ResponseError for ApiError {
             Self::Forbidden { .. } | Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod mail;
 pub mod media;
 pub mod routes;
 pub mod security_headers;

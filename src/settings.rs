@@ -130,6 +130,28 @@ pub struct Settings {
     /// of Masthead; from them, the client's address is read from
     /// `X-Forwarded-For` (for limits and the sessions list).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `MASTHEAD_SMTP_URL`: where email goes, as lettre reads it, e.g.
+    /// `smtps://user:pass@host:465` or `smtp://host:587?tls=required`.
+    /// Unset: messages are written to `<data dir>/outbox/` (refused in
+    /// production).
+    pub smtp_url: Option<SecretString>,
+    /// `MASTHEAD_MAIL_FROM`: the sender, e.g. `Masthead <no-reply@magazine.example>`.
+    pub mail_from: Option<String>,
+    /// `MASTHEAD_SMTP_TIMEOUT_SECONDS`: the longest one message may take to
+    /// send before it is given up (and logged).
+    pub smtp_timeout_seconds: u64,
+    /// `MASTHEAD_VERIFICATION_TOKEN_TTL_HOURS`: how long an email
+    /// verification (or email change) link works.
+    pub verification_token_ttl_hours: i64,
+    /// `MASTHEAD_VERIFICATION_RESEND_COOLDOWN_SECONDS`: the least time
+    /// between two verification emails to one reader, so the endpoint
+    /// cannot be used to flood a mailbox.
+    pub verification_resend_cooldown_seconds: i64,
+    /// `MASTHEAD_PASSWORD_RESET_TTL_MINUTES`: how long a reset link works.
+    pub password_reset_ttl_minutes: i64,
+    /// `MASTHEAD_REQUIRE_VERIFIED_EMAIL_FOR_CHECKOUT`: refuse checkout
+    /// (403 `email_not_verified`) until the reader verified their address.
+    pub require_verified_email_for_checkout: bool,
 }
 
 impl Default for Settings {
@@ -168,6 +190,13 @@ impl Default for Settings {
             email_requests_per_minute: 5,
             login_failures_per_hour: 100,
             trusted_proxies: Vec::new(),
+            smtp_url: None,
+            mail_from: None,
+            smtp_timeout_seconds: 10,
+            verification_token_ttl_hours: 48,
+            verification_resend_cooldown_seconds: 60,
+            password_reset_ttl_minutes: 30,
+            require_verified_email_for_checkout: false,
         }
     }
 }
@@ -219,6 +248,11 @@ impl Settings {
         self.data_dir.join("media")
     }
 
+    /// Where the development mail transport writes messages.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
     /// The public base URL (no trailing slash).
     pub fn public_url(&self) -> String {
         self.public_url.as_deref().map_or_else(
@@ -248,6 +282,15 @@ impl Settings {
         }
         if self.stripe_webhook_secret.is_none() {
             missing.push("MASTHEAD_STRIPE_WEBHOOK_SECRET".to_owned());
+        }
+        if self.smtp_url.is_none() {
+            missing.push(
+                "MASTHEAD_SMTP_URL (the development outbox would keep readers' emails on disk)"
+                    .to_owned(),
+            );
+        }
+        if self.mail_from.is_none() {
+            missing.push("MASTHEAD_MAIL_FROM (the sender of readers' emails)".to_owned());
         }
         let https = self
             .public_url
@@ -345,6 +388,8 @@ mod tests {
             "MASTHEAD_STRIPE_SECRET_KEY",
             "MASTHEAD_STRIPE_WEBHOOK_SECRET",
             "MASTHEAD_PUBLIC_URL",
+            "MASTHEAD_SMTP_URL",
+            "MASTHEAD_MAIL_FROM",
         ] {
             assert!(problems.contains(name), "{name} not named in {problems}");
         }
@@ -357,6 +402,8 @@ mod tests {
             stripe_secret_key: Some("sk_live".into()),
             stripe_webhook_secret: Some("whsec".into()),
             public_url: Some("https://magazine.example".into()),
+            smtp_url: Some("smtps://user:pass@smtp.magazine.example".into()),
+            mail_from: Some("Masthead <no-reply@magazine.example>".into()),
             ..production()
         };
         assert!(settings.check_fit_for_environment().is_ok());

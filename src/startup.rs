@@ -32,6 +32,8 @@ pub struct AppState {
     pub payments: crate::billing::Provider,
     /// Per-address limits on login, sign-up and email requests.
     pub rate_limits: crate::auth::RateLimits,
+    /// Sends verification, reset and notice emails (SMTP or the outbox).
+    pub mailer: crate::mail::Mailer,
 }
 
 /// A bound, not yet running, server.
@@ -130,6 +132,7 @@ impl Application {
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
+        let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let state = web::Data::new(AppState {
             db,
             tokens,
@@ -138,6 +141,7 @@ impl Application {
             media_tokens,
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
+            mailer,
             settings,
         });
         let public_url = state.settings.public_url();

@@ -145,6 +145,8 @@ fn production_refuses_development_defaults_and_names_what_is_missing() {
         "MASTHEAD_STRIPE_SECRET_KEY",
         "MASTHEAD_STRIPE_WEBHOOK_SECRET",
         "MASTHEAD_PUBLIC_URL",
+        "MASTHEAD_SMTP_URL",
+        "MASTHEAD_MAIL_FROM",
     ] {
         assert!(stderr.contains(name), "{name} not named in: {stderr}");
     }

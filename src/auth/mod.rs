@@ -1,6 +1,7 @@
 //! Credentials: password hashing, access tokens (JWT), refresh tokens, and
 //! the extractors that turn a request's bearer token into a reader.
 
+mod account_token;
 mod extractors;
 mod jwks;
 mod jwt;
@@ -13,6 +14,7 @@ mod refresh_token;
 mod stored_hash;
 mod visitor;
 
+pub use account_token::{account_token_hash, issue_account_token};
 pub use extractors::{
     AdminRole, AnyStaffRole, AuthenticatedReader, EditorRole, RequiredRole, Staff, SupportRole,
 };

@@ -2,6 +2,7 @@
 //! files (`readers`, `sessions`) through [`Database::run`]; nothing outside
 //! this folder imports `schema`.
 
+pub mod account_tokens;
 pub mod articles;
 pub mod audit_log;
 pub mod billing_customers;

@@ -186,3 +186,43 @@ pub fn anonymise(
         ))
         .execute(conn)
 }
+
+/// Marks the account's address verified, provided it is still `email` (a
+/// link sent to an address the account has since left verifies nothing).
+/// Returns whether it did.
+pub fn mark_email_verified(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        readers::table
+            .filter(readers::id.eq(id.as_str()))
+            .filter(readers::email.eq(email)),
+    )
+    .set((
+        readers::email_verified_at.eq(now),
+        readers::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Moves the account to a new, just verified, address; a taken address is
+/// a unique violation.
+pub fn change_email(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(readers::table.find(id.as_str()))
+        .set((
+            readers::email.eq(email),
+            readers::email_verified_at.eq(now),
+            readers::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}

@@ -45,6 +45,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        reader_id -> Text,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(account_tokens -> readers (reader_id));
 diesel::joinable!(sessions -> readers (reader_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -304,6 +317,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
     refresh_tokens,
+    account_tokens,
     tiers,
     tier_perks,
     tier_prices,

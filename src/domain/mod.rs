@@ -6,6 +6,7 @@ mod audit_action;
 mod catalogue_numbers;
 mod catalogue_text;
 mod checkout_status;
+mod common_passwords;
 mod cover_image_url;
 mod display_name;
 mod email;
@@ -21,6 +22,7 @@ mod role;
 mod shipping_address;
 mod slug;
 mod subscription_state;
+mod token_purpose;
 
 pub use access::{
     AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
@@ -45,3 +47,4 @@ pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
 pub use subscription_state::{SubscriptionState, TransitionRefused};
+pub use token_purpose::TokenPurpose;

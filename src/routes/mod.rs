@@ -2,6 +2,7 @@
 //! handler is registered through `utoipa_actix_web`, so a route cannot be
 //! served without appearing in the OpenAPI document.
 
+mod accepted;
 pub mod admin;
 pub mod articles;
 pub mod auth;
@@ -37,6 +38,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(auth::login::login)
         .service(auth::refresh::refresh)
         .service(auth::logout::logout)
+        .service(auth::verify_email::verify_email)
+        .service(auth::resend_verification::resend_verification)
+        .service(auth::password_reset::request_password_reset)
+        .service(auth::password_reset_confirm::confirm_password_reset)
+        .service(me::change_email::change_email)
         .service(me::get::get_me)
         .service(me::update::update_me)
         .service(me::change_password::change_password)

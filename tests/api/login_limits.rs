@@ -13,6 +13,13 @@ on_both_backends_with!(behind_a_proxy;
 on_both_backends_with!(strict_per_address;
     an_address_over_its_limit_waits,
 );
+on_both_backends_with!(three_failures_lock;
+    a_password_reset_lifts_the_accounts_lock,
+);
+
+async fn three_failures_lock(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |settings| settings.login_failures_per_hour = 3).await
+}
 
 /// Behind a trusted proxy (the test client), with a per-address limit far
 /// below 100, so only the per-account limit can explain a refusal.
@@ -94,4 +101,33 @@ async fn an_address_over_its_limit_waits(app: TestApp) {
     // An untrusted peer cannot dodge the limit by claiming another address.
     let spoofed = login_from(&app, "203.0.113.7", &reader.email, &reader.password).await;
     assert_problem(spoofed, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+async fn a_password_reset_lifts_the_accounts_lock(app: TestApp) {
+    let reader = app.new_reader().await;
+    for _ in 0..3 {
+        let response = app.login(&reader.email, "wrong guess 123").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = app.login(&reader.email, &reader.password).await;
+    assert_problem(
+        locked,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_failed_logins",
+    )
+    .await;
+    let asked = app
+        .post_json("/v1/auth/password-reset", &json!({"email": reader.email}))
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let token = crate::outbox::latest_token(&app, &reader.email, crate::outbox::RESET);
+    let confirmed = app
+        .post_json(
+            "/v1/auth/password-reset/confirm",
+            &json!({"token": token, "new_password": "a brand new passphrase"}),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::NO_CONTENT);
+    let back = app.login(&reader.email, "a brand new passphrase").await;
+    assert_eq!(back.status(), StatusCode::OK);
 }

@@ -6,6 +6,8 @@ mod helpers;
 mod test_database;
 #[macro_use]
 mod fake_stripe;
+#[macro_use]
+mod outbox;
 
 mod admin_catalogue;
 mod admin_readers;
@@ -22,6 +24,8 @@ mod billing_stripe;
 mod browser_mode;
 mod browser_policy;
 mod catalogue_fixtures;
+mod email_change;
+mod email_verification;
 mod errors;
 mod fixtures;
 mod gate;
@@ -31,6 +35,8 @@ mod me;
 mod me_password;
 mod me_sessions;
 mod operations;
+mod password_reset;
+mod password_rules;
 mod plans;
 mod print_mailing_list;
 mod reader_fixtures;

@@ -1,10 +1,15 @@
 //! Sign up, log in, refresh, log out.
 
 pub mod browser_session;
+mod invalid_token;
 pub mod login;
 pub mod logout;
+pub mod password_reset;
+pub mod password_reset_confirm;
 pub mod refresh;
+pub mod resend_verification;
 pub mod signup;
+pub mod verify_email;
 
 use super::{ClientInfo, ReaderView};
 use crate::auth::RefreshToken;

@@ -1,10 +1,11 @@
 //! `POST /v1/auth/signup`: create an account and log it in.
 
 use super::{AuthResponse, auth_response, open_session};
-use crate::auth::{Limited, hash_password};
+use crate::auth::{Limited, hash_password, issue_account_token};
 use crate::db::{self, readers::NewReader};
-use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role};
+use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role, TokenPurpose};
 use crate::error::{ApiError, Problem};
+use crate::mail::messages;
 use crate::parse_fields;
 use crate::routes::{ClientInfo, client_ip};
 use crate::startup::AppState;
@@ -21,7 +22,8 @@ pub struct SignupRequest {
     #[serde(default)]
     #[schema(example = "ada@example.com")]
     pub email: String,
-    /// 8 to 128 characters, any characters.
+    /// 8 to 128 characters, any characters; not one of the 10,000 most
+    /// common passwords, not the email address.
     #[serde(default)]
     #[schema(example = "correct horse battery staple")]
     pub password: String,
@@ -31,7 +33,8 @@ pub struct SignupRequest {
     pub name: String,
 }
 
-/// Creates a reader account and returns a logged-in session.
+/// Creates a reader account and returns a logged-in session; emails a
+/// link to verify the address (valid `MASTHEAD_VERIFICATION_TOKEN_TTL_HOURS`).
 #[utoipa::path(
     tag = "auth",
     request_body = SignupRequest,
@@ -40,7 +43,7 @@ pub struct SignupRequest {
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed (a password `too_short`, `too_long`, `too_common` or `same_as_email`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many sign-ups from this address (`rate_limited`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -54,7 +57,10 @@ pub async fn signup(
     let body = body.into_inner();
     parse_fields! {
         email = "email" => ReaderEmail::parse(body.email),
-        password = "password" => Password::parse(body.password),
+        password = "password" => Password::parse_for(
+            body.password,
+            email.as_ref().ok().map(ReaderEmail::as_str),
+        ),
         name = "name" => DisplayName::parse(body.name),
     }
     let hash = state
@@ -63,7 +69,7 @@ pub async fn signup(
         .await??;
     let client = ClientInfo::of(&req);
     let app = state.clone();
-    let (reader, session, refresh) = state
+    let (reader, session, refresh, verification) = state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
@@ -91,9 +97,25 @@ pub async fn signup(
                     other => other.into(),
                 })?;
                 let (session, refresh) = open_session(conn, &app.settings, &id, &client)?;
-                Ok((db::readers::find(conn, &id)?, session, refresh))
+                let verification = issue_account_token(
+                    conn,
+                    &id,
+                    TokenPurpose::VerifyEmail,
+                    email.as_str(),
+                    chrono::Duration::hours(app.settings.verification_token_ttl_hours),
+                    now,
+                )?;
+                let reader = db::readers::find(conn, &id)?;
+                Ok((reader, session, refresh, verification))
             })
         })
         .await?;
+    state.mailer.send(messages::verify_email(
+        &state.settings.public_url(),
+        &reader.name,
+        &reader.email,
+        &verification,
+        state.settings.verification_token_ttl_hours,
+    ));
     auth_response(&state, StatusCode::CREATED, reader, &session, refresh).await
 }

@@ -48,7 +48,9 @@ fn interval(raw: &str) -> Result<BillingInterval, FieldError> {
 }
 
 /// Records a checkout at the tier's current price and asks the payment
-/// provider for a payment page. The subscription starts when the provider
+/// provider for a payment page. With
+/// `MASTHEAD_REQUIRE_VERIFIED_EMAIL_FOR_CHECKOUT`, only readers with a
+/// verified address may. The subscription starts when the provider
 /// confirms payment.
 #[utoipa::path(
     tag = "billing",
@@ -57,6 +59,7 @@ fn interval(raw: &str) -> Result<BillingInterval, FieldError> {
     responses(
         (status = 201, description = "The checkout and its payment page", body = CheckoutResponse),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The reader's email is not verified and `MASTHEAD_REQUIRE_VERIFIED_EMAIL_FOR_CHECKOUT` is on (`email_not_verified`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A subscription grants access already (`already_subscribed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown tier, interval or currency, a price not offered, or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
@@ -69,6 +72,14 @@ pub async fn start_checkout(
     reader: AuthenticatedReader,
     body: web::Json<CheckoutRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
+    if state.settings.require_verified_email_for_checkout
+        && reader.account.email_verified_at.is_none()
+    {
+        return Err(ApiError::forbidden(
+            "email_not_verified",
+            "verify your email address before subscribing",
+        ));
+    }
     let body = body.into_inner();
     parse_fields! {
         tier = "tier" => tier_id(body.tier),

@@ -16,7 +16,7 @@ pub struct ChangePasswordRequest {
     /// The password in use now.
     #[serde(default)]
     pub current_password: String,
-    /// 8 to 128 characters.
+    /// 8 to 128 characters; not a common password, not the email.
     #[serde(default)]
     pub new_password: String,
 }
@@ -31,7 +31,7 @@ pub struct ChangePasswordRequest {
         (status = 204, description = "Password changed, other sessions ended"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The current password is wrong (`wrong_password`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The new password is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password is not acceptable (`too_short`, `too_long`, `too_common`, `same_as_email`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/me/password")]
@@ -42,7 +42,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     parse_fields! {
-        new_password = "new_password" => Password::parse(body.new_password),
+        new_password = "new_password" => Password::parse_for(body.new_password, Some(&reader.account.email)),
     }
     let id = reader.reader_id.clone();
     let row = state

@@ -1,6 +1,7 @@
 //! The logged-in reader's own account.
 
 pub mod cancel_subscription;
+pub mod change_email;
 pub mod change_password;
 pub mod delete_account;
 pub mod get;

@@ -1,0 +1,41 @@
+//! The development transport: each message becomes a JSON file in
+//! `<data dir>/outbox/`, named `<UTC timestamp>-<uuid>.json` so names sort
+//! by sending time, with the fields `id`, `created_at`, `from`, `to`,
+//! `subject`, `text`, `html`. Developers open the links from there; the
+//! tests read tokens from there.
+
+use super::Email;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// One outbox file.
+#[derive(Serialize)]
+struct OutboxMessage<'a> {
+    id: String,
+    created_at: String,
+    from: &'a str,
+    to: &'a str,
+    subject: &'a str,
+    text: &'a str,
+    html: &'a str,
+}
+
+/// Writes `email` into `dir` and returns the file's path. A small local
+/// write: done at once, so the message is there when the request answers.
+pub fn write(dir: &Path, from: &str, email: &Email) -> std::io::Result<PathBuf> {
+    let now = chrono::Utc::now();
+    let id = uuid::Uuid::now_v7().to_string();
+    let path = dir.join(format!("{}-{id}.json", now.format("%Y%m%dT%H%M%S%.6fZ")));
+    let message = OutboxMessage {
+        id,
+        created_at: now.to_rfc3339(),
+        from,
+        to: &email.to,
+        subject: &email.subject,
+        text: &email.text,
+        html: &email.html,
+    };
+    let json = serde_json::to_vec_pretty(&message).map_err(std::io::Error::other)?;
+    std::fs::write(&path, json)?;
+    Ok(path)
+}

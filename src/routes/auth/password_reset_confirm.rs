@@ -1,0 +1,103 @@
+//! `POST /v1/auth/password-reset/confirm`: set a new password with the
+//! token from a reset email.
+
+use super::invalid_token::{invalid_or_expired_token, token_required};
+use crate::auth::{account_token_hash, hash_password};
+use crate::db;
+use crate::domain::{Password, TokenPurpose};
+use crate::error::{ApiError, Problem};
+use crate::mail::messages;
+use crate::parse_fields;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The token from the reset email and the new password.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordResetConfirmRequest {
+    /// The `token` query parameter of the reset link.
+    #[serde(default)]
+    pub token: String,
+    /// 8 to 128 characters, not a common password, not the email.
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// Sets the new password, ends every session of the reader (whoever knew
+/// the old password is logged out), spends this token and every other
+/// outstanding reset token of the reader, and emails a notice. The token
+/// is checked before the password, and spent only when the password is
+/// accepted, so a rejected password does not cost the reader their link.
+/// Only reset tokens are accepted: refresh and access tokens live
+/// elsewhere and are refused like any unknown token.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetConfirmRequest,
+    responses(
+        (status = 204, description = "Password changed, every session ended"),
+        (status = 400, description = "Malformed JSON, or a token unknown, used, expired or of another kind (`invalid_or_expired_token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No token, or the new password is not acceptable (`too_short`, `too_long`, `too_common`, `same_as_email`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/password-reset/confirm")]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: web::Json<PasswordResetConfirmRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.token.trim().is_empty() {
+        return Err(token_required());
+    }
+    let hash = account_token_hash(&body.token);
+    let lookup = hash.clone();
+    let reader = state
+        .db
+        .run(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            let purposes = [TokenPurpose::PasswordReset];
+            let Some(token) = db::account_tokens::find_usable(conn, &lookup, &purposes, now)?
+            else {
+                return Ok(None);
+            };
+            let reader = db::readers::find(conn, &token.reader_id())?;
+            Ok(reader.disabled_at.is_none().then_some(reader))
+        })
+        .await?
+        .ok_or_else(invalid_or_expired_token)?;
+    parse_fields! {
+        new_password = "new_password" => Password::parse_for(body.new_password, Some(&reader.email)),
+    }
+    let password_hash = state
+        .password_work
+        .run(move || hash_password(&new_password))
+        .await??;
+    let id = reader.reader_id();
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                let purposes = [TokenPurpose::PasswordReset];
+                let Some(token) = db::account_tokens::claim(conn, &hash, &purposes, now)? else {
+                    return Err(invalid_or_expired_token());
+                };
+                db::readers::set_password_hash(conn, &id, &password_hash, now)?;
+                db::sessions::revoke_all_except(conn, &id, None, "password_reset", now)?;
+                // Whoever can read the reader's mail is the reader: a reset
+                // lifts a lock that failed guesses put on the account.
+                db::login_throttle::clear(conn, &id)?;
+                db::account_tokens::spend_outstanding(conn, &id, &purposes, now)?;
+                // The link reached this mailbox: that verifies it, if the
+                // account still uses it.
+                db::readers::mark_email_verified(conn, &id, &token.email, now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    state.cache.sessions_changed();
+    state
+        .mailer
+        .send(messages::password_changed(&reader.name, &reader.email));
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,100 @@
+//! `POST /v1/auth/verify-email`: use the token from a verification (or
+//! email change) message.
+
+use super::invalid_token::{invalid_or_expired_token, token_required};
+use crate::auth::account_token_hash;
+use crate::db;
+use crate::domain::TokenPurpose;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The token from the email's link.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VerifyEmailRequest {
+    /// The `token` query parameter of the link.
+    #[serde(default)]
+    pub token: String,
+}
+
+/// The address now verified.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifiedEmail {
+    /// The account's address (for an email change: the new one).
+    pub email: String,
+    /// Always `true`.
+    pub email_verified: bool,
+}
+
+/// Spends the token and verifies the address it was sent to. No session
+/// is needed: the link may be opened on another device. An email-change
+/// token also moves the account to its new address, and spends every
+/// other outstanding token (links sent to the old address stop working).
+#[utoipa::path(
+    tag = "auth",
+    request_body = VerifyEmailRequest,
+    responses(
+        (status = 200, description = "The address is verified", body = VerifiedEmail),
+        (status = 400, description = "Malformed JSON, or a token unknown, used, expired or of another kind (`invalid_or_expired_token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another account took the new address meanwhile (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No token sent", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/verify-email")]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    body: web::Json<VerifyEmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = body.into_inner().token;
+    if presented.trim().is_empty() {
+        return Err(token_required());
+    }
+    let hash = account_token_hash(&presented);
+    let email = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                let purposes = [TokenPurpose::VerifyEmail, TokenPurpose::EmailChange];
+                let Some(token) = db::account_tokens::claim(conn, &hash, &purposes, now)? else {
+                    return Err(invalid_or_expired_token());
+                };
+                let reader = token.reader_id();
+                if token.purpose() == Some(TokenPurpose::EmailChange) {
+                    db::readers::change_email(conn, &reader, &token.email, now).map_err(
+                        |error| match error {
+                            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                                ApiError::conflict(
+                                    "email_taken",
+                                    "an account with this email already exists",
+                                )
+                            }
+                            other => other.into(),
+                        },
+                    )?;
+                    db::account_tokens::spend_outstanding(
+                        conn,
+                        &reader,
+                        &[
+                            TokenPurpose::VerifyEmail,
+                            TokenPurpose::PasswordReset,
+                            TokenPurpose::EmailChange,
+                        ],
+                        now,
+                    )?;
+                } else if !db::readers::mark_email_verified(conn, &reader, &token.email, now)? {
+                    // The account has moved to another address since.
+                    return Err(invalid_or_expired_token());
+                }
+                Ok(token.email)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(VerifiedEmail {
+        email,
+        email_verified: true,
+    }))
+}

@@ -1,0 +1,125 @@
+//! `POST /v1/me/email`: move the account to a new address, once that
+//! address is confirmed.
+
+use crate::auth::{AuthenticatedReader, issue_account_token, verify_password};
+use crate::db;
+use crate::domain::{ReaderEmail, TokenPurpose};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::mail::messages;
+use crate::parse_fields;
+use crate::routes::accepted::Accepted;
+use crate::startup::AppState;
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The new address and the password that proves it is the owner asking.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangeEmailRequest {
+    /// The address to move to.
+    #[serde(default)]
+    #[schema(example = "ada@new.example")]
+    pub new_email: String,
+    /// The password in use now.
+    #[serde(default)]
+    pub current_password: String,
+}
+
+/// Longest password we will spend a hash on; longer cannot be a valid one.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+fn email_taken() -> ApiError {
+    ApiError::conflict("email_taken", "an account with this email already exists")
+}
+
+fn unchanged(new: &ReaderEmail, current: &str) -> Result<ReaderEmail, FieldError> {
+    if new.as_str().eq_ignore_ascii_case(current) {
+        return Err(FieldError::new(
+            "unchanged",
+            "this is already the account's address",
+        ));
+    }
+    Ok(new.clone())
+}
+
+/// Emails a confirmation link (valid `MASTHEAD_VERIFICATION_TOKEN_TTL_HOURS`)
+/// to the new address and a notice to the current one. The account keeps
+/// its address until the link is used at `POST /v1/auth/verify-email`; a
+/// stolen session alone cannot take the account, since the password is
+/// required and the owner is told.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = ChangeEmailRequest,
+    responses(
+        (status = 202, description = "A confirmation link was sent to the new address", body = Accepted),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The current password is wrong (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another account uses the new address (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new address is invalid, or the account's own (`unchanged`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/me/email")]
+pub async fn change_email(
+    state: web::Data<AppState>,
+    reader: AuthenticatedReader,
+    body: web::Json<ChangeEmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let current = reader.account.email.clone();
+    parse_fields! {
+        new_email = "new_email" => ReaderEmail::parse(body.new_email)
+            .and_then(|new| unchanged(&new, &current)),
+    }
+    let password = body.current_password;
+    let stored = reader.account.password_hash.clone();
+    let password_ok = password.len() <= MAX_PASSWORD_BYTES
+        && state
+            .password_work
+            .run(move || verify_password(&password, Some(&stored)))
+            .await?;
+    if !password_ok {
+        return Err(ApiError::forbidden(
+            "invalid_credentials",
+            "the current password is incorrect",
+        ));
+    }
+    let app = state.clone();
+    let id = reader.reader_id.clone();
+    let to = new_email.clone();
+    let token = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                if db::readers::find_by_email(conn, to.as_str())?.is_some() {
+                    return Err(email_taken());
+                }
+                Ok(issue_account_token(
+                    conn,
+                    &id,
+                    TokenPurpose::EmailChange,
+                    to.as_str(),
+                    chrono::Duration::hours(app.settings.verification_token_ttl_hours),
+                    now,
+                )?)
+            })
+        })
+        .await?;
+    let name = &reader.account.name;
+    state.mailer.send(messages::email_change(
+        &state.settings.public_url(),
+        name,
+        new_email.as_str(),
+        &token,
+        state.settings.verification_token_ttl_hours,
+    ));
+    state.mailer.send(messages::email_change_notice(
+        name,
+        &current,
+        new_email.as_str(),
+    ));
+    Ok(HttpResponse::Accepted().json(Accepted {
+        detail: "a confirmation link was sent to the new address; the address changes once it is used",
+    }))
+}
