@@ -16,7 +16,7 @@ pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 use crate::auth::{RequiredRole, Staff};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::{SubscriptionRow, WithPerks};
-use crate::domain::{ReaderId, Role, SubscriptionState};
+use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -30,28 +30,10 @@ pub fn path_reader(raw: &str) -> Result<ReaderId, ApiError> {
     ReaderId::parse(raw).ok_or_else(reader_not_found)
 }
 
-/// Longest reason a staff member may give for an action.
-pub const MAX_REASON_CHARS: usize = 500;
-
-/// A staff member's reason: trimmed, at most 500 characters, no control
-/// characters but line breaks; `None` when empty.
+/// A staff member's optional reason, by the same rules as every other
+/// reason (`domain::Reason`); `None` when empty.
 pub fn staff_reason(raw: Option<String>) -> Result<Option<String>, FieldError> {
-    let Some(reason) = raw.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) else {
-        return Ok(None);
-    };
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(FieldError::new(
-            "too_long",
-            format!("at most {MAX_REASON_CHARS} characters"),
-        ));
-    }
-    if reason.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(FieldError::new(
-            "invalid_characters",
-            "control characters are not allowed",
-        ));
-    }
-    Ok(Some(reason))
+    Ok(Reason::parse_optional(raw)?.map(|reason| reason.as_str().to_owned()))
 }
 
 /// Refuses a staff member acting on an account they may not change:
@@ -120,6 +102,7 @@ pub fn paid_until(row: &SubscriptionRow) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::MAX_REASON_CHARS;
 
     #[test]
     fn reasons_are_trimmed_bounded_and_optional() {
