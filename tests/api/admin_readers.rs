@@ -365,7 +365,10 @@ async fn disabling_blocks_login_and_refresh_until_enabled(app: TestApp) {
     for (body, code) in [
         (json!({}), "required"),
         (json!({"reason": "  "}), "required"),
-        (json!({"reason": "x".repeat(501)}), "too_long"),
+        (
+            json!({"reason": "x".repeat(masthead::domain::MAX_REASON_CHARS + 1)}),
+            "too_long",
+        ),
         (json!({"reason": 7}), "invalid_type"),
     ] {
         let refused = post(&app, &disable, &support.access_token, Some(body)).await;
