@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod media;
+pub mod metrics;
 pub mod routes;
 pub mod settings;
 pub mod spreadsheet;

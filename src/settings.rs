@@ -113,6 +113,10 @@ pub struct Settings {
     /// of Masthead; from them, the client's address is read from
     /// `X-Forwarded-For` (for limits and the sessions list).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `MASTHEAD_METRICS_TOKEN`: when set, `GET /metrics` answers only
+    /// `Authorization: Bearer <token>` (for a `/metrics` reachable from
+    /// outside the operators' network).
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for Settings {
@@ -148,6 +152,7 @@ impl Default for Settings {
             email_requests_per_minute: 5,
             login_failures_per_hour: 100,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub payments: crate::billing::Provider,
     /// Per-address limits on login, sign-up and email requests.
     pub rate_limits: crate::auth::RateLimits,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// A bound, not yet running, server.
@@ -116,6 +118,7 @@ impl Application {
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
+        let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let state = web::Data::new(AppState {
             db,
             tokens,
@@ -124,6 +127,7 @@ impl Application {
             media_tokens,
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
+            metrics,
             settings,
         });
         let server = HttpServer::new(move || {
@@ -137,6 +141,7 @@ impl Application {
                 .app_data(routes::decoding::path_config())
                 .app_data(routes::decoding::query_config())
                 .default_service(web::to(routes::decoding::route_not_found))
+                .wrap(from_fn(crate::metrics::track_requests))
                 .wrap(from_fn(crate::telemetry::request_id))
         })
         .workers(workers)

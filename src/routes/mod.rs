@@ -8,11 +8,13 @@ pub mod auth;
 pub mod billing;
 mod client_info;
 pub mod decoding;
+mod docs;
 pub mod gate;
 mod health;
 pub mod issues;
 pub mod me;
 pub mod media;
+mod metrics;
 mod openapi;
 pub mod plans;
 mod reader_view;
@@ -31,6 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(openapi::openapi_json)
+        .service(metrics::metrics)
+        .service(docs::docs_page)
+        .service(docs::docs_asset)
         .service(auth::signup::signup)
         .service(auth::login::login)
         .service(auth::refresh::refresh)
