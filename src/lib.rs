@@ -17,6 +17,7 @@ pub mod error;
 pub mod import;
 pub mod mail;
 pub mod media;
+pub mod metrics;
 pub mod routes;
 pub mod security_headers;
 pub mod settings;

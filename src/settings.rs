@@ -152,6 +152,10 @@ pub struct Settings {
     /// `MASTHEAD_REQUIRE_VERIFIED_EMAIL_FOR_CHECKOUT`: refuse checkout
     /// (403 `email_not_verified`) until the reader verified their address.
     pub require_verified_email_for_checkout: bool,
+    /// `MASTHEAD_METRICS_TOKEN`: when set, `GET /metrics` answers only
+    /// `Authorization: Bearer <token>` (for a `/metrics` reachable from
+    /// outside the operators' network).
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for Settings {
@@ -197,6 +201,7 @@ impl Default for Settings {
             verification_resend_cooldown_seconds: 60,
             password_reset_ttl_minutes: 30,
             require_verified_email_for_checkout: false,
+            metrics_token: None,
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub rate_limits: crate::auth::RateLimits,
     /// Sends verification, reset and notice emails (SMTP or the outbox).
     pub mailer: crate::mail::Mailer,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// A bound, not yet running, server.
@@ -133,6 +135,7 @@ impl Application {
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = crate::mail::Mailer::from_settings(&settings)?;
+        let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let state = web::Data::new(AppState {
             db,
             tokens,
@@ -142,6 +145,7 @@ impl Application {
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,
+            metrics,
             settings,
         });
         let public_url = state.settings.public_url();
@@ -160,6 +164,7 @@ impl Application {
                 .wrap(from_fn(crate::cors::preflight_problems))
                 .wrap(from_fn(crate::security_headers::no_store_when_private))
                 .wrap(crate::security_headers::default_headers(&public_url))
+                .wrap(from_fn(crate::metrics::track_requests))
                 .wrap(from_fn(crate::telemetry::request_id))
         })
         .workers(workers)

@@ -32,5 +32,5 @@ pub mod webhook_events;
 
 pub use connection::{Backend, DbConnection};
 pub use migrations::run_migrations;
-pub use pool::Database;
+pub use pool::{Database, PoolStats};
 pub use transaction::write_transaction;

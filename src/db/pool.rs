@@ -5,8 +5,9 @@ use super::DbConnection;
 use crate::error::ApiError;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 /// Opens connections for r2d2 with [`DbConnection::open`], so every pooled
 /// SQLite connection carries the pragmas.
@@ -87,6 +88,47 @@ pub struct Database {
     pool: Pool<ConnectionManager>,
     permits: Arc<Semaphore>,
     timeout: Duration,
+    waits: Arc<WaitCounts>,
+}
+
+/// How the queue for connections is doing, for the metrics.
+#[derive(Default)]
+struct WaitCounts {
+    /// Requests queued for a connection now.
+    waiting: AtomicUsize,
+    /// Requests that gave up waiting since the start.
+    timeouts: AtomicU64,
+}
+
+/// Counts a request as waiting while it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn enter(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::Relaxed);
+        Self(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections lent out.
+    pub in_use: u32,
+    /// Connections open and free.
+    pub idle: u32,
+    /// The most connections the pool opens.
+    pub max: u32,
+    /// Requests queued for a connection.
+    pub waiting: usize,
+    /// Requests that waited past the timeout since the start (each a 503).
+    pub timeouts: u64,
 }
 
 impl Database {
@@ -105,6 +147,7 @@ impl Database {
             pool,
             permits: Arc::new(Semaphore::new(size as usize)),
             timeout,
+            waits: Arc::default(),
         })
     }
 
@@ -124,16 +167,7 @@ impl Database {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let permit =
-            actix_web::rt::time::timeout(self.timeout, self.permits.clone().acquire_owned())
-                .await
-                .map_err(|_| {
-                    tracing::warn!("timed out waiting for a database connection");
-                    ApiError::database_unavailable()
-                })?
-                .map_err(|error| {
-                    ApiError::Unexpected(anyhow::anyhow!("database permits closed: {error}"))
-                })?;
+        let permit = self.permit().await?;
         let db = self.clone();
         actix_web::web::block(move || {
             let _permit = permit;
@@ -146,6 +180,29 @@ impl Database {
         })
         .await
         .map_err(|error| ApiError::Unexpected(anyhow::anyhow!("blocking task failed: {error}")))?
+    }
+
+    /// A turn at a connection: at once when one is free (a fair semaphore
+    /// hands none out while others queue), else in the queue, counted as
+    /// waiting, for at most the timeout.
+    async fn permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        let closed = |error: &dyn std::fmt::Display| {
+            ApiError::Unexpected(anyhow::anyhow!("database permits closed: {error}"))
+        };
+        match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => return Ok(permit),
+            Err(TryAcquireError::Closed) => return Err(closed(&"closed")),
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        let _waiting = Waiting::enter(&self.waits.waiting);
+        actix_web::rt::time::timeout(self.timeout, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                self.waits.timeouts.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("timed out waiting for a database connection");
+                ApiError::database_unavailable()
+            })?
+            .map_err(|error| closed(&error))
     }
 
     /// Whether a connection can be had and answers `SELECT 1`.
@@ -162,5 +219,17 @@ impl Database {
     pub fn state(&self) -> (u32, u32) {
         let state = self.pool.state();
         (state.connections, state.idle_connections)
+    }
+
+    /// The pool and its queue now, for the metrics.
+    pub fn stats(&self) -> PoolStats {
+        let state = self.pool.state();
+        PoolStats {
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+            waiting: self.waits.waiting.load(Ordering::Relaxed),
+            timeouts: self.waits.timeouts.load(Ordering::Relaxed),
+        }
     }
 }

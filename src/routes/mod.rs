@@ -9,12 +9,14 @@ pub mod auth;
 pub mod billing;
 mod client_info;
 pub mod decoding;
+mod docs;
 pub mod gate;
 mod health;
 pub mod issues;
 mod jwks;
 pub mod me;
 pub mod media;
+mod metrics;
 mod openapi;
 pub mod plans;
 mod reader_view;
@@ -34,6 +36,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(health::readyz)
         .service(openapi::openapi_json)
         .service(jwks::jwks)
+        .service(metrics::metrics)
+        .service(docs::docs_page)
+        .service(docs::docs_asset)
         .service(auth::signup::signup)
         .service(auth::login::login)
         .service(auth::refresh::refresh)

@@ -19,7 +19,7 @@ use utoipa_actix_web::AppExt;
         (name = "me", description = "The logged-in reader's own account"),
         (name = "plans", description = "Tiers, perks and prices on offer"),
         (name = "billing", description = "Checkout, the billing portal, and the development payment provider"),
-        (name = "operations", description = "Health, readiness and this document"),
+        (name = "operations", description = "Health, readiness, metrics, this document and its interactive reference (`/docs`)"),
         (name = "articles", description = "Articles behind the gate: full text or teaser, access checks, audio"),
         (name = "issues", description = "Issues, tables of contents and digital editions"),
         (name = "media", description = "Streaming of signed media URLs"),

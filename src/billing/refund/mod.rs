@@ -69,8 +69,21 @@ pub struct RefundOutcome {
 }
 
 /// Refunds the subscription in full and ends it now, once however often
-/// and however concurrently it is asked.
+/// and however concurrently it is asked. Counted in the request's metrics
+/// (`masthead_staff_refunds_total`).
 pub async fn refund_subscription(
+    db: &Database,
+    provider: &Provider,
+    order: RefundOrder,
+) -> Result<RefundOutcome, ApiError> {
+    let result = refund_once(db, provider, order).await;
+    crate::metrics::with_current(|metrics| {
+        metrics.refunds.observe(&result, |done| done.replayed);
+    });
+    result
+}
+
+async fn refund_once(
     db: &Database,
     provider: &Provider,
     order: RefundOrder,
@@ -95,6 +108,9 @@ pub async fn refund_subscription(
         for payment in payments {
             if payment.amount_cents > payment.refunded_cents {
                 let refunded = provider.refund(&payment).await?;
+                crate::metrics::with_current(|metrics| {
+                    (metrics.refunds).refunded(&payment.currency, refunded.amount_cents);
+                });
                 record::record(db, &payment, refunded, &order).await?;
             }
         }

@@ -37,9 +37,11 @@ pub const ACTOR: &str = "stripe";
 /// What became of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
-    /// First delivery: applied (or, for a type Masthead does not act on,
-    /// recorded) and committed with its id.
+    /// First delivery: applied and committed with its id.
     Applied,
+    /// First delivery of a type Masthead does not act on: its id recorded,
+    /// nothing else changed.
+    Ignored,
     /// The id was recorded before: nothing changed.
     Duplicate,
 }
@@ -106,7 +108,7 @@ pub async fn apply(
             grace: Duration::days(grace_days.max(0)),
             touched: Vec::new(),
         };
-        let outcome = db::write_transaction(conn, |conn| {
+        let outcome = db::write_transaction(conn, |conn| -> Result<Applied, Abort> {
             let new = webhook_events::record(
                 conn,
                 &NewWebhookEvent {
@@ -123,7 +125,7 @@ pub async fn apply(
             dispatch(conn, &mut context).map_err(Abort::Failed)
         });
         match outcome {
-            Ok(()) => Ok((Applied::Applied, context.touched)),
+            Ok(applied) => Ok((applied, context.touched)),
             Err(Abort::Duplicate) => {
                 tracing::info!(event = %event.id, kind = %event.kind, "stripe event delivered again; ignored");
                 Ok((Applied::Duplicate, Vec::new()))
@@ -134,7 +136,9 @@ pub async fn apply(
     .await
 }
 
-fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+/// Applies the event by its type: `Ignored` for a type Masthead does not
+/// act on.
+fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applied, ApiError> {
     let kind = context.event.kind.clone();
     match kind.as_str() {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
@@ -154,7 +158,8 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
         "charge.dispute.created" => dispute::created(conn, context),
         other => {
             tracing::info!(event = %context.event.id, kind = other, "stripe event type not handled; recorded");
-            Ok(())
+            return Ok(Applied::Ignored);
         }
     }
+    .map(|()| Applied::Applied)
 }

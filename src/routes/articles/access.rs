@@ -5,6 +5,7 @@ use super::visible_article;
 use crate::auth::Visitor;
 use crate::domain::AccessView;
 use crate::error::{ApiError, Problem};
+use crate::metrics::GateResource;
 use crate::routes::gate::Gate;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -28,5 +29,9 @@ pub async fn article_access(
 ) -> Result<HttpResponse, ApiError> {
     let article = visible_article(&state, &slug).await?;
     let gate = Gate::for_visitor(&state, &visitor).await?;
-    Ok(HttpResponse::Ok().json(gate.article(&article).view()))
+    let access = state
+        .metrics
+        .gate
+        .count(GateResource::Article, gate.article(&article));
+    Ok(HttpResponse::Ok().json(access.view()))
 }

@@ -4,6 +4,7 @@
 use super::visible_article;
 use crate::auth::Visitor;
 use crate::error::{ApiError, Problem};
+use crate::metrics::GateResource;
 use crate::routes::gate::{Gate, require};
 use crate::routes::media::{SignedUrl, signed_url};
 use crate::startup::AppState;
@@ -32,6 +33,7 @@ pub async fn article_audio(
         .audio_media_id
         .clone()
         .ok_or_else(|| ApiError::not_found("audio_not_found", "this article has no audio"))?;
-    require(Gate::for_visitor(&state, &visitor).await?.audio(&article))?;
+    let access = Gate::for_visitor(&state, &visitor).await?.audio(&article);
+    require(state.metrics.gate.count(GateResource::Audio, access))?;
     Ok(HttpResponse::Ok().json(signed_url(&state, &media_id)))
 }

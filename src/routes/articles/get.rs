@@ -5,6 +5,7 @@ use super::visible_article;
 use super::{ArticleSummary, teaser};
 use crate::auth::Visitor;
 use crate::error::{ApiError, Problem};
+use crate::metrics::GateResource;
 use crate::routes::gate::Gate;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -41,7 +42,10 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let article = visible_article(&state, &slug).await?;
     let gate = Gate::for_visitor(&state, &visitor).await?;
-    let access = gate.article(&article);
+    let access = state
+        .metrics
+        .gate
+        .count(GateResource::Article, gate.article(&article));
     let (body, is_teaser) = if access.is_granted() {
         (article.body.clone(), false)
     } else {

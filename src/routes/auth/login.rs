@@ -102,6 +102,17 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let outcome = attempt(state.clone(), req, body).await;
+    state.metrics.logins.observe(&outcome);
+    outcome
+}
+
+/// The login itself; [`login`] counts what it answered.
+async fn attempt(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     state.rate_limits.check(Limited::Login, client_ip(&req))?;
     let LoginRequest { email, password } = body.into_inner();
     let mut missing = Vec::new();

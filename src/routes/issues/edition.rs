@@ -4,6 +4,7 @@
 use crate::auth::Visitor;
 use crate::db;
 use crate::error::{ApiError, Problem};
+use crate::metrics::GateResource;
 use crate::routes::gate::{Gate, require};
 use crate::routes::media::{SignedUrl, signed_url};
 use crate::startup::AppState;
@@ -38,6 +39,7 @@ pub async fn issue_edition(
     let media_id = issue.edition_media_id.ok_or_else(|| {
         ApiError::not_found("edition_not_found", "this issue has no digital edition")
     })?;
-    require(Gate::for_visitor(&state, &visitor).await?.edition(number))?;
+    let access = Gate::for_visitor(&state, &visitor).await?.edition(number);
+    require(state.metrics.gate.count(GateResource::Edition, access))?;
     Ok(HttpResponse::Ok().json(signed_url(&state, &media_id)))
 }

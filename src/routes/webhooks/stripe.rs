@@ -2,6 +2,7 @@
 
 use crate::billing::webhooks::{self, Applied, StripeEvent};
 use crate::error::{ApiError, Problem};
+use crate::metrics::WebhookOutcome;
 use crate::startup::AppState;
 use actix_web::error::PayloadError;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -46,6 +47,37 @@ pub async fn stripe_webhook(
     request: HttpRequest,
     body: Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
+    let metrics = &state.metrics.webhooks;
+    let event = verified_event(&state, &request, body)
+        .inspect_err(|_| metrics.observe(None, WebhookOutcome::Rejected))?;
+    let kind = event.kind.clone();
+    let (applied, readers) = webhooks::apply(&state.db, event, state.settings.grace_days)
+        .await
+        .inspect_err(|_| metrics.observe(Some(&kind), WebhookOutcome::Failed))?;
+    metrics.observe(
+        Some(&kind),
+        match applied {
+            Applied::Applied => WebhookOutcome::Applied,
+            Applied::Ignored => WebhookOutcome::Ignored,
+            Applied::Duplicate => WebhookOutcome::Duplicate,
+        },
+    );
+    for reader in &readers {
+        state.cache.subscriptions_changed(reader);
+    }
+    Ok(HttpResponse::Ok().json(WebhookAck {
+        received: true,
+        duplicate: applied == Applied::Duplicate,
+    }))
+}
+
+/// The event, once the body is read and its signature checked against the
+/// configured secret.
+fn verified_event(
+    state: &AppState,
+    request: &HttpRequest,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> Result<StripeEvent, ApiError> {
     let secret = state
         .settings
         .stripe_webhook_secret
@@ -61,15 +93,7 @@ pub async fn stripe_webhook(
         .get("stripe-signature")
         .and_then(|value| value.to_str().ok());
     webhooks::verify(&body, signature, secret.expose_secret())?;
-    let event = StripeEvent::from_body(&body)?;
-    let (applied, readers) = webhooks::apply(&state.db, event, state.settings.grace_days).await?;
-    for reader in &readers {
-        state.cache.subscriptions_changed(reader);
-    }
-    Ok(HttpResponse::Ok().json(WebhookAck {
-        received: true,
-        duplicate: applied == Applied::Duplicate,
-    }))
+    StripeEvent::from_body(&body)
 }
 
 fn body_error(error: actix_web::Error) -> ApiError {
