@@ -13,6 +13,7 @@ use masthead::db::subscriptions::{self, NewSubscription};
 use masthead::domain::{ReaderId, SubscriptionId, SubscriptionState};
 
 /// A paid subscription and the ids the provider knows it by.
+#[derive(Debug, Clone)]
 pub struct PaidSubscription {
     pub id: String,
     pub provider_subscription_id: String,
