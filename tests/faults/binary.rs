@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_masthead");
 
-/// A port nobody listens on right now.
+/// A port nobody listens on right now (someone else may take it before
+/// the caller binds it: retry on failure).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -70,29 +71,61 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `masthead serve` in `dir` on `port` (the environment must bind
-    /// it) and waits until `/healthz` answers; output goes to
-    /// `dir/server.log`, appended across restarts.
-    pub async fn start(dir: &Path, env: &[(&str, String)], port: u16) -> Self {
+    /// Starts `masthead serve` in `dir` on a port the operating system
+    /// picks (so no other test can take it between choosing and binding,
+    /// and be mistaken for this server), learns the port from the server's
+    /// log, and waits until `/healthz` answers. Output goes to
+    /// `dir/server.log` (JSON lines), appended across restarts.
+    pub async fn start(dir: &Path, env: &[(&str, String)]) -> Self {
         let log = dir.join("server.log");
+        let offset = std::fs::metadata(&log).map_or(0, |m| m.len());
         let file = File::options()
             .create(true)
             .append(true)
             .open(&log)
             .unwrap();
         let child = masthead(dir, env)
+            .env("MASTHEAD_BIND", "127.0.0.1:0")
+            .env("MASTHEAD_LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn,masthead=info")
             .stdin(Stdio::null())
             .stdout(file.try_clone().unwrap())
             .stderr(file)
             .spawn()
             .expect("masthead starts");
-        let server = Self {
+        let mut server = Self {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: String::new(),
             log,
         };
+        let port = server.listening_port(offset).await;
+        server.base = format!("http://127.0.0.1:{port}");
         server.wait_until_healthy().await;
         server
+    }
+
+    /// The port of the "masthead is listening" line logged after `offset`.
+    async fn listening_port(&mut self, offset: u64) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = std::fs::read(&self.log).unwrap_or_default();
+            let start = usize::try_from(offset).unwrap().min(text.len());
+            let port = String::from_utf8_lossy(&text[start..])
+                .lines()
+                .filter(|line| line.contains("masthead is listening"))
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .find_map(|line| line["fields"]["port"].as_u64().or(line["port"].as_u64()));
+            if let Some(port) = port {
+                return port;
+            }
+            let exited = self.child.try_wait().unwrap();
+            assert!(
+                exited.is_none() && Instant::now() < deadline,
+                "masthead did not start listening ({exited:?}):\n{}",
+                self.log_tail()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     async fn wait_until_healthy(&self) {

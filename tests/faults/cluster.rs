@@ -68,11 +68,11 @@ impl PrivatePostgres {
             std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid))
                 .map_err(|e| format!("cannot hand the cluster directory to postgres: {e}"))?;
         }
-        let cluster = Self {
+        let mut cluster = Self {
             dir,
             bin,
             as_postgres,
-            port: crate::binary::free_port(),
+            port: 0,
         };
         let data = cluster.data_dir();
         cluster.pg(
@@ -90,8 +90,16 @@ impl PrivatePostgres {
                 "--no-sync",
             ],
         )?;
-        cluster.start_again()?;
-        Ok(cluster)
+        // The free port may be taken before PostgreSQL binds it: try another.
+        let mut attempts = 0;
+        loop {
+            cluster.port = crate::binary::free_port();
+            match cluster.start_again() {
+                Ok(()) => return Ok(cluster),
+                Err(error) if attempts == 2 => return Err(error),
+                Err(_) => attempts += 1,
+            }
+        }
     }
 
     fn data_dir(&self) -> PathBuf {

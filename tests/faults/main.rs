@@ -31,7 +31,7 @@ mod sigkill;
 mod stripe_outages;
 
 /// The outage and the SIGKILL tests each drive a server as hard as they
-/// can and measure its answers against time bounds: run one at a time, so
-/// a two-core machine does not turn one test's load into another's
-/// timeout.
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// can and measure its answers against time bounds: each runs alone
+/// (`write`), so a two-core machine does not turn one test's load into
+/// another's timeout; the light Stripe tests share (`read`).
+static SERIAL: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());

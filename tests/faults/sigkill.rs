@@ -4,7 +4,7 @@
 //! ones are there at most once, and delivering every webhook and sending
 //! every refund again still applies each exactly once.
 
-use crate::binary::{Server, free_port, run_cli};
+use crate::binary::{Server, run_cli};
 use crate::fake_stripe::FakeStripe;
 use crate::staff_fixtures::{PaidSubscription, paid_subscription_on};
 use crate::stripe_events::{Purchase, WEBHOOK_SECRET, purchase_on, signature};
@@ -513,9 +513,7 @@ async fn resend_every_refund(
 async fn sigkill_during_mixed_load(database_url: String) {
     let dir = tempfile::tempdir().unwrap();
     let stripe = FakeStripe::start().await;
-    let port = free_port();
     let env = [
-        ("MASTHEAD_BIND", format!("127.0.0.1:{port}")),
         ("MASTHEAD_DATABASE_URL", database_url.clone()),
         ("MASTHEAD_SIGNUPS_PER_MINUTE", "1000000".to_owned()),
         ("MASTHEAD_LOGIN_ATTEMPTS_PER_MINUTE", "1000000".to_owned()),
@@ -532,7 +530,7 @@ async fn sigkill_during_mixed_load(database_url: String) {
         "support",
     ];
     run_cli(dir.path(), &env, &staff, "a long staff passphrase\n");
-    let mut server = Server::start(dir.path(), &env, port).await;
+    let mut server = Server::start(dir.path(), &env).await;
     let fixtures = prepare(&database_url, &server).await;
 
     let acked = load_and_kill(&mut server, &fixtures).await;
@@ -544,7 +542,7 @@ async fn sigkill_during_mixed_load(database_url: String) {
         acked.refunds.len(),
         FIXTURES
     );
-    let server = Server::start(dir.path(), &env, port).await;
+    let server = Server::start(dir.path(), &env).await;
     let mut conn = DbConnection::open(&database_url).unwrap();
     assert_signups_log_in(&server, &acked.signups).await;
     assert_purchases_applied_once(&mut conn, &fixtures, &acked.events);
@@ -564,7 +562,7 @@ async fn sigkill_during_mixed_load(database_url: String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_signups_webhooks_and_refunds_sqlite() {
-    let _serial = crate::SERIAL.lock().await;
+    let _alone = crate::SERIAL.write().await;
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("masthead.db").to_str().unwrap().to_owned();
     sigkill_during_mixed_load(url).await;
@@ -572,7 +570,7 @@ async fn sigkill_during_signups_webhooks_and_refunds_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_signups_webhooks_and_refunds_postgres() {
-    let _serial = crate::SERIAL.lock().await;
+    let _alone = crate::SERIAL.write().await;
     let database = TestDatabase::create();
     sigkill_during_mixed_load(database.url()).await;
 }

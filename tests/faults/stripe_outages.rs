@@ -91,6 +91,7 @@ async fn checkout_with_stripe_failing_or_stalled_is_bounded_and_records_nothing(
     app: TestApp,
     stripe: FakeStripe,
 ) {
+    let _shared = crate::SERIAL.read().await;
     let reader = app.new_reader().await;
     for delay in [Duration::ZERO, STALL] {
         broken_once(&stripe, "POST", "^/v1/checkout/sessions$", delay).await;
@@ -137,6 +138,7 @@ async fn refund_with_stripe_failing_or_stalled_is_bounded_and_changes_nothing(
     app: TestApp,
     stripe: FakeStripe,
 ) {
+    let _shared = crate::SERIAL.read().await;
     let reader = app.new_reader().await;
     let paid = paid_subscription(&app, &reader.id, "stripe", 5, 1);
     let support = app.new_staff(Role::Support).await;
