@@ -69,6 +69,30 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let data_dir = tempfile::tempdir().expect("temporary data directory");
     let (mut settings, database) = test_settings(backend, data_dir.path());
     adjust(&mut settings);
+    launch(settings, data_dir, database).await
+}
+
+/// Starts a second instance beside `first`, as another server behind the
+/// same load balancer runs: the same database and signing key, its own data
+/// directory, caches and rate limits. `first` owns the database, so it must
+/// outlive this one.
+pub async fn spawn_instance_beside(first: &TestApp, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    quiet_logs();
+    let data_dir = tempfile::tempdir().expect("temporary data directory");
+    // (Backend::Sqlite only because it creates no database of its own.)
+    let (mut settings, _) = test_settings(Backend::Sqlite, data_dir.path());
+    settings.database_url = Some(first.database_url.clone().into());
+    settings.jwt_private_key = Some(first.signing_key_pem().into());
+    adjust(&mut settings);
+    launch(settings, data_dir, None).await
+}
+
+/// Builds and starts the application on `settings`.
+async fn launch(
+    settings: Settings,
+    data_dir: tempfile::TempDir,
+    database: Option<TestDatabase>,
+) -> TestApp {
     let database_url = settings.database_url();
     let app = Application::build(settings)
         .await

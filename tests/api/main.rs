@@ -46,6 +46,7 @@ mod reader_fixtures;
 mod readers_import;
 mod refund_requests;
 mod resilience;
+mod scale_out;
 mod staff_fixtures;
 mod staff_refunds;
 mod staff_subscriptions;

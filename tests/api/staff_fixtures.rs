@@ -6,12 +6,14 @@
 use crate::helpers::TestApp;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
+use masthead::db::DbConnection;
 use masthead::db::payments::{self, NewPayment};
 use masthead::db::schema::{audit_log, subscription_events};
 use masthead::db::subscriptions::{self, NewSubscription};
 use masthead::domain::{ReaderId, SubscriptionId, SubscriptionState};
 
 /// A paid subscription and the ids the provider knows it by.
+#[derive(Debug, Clone)]
 pub struct PaidSubscription {
     pub id: String,
     pub provider_subscription_id: String,
@@ -28,14 +30,31 @@ pub fn paid_subscription(
     first_paid_days_ago: i64,
     payments: usize,
 ) -> PaidSubscription {
+    paid_subscription_on(
+        &mut app.db(),
+        reader,
+        provider,
+        first_paid_days_ago,
+        payments,
+    )
+}
+
+/// [`paid_subscription`] on a database connection (for a server that runs
+/// as a separate process).
+pub fn paid_subscription_on(
+    conn: &mut DbConnection,
+    reader: &str,
+    provider: &str,
+    first_paid_days_ago: i64,
+    payments: usize,
+) -> PaidSubscription {
     let id = SubscriptionId::generate();
     let reader = ReaderId::parse(reader).expect("a reader id");
     let now = Utc::now();
     let started = (now - Duration::days(first_paid_days_ago)).naive_utc();
     let provider_subscription_id = format!("sub_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = app.db();
     subscriptions::insert(
-        &mut conn,
+        conn,
         &NewSubscription {
             billing_interval: Some("month"),
             current_period_start: Some(now.naive_utc()),
@@ -57,7 +76,7 @@ pub fn paid_subscription(
             let paid_at = started + Duration::days(i64::try_from(n).unwrap() * 30);
             let provider_payment_id = format!("pi_{}", uuid::Uuid::new_v4().simple());
             payments::insert(
-                &mut conn,
+                conn,
                 &NewPayment {
                     id: &payment,
                     subscription_id: id.as_str(),

@@ -5,6 +5,7 @@
 use crate::helpers::{TestApp, TestReader};
 use chrono::Utc;
 use hmac::{Hmac, Mac};
+use masthead::db::DbConnection;
 use masthead::db::checkouts::{self, NewCheckout};
 use masthead::domain::CheckoutId;
 use reqwest::Response;
@@ -151,13 +152,19 @@ pub struct Purchase {
 /// Records an open Stripe checkout for `reader` (as `POST
 /// /v1/billing/checkout` does with the Stripe provider) with Stripe ids.
 pub fn purchase(app: &TestApp, reader: &TestReader) -> Purchase {
+    purchase_on(&mut app.db(), &reader.id)
+}
+
+/// [`purchase`] on a database connection, for reader `reader_id` (for a
+/// server that runs as a separate process).
+pub fn purchase_on(conn: &mut DbConnection, reader_id: &str) -> Purchase {
     let id = CheckoutId::generate();
     let now = Utc::now();
     checkouts::insert(
-        &mut app.db(),
+        conn,
         &NewCheckout {
             id: id.as_str(),
-            reader_id: &reader.id,
+            reader_id,
             tier_id: "digital",
             billing_interval: "month",
             amount_cents: PRICE_CENTS,
@@ -172,7 +179,7 @@ pub fn purchase(app: &TestApp, reader: &TestReader) -> Purchase {
     let paid_at = now.timestamp();
     Purchase {
         checkout_id: id.to_string(),
-        reader_id: reader.id.clone(),
+        reader_id: reader_id.to_owned(),
         subscription: stripe_id("sub"),
         customer: stripe_id("cus"),
         invoice: stripe_id("in"),
