@@ -47,7 +47,72 @@ pub fn openapi_document() -> String {
         .openapi(ApiDoc::openapi())
         .configure(super::configure)
         .split_for_parts();
+    let mut paths = paths;
+    add_request_problems(&mut paths);
     paths.to_json().expect("the OpenAPI document serialises")
+}
+
+/// The answers every handler gives to a request its extractors refuse,
+/// added where an operation does not document them itself: a JSON body
+/// that is not JSON (400 `malformed_json`), not sent as JSON (415
+/// `unsupported_media_type`) or of the wrong shape (422
+/// `validation_failed`), and a query string that does not parse (400
+/// `invalid_query`).
+fn add_request_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Content, Ref, ResponseBuilder, path::ParameterIn};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let json_body = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| match body {
+                    utoipa::openapi::RefOr::T(body) => {
+                        body.content.contains_key("application/json")
+                    }
+                    utoipa::openapi::RefOr::Ref(_) => false,
+                });
+            let query = operation.parameters.iter().flatten().any(|parameter| {
+                matches!(parameter, utoipa::openapi::RefOr::T(p) if p.parameter_in == ParameterIn::Query)
+            });
+            let mut missing = Vec::new();
+            if json_body {
+                missing.push(("400", "Malformed JSON (`malformed_json`)"));
+                missing.push((
+                    "415",
+                    "The body was not sent as `application/json` (`unsupported_media_type`)",
+                ));
+                missing.push((
+                    "422",
+                    "Fields of the wrong type or missing (`validation_failed`)",
+                ));
+            }
+            if query {
+                missing.push(("400", "Unparseable query string (`invalid_query`)"));
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in missing {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description).into());
+            }
+        }
+    }
 }
 
 /// The OpenAPI document of every endpoint.

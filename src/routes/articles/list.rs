@@ -60,6 +60,7 @@ pub fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), Ap
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of articles", body = ArticleList),
+        (status = 401, description = "A token was sent but is invalid, expired or its session revoked", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Unparseable query", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Paging out of range", body = Problem, content_type = "application/problem+json"),
     )

@@ -30,6 +30,7 @@ pub struct IssuePage {
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The issue", body = IssuePage),
+        (status = 401, description = "A token was sent but is invalid, expired or its session revoked", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No published issue with this number", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -40,6 +40,7 @@ pub struct IssueList {
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of issues", body = IssueList),
+        (status = 401, description = "A token was sent but is invalid, expired or its session revoked", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Paging out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -169,6 +169,8 @@ impl From<EventRow> for EventView {
 
 /// One payment received.
 #[derive(Debug, Serialize, ToSchema)]
+// Named apart from the other `PaymentView` so the document keeps both.
+#[schema(as = ReaderDetailPaymentView)]
 pub struct PaymentView {
     /// The payment id.
     pub id: String,
@@ -202,6 +204,8 @@ impl From<PaymentRow> for PaymentView {
 
 /// One refund given.
 #[derive(Debug, Serialize, ToSchema)]
+// Named apart from the other `RefundView` so the document keeps both.
+#[schema(as = ReaderDetailRefundView)]
 pub struct RefundView {
     /// The refund id.
     pub id: String,
@@ -238,6 +242,8 @@ impl From<RefundRow> for RefundView {
 
 /// A reader's request for their money back.
 #[derive(Debug, Serialize, ToSchema)]
+// Named apart from the other `RefundRequestView` so the document keeps both.
+#[schema(as = ReaderDetailRefundRequestView)]
 pub struct RefundRequestView {
     /// The request id.
     pub id: String,
@@ -274,6 +280,8 @@ impl From<RefundRequestRow> for RefundRequestView {
 
 /// A live session.
 #[derive(Debug, Serialize, ToSchema)]
+// Named apart from the other `SessionView` so the document keeps both.
+#[schema(as = ReaderDetailSessionView)]
 pub struct SessionView {
     /// The session id.
     pub id: String,
