@@ -5,6 +5,7 @@
 //! our record never shows something the provider does not do.
 
 use super::provider::Provider;
+use super::subscription_not_found;
 use crate::db::audit_log::{self, AuditEntry};
 use crate::db::subscriptions::{
     self, NewSubscription, SubscriptionChanges, SubscriptionRow, TransitionOutcome,
@@ -280,10 +281,6 @@ pub async fn extend(
         })
     })
     .await
-}
-
-fn subscription_not_found() -> ApiError {
-    ApiError::not_found("subscription_not_found", "no subscription has this id")
 }
 
 fn changed_meanwhile() -> ApiError {

@@ -4,6 +4,7 @@
 //! PostgreSQL as they are on SQLite.
 
 use super::RefundOrder;
+use crate::billing::subscription_not_found;
 use crate::db::payments::PaymentRow;
 use crate::db::refund_actions::{self, NewRefundAction};
 use crate::db::subscriptions::SubscriptionRow;
@@ -94,10 +95,6 @@ pub(super) fn claim(
         payments,
         within_guarantee,
     })
-}
-
-pub(super) fn subscription_not_found() -> ApiError {
-    ApiError::not_found("subscription_not_found", "no subscription has this id")
 }
 
 /// Only a subscription that still grants (or could) can be refunded and

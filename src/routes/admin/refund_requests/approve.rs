@@ -4,12 +4,13 @@
 
 use super::pending;
 use crate::auth::{Staff, SupportRole};
-use crate::billing::{self, RefundOrder};
 use crate::db;
-use crate::domain::{AuditAction, Reason, SubscriptionId};
+use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::admin::subscriptions::refund::{RefundResultView, idempotency_key};
+use crate::routes::admin::subscriptions::refund::{
+    RefundResultView, idempotency_key, refund_as_staff,
+};
 use crate::routes::decoding::OptionalJson;
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -75,23 +76,14 @@ pub async fn approve_refund_request(
         || format!("refund request: {}", request.reason),
         |note| note.as_str().to_owned(),
     );
-    let order = RefundOrder {
-        audit: staff.audit(
-            AuditAction::SubscriptionRefunded,
-            ("subscription", subscription.as_str()),
-        ),
+    refund_as_staff(
+        &state,
+        &staff,
         subscription,
         reason,
-        override_window: body.override_window,
-        idempotency_key: key,
-        role: staff.member.role,
-        actor: staff.actor(),
-        request: Some(id),
-        window_days: state.settings.refund_window_days,
-    };
-    let outcome = billing::refund_subscription(&state.db, &state.payments, order).await?;
-    state
-        .cache
-        .subscriptions_changed(&outcome.subscription.reader_id());
-    Ok(HttpResponse::Ok().json(RefundResultView::from(&outcome)))
+        body.override_window,
+        key,
+        Some(id),
+    )
+    .await
 }

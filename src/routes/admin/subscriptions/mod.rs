@@ -105,8 +105,7 @@ impl From<&RefundRow> for RefundView {
 
 /// The subscription id of a path; 404 for one that cannot exist.
 pub fn subscription_id(raw: &str) -> Result<SubscriptionId, ApiError> {
-    SubscriptionId::parse(raw)
-        .ok_or_else(|| ApiError::not_found("subscription_not_found", "no subscription has this id"))
+    SubscriptionId::parse(raw).ok_or_else(crate::billing::subscription_not_found)
 }
 
 /// A staff change: who, why, and its audit entry on the subscription.

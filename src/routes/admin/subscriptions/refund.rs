@@ -7,7 +7,7 @@
 use super::{AdminSubscriptionView, RefundView, subscription_id};
 use crate::auth::{Staff, SupportRole};
 use crate::billing::{self, RefundOrder, RefundOutcome};
-use crate::domain::{AuditAction, Reason};
+use crate::domain::{AuditAction, Reason, SubscriptionId};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::parse_fields;
 use crate::startup::AppState;
@@ -109,18 +109,42 @@ pub async fn refund_subscription(
         reason = "reason" => Reason::parse_required(body.reason),
         key = "Idempotency-Key" => idempotency_key(&req),
     }
+    refund_as_staff(
+        &state,
+        &staff,
+        id,
+        reason.as_str().to_owned(),
+        body.override_window,
+        key,
+        None,
+    )
+    .await
+}
+
+/// Runs a staff member's refund of `subscription`, directly or approving
+/// the reader's `request`, and answers with its result: the one path both
+/// refund endpoints share (same guarantee rules, claim and audit entry).
+pub async fn refund_as_staff(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    subscription: SubscriptionId,
+    reason: String,
+    override_window: bool,
+    idempotency_key: Option<String>,
+    request: Option<String>,
+) -> Result<HttpResponse, ApiError> {
     let order = RefundOrder {
         audit: staff.audit(
             AuditAction::SubscriptionRefunded,
-            ("subscription", id.as_str()),
+            ("subscription", subscription.as_str()),
         ),
-        subscription: id,
-        reason: reason.as_str().to_owned(),
-        override_window: body.override_window,
-        idempotency_key: key,
+        subscription,
+        reason,
+        override_window,
+        idempotency_key,
         role: staff.member.role,
         actor: staff.actor(),
-        request: None,
+        request,
         window_days: state.settings.refund_window_days,
     };
     let outcome = billing::refund_subscription(&state.db, &state.payments, order).await?;
