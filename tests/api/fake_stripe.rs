@@ -1,6 +1,6 @@
 //! A fake Stripe for the tests: a wiremock server answering the endpoints
 //! Masthead calls with objects shaped like Stripe's published fixtures
-//! (`../shared/stripe/fixtures3.json`), ids derived from the request's
+//! (`tests/fixtures/stripe/objects.json`), ids derived from the request's
 //! `Idempotency-Key` the way Stripe replays a retried request, and every
 //! request recorded so tests can assert form parameters and keys.
 
@@ -22,7 +22,7 @@ pub fn fixture(name: &str) -> Value {
     let all = FIXTURES.get_or_init(|| {
         let file = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/stripe/fixtures3.json"
+            "/tests/fixtures/stripe/objects.json"
         );
         let text = std::fs::read_to_string(file).expect("the Stripe fixtures are readable");
         serde_json::from_str(&text).expect("the Stripe fixtures are JSON")

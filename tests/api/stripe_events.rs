@@ -1,5 +1,5 @@
 //! Stripe events for the tests, built from Stripe's published object shapes
-//! (`../shared/stripe/fixtures3.json`) with the fields a scenario needs,
+//! (`tests/fixtures/stripe/objects.json`) with the fields a scenario needs,
 //! and signed the way Stripe signs them.
 
 use crate::helpers::{TestApp, TestReader};
@@ -22,9 +22,9 @@ pub const PRICE_CENTS: i64 = 900;
 static FIXTURES: LazyLock<Value> = LazyLock::new(|| {
     let raw = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/stripe/fixtures3.json"
+        "/tests/fixtures/stripe/objects.json"
     ));
-    serde_json::from_str(raw).expect("fixtures3.json is JSON")
+    serde_json::from_str(raw).expect("the vendored Stripe objects are JSON")
 });
 
 /// Runs each named `async fn(TestApp)` on both backends with the webhook
