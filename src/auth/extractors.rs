@@ -160,6 +160,14 @@ pub struct Staff<R: RequiredRole> {
 }
 
 impl<R: RequiredRole> Staff<R> {
+    /// Whom this staff member may act on (see [`crate::domain::StaffScope`]).
+    pub fn scope(&self) -> crate::domain::StaffScope {
+        crate::domain::StaffScope {
+            staff: self.member.reader_id.clone(),
+            role: self.member.role,
+        }
+    }
+
     /// Who the subscription history names when this staff member acts,
     /// e.g. `staff:<id>`.
     pub fn actor(&self) -> String {

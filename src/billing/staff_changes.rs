@@ -11,7 +11,7 @@ use crate::db::subscriptions::{
     self, NewSubscription, SubscriptionChanges, SubscriptionRow, TransitionOutcome,
 };
 use crate::db::{self, Database, DbConnection, readers, tiers};
-use crate::domain::{ReaderId, SubscriptionId, SubscriptionState};
+use crate::domain::{ReaderId, StaffScope, SubscriptionId, SubscriptionState};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::OptionalExtension;
@@ -26,6 +26,9 @@ pub struct StaffChange {
     pub reason: String,
     /// The entry to record with the change.
     pub audit: AuditEntry,
+    /// Whom the staff member may act on: comps and extensions follow the
+    /// same rule as disabling an account.
+    pub scope: StaffScope,
 }
 
 /// Grants `reader` a complimentary subscription to `tier` until `until`.
@@ -47,9 +50,10 @@ pub async fn grant_comp(
             ));
         }
         db::write_transaction(conn, |conn| {
-            readers::find(conn, &reader)
+            let target = readers::find(conn, &reader)
                 .optional()?
                 .ok_or_else(|| ApiError::not_found("reader_not_found", "no reader has this id"))?;
+            change.scope.may_act_on(&reader, target.role())?;
             readers::lock(conn, &reader)?;
             if tiers::find(conn, &tier)?.is_none() {
                 return Err(ApiError::invalid_field(
@@ -217,6 +221,10 @@ pub async fn extend(
         let now = Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {
             let row = find_locked(conn, &id)?;
+            let owner = row.reader_id();
+            change
+                .scope
+                .may_act_on(&owner, readers::find(conn, &owner)?.role())?;
             let state = row.state();
             let comp = state == Some(SubscriptionState::Comped);
             let current_end = if comp {

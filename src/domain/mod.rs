@@ -21,6 +21,7 @@ mod refund_policy;
 mod role;
 mod shipping_address;
 mod slug;
+mod staff_scope;
 mod subscription_state;
 mod token_purpose;
 
@@ -46,5 +47,6 @@ pub use refund_policy::{Guarantee, RefundRefusal};
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
+pub use staff_scope::StaffScope;
 pub use subscription_state::{SubscriptionState, TransitionRefused};
 pub use token_purpose::TokenPurpose;

@@ -58,3 +58,5 @@ mod tokens;
 mod webhooks;
 mod webhooks_lifecycle;
 mod webhooks_refunds;
+
+mod security_staff_scope;

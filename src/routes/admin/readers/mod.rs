@@ -16,7 +16,7 @@ pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 use crate::auth::{RequiredRole, Staff};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::{SubscriptionRow, WithPerks};
-use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
+use crate::domain::{ReaderId, Reason, SubscriptionState};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -43,19 +43,7 @@ pub fn may_change_account<R: RequiredRole>(
     staff: &Staff<R>,
     target: &ReaderRow,
 ) -> Result<(), ApiError> {
-    if target.id == staff.member.reader_id.as_str() {
-        return Err(ApiError::conflict(
-            "cannot_change_own_account",
-            "staff cannot disable or enable their own account",
-        ));
-    }
-    if target.role() == Role::Admin && staff.member.role != Role::Admin {
-        return Err(ApiError::forbidden(
-            "admin_account_protected",
-            "only an admin may disable or enable an admin's account",
-        ));
-    }
-    Ok(())
+    staff.scope().may_act_on(&target.reader_id(), target.role())
 }
 
 /// The subscription to summarise a reader by: the newest one granting

@@ -2,7 +2,7 @@
 //! everywhere (a stolen device, a shared password), with an audit entry
 //! written in the same transaction.
 
-use super::{path_reader, reader_not_found, staff_reason};
+use super::{may_change_account, path_reader, reader_not_found, staff_reason};
 use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::domain::AuditAction;
@@ -36,6 +36,8 @@ const REVOKED_BY_STAFF: &str = "revoked_by_staff";
 
 /// Ends every session of a reader: their refresh tokens stop working at
 /// once, and so do their access tokens (every request checks the session).
+/// Support may not log out an admin, and no staff member their own account
+/// (the same rule as disable and enable).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -45,8 +47,9 @@ const REVOKED_BY_STAFF: &str = "revoked_by_staff";
         (status = 200, description = "The sessions ended", body = RevokedSessions),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`), or support logging out an admin (`admin_account_protected`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such reader (`reader_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Staff logging out their own account (`cannot_change_own_account`; `DELETE /v1/me/sessions` is for that)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is too long or has control characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -70,9 +73,10 @@ pub async fn revoke_sessions(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
-                db::readers::find(conn, &id)
+                let target = db::readers::find(conn, &id)
                     .optional()?
                     .ok_or_else(reader_not_found)?;
+                may_change_account(&support, &target)?;
                 let now = chrono::Utc::now().naive_utc();
                 let revoked =
                     db::sessions::revoke_all_except(conn, &id, None, REVOKED_BY_STAFF, now)?;

@@ -46,9 +46,9 @@ pub fn parse_instant(raw: Option<&str>) -> Result<DateTime<Utc>, FieldError> {
         (status = 200, description = "The subscription with its new end", body = AdminSubscriptionView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`), or support extending an admin's subscription (`admin_account_protected`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription (`subscription_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Over (`not_extendable`), or renewed by the payment provider (`billed_by_provider`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Over (`not_extendable`), renewed by the payment provider (`billed_by_provider`), or staff extending their own subscription (`cannot_change_own_account`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or `until` missing, malformed or not later", body = Problem, content_type = "application/problem+json"),
     )

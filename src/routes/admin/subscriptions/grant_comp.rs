@@ -41,9 +41,9 @@ fn tier(raw: Option<String>) -> Result<String, FieldError> {
         (status = 201, description = "The comp", body = AdminSubscriptionView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not support staff (`insufficient_role`), or support comping an admin (`admin_account_protected`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such reader (`reader_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A live comp of this tier exists (`already_comped`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A live comp of this tier exists (`already_comped`), or staff comping their own account (`cannot_change_own_account`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing or unknown tier, `until` missing, malformed or past, no reason", body = Problem, content_type = "application/problem+json"),
     )
@@ -67,6 +67,7 @@ pub async fn grant_comp(
         actor: staff.actor(),
         reason: reason.as_str().to_owned(),
         audit: staff.audit(AuditAction::CompGranted, ("reader", reader.as_str())),
+        scope: staff.scope(),
     };
     let comp = billing::grant_comp(&state.db, &reader, tier, until, change).await?;
     state.cache.subscriptions_changed(&reader);

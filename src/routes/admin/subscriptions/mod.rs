@@ -119,5 +119,6 @@ pub fn staff_change<R: RequiredRole>(
         actor: staff.actor(),
         reason,
         audit: staff.audit(action, ("subscription", subscription)),
+        scope: staff.scope(),
     }
 }
