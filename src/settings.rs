@@ -126,6 +126,11 @@ pub struct Settings {
     /// an hour, from anywhere, before further attempts are refused until
     /// the hour is over (counted in the database, so across instances).
     pub login_failures_per_hour: u32,
+    /// `MASTHEAD_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR`: password checks for
+    /// one email address one client address may make in an hour before it
+    /// is refused until the hour is over (counted in the database; a
+    /// password reset lifts it). See `auth::login_guard`.
+    pub login_failures_per_address_per_hour: u32,
     /// `MASTHEAD_TRUSTED_PROXIES`: addresses of the load balancers in front
     /// of Masthead; from them, the client's address is read from
     /// `X-Forwarded-For` (for limits and the sessions list).
@@ -193,6 +198,7 @@ impl Default for Settings {
             signups_per_minute: 10,
             email_requests_per_minute: 5,
             login_failures_per_hour: 100,
+            login_failures_per_address_per_hour: 10,
             trusted_proxies: Vec::new(),
             smtp_url: None,
             mail_from: None,

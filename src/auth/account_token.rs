@@ -39,3 +39,27 @@ pub fn issue_account_token(
 pub fn account_token_hash(presented: &str) -> String {
     RefreshToken::hash_of(presented.trim())
 }
+
+/// After a credential change (a password reset or change, the address
+/// first verified, deletion, a staff disable): spends every outstanding
+/// token of the reader and records the change, so that no link sent
+/// before it (an email change parked by whoever held the account before
+/// its owner recovered it, above all) can still change the account.
+pub fn end_outstanding_tokens(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<usize> {
+    db::readers::credentials_changed(conn, reader, now)?;
+    db::account_tokens::spend_all(conn, reader, now)
+}
+
+/// Whether a token issued at `issued_at` may still act on an account in
+/// this state: not disabled or deleted, and issued no earlier than the
+/// last credential change.
+pub fn token_still_honoured(account: &db::readers::ReaderRow, issued_at: NaiveDateTime) -> bool {
+    account.disabled_at.is_none()
+        && account
+            .credentials_changed_at
+            .is_none_or(|changed| issued_at >= changed)
+}

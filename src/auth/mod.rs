@@ -6,6 +6,7 @@ mod extractors;
 mod jwks;
 mod jwt;
 mod keys;
+mod login_guard;
 mod media_token;
 mod password_hashing;
 mod password_work;
@@ -14,13 +15,18 @@ mod refresh_token;
 mod stored_hash;
 mod visitor;
 
-pub use account_token::{account_token_hash, issue_account_token};
+pub use account_token::{
+    account_token_hash, end_outstanding_tokens, issue_account_token, token_still_honoured,
+};
 pub use extractors::{
     AdminRole, AnyStaffRole, AuthenticatedReader, EditorRole, RequiredRole, Staff, SupportRole,
 };
 pub use jwks::{Jwk, JwkSet};
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::{SigningKey, VerificationKey};
+pub use login_guard::{
+    Attempt, LOGIN_WINDOW, Locked, LoginLimits, begin_attempt, login_subject, unlock as unlock_logins,
+};
 pub use media_token::{MediaTokenError, MediaTokens};
 pub use password_hashing::{hash_password, rehash_password, verify_password};
 pub use password_work::PasswordWork;

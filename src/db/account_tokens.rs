@@ -127,3 +127,20 @@ pub fn spend_outstanding(
     .set(account_tokens::used_at.eq(now))
     .execute(conn)
 }
+
+/// Spends every outstanding token of a reader, whatever its purpose: after
+/// a password reset or change, a first verification, deletion or disable,
+/// no link sent before may still change the account (a parked email change
+/// would otherwise take back an account its owner just recovered).
+pub fn spend_all(conn: &mut DbConnection, reader: &ReaderId, now: NaiveDateTime) -> QueryResult<usize> {
+    spend_outstanding(
+        conn,
+        reader,
+        &[
+            TokenPurpose::VerifyEmail,
+            TokenPurpose::PasswordReset,
+            TokenPurpose::EmailChange,
+        ],
+        now,
+    )
+}

@@ -11,7 +11,7 @@ pub mod checkouts;
 mod connection;
 pub mod imported_readers;
 pub mod issues;
-pub mod login_throttle;
+pub mod login_failures;
 pub mod mailing_list;
 pub mod media;
 mod migrations;

@@ -27,6 +27,8 @@ pub struct ReaderRow {
     pub updated_at: NaiveDateTime,
     /// Set for accounts moved in by `masthead readers import`.
     pub imported_at: Option<NaiveDateTime>,
+    /// When the credentials last changed (see [`credentials_changed`]).
+    pub credentials_changed_at: Option<NaiveDateTime>,
 }
 
 impl ReaderRow {
@@ -130,7 +132,8 @@ pub fn update_profile(
     find(conn, id)
 }
 
-/// Replaces the password hash.
+/// Replaces the password hash (a credential change: see
+/// [`credentials_changed`]).
 pub fn set_password_hash(
     conn: &mut DbConnection,
     id: &ReaderId,
@@ -138,7 +141,25 @@ pub fn set_password_hash(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(readers::table.find(id.as_str()))
-        .set((readers::password_hash.eq(hash), readers::updated_at.eq(now)))
+        .set((
+            readers::password_hash.eq(hash),
+            readers::credentials_changed_at.eq(now),
+            readers::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records that the account's credentials changed at `now` (a password
+/// set, the address first verified, the account deleted or disabled):
+/// account tokens issued before it are no longer honoured.
+pub fn credentials_changed(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(readers::table.find(id.as_str()))
+        .set(readers::credentials_changed_at.eq(now))
         .execute(conn)
         .map(drop)
 }

@@ -19,6 +19,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         imported_at -> Nullable<Timestamp>,
+        credentials_changed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -288,14 +289,14 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_throttle (reader_id) {
-        reader_id -> Text,
+    login_failures (subject, client) {
+        subject -> Text,
+        client -> Text,
         window_start -> Timestamp,
         failures -> Integer,
     }
 }
 
-diesel::joinable!(login_throttle -> readers (reader_id));
 diesel::joinable!(refund_requests -> subscriptions (subscription_id));
 diesel::joinable!(refund_requests -> readers (reader_id));
 diesel::joinable!(refund_actions -> subscriptions (subscription_id));
@@ -334,5 +335,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refund_requests,
     refund_actions,
     audit_log,
-    login_throttle,
+    login_failures,
 );

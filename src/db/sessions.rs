@@ -255,6 +255,25 @@ pub fn live_for_reader(
         .load(conn)
 }
 
+/// Whether the reader holds a live session opened from `ip`: a client
+/// address the reader has logged in from (the login lock lets it past the
+/// count over every address).
+pub fn live_from_address(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    ip: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        sessions::table
+            .filter(sessions::reader_id.eq(reader.as_str()))
+            .filter(sessions::ip.eq(ip))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(now)),
+    ))
+    .get_result(conn)
+}
+
 /// The session a refresh token belongs to, whatever the token's state, so
 /// logging out with a browser's cookie ends that login even when the token
 /// in the cookie was already rotated.

@@ -3,7 +3,7 @@
 
 use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use diesel::prelude::*;
-use masthead::db::schema::login_throttle;
+use masthead::db::schema::login_failures;
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
@@ -18,7 +18,11 @@ on_both_backends_with!(three_failures_lock;
 );
 
 async fn three_failures_lock(backend: Backend) -> TestApp {
-    spawn_app_with(backend, |settings| settings.login_failures_per_hour = 3).await
+    spawn_app_with(backend, |settings| {
+        settings.login_failures_per_hour = 3;
+        settings.login_failures_per_address_per_hour = 3;
+    })
+    .await
 }
 
 /// Behind a trusted proxy (the test client), with a per-address limit far
@@ -76,17 +80,18 @@ async fn the_101st_failure_within_the_hour_is_refused_from_any_address(app: Test
 
     // An hour later the window is over and the real reader gets in.
     let two_hours_ago = chrono::Utc::now().naive_utc() - chrono::Duration::hours(2);
-    diesel::update(login_throttle::table.find(&reader.id))
-        .set(login_throttle::window_start.eq(two_hours_ago))
+    diesel::update(login_failures::table)
+        .set(login_failures::window_start.eq(two_hours_ago))
         .execute(&mut app.db())
         .unwrap();
     let later = login_from(&app, "10.9.9.9", &reader.email, &reader.password).await;
     assert_eq!(later.status(), StatusCode::OK);
-    let rows: i64 = login_throttle::table
+    let rows: i64 = login_failures::table
+        .filter(login_failures::client.eq("10.9.9.9"))
         .count()
         .get_result(&mut app.db())
         .unwrap();
-    assert_eq!(rows, 0, "a successful login forgets the failures");
+    assert_eq!(rows, 0, "a successful login forgets its address's failures");
 }
 
 async fn an_address_over_its_limit_waits(app: TestApp) {

@@ -1,16 +1,16 @@
 //! `POST /v1/auth/login`: exchange email and password for a session.
 
+use super::password_check::{MAX_PASSWORD_BYTES, guarded_check};
 use super::{AuthResponse, auth_response, open_session};
 use crate::auth::{Limited, needs_rehash, rehash_password, verify_password};
 use crate::db;
 use crate::db::readers::ReaderRow;
-use crate::domain::{ReaderEmail, ReaderId};
+use crate::domain::ReaderEmail;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::{ClientInfo, client_ip};
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::{Duration, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -27,64 +27,15 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Longest password we will spend a hash on; longer cannot be a valid one.
-const MAX_PASSWORD_BYTES: usize = 1024;
-
 fn invalid_credentials() -> ApiError {
     ApiError::unauthenticated("invalid_credentials", "the email or password is incorrect")
 }
 
-/// The window in which an account's failed logins count.
-const FAILURE_WINDOW: Duration = Duration::hours(1);
-
-/// 429 `too_many_failed_logins` while the account has used up its failed
-/// logins for the hour: checked before the password, so a guess made
-/// after the limit is never verified, right or wrong.
-async fn refuse_if_locked(state: &AppState, reader: ReaderId) -> Result<(), ApiError> {
-    let limit = state.settings.login_failures_per_hour;
-    let locked = state
-        .db
-        .run(move |conn| {
-            let now = Utc::now().naive_utc();
-            let until =
-                db::login_throttle::locked_until(conn, &reader, limit, FAILURE_WINDOW, now)?;
-            Ok(until.map(|until| until - now))
-        })
-        .await?;
-    match locked {
-        Some(wait) => Err(ApiError::TooManyRequests {
-            code: "too_many_failed_logins",
-            detail:
-                "too many failed logins for this account; try again later or reset the password"
-                    .to_owned(),
-            retry_after_seconds: u64::try_from(wait.num_seconds()).unwrap_or(0) + 1,
-        }),
-        None => Ok(()),
-    }
-}
-
-/// Counts a wrong password against the account (serialised per account
-/// by its row lock, so concurrent guesses all count).
-async fn count_failure(state: &AppState, reader: ReaderId) -> Result<(), ApiError> {
-    state
-        .db
-        .run(move |conn| {
-            let now = Utc::now().naive_utc();
-            db::write_transaction(conn, |conn| {
-                db::readers::lock(conn, &reader)?;
-                Ok(db::login_throttle::record_failure(
-                    conn,
-                    &reader,
-                    FAILURE_WINDOW,
-                    now,
-                )?)
-            })
-        })
-        .await
-}
-
 /// Logs a reader in. A wrong password and an unknown email get the same
-/// status and body after the same amount of work.
+/// status and body after the same amount of work; so do a locked account
+/// and a locked unknown address (429 `too_many_failed_logins`: the limits
+/// count the address asked for, whether or not an account uses it; see
+/// `auth::login_guard` for the policy).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -93,7 +44,7 @@ async fn count_failure(state: &AppState, reader: ReaderId) -> Result<(), ApiErro
         (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The right password for a disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts from this address (`rate_limited`) or too many failed logins for this account within the hour (`too_many_failed_logins`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this client address (`rate_limited`), or too many failed password checks within the hour for this email from this client address or from everywhere (`too_many_failed_logins`, alike for an unknown email); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/login")]
@@ -125,34 +76,39 @@ async fn attempt(
     if !missing.is_empty() {
         return Err(ApiError::Validation(missing));
     }
-    let reader = match ReaderEmail::parse(email) {
-        Ok(email) => {
+    let email = ReaderEmail::parse(email).ok();
+    let email_key = email.as_ref().map(|e| e.as_str().to_owned());
+    let reader = match email {
+        Some(email) => {
             state
                 .db
                 .run(move |conn| Ok(db::readers::find_by_email(conn, email.as_str())?))
                 .await?
         }
-        Err(_) => None,
+        None => None,
     };
-    if let Some(reader) = &reader {
-        refuse_if_locked(&state, reader.reader_id()).await?;
-    }
+    let subject = reader.as_ref().map(|r| r.email.clone()).or(email_key);
     let stored = reader.as_ref().map(|r| r.password_hash.clone());
-    let (password_ok, upgraded) = if password.len() <= MAX_PASSWORD_BYTES {
-        state
-            .password_work
-            .run(move || verify_and_upgrade(&password, stored.as_deref()))
-            .await?
+    let (password_ok, upgraded) = if let Some(subject) = subject {
+        guarded_check(&state, &subject, reader.as_ref(), client_ip(&req), move || {
+            if password.len() > MAX_PASSWORD_BYTES {
+                return (false, None);
+            }
+            verify_and_upgrade(&password, stored.as_deref())
+        })
+        .await?
     } else {
-        (false, None)
+        // Not an address at all: no account can be guessed at, but the
+        // answer costs the same work.
+        let outcome = state
+            .password_work
+            .run(move || verify_and_upgrade(&password, None))
+            .await?;
+        (outcome.0, outcome.1)
     };
     let reader = match reader {
         Some(reader) if password_ok => reader,
-        Some(reader) => {
-            count_failure(&state, reader.reader_id()).await?;
-            return Err(invalid_credentials());
-        }
-        None => return Err(invalid_credentials()),
+        _ => return Err(invalid_credentials()),
     };
     // Said only to whoever proved the password, so it reveals nothing to
     // anyone guessing.
@@ -172,7 +128,6 @@ async fn attempt(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
-                db::login_throttle::clear(conn, &reader_id)?;
                 open_session(conn, &app.settings, &reader_id, &client)
             })
         })

@@ -4,12 +4,15 @@ pub mod browser_session;
 mod invalid_token;
 pub mod login;
 pub mod logout;
+mod password_check;
 pub mod password_reset;
 pub mod password_reset_confirm;
 pub mod refresh;
 pub mod resend_verification;
 pub mod signup;
 pub mod verify_email;
+
+pub use password_check::{MAX_PASSWORD_BYTES, guarded_check};
 
 use super::{ClientInfo, ReaderView};
 use crate::auth::RefreshToken;

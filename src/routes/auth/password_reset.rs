@@ -1,6 +1,9 @@
 //! `POST /v1/auth/password-reset`: email a reset link, if the account exists.
 
 use crate::auth::{Limited, issue_account_token};
+use crate::db::{DbConnection, readers::ReaderRow};
+use crate::settings::Settings;
+use chrono::NaiveDateTime;
 use crate::db;
 use crate::domain::{ReaderEmail, TokenPurpose};
 use crate::error::{ApiError, Problem};
@@ -76,22 +79,9 @@ pub async fn request_password_reset(
                 let Some(reader) = reader.filter(|r| r.disabled_at.is_none()) else {
                     return Ok(None);
                 };
-                let id = reader.reader_id();
-                let cooldown =
-                    chrono::Duration::seconds(app.settings.verification_resend_cooldown_seconds);
-                let last =
-                    db::account_tokens::last_issued_at(conn, &id, TokenPurpose::PasswordReset)?;
-                if last.is_some_and(|last| now - last < cooldown) {
+                let Some(token) = issue_reset_link(conn, &app.settings, &reader, now)? else {
                     return Ok(None);
-                }
-                let token = issue_account_token(
-                    conn,
-                    &id,
-                    TokenPurpose::PasswordReset,
-                    &reader.email,
-                    chrono::Duration::minutes(app.settings.password_reset_ttl_minutes),
-                    now,
-                )?;
+                };
                 Ok::<_, ApiError>(Some((reader, token)))
             })
         })
@@ -106,4 +96,30 @@ pub async fn request_password_reset(
         ));
     }
     Ok(HttpResponse::Accepted().json(ACCEPTED))
+}
+
+/// Issues a reset link for `reader`, unless one was sent within
+/// `MASTHEAD_VERIFICATION_RESEND_COOLDOWN_SECONDS` (then `None`: a mailbox
+/// is not flooded). Shared with sign-up, which sends one to the mailbox of
+/// an existing unverified account.
+pub fn issue_reset_link(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    reader: &ReaderRow,
+    now: NaiveDateTime,
+) -> Result<Option<String>, ApiError> {
+    let id = reader.reader_id();
+    let cooldown = chrono::Duration::seconds(settings.verification_resend_cooldown_seconds);
+    let last = db::account_tokens::last_issued_at(conn, &id, TokenPurpose::PasswordReset)?;
+    if last.is_some_and(|last| now - last < cooldown) {
+        return Ok(None);
+    }
+    Ok(Some(issue_account_token(
+        conn,
+        &id,
+        TokenPurpose::PasswordReset,
+        &reader.email,
+        chrono::Duration::minutes(settings.password_reset_ttl_minutes),
+        now,
+    )?))
 }

@@ -2,7 +2,9 @@
 //! token from a reset email.
 
 use super::invalid_token::{invalid_or_expired_token, token_required};
-use crate::auth::{account_token_hash, hash_password};
+use crate::auth::{
+    account_token_hash, end_outstanding_tokens, hash_password, token_still_honoured, unlock_logins,
+};
 use crate::db;
 use crate::domain::{Password, TokenPurpose};
 use crate::error::{ApiError, Problem};
@@ -26,7 +28,9 @@ pub struct PasswordResetConfirmRequest {
 
 /// Sets the new password, ends every session of the reader (whoever knew
 /// the old password is logged out), spends this token and every other
-/// outstanding reset token of the reader, and emails a notice. The token
+/// outstanding account token of the reader (reset, verification, a
+/// pending email change), lifts the login lock on the account, and emails
+/// a notice. The token
 /// is checked before the password, and spent only when the password is
 /// accepted, so a rejected password does not cost the reader their link.
 /// Only reset tokens are accepted: refresh and access tokens live
@@ -73,6 +77,7 @@ pub async fn confirm_password_reset(
         .run(move || hash_password(&new_password))
         .await??;
     let id = reader.reader_id();
+    let email = reader.email.clone();
     state
         .db
         .run(move |conn| {
@@ -82,12 +87,18 @@ pub async fn confirm_password_reset(
                 let Some(token) = db::account_tokens::claim(conn, &hash, &purposes, now)? else {
                     return Err(invalid_or_expired_token());
                 };
+                if !token_still_honoured(&db::readers::find(conn, &id)?, token.created_at) {
+                    return Err(invalid_or_expired_token());
+                }
                 db::readers::set_password_hash(conn, &id, &password_hash, now)?;
                 db::sessions::revoke_all_except(conn, &id, None, "password_reset", now)?;
                 // Whoever can read the reader's mail is the reader: a reset
                 // lifts a lock that failed guesses put on the account.
-                db::login_throttle::clear(conn, &id)?;
-                db::account_tokens::spend_outstanding(conn, &id, &purposes, now)?;
+                unlock_logins(conn, &email)?;
+                // Every other link (a parked email change above all) dies
+                // with the old password: the mailbox owner now holds the
+                // account, whoever held it before.
+                end_outstanding_tokens(conn, &id, now)?;
                 // The link reached this mailbox: that verifies it, if the
                 // account still uses it.
                 db::readers::mark_email_verified(conn, &id, &token.email, now)?;

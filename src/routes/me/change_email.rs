@@ -1,15 +1,17 @@
 //! `POST /v1/me/email`: move the account to a new address, once that
 //! address is confirmed.
 
-use crate::auth::{AuthenticatedReader, issue_account_token, verify_password};
+use crate::auth::{AuthenticatedReader, Limited, issue_account_token, verify_password};
 use crate::db;
 use crate::domain::{ReaderEmail, TokenPurpose};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::mail::messages;
 use crate::parse_fields;
 use crate::routes::accepted::Accepted;
+use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
+use crate::routes::client_ip;
 use crate::startup::AppState;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -24,9 +26,6 @@ pub struct ChangeEmailRequest {
     #[serde(default)]
     pub current_password: String,
 }
-
-/// Longest password we will spend a hash on; longer cannot be a valid one.
-const MAX_PASSWORD_BYTES: usize = 1024;
 
 fn email_taken() -> ApiError {
     ApiError::conflict("email_taken", "an account with this email already exists")
@@ -46,7 +45,10 @@ fn unchanged(new: &ReaderEmail, current: &str) -> Result<ReaderEmail, FieldError
 /// to the new address and a notice to the current one. The account keeps
 /// its address until the link is used at `POST /v1/auth/verify-email`; a
 /// stolen session alone cannot take the account, since the password is
-/// required and the owner is told.
+/// required and the owner is told. The password check counts into the
+/// login limits (per client address, and per email: see
+/// `POST /v1/auth/login`), and the mail it sends into the email limit, so
+/// this is neither a password oracle nor a way to send mail to anyone.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
@@ -57,14 +59,19 @@ fn unchanged(new: &ReaderEmail, current: &str) -> Result<ReaderEmail, FieldError
         (status = 403, description = "The current password is wrong (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another account uses the new address (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new address is invalid, or the account's own (`unchanged`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts or emails from this client address (`rate_limited`), or too many failed password checks for the account (`too_many_failed_logins`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/me/email")]
 pub async fn change_email(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
+    req: HttpRequest,
     body: web::Json<ChangeEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let ip = client_ip(&req);
+    state.rate_limits.check(Limited::Login, ip)?;
+    state.rate_limits.check(Limited::EmailRequest, ip)?;
     let body = body.into_inner();
     let current = reader.account.email.clone();
     parse_fields! {
@@ -73,11 +80,11 @@ pub async fn change_email(
     }
     let password = body.current_password;
     let stored = reader.account.password_hash.clone();
-    let password_ok = password.len() <= MAX_PASSWORD_BYTES
-        && state
-            .password_work
-            .run(move || verify_password(&password, Some(&stored)))
-            .await?;
+    let (password_ok, ()) = guarded_check(&state, &current, Some(&reader.account), ip, move || {
+        let ok = password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
+        (ok, ())
+    })
+    .await?;
     if !password_ok {
         return Err(ApiError::forbidden(
             "invalid_credentials",

@@ -1,12 +1,16 @@
 //! `POST /v1/me/password`: change the password, ending every other session.
 
-use crate::auth::{AuthenticatedReader, hash_password, verify_password};
+use crate::auth::{
+    AuthenticatedReader, Limited, end_outstanding_tokens, hash_password, verify_password,
+};
 use crate::db;
 use crate::domain::Password;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::startup::AppState;
-use actix_web::{HttpResponse, post, web};
+use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
+use crate::routes::client_ip;
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -22,7 +26,9 @@ pub struct ChangePasswordRequest {
 }
 
 /// Sets a new password. Every other session of the reader is revoked; the
-/// one making the change stays logged in.
+/// one making the change stays logged in. Every outstanding account token
+/// (verification, reset, a pending email change) is spent. The check of
+/// the current password counts into the login limits.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
@@ -32,14 +38,18 @@ pub struct ChangePasswordRequest {
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The current password is wrong (`wrong_password`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new password is not acceptable (`too_short`, `too_long`, `too_common`, `same_as_email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this client address (`rate_limited`), or too many failed password checks for the account (`too_many_failed_logins`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
+    req: HttpRequest,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let ip = client_ip(&req);
+    state.rate_limits.check(Limited::Login, ip)?;
     let body = body.into_inner();
     parse_fields! {
         new_password = "new_password" => Password::parse_for(body.new_password, Some(&reader.account.email)),
@@ -50,13 +60,14 @@ pub async fn change_password(
         .run(move |conn| Ok(db::readers::find(conn, &id)?))
         .await?;
     let current = body.current_password;
-    let (ok, hash) = state
-        .password_work
-        .run(move || {
-            let ok = verify_password(&current, Some(&row.password_hash));
-            (ok, ok.then(|| hash_password(&new_password)))
-        })
-        .await?;
+    let email = row.email.clone();
+    let account = row.clone();
+    let (ok, hash) = guarded_check(&state, &email, Some(&account), ip, move || {
+        let ok = current.len() <= MAX_PASSWORD_BYTES
+            && verify_password(&current, Some(&row.password_hash));
+        (ok, ok.then(|| hash_password(&new_password)))
+    })
+    .await?;
     let Some(hash) = hash.filter(|_| ok) else {
         return Err(ApiError::forbidden(
             "wrong_password",
@@ -70,6 +81,9 @@ pub async fn change_password(
             db::write_transaction(conn, |conn| {
                 let now = chrono::Utc::now().naive_utc();
                 db::readers::set_password_hash(conn, &reader.reader_id, &hash, now)?;
+                // A link sent before (a parked email change above all)
+                // must not outlive the old password.
+                end_outstanding_tokens(conn, &reader.reader_id, now)?;
                 db::sessions::revoke_all_except(
                     conn,
                     &reader.reader_id,

@@ -2,12 +2,16 @@
 //! paid for is not taken back), every session ends, and the personal data
 //! is erased; payment records stay, with the anonymised account.
 
-use crate::auth::{AuthenticatedReader, unusable_password_hash, verify_password};
+use crate::auth::{
+    AuthenticatedReader, Limited, end_outstanding_tokens, unusable_password_hash, verify_password,
+};
 use crate::billing;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
-use actix_web::{HttpResponse, delete, web};
+use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
+use crate::routes::client_ip;
+use actix_web::{HttpRequest, HttpResponse, delete, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -19,7 +23,8 @@ pub struct DeleteAccountRequest {
     pub password: String,
 }
 
-/// Deletes the reader's account.
+/// Deletes the reader's account. The password check counts into the login
+/// limits; every outstanding account token is spent.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
@@ -30,6 +35,7 @@ pub struct DeleteAccountRequest {
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The password is wrong (`wrong_password`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this client address (`rate_limited`), or too many failed password checks for the account (`too_many_failed_logins`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused to stop a renewal; nothing was deleted", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable; nothing was deleted", body = Problem, content_type = "application/problem+json"),
     )
@@ -38,14 +44,19 @@ pub struct DeleteAccountRequest {
 pub async fn delete_account(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
+    req: HttpRequest,
     body: web::Json<DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let ip = client_ip(&req);
+    state.rate_limits.check(Limited::Login, ip)?;
     let password = body.into_inner().password;
     let stored = reader.account.password_hash.clone();
-    let ok = state
-        .password_work
-        .run(move || verify_password(&password, Some(&stored)))
-        .await?;
+    let email = reader.account.email.clone();
+    let (ok, ()) = guarded_check(&state, &email, Some(&reader.account), ip, move || {
+        let ok = password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
+        (ok, ())
+    })
+    .await?;
     if !ok {
         return Err(ApiError::forbidden(
             "wrong_password",
@@ -61,6 +72,7 @@ pub async fn delete_account(
             db::write_transaction(conn, |conn| {
                 db::readers::anonymise(conn, &id, &unusable_password_hash(), now)?;
                 db::sessions::revoke_all_except(conn, &id, None, "account_deleted", now)?;
+                end_outstanding_tokens(conn, &id, now)?;
                 Ok(())
             })
         })

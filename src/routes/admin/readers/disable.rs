@@ -1,6 +1,7 @@
 //! `POST /v1/admin/readers/{id}/disable`: locks an account (abuse, fraud,
-//! a compromised account): it cannot log in or refresh, and every session
-//! ends, in one transaction with its audit entry.
+//! a compromised account): it cannot log in or refresh, every session
+//! ends and every outstanding account token (verification, reset, email
+//! change) is spent, in one transaction with its audit entry.
 //!
 //! Idempotent: disabling a disabled account answers 200 with
 //! `changed: false`, keeps the first `disabled_at`, and writes no second
@@ -82,6 +83,9 @@ pub async fn disable_reader(
                 }
                 let revoked =
                     db::sessions::revoke_all_except(conn, &id, None, REVOKED_BY_DISABLE, now)?;
+                // No link sent before may change the account once enabled
+                // again (a parked email change, a reset).
+                crate::auth::end_outstanding_tokens(conn, &id, now)?;
                 let entry = entry.details(&json!({ "sessions": revoked })).at(now);
                 db::audit_log::record(conn, &entry)?;
                 // Read back: PostgreSQL keeps microseconds, so `now` itself

@@ -1,0 +1,1 @@
+ALTER TABLE readers DROP COLUMN credentials_changed_at;
