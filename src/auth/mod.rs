@@ -25,7 +25,8 @@ pub use jwks::{Jwk, JwkSet};
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::{SigningKey, VerificationKey};
 pub use login_guard::{
-    Attempt, LOGIN_WINDOW, Locked, LoginLimits, begin_attempt, login_subject, unlock as unlock_logins,
+    Attempt, LOGIN_WINDOW, Locked, LoginLimits, begin_attempt, login_subject,
+    unlock as unlock_logins,
 };
 pub use media_token::{MediaTokenError, MediaTokens};
 pub use password_hashing::{hash_password, rehash_password, verify_password};

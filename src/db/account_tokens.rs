@@ -132,7 +132,11 @@ pub fn spend_outstanding(
 /// a password reset or change, a first verification, deletion or disable,
 /// no link sent before may still change the account (a parked email change
 /// would otherwise take back an account its owner just recovered).
-pub fn spend_all(conn: &mut DbConnection, reader: &ReaderId, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn spend_all(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     spend_outstanding(
         conn,
         reader,

@@ -59,4 +59,5 @@ mod webhooks;
 mod webhooks_lifecycle;
 mod webhooks_refunds;
 
+mod security_account_takeover;
 mod security_staff_scope;

@@ -90,12 +90,18 @@ async fn attempt(
     let subject = reader.as_ref().map(|r| r.email.clone()).or(email_key);
     let stored = reader.as_ref().map(|r| r.password_hash.clone());
     let (password_ok, upgraded) = if let Some(subject) = subject {
-        guarded_check(&state, &subject, reader.as_ref(), client_ip(&req), move || {
-            if password.len() > MAX_PASSWORD_BYTES {
-                return (false, None);
-            }
-            verify_and_upgrade(&password, stored.as_deref())
-        })
+        guarded_check(
+            &state,
+            &subject,
+            reader.as_ref(),
+            client_ip(&req),
+            move || {
+                if password.len() > MAX_PASSWORD_BYTES {
+                    return (false, None);
+                }
+                verify_and_upgrade(&password, stored.as_deref())
+            },
+        )
         .await?
     } else {
         // Not an address at all: no account can be guessed at, but the

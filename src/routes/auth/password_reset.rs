@@ -1,17 +1,17 @@
 //! `POST /v1/auth/password-reset`: email a reset link, if the account exists.
 
 use crate::auth::{Limited, issue_account_token};
-use crate::db::{DbConnection, readers::ReaderRow};
-use crate::settings::Settings;
-use chrono::NaiveDateTime;
 use crate::db;
+use crate::db::{DbConnection, readers::ReaderRow};
 use crate::domain::{ReaderEmail, TokenPurpose};
 use crate::error::{ApiError, Problem};
 use crate::mail::messages;
 use crate::routes::accepted::Accepted;
 use crate::routes::client_ip;
+use crate::settings::Settings;
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 

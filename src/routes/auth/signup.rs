@@ -1,8 +1,8 @@
 //! `POST /v1/auth/signup`: create an account and log it in.
 
+use super::password_reset::issue_reset_link;
 use super::{AuthResponse, auth_response, open_session};
 use crate::auth::{Limited, hash_password, issue_account_token};
-use super::password_reset::issue_reset_link;
 use crate::db::{self, readers::NewReader, readers::ReaderRow};
 use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role, SessionId, TokenPurpose};
 use crate::error::{ApiError, Problem};
@@ -153,7 +153,12 @@ pub async fn signup(
                     now,
                 )?;
                 let reader = db::readers::find(conn, &id)?;
-                Ok(Created::New(Box::new((reader, session, refresh, verification))))
+                Ok(Created::New(Box::new((
+                    reader,
+                    session,
+                    refresh,
+                    verification,
+                ))))
             })
         })
         .await?;

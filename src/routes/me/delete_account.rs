@@ -8,9 +8,9 @@ use crate::auth::{
 use crate::billing;
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
 use crate::routes::client_ip;
+use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
