@@ -60,4 +60,6 @@ mod webhooks_lifecycle;
 mod webhooks_refunds;
 
 mod security_account_takeover;
+mod security_credential_limits;
+mod security_login_lock;
 mod security_staff_scope;
