@@ -29,7 +29,9 @@ pub use login_guard::{
     unlock as unlock_logins,
 };
 pub use media_token::{MediaTokenError, MediaTokens};
-pub use password_hashing::{hash_password, rehash_password, verify_password};
+pub use password_hashing::{
+    HashWork, hash_password, measure_work, rehash_password, verify_password,
+};
 pub use password_work::PasswordWork;
 pub use rate_limits::{Limited, RateLimits};
 pub use refresh_token::RefreshToken;

@@ -70,8 +70,70 @@ fn with_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
     result
 }
 
+/// The work one verification did: argon2 memory blocks (KiB) times
+/// passes, and bcrypt key-schedule rounds (2^cost per hash). Every
+/// verification does the same work whatever the account (a known one of
+/// any kind, an unknown one, a wrong password or a right one), so its
+/// time tells nothing; these numbers are what the metrics count and the
+/// tests compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HashWork {
+    /// argon2 KiB × passes.
+    pub argon2_kib_passes: u64,
+    /// bcrypt rounds.
+    pub bcrypt_rounds: u64,
+    /// Whether a stored bcrypt hash was met (so bcrypt hashes are stored).
+    pub met_bcrypt: bool,
+}
+
+thread_local! {
+    static WORK: std::cell::Cell<HashWork> = const { std::cell::Cell::new(HashWork {
+        argon2_kib_passes: 0,
+        bcrypt_rounds: 0,
+        met_bcrypt: false,
+    }) };
+    /// Whether verifications on this thread, now, pay the bcrypt budget
+    /// (set by [`measure_work`] for the application asking).
+    static BCRYPT_BUDGET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn add_work(argon2_kib_passes: u64, bcrypt_rounds: u64) {
+    WORK.with(|work| {
+        let mut sum = work.get();
+        sum.argon2_kib_passes += argon2_kib_passes;
+        sum.bcrypt_rounds += bcrypt_rounds;
+        work.set(sum);
+    });
+}
+
+/// Runs `f` (on this thread) and returns what it returned with the hash
+/// work it did. `bcrypt_in_use`: whether the application's database holds
+/// bcrypt hashes; while it does, every verification also pays the bcrypt
+/// budget, so a bcrypt account's login costs what any other does; once the
+/// last one is upgraded, logins cost one argon2id again.
+pub fn measure_work<T>(bcrypt_in_use: bool, f: impl FnOnce() -> T) -> (T, HashWork) {
+    let before = WORK.with(std::cell::Cell::take);
+    let budget = BCRYPT_BUDGET.with(|flag| flag.replace(bcrypt_in_use));
+    let result = f();
+    BCRYPT_BUDGET.with(|flag| flag.set(budget));
+    let done = WORK.with(|work| work.replace(before));
+    (result, done)
+}
+
+fn met_bcrypt() {
+    WORK.with(|work| {
+        let mut sum = work.get();
+        sum.met_bcrypt = true;
+        work.set(sum);
+    });
+}
+
+/// The argon2 work of a normal login.
+const ARGON2_BUDGET: u64 = CURRENT_PARAMS.0 as u64 * CURRENT_PARAMS.1 as u64;
+
 /// Recomputes the hash of `candidate` with the stored hash's own algorithm,
-/// parameters and salt, and compares in constant time.
+/// parameters and salt, and compares in constant time. `None` for a hash
+/// this build cannot check or that costs more than a normal login.
 fn matches(candidate: &str, stored: &PasswordHash<'_>) -> Option<bool> {
     let algorithm = Algorithm::try_from(stored.algorithm).ok()?;
     let version = stored
@@ -79,6 +141,10 @@ fn matches(candidate: &str, stored: &PasswordHash<'_>) -> Option<bool> {
         .map_or(Some(Version::V0x13), |v| Version::try_from(v).ok())?;
     let expected = stored.hash?;
     let params = Params::try_from(stored).ok()?;
+    if !stored_hash::within_argon2_budget(&params) {
+        return None;
+    }
+    let work = u64::from(params.m_cost()) * u64::from(params.t_cost());
     let blocks = params.block_count();
     let hasher = Argon2::new(algorithm, version, params);
     let mut salt = [0_u8; 64];
@@ -88,31 +154,120 @@ fn matches(candidate: &str, stored: &PasswordHash<'_>) -> Option<bool> {
         hasher.hash_password_into_with_memory(candidate.as_bytes(), salt, &mut output, memory)
     })
     .ok()?;
+    add_work(work, 0);
     Some(bool::from(output.as_slice().ct_eq(expected.as_bytes())))
+}
+
+/// Runs argon2id over nothing in particular for `kib_passes` of work (one
+/// pass over that many KiB), topping a cheaper imported hash up to the
+/// budget of a normal login.
+fn argon2_padding(kib_passes: u64) {
+    let Ok(memory) = u32::try_from(kib_passes.max(8)) else {
+        return;
+    };
+    let Ok(params) = Params::new(memory, 1, 1, Some(32)) else {
+        return;
+    };
+    let blocks = params.block_count();
+    let hasher = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    let mut output = [0_u8; 32];
+    let done = with_memory(blocks, |memory| {
+        hasher.hash_password_into_with_memory(b"padding", b"masthead-padding", &mut output, memory)
+    });
+    if done.is_ok() {
+        add_work(u64::from(memory), 0);
+    }
+}
+
+/// bcrypt over nothing in particular at `cost` (2^cost rounds).
+fn bcrypt_padding(cost: u32) {
+    if bcrypt::hash_with_salt("padding", cost, [0_u8; 16]).is_ok() {
+        add_work(0, 1 << cost);
+    }
+}
+
+/// The bcrypt part: the stored hash, if it is bcrypt within the cap, then
+/// dummies at costs `cost..MAX` so the rounds add up to exactly
+/// 2^MAX (2^c + 2^c + 2^(c+1) + .. + 2^(MAX-1) = 2^MAX); for any other
+/// account, one dummy at the cap while bcrypt hashes are stored.
+fn bcrypt_part(candidate: &str, stored: Option<&str>) -> Option<bool> {
+    let max = stored_hash::MAX_BCRYPT_COST;
+    let bcrypt = stored.and_then(|hash| stored_hash::bcrypt_cost(hash).map(|cost| (hash, cost)));
+    match bcrypt {
+        Some((hash, cost)) if (4..=max).contains(&cost) => {
+            met_bcrypt();
+            let ok = bcrypt::verify(candidate, hash).unwrap_or_else(|error| {
+                tracing::error!(%error, "a stored bcrypt hash cannot be checked");
+                false
+            });
+            add_work(0, 1 << cost);
+            for padding in cost..max {
+                bcrypt_padding(padding);
+            }
+            Some(ok)
+        }
+        Some(_) => {
+            met_bcrypt();
+            tracing::warn!(
+                "a stored bcrypt hash costs more than a normal login; not checked (reset the password)"
+            );
+            bcrypt_padding(max);
+            Some(false)
+        }
+        None => {
+            if BCRYPT_BUDGET.with(std::cell::Cell::get) {
+                bcrypt_padding(max);
+            }
+            None
+        }
+    }
 }
 
 /// Checks a candidate password against a stored hash (argon2 PHC, or bcrypt
 /// from an import), or against a dummy hash when there is no account or the
 /// account has no usable password (the answer is then always false, after
 /// the same amount of work). Expensive: call it on the blocking pool.
+///
+/// Every call does the same work ([`HashWork`]): argon2 for the budget of
+/// a normal login (the stored argon2 hash, topped up with padding if it is
+/// a cheaper imported one; a dummy for a bcrypt account or none), plus,
+/// while bcrypt hashes are stored, the bcrypt budget. A stored hash that
+/// costs more than a normal login is not checked at all (false): the
+/// import refuses such hashes, and one left from before must be reset.
 pub fn verify_password(candidate: &str, stored: Option<&str>) -> bool {
     let stored = stored.filter(|hash| !stored_hash::is_unusable(hash));
-    if let Some(hash) = stored.filter(|hash| stored_hash::is_bcrypt(hash)) {
-        return bcrypt::verify(candidate, hash).unwrap_or_else(|error| {
-            tracing::error!(%error, "a stored bcrypt hash cannot be checked");
-            false
-        });
+    if let Some(ok) = bcrypt_part(candidate, stored) {
+        argon2_against_dummy(candidate);
+        return ok;
     }
     let hash = stored.unwrap_or_else(|| dummy_hash());
     let Ok(parsed) = PasswordHash::new(hash) else {
         tracing::error!("a stored password hash is not a valid PHC string");
+        argon2_against_dummy(candidate);
         return false;
     };
-    let Some(ok) = matches(candidate, &parsed) else {
-        tracing::error!("a stored password hash is not an argon2 hash this build can check");
+    let (ok, work) = measure_work(BCRYPT_BUDGET.with(std::cell::Cell::get), || {
+        matches(candidate, &parsed)
+    });
+    add_work(work.argon2_kib_passes, work.bcrypt_rounds);
+    let Some(ok) = ok else {
+        tracing::error!(
+            "a stored password hash is not an argon2 hash this build can check within the budget"
+        );
+        argon2_against_dummy(candidate);
         return false;
     };
+    if work.argon2_kib_passes < ARGON2_BUDGET {
+        argon2_padding(ARGON2_BUDGET - work.argon2_kib_passes);
+    }
     ok && stored.is_some()
+}
+
+/// The argon2 budget spent on the dummy hash (the answer is discarded).
+fn argon2_against_dummy(candidate: &str) {
+    if let Ok(parsed) = PasswordHash::new(dummy_hash()) {
+        let _ = matches(candidate, &parsed);
+    }
 }
 
 #[cfg(test)]

@@ -13,11 +13,15 @@ const UNUSABLE_PREFIX: char = '!';
 /// The current parameters (OWASP): memory in KiB, passes, lanes.
 pub(super) const CURRENT_PARAMS: (u32, u32, u32) = (19_456, 2, 1);
 
-/// Limits on imported hashes, so one row cannot make every login to its
-/// account burn seconds of CPU or gigabytes of memory.
-const MAX_BCRYPT_COST: u32 = 14;
-const MAX_ARGON2_MEMORY_KIB: u32 = 65_536;
-const MAX_ARGON2_PASSES: u32 = 10;
+/// Limits on imported hashes: none may cost more than a normal login.
+/// bcrypt cost 10 is about as much work as the current argon2id (cost 14
+/// was measured at 17 normal logins; each step doubles), and is the
+/// bcrypt budget every verification pays while bcrypt hashes are stored
+/// (see `password_hashing`). An argon2 hash may use at most the current
+/// memory × passes; other memory, passes or lanes are fine within that.
+pub(super) const MAX_BCRYPT_COST: u32 = 10;
+const MAX_ARGON2_MEMORY_KIB: u32 = CURRENT_PARAMS.0;
+const MAX_ARGON2_WORK: u64 = CURRENT_PARAMS.0 as u64 * CURRENT_PARAMS.1 as u64;
 const MAX_ARGON2_LANES: u32 = 8;
 
 /// The algorithm family of an accepted imported hash.
@@ -77,17 +81,32 @@ pub fn check_imported_hash(hash: &str) -> Result<ImportedHashKind, String> {
         if parsed.salt.is_none() || parsed.hash.is_none() {
             return Err("argon2 hash without salt or output".to_owned());
         }
-        if params.m_cost() > MAX_ARGON2_MEMORY_KIB
-            || params.t_cost() > MAX_ARGON2_PASSES
-            || params.p_cost() > MAX_ARGON2_LANES
-        {
+        if !within_argon2_budget(&params) {
             return Err(format!(
-                "argon2 parameters above m={MAX_ARGON2_MEMORY_KIB},t={MAX_ARGON2_PASSES},p={MAX_ARGON2_LANES}"
+                "argon2 parameters cost more than a normal login (at most m={MAX_ARGON2_MEMORY_KIB}, m×t={MAX_ARGON2_WORK}, p={MAX_ARGON2_LANES})"
             ));
         }
         return Ok(ImportedHashKind::Argon2);
     }
     Err("not a bcrypt or argon2 hash".to_owned())
+}
+
+/// Whether argon2 parameters cost no more than a normal login.
+pub(super) fn within_argon2_budget(params: &Params) -> bool {
+    params.m_cost() <= MAX_ARGON2_MEMORY_KIB
+        && u64::from(params.m_cost()) * u64::from(params.t_cost()) <= MAX_ARGON2_WORK
+        && params.p_cost() <= MAX_ARGON2_LANES
+}
+
+/// The cost of a stored bcrypt hash, if it is one.
+pub(super) fn bcrypt_cost(stored: &str) -> Option<u32> {
+    if !is_bcrypt(stored) {
+        return None;
+    }
+    stored
+        .parse::<bcrypt::HashParts>()
+        .ok()
+        .map(|parts| parts.get_cost())
 }
 
 /// Whether a stored hash should be replaced after a successful login:
@@ -127,6 +146,11 @@ mod tests {
                 .unwrap_err()
                 .contains("cost 20")
         );
+        // More than a normal login costs is refused: 11 and up.
+        let eleven = BCRYPT_COST_4.replacen("$04$", "$11$", 1);
+        assert!(check_imported_hash(&eleven).is_err());
+        let ten = BCRYPT_COST_4.replacen("$04$", "$10$", 1);
+        assert_eq!(check_imported_hash(&ten), Ok(ImportedHashKind::Bcrypt));
         assert!(check_imported_hash(&BCRYPT_COST_4.replacen("$2b$", "$2x$", 1)).is_err());
     }
 
@@ -140,6 +164,14 @@ mod tests {
         }
         let greedy = format!("$argon2id$v=19$m=4194304,t=2,p=1${salt}${out}");
         assert!(check_imported_hash(&greedy).is_err());
+        // More passes than a normal login's work, or more memory, is refused;
+        // less memory with more passes within the same work is not.
+        let slow = format!("$argon2id$v=19$m=19456,t=3,p=1${salt}${out}");
+        assert!(check_imported_hash(&slow).is_err());
+        let wide = format!("$argon2id$v=19$m=65536,t=1,p=4${salt}${out}");
+        assert!(check_imported_hash(&wide).is_err());
+        let narrow = format!("$argon2i$v=19$m=8192,t=4,p=2${salt}${out}");
+        assert_eq!(check_imported_hash(&narrow), Ok(ImportedHashKind::Argon2));
         assert!(check_imported_hash("$argon2id$v=19$m=19456,t=2,p=1").is_err());
     }
 

@@ -85,6 +85,16 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
         .optional()
 }
 
+/// Whether any account holds a bcrypt hash (brought by an import, not yet
+/// upgraded by a login): while one does, every verification pays the
+/// bcrypt budget too.
+pub fn any_bcrypt_hash(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        readers::table.filter(readers::password_hash.like("$2%")),
+    ))
+    .get_result(conn)
+}
+
 /// Finds an account by id (`NotFound` when absent).
 pub fn find(conn: &mut DbConnection, id: &ReaderId) -> QueryResult<ReaderRow> {
     readers::table

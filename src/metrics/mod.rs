@@ -11,6 +11,7 @@ mod current;
 mod gate;
 mod http;
 mod logins;
+mod password_work;
 mod pool;
 mod refunds;
 mod webhooks;
@@ -19,6 +20,7 @@ pub use current::{in_scope, with_current};
 pub use gate::{GateMetrics, GateResource};
 pub use http::{HttpMetrics, track_requests};
 pub use logins::LoginMetrics;
+pub use password_work::PasswordWorkMetrics;
 pub use refunds::RefundMetrics;
 pub use webhooks::{WebhookMetrics, WebhookOutcome};
 
@@ -38,6 +40,8 @@ pub struct Metrics {
     pub webhooks: WebhookMetrics,
     /// Staff refunds by outcome, and the money given back.
     pub refunds: RefundMetrics,
+    /// The work password verification did.
+    pub password_work: PasswordWorkMetrics,
 }
 
 impl Metrics {
@@ -53,6 +57,7 @@ impl Metrics {
             logins: LoginMetrics::new(&registry)?,
             webhooks: WebhookMetrics::new(&registry)?,
             refunds: RefundMetrics::new(&registry)?,
+            password_work: PasswordWorkMetrics::new(&registry)?,
             registry,
         })
     }

@@ -1,6 +1,6 @@
 //! `POST /v1/auth/login`: exchange email and password for a session.
 
-use super::password_check::{MAX_PASSWORD_BYTES, guarded_check};
+use super::password_check::{MAX_PASSWORD_BYTES, guarded_check, measured};
 use super::{AuthResponse, auth_response, open_session};
 use crate::auth::{Limited, needs_rehash, rehash_password, verify_password};
 use crate::db;
@@ -106,11 +106,7 @@ async fn attempt(
     } else {
         // Not an address at all: no account can be guessed at, but the
         // answer costs the same work.
-        let outcome = state
-            .password_work
-            .run(move || verify_and_upgrade(&password, None))
-            .await?;
-        (outcome.0, outcome.1)
+        measured(&state, move || verify_and_upgrade(&password, None)).await?
     };
     let reader = match reader {
         Some(reader) if password_ok => reader,

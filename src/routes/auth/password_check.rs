@@ -4,6 +4,7 @@
 //! oracle outside the login limits. The policy is in `auth::login_guard`.
 
 use crate::auth::{Locked, LoginLimits, begin_attempt};
+use crate::db;
 use crate::db::readers::ReaderRow;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -39,22 +40,35 @@ pub async fn guarded_check<T: Send + 'static>(
     let email = email.to_owned();
     let reader_id = reader.map(ReaderRow::reader_id);
     let client = ip.map(|ip| ip.to_string());
+    let bcrypt_check = state.password_work.due_for_bcrypt_check();
     let attempt = state
         .db
         .run(move |conn| {
             let now = chrono::Utc::now().naive_utc();
-            Ok(begin_attempt(
-                conn,
-                limits,
-                &email,
-                reader_id.as_ref(),
-                client.as_deref(),
-                now,
-            )?)
+            let bcrypt = if bcrypt_check {
+                Some(db::readers::any_bcrypt_hash(conn)?)
+            } else {
+                None
+            };
+            Ok((
+                bcrypt,
+                begin_attempt(
+                    conn,
+                    limits,
+                    &email,
+                    reader_id.as_ref(),
+                    client.as_deref(),
+                    now,
+                )?,
+            ))
         })
-        .await?
-        .map_err(too_many_failed)?;
-    let (ok, extra) = state.password_work.run(verify).await?;
+        .await?;
+    let (bcrypt, attempt) = attempt;
+    if let Some(in_use) = bcrypt {
+        state.password_work.note_bcrypt_in_use(in_use);
+    }
+    let attempt = attempt.map_err(too_many_failed)?;
+    let (ok, extra) = measured(state, verify).await?;
     if ok {
         state
             .db
@@ -62,4 +76,14 @@ pub async fn guarded_check<T: Send + 'static>(
             .await?;
     }
     Ok((ok, extra))
+}
+
+/// Runs `verify` in the password lane and counts the hash work it did.
+pub async fn measured<T: Send + 'static>(
+    state: &AppState,
+    verify: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let (result, work) = state.password_work.run_measured(verify).await?;
+    state.metrics.password_work.observe(work);
+    Ok(result)
 }
