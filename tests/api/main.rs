@@ -61,5 +61,6 @@ mod webhooks_refunds;
 
 mod security_account_takeover;
 mod security_credential_limits;
+mod security_imported_hashes;
 mod security_login_lock;
 mod security_staff_scope;
