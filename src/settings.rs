@@ -122,9 +122,11 @@ pub struct Settings {
     /// verification emails one client address may ask for per minute (per
     /// instance).
     pub email_requests_per_minute: u32,
-    /// `MASTHEAD_LOGIN_FAILURES_PER_HOUR`: failed logins an account takes in
-    /// an hour, from anywhere, before further attempts are refused until
-    /// the hour is over (counted in the database, so across instances).
+    /// `MASTHEAD_LOGIN_FAILURES_PER_HOUR`: password checks for one email
+    /// in an hour from every client address together before further ones
+    /// are refused until the hour is over (counted in the database, so
+    /// across instances); addresses the reader holds a live session from
+    /// are not held back by it. See `auth::login_guard`.
     pub login_failures_per_hour: u32,
     /// `MASTHEAD_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR`: password checks for
     /// one email address one client address may make in an hour before it
