@@ -87,7 +87,10 @@ pub fn begin_attempt(
     client: Option<&str>,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Result<Attempt, Locked>> {
-    if PRUNE_COUNTER.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == 0 {
+    if PRUNE_COUNTER
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(PRUNE_EVERY)
+    {
         login_failures::prune(conn, now - LOGIN_WINDOW)?;
     }
     let subject = login_subject(email);

@@ -39,7 +39,9 @@ impl PasswordWork {
     /// Whether it is time to ask the database whether bcrypt hashes are
     /// stored (the first check, then every so often).
     pub fn due_for_bcrypt_check(&self) -> bool {
-        self.checks.fetch_add(1, Ordering::Relaxed) % BCRYPT_CHECK_EVERY == 0
+        self.checks
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(BCRYPT_CHECK_EVERY)
     }
 
     /// Records whether bcrypt hashes are stored.

@@ -278,10 +278,10 @@ async fn signing_up_with_a_squatted_address_mails_its_owner_a_way_in(app: TestAp
     let squatter = squat(&app).await;
     let parked = park_change(&app, &squatter).await;
     assert!(emails_to(&app, VICTIM, RESET).is_empty());
-    let taken = app
+    let refused_signup = app
         .signup(VICTIM, "the owner's own passphrase", "Owner")
         .await;
-    assert_problem(taken, StatusCode::CONFLICT, "email_taken").await;
+    assert_problem(refused_signup, StatusCode::CONFLICT, "email_taken").await;
     assert_eq!(emails_to(&app, VICTIM, RESET).len(), 1);
     let token = latest_token(&app, VICTIM, RESET);
     let confirmed = app

@@ -23,7 +23,7 @@ enum Created {
     New(Box<(ReaderRow, SessionId, String, String)>),
     /// The address was taken; for an unverified account, the reset link
     /// to mail its address's owner.
-    Taken(Option<(ReaderRow, String)>),
+    Taken(Option<Box<(ReaderRow, String)>>),
 }
 
 fn email_taken() -> ApiError {
@@ -38,12 +38,12 @@ fn reclaim_link(
     settings: &crate::settings::Settings,
     existing: ReaderRow,
     now: chrono::NaiveDateTime,
-) -> Result<Option<(ReaderRow, String)>, ApiError> {
+) -> Result<Option<Box<(ReaderRow, String)>>, ApiError> {
     if existing.email_verified_at.is_some() || existing.disabled_at.is_some() {
         return Ok(None);
     }
     let token = issue_reset_link(conn, settings, &existing, now)?;
-    Ok(token.map(|token| (existing, token)))
+    Ok(token.map(|token| Box::new((existing, token))))
 }
 
 /// A new account.
@@ -82,7 +82,7 @@ pub struct SignupRequest {
         (status = 409, description = "The email is taken (`email_taken`); if its account never verified it, the address is sent a reset link", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed (a password `too_short`, `too_long`, `too_common` or `same_as_email`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-ups from this address (`rate_limited`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups, or emails (it sends one; the email limit is shared), from this client address (`rate_limited`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/signup")]
@@ -165,7 +165,7 @@ pub async fn signup(
     let (reader, session, refresh, verification) = match outcome {
         Created::New(created) => *created,
         Created::Taken(reclaim) => {
-            if let Some((owner, token)) = reclaim {
+            if let Some((owner, token)) = reclaim.map(|boxed| *boxed) {
                 state.mailer.send(messages::password_reset(
                     &state.settings.public_url(),
                     &owner.name,
