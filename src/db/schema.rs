@@ -191,6 +191,9 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        url -> Nullable<Text>,
+        source_article -> Nullable<Text>,
+        page_token -> Nullable<Text>,
     }
 }
 
