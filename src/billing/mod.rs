@@ -11,6 +11,7 @@ mod checkout;
 mod dev;
 mod dev_checkout_page;
 mod idempotency;
+pub mod plan_change;
 mod portal;
 mod provider;
 mod provider_refund;

@@ -8,6 +8,7 @@
 mod checkout;
 mod customer;
 mod errors;
+mod plan_change;
 mod portal;
 mod prices;
 mod refund;
