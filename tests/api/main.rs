@@ -55,6 +55,7 @@ mod stripe_events;
 mod checkout_contract;
 mod checkout_fixtures;
 mod one_subscription;
+mod plan_change;
 mod subscription;
 mod subscription_transitions;
 mod tokens;
