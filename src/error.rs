@@ -189,7 +189,7 @@ impl ApiError {
             Self::Unauthenticated { .. } => "Authentication required",
             Self::Forbidden { .. } => "Forbidden",
             Self::NotFound { .. } => "Not found",
-            Self::Conflict { .. } => "Conflict",
+            Self::Conflict { .. } | Self::CheckoutOpen { .. } => "Conflict",
             Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
@@ -197,7 +197,6 @@ impl ApiError {
             Self::BadGateway { .. } => "Bad gateway",
             Self::AccessDenied(_) => "Access denied",
             Self::Unexpected(_) => "Internal server error",
-            Self::CheckoutOpen { .. } => "Conflict",
         }
     }
 

@@ -408,13 +408,9 @@ fn schedule_object(id: &str) -> Value {
     json!({"id": id, "object": "subscription_schedule", "phases": [{"start_date": 1_700_000_000}]})
 }
 
-async fn a_stripe_upgrade_invokes_always_invoice_and_a_downgrade_a_schedule(
-    app: TestApp,
-    stripe: FakeStripe,
-) {
-    let (reader, purchase) = stripe_subscriber(&app).await;
-    give_address(&app, &reader, "1 Fleet Street").await;
-    let sub = purchase.subscription.clone();
+/// Answers retrieving and updating Stripe subscription `sub` (linked to
+/// schedule `sub_sched_1`) and every schedule call.
+async fn mount_subscription_and_schedules(stripe: &FakeStripe, sub: &str) {
     for (verb, route) in [
         ("GET", format!("/v1/subscriptions/{sub}")),
         ("POST", format!("/v1/subscriptions/{sub}")),
@@ -423,7 +419,7 @@ async fn a_stripe_upgrade_invokes_always_invoice_and_a_downgrade_a_schedule(
             .and(path(route))
             .respond_with(
                 ResponseTemplate::new(200)
-                    .set_body_json(stripe_subscription(&sub, Some("sub_sched_1"))),
+                    .set_body_json(stripe_subscription(sub, Some("sub_sched_1"))),
             )
             .with_priority(1)
             .mount(&stripe.server)
@@ -436,6 +432,16 @@ async fn a_stripe_upgrade_invokes_always_invoice_and_a_downgrade_a_schedule(
         .respond_with(ResponseTemplate::new(200).set_body_json(schedule_object("sub_sched_1")))
         .mount(&stripe.server)
         .await;
+}
+
+async fn a_stripe_upgrade_invokes_always_invoice_and_a_downgrade_a_schedule(
+    app: TestApp,
+    stripe: FakeStripe,
+) {
+    let (reader, purchase) = stripe_subscriber(&app).await;
+    give_address(&app, &reader, "1 Fleet Street").await;
+    let sub = purchase.subscription.clone();
+    mount_subscription_and_schedules(&stripe, &sub).await;
 
     let up = changed(&app, &reader, &json!({"tier": "print"})).await;
     assert_eq!(up["change"]["status"], "applied");
