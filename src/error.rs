@@ -94,6 +94,10 @@ pub enum ApiError {
     /// A bug or an unexpected failure; the cause is logged, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+    /// 409 `checkout_open`: the reader already has a checkout waiting for
+    /// payment; `url` is its payment page, to resume instead of paying twice.
+    #[error("you already have a checkout waiting for payment; finish or cancel it first")]
+    CheckoutOpen { url: Option<String> },
 }
 
 impl ApiError {
@@ -173,6 +177,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Unexpected(_) => "internal_error",
+            Self::CheckoutOpen { .. } => "checkout_open",
         }
     }
 
@@ -184,7 +189,7 @@ impl ApiError {
             Self::Unauthenticated { .. } => "Authentication required",
             Self::Forbidden { .. } => "Forbidden",
             Self::NotFound { .. } => "Not found",
-            Self::Conflict { .. } => "Conflict",
+            Self::Conflict { .. } | Self::CheckoutOpen { .. } => "Conflict",
             Self::TooManyRequests { .. } => "Too many requests",
             Self::PayloadTooLarge { .. } => "Payload too large",
             Self::UnsupportedMediaType { .. } => "Unsupported media type",
@@ -227,6 +232,9 @@ pub struct Problem {
     /// For `perk_required`: the perk that would grant access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub perk: Option<crate::domain::Perk>,
+    /// For `checkout_open`: the open checkout's payment page, to resume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl fmt::Display for Problem {
@@ -247,7 +255,7 @@ impl ResponseError for ApiError {
             | Self::AccessDenied(crate::domain::Denial::LoginRequired) => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } | Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::CheckoutOpen { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -275,6 +283,10 @@ impl ResponseError for ApiError {
             },
             perk: match self {
                 Self::AccessDenied(denial) => denial.perk(),
+                _ => None,
+            },
+            url: match self {
+                Self::CheckoutOpen { url } => url.clone(),
                 _ => None,
             },
         };

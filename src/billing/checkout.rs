@@ -7,7 +7,10 @@ use super::provider::{CheckoutRequest, Provider};
 use crate::db::readers::ReaderRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, checkouts};
-use crate::domain::{BillingInterval, CheckoutId, CheckoutStatus, Currency, ReaderId};
+use crate::domain::{
+    BillingInterval, CheckoutId, CheckoutStatus, Currency, ReaderId, Slug, SubscriptionSnapshot,
+    SubscriptionState,
+};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, Duration, Utc};
 
@@ -23,6 +26,11 @@ pub struct CheckoutOrder {
     pub interval: BillingInterval,
     /// The currency, needed only when the tier is priced in several.
     pub currency: Option<Currency>,
+    /// An offer to apply. No offers exist yet, so any code is refused
+    /// (422 `offer_not_found`); the field is part of the contract already.
+    pub offer_code: Option<String>,
+    /// The article the reader was reading when they decided to buy.
+    pub source_article: Option<Slug>,
 }
 
 /// A checkout waiting for payment.
@@ -32,6 +40,8 @@ pub struct OpenedCheckout {
     pub checkout_id: CheckoutId,
     /// Where to send the reader to pay.
     pub url: String,
+    /// Which provider's page `url` is: `dev` or `stripe`.
+    pub provider: &'static str,
 }
 
 /// The price of `tier` for `interval` (in `currency`, which may be left
@@ -83,15 +93,30 @@ pub fn price_for(
     Ok(chosen.clone())
 }
 
-/// 409 `already_subscribed` when one of the reader's subscriptions grants
-/// access at `now`: a second one would charge twice for the same perks.
+/// Whether `subscription` stops the reader from buying another: a paid
+/// subscription that renews (or is still paid up while canceling, or in
+/// its dunning grace) and grants access at `now`. A second one would charge
+/// twice for the same perks. A comp (and later a gift) does not: nobody
+/// pays for it, so a paid subscription may take over from it.
+pub fn blocks_a_new_checkout(subscription: &SubscriptionSnapshot, now: DateTime<Utc>) -> bool {
+    matches!(
+        subscription.state,
+        SubscriptionState::Active | SubscriptionState::Canceling | SubscriptionState::PastDue
+    ) && subscription.grants_access(now)
+}
+
+/// 409 `already_subscribed` when one of the reader's subscriptions
+/// [blocks a new checkout](blocks_a_new_checkout) at `now`.
 pub(super) fn ensure_not_subscribed(
     conn: &mut DbConnection,
     reader: &ReaderId,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let snapshots = db::subscriptions::snapshots_for_reader(conn, reader)?;
-    if snapshots.iter().any(|snapshot| snapshot.grants_access(now)) {
+    if snapshots
+        .iter()
+        .any(|snapshot| blocks_a_new_checkout(snapshot, now))
+    {
         return Err(ApiError::conflict(
             "already_subscribed",
             "you already have a subscription that grants access; manage it through the billing portal",
@@ -101,9 +126,12 @@ pub(super) fn ensure_not_subscribed(
 }
 
 /// Starts a checkout for `reader`: 422 for a tier, interval or currency
-/// not on offer, 422 `shipping_address_required` for print without an
-/// address, 409 `already_subscribed`. If the provider cannot open its page
-/// the checkout is marked expired and the provider's error returned.
+/// not on offer (or any offer code, until offers exist), 422
+/// `shipping_address_required` for print without an address, 409
+/// `already_subscribed`, 409 `checkout_open` (with the open checkout's
+/// URL) while another checkout can still be paid. If the provider cannot
+/// open its page the checkout is marked expired and the provider's error
+/// returned.
 pub async fn start_checkout(
     db: &Database,
     provider: &Provider,
@@ -137,13 +165,18 @@ pub async fn start_checkout(
             return Err(error);
         }
     };
-    let session = started.provider_session_id;
+    let (session, url) = (started.provider_session_id, started.url.clone());
     let recorded = id.clone();
-    db.run(move |conn| Ok(checkouts::set_provider_session(conn, &recorded, &session)?))
-        .await?;
+    db.run(move |conn| {
+        Ok(checkouts::set_provider_session(
+            conn, &recorded, &session, &url,
+        )?)
+    })
+    .await?;
     Ok(OpenedCheckout {
         checkout_id: id,
         url: started.url,
+        provider: provider.name(),
     })
 }
 
@@ -179,9 +212,17 @@ fn record(
             ),
         ));
     }
+    if order.offer_code.is_some() {
+        return Err(ApiError::unprocessable(
+            "offer_not_found",
+            "there is no offer with this code",
+        ));
+    }
     let now = Utc::now();
     ensure_not_subscribed(conn, &reader.reader_id(), now)?;
+    ensure_no_open_checkout(conn, &reader.reader_id(), now)?;
     let created_at = now.naive_utc();
+    let page_token = (provider == super::DevProvider::NAME).then(super::dev::new_page_token);
     checkouts::insert(
         conn,
         &checkouts::NewCheckout {
@@ -195,9 +236,36 @@ fn record(
             status: CheckoutStatus::Open.as_str(),
             created_at,
             expires_at: created_at + Duration::hours(CHECKOUT_LIFETIME_HOURS),
+            source_article: order.source_article.as_ref().map(Slug::as_str),
+            page_token: page_token.as_deref(),
         },
-    )?;
+    )
+    .map_err(|error| match error {
+        // Another start for the same reader won the race for the one open
+        // place (`checkouts_one_open_per_reader`).
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::CheckoutOpen { url: None },
+        other => other.into(),
+    })?;
     Ok((tier, price))
+}
+
+/// 409 `checkout_open` while one of the reader's checkouts can still be
+/// paid, with its page so the front-end can send the reader back to it.
+/// Checkouts whose time ran out are expired first, so they do not count.
+fn ensure_no_open_checkout(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let now = now.naive_utc();
+    checkouts::expire_lapsed_for_reader(conn, reader, now)?;
+    match checkouts::open_for_reader(conn, reader, now)? {
+        Some(open) => Err(ApiError::CheckoutOpen { url: open.url }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -100,6 +100,15 @@ impl DevProvider {
     }
 }
 
+/// A fresh form token for a development checkout's page: 256 random bits,
+/// so its Pay and Cancel buttons cannot be submitted by a page that has
+/// not read this one (cross-site request forgery). It is stored as is:
+/// the page must show it again on every load, and it grants nothing the
+/// checkout id in the page's URL does not.
+pub(super) fn new_page_token() -> String {
+    crate::auth::RefreshToken::generate().into_plaintext()
+}
+
 /// A payment of the price quoted on the checkout, taken at `now`, paying
 /// for one interval from `now`.
 fn paid_now(checkout: &CheckoutRow, now: NaiveDateTime) -> Result<Paid, ApiError> {

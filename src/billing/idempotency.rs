@@ -66,6 +66,12 @@ impl IdempotencyKey {
         Self::for_subscription("resume", subscription)
     }
 
+    /// Changing the plan of a subscription (or undoing a pending change),
+    /// once per version of the subscription and target plan.
+    pub fn plan_change(subscription: &SubscriptionRow, action: &str) -> Self {
+        Self::for_subscription(&format!("plan-{action}"), subscription)
+    }
+
     /// `<action>:<subscription id>:<period end>:<version>`. The version is
     /// the row's `updated_at` (every transition and renewal moves it), so a
     /// retry of a call whose change was never stored repeats the key, and

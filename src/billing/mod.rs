@@ -9,12 +9,15 @@ mod activation;
 mod cancel;
 mod checkout;
 mod dev;
+mod dev_checkout_page;
 mod idempotency;
+pub mod plan_change;
 mod portal;
 mod provider;
 mod provider_refund;
 mod refund;
 mod refund_request;
+pub mod site_links;
 mod staff_changes;
 mod stripe;
 pub mod webhooks;
@@ -22,9 +25,13 @@ pub mod webhooks;
 pub use activation::{Completion, Paid, complete_checkout};
 pub use cancel::{cancel_at_period_end, resume, stop_renewals_for_departure};
 pub use checkout::{
-    CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, price_for, start_checkout,
+    CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, blocks_a_new_checkout, price_for,
+    start_checkout,
 };
 pub use dev::DevProvider;
+pub use dev_checkout_page::{
+    DevCheckoutPage, PageButton, PageOutcome, dev_checkout_page, press_dev_checkout_button,
+};
 pub use idempotency::IdempotencyKey;
 pub use portal::{current_subscription, portal_url};
 pub use provider::{CheckoutRequest, Provider, ProviderError, StartedCheckout};

@@ -244,6 +244,71 @@ impl Provider {
         }
     }
 
+    /// Moves the provider's subscription to `tier` at `price` now, with the
+    /// proration invoiced at once (Stripe: `proration_behavior:
+    /// always_invoice`, paid first: `payment_behavior:
+    /// pending_if_incomplete`, so a failed payment keeps the old plan).
+    pub async fn upgrade(
+        &self,
+        db: &Database,
+        subscription: &SubscriptionRow,
+        tier: &Tier,
+        price: &TierPrice,
+    ) -> Result<(), ApiError> {
+        if !self.bills(subscription)? {
+            return Ok(());
+        }
+        let key = IdempotencyKey::plan_change(
+            subscription,
+            &format!("up-{}-{}", tier.id, price.interval.as_str()),
+        );
+        match self {
+            Self::Dev(_) => Ok(()),
+            Self::Stripe(stripe) => stripe.upgrade(db, subscription, tier, price, &key).await,
+        }
+    }
+
+    /// Arranges for the provider's subscription to move to `tier` at
+    /// `price` at the end of the current period, and to stay at `current`
+    /// until then (Stripe: a subscription schedule of two phases).
+    pub async fn schedule_downgrade(
+        &self,
+        db: &Database,
+        subscription: &SubscriptionRow,
+        current: (&Tier, &TierPrice),
+        tier: &Tier,
+        price: &TierPrice,
+    ) -> Result<(), ApiError> {
+        if !self.bills(subscription)? {
+            return Ok(());
+        }
+        let key = IdempotencyKey::plan_change(
+            subscription,
+            &format!("down-{}-{}", tier.id, price.interval.as_str()),
+        );
+        match self {
+            Self::Dev(_) => Ok(()),
+            Self::Stripe(stripe) => {
+                stripe
+                    .schedule_downgrade(db, subscription, current, (tier, price), &key)
+                    .await
+            }
+        }
+    }
+
+    /// Takes back a scheduled downgrade: the subscription renews on its
+    /// current plan (Stripe: the schedule is released).
+    pub async fn cancel_downgrade(&self, subscription: &SubscriptionRow) -> Result<(), ApiError> {
+        if !self.bills(subscription)? {
+            return Ok(());
+        }
+        let key = IdempotencyKey::plan_change(subscription, "undo");
+        match self {
+            Self::Dev(_) => Ok(()),
+            Self::Stripe(stripe) => Ok(stripe.release_schedule(subscription, &key).await?),
+        }
+    }
+
     /// Whether this provider must be told about changes to `subscription`:
     /// yes when it billed it; no when nobody did (staff-made) or the
     /// development provider did (it keeps nothing outside our database);

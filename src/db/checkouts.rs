@@ -25,6 +25,13 @@ pub struct CheckoutRow {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
+    /// The payment page, once the provider opened it.
+    pub url: Option<String>,
+    /// The slug of the article that led the reader to buy, if the site said.
+    pub source_article: Option<String>,
+    /// The development provider's form token: its page's Pay and Cancel
+    /// buttons must send it back, so a page elsewhere cannot submit them.
+    pub page_token: Option<String>,
 }
 
 impl CheckoutRow {
@@ -64,6 +71,8 @@ pub struct NewCheckout<'a> {
     pub status: &'a str,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub source_article: Option<&'a str>,
+    pub page_token: Option<&'a str>,
 }
 
 /// Records a new checkout.
@@ -99,16 +108,54 @@ pub fn find(conn: &mut DbConnection, id: &CheckoutId) -> QueryResult<Option<Chec
         .optional()
 }
 
-/// Remembers the provider's id for the payment page it opened.
+/// Remembers the provider's id for the payment page it opened, and the
+/// page's URL (to hand back when the reader starts another checkout).
 pub fn set_provider_session(
     conn: &mut DbConnection,
     id: &CheckoutId,
     provider_session_id: &str,
+    url: &str,
 ) -> QueryResult<()> {
     diesel::update(checkouts::table.find(id.as_str()))
-        .set(checkouts::provider_session_id.eq(provider_session_id))
+        .set((
+            checkouts::provider_session_id.eq(provider_session_id),
+            checkouts::url.eq(url),
+        ))
         .execute(conn)
         .map(drop)
+}
+
+/// The reader's checkout that can still be paid at `now`, if any (the
+/// database holds at most one `open` checkout per reader).
+pub fn open_for_reader(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<Option<CheckoutRow>> {
+    checkouts::table
+        .filter(checkouts::reader_id.eq(reader.as_str()))
+        .filter(checkouts::status.eq(CheckoutStatus::Open.as_str()))
+        .filter(checkouts::expires_at.gt(now))
+        .select(CheckoutRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Moves the reader's `open` checkouts whose time ran out to `expired`, so
+/// they no longer hold the one open place.
+pub fn expire_lapsed_for_reader(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        checkouts::table
+            .filter(checkouts::reader_id.eq(reader.as_str()))
+            .filter(checkouts::status.eq(CheckoutStatus::Open.as_str()))
+            .filter(checkouts::expires_at.le(now)),
+    )
+    .set(checkouts::status.eq(CheckoutStatus::Expired.as_str()))
+    .execute(conn)
 }
 
 /// Moves an `open`, unexpired checkout to `completed`; `false` when it was

@@ -16,6 +16,7 @@ pub mod mailing_list;
 pub mod media;
 mod migrations;
 pub mod payments;
+pub mod plan_changes;
 mod pool;
 pub mod provider_payments;
 pub mod reader_directory;

@@ -192,6 +192,9 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        url -> Nullable<Text>,
+        source_article -> Nullable<Text>,
+        page_token -> Nullable<Text>,
     }
 }
 
@@ -309,9 +312,28 @@ diesel::joinable!(subscriptions -> readers (reader_id));
 diesel::joinable!(subscriptions -> tiers (tier_id));
 diesel::joinable!(subscription_events -> subscriptions (subscription_id));
 diesel::joinable!(articles -> issues (issue_id));
+diesel::table! {
+    subscription_plan_changes (id) {
+        id -> Text,
+        subscription_id -> Text,
+        kind -> Text,
+        from_tier_id -> Text,
+        from_interval -> Text,
+        to_tier_id -> Text,
+        to_interval -> Text,
+        status -> Text,
+        prorated_cents -> Nullable<BigInt>,
+        effective_at -> Timestamp,
+        actor -> Text,
+        created_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(checkouts -> readers (reader_id));
 diesel::joinable!(checkouts -> tiers (tier_id));
 diesel::joinable!(checkouts -> subscriptions (subscription_id));
+diesel::joinable!(subscription_plan_changes -> subscriptions (subscription_id));
 diesel::joinable!(payments -> subscriptions (subscription_id));
 diesel::joinable!(payments -> readers (reader_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -336,4 +358,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refund_actions,
     audit_log,
     login_failures,
+    subscription_plan_changes,
 );

@@ -136,6 +136,12 @@ fn stored_price(app: &TestApp, tier: &str, interval: &str) -> Option<String> {
 async fn customer_and_price_are_created_once(app: TestApp, stripe: FakeStripe) {
     let reader = app.new_reader().await;
     let first = open_checkout(&app, &reader, "digital", "year").await;
+    // One open checkout per reader: the first must end (as when Stripe
+    // reports `checkout.session.expired`) before a second may start.
+    diesel::update(checkouts::table.find(first["checkout_id"].as_str().unwrap()))
+        .set(checkouts::status.eq("expired"))
+        .execute(&mut app.db())
+        .unwrap();
     let second = open_checkout(&app, &reader, "digital", "year").await;
     assert_ne!(first["url"], second["url"]);
 

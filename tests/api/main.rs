@@ -52,6 +52,10 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod checkout_contract;
+mod checkout_fixtures;
+mod one_subscription;
+mod plan_change;
 mod subscription;
 mod subscription_transitions;
 mod tokens;

@@ -173,6 +173,8 @@ pub fn purchase_on(conn: &mut DbConnection, reader_id: &str) -> Purchase {
             status: "open",
             created_at: now.naive_utc(),
             expires_at: (now + chrono::Duration::hours(24)).naive_utc(),
+            source_article: None,
+            page_token: None,
         },
     )
     .expect("insert the checkout");

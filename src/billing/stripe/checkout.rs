@@ -7,6 +7,7 @@ use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
 use crate::billing::idempotency::IdempotencyKey;
 use crate::billing::provider::{CheckoutRequest, StartedCheckout};
+use crate::billing::site_links::{checkout_canceled_path, checkout_success_path};
 use crate::db::Database;
 use crate::error::ApiError;
 use std::collections::HashMap;
@@ -49,9 +50,10 @@ impl StripeProvider {
             .subscription_data(subscription)
             .metadata(metadata)
             .success_url(self.link(&format!(
-                "/billing/checkout/success?checkout_id={checkout}&session_id={{CHECKOUT_SESSION_ID}}"
+                "{}&session_id={{CHECKOUT_SESSION_ID}}",
+                checkout_success_path(request.checkout_id)
             )))
-            .cancel_url(self.link(&format!("/billing/checkout/canceled?checkout_id={checkout}")));
+            .cancel_url(self.link(&checkout_canceled_path(request.checkout_id)));
         if request.tier.needs_shipping_address {
             session = session.shipping_address_collection(
                 CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),

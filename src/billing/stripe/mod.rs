@@ -8,6 +8,7 @@
 mod checkout;
 mod customer;
 mod errors;
+mod plan_change;
 mod portal;
 mod prices;
 mod refund;
@@ -25,7 +26,8 @@ use stripe::RequestStrategy;
 pub struct StripeProvider {
     /// Shared: cheap to clone with the provider, one connection pool.
     client: Arc<stripe::Client>,
-    public_url: String,
+    /// The site's address, as `site_url` gives it (Stripe's return pages).
+    site_url: String,
 }
 
 impl StripeProvider {
@@ -49,13 +51,13 @@ impl StripeProvider {
             .map_err(|e| anyhow::anyhow!("cannot configure the Stripe client: {e}"))?;
         Ok(Some(Self {
             client: Arc::new(client),
-            public_url: settings.public_url(),
+            site_url: crate::billing::site_links::site_url(settings, ""),
         }))
     }
 
-    /// A URL of this service, for Stripe to send the reader back to.
+    /// A page of the site, for Stripe to send the reader back to.
     fn link(&self, path: &str) -> String {
-        format!("{}{path}", self.public_url)
+        format!("{}{path}", self.site_url)
     }
 }
 

@@ -56,6 +56,13 @@ pub fn changed(
     let changes =
         apply::extend_period(conn, &row, period(&object), SubscriptionChanges::default())?;
     let changes = changes_for(context, &row, target, changes, ended_at);
+    crate::billing::plan_change::follow_provider_plan(
+        conn,
+        &row,
+        &object,
+        "provider:stripe",
+        context.now,
+    )?;
     apply::move_to(conn, context, &row, target, &changes)?;
     apply::remember(conn, context, &row)
 }

@@ -2,7 +2,7 @@
 
 use crate::auth::AuthenticatedReader;
 use crate::billing::{self, CheckoutOrder};
-use crate::domain::{BillingInterval, Currency};
+use crate::domain::{BillingInterval, Currency, Slug};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::parse_fields;
 use crate::startup::AppState;
@@ -22,6 +22,15 @@ pub struct CheckoutRequestBody {
     /// ISO 4217 code; only needed when the tier is sold in several currencies.
     #[serde(default)]
     pub currency: Option<String>,
+    /// An offer's code. No offers exist yet: any code is refused with 422
+    /// `offer_not_found`.
+    #[serde(default)]
+    pub offer_code: Option<String>,
+    /// The slug of the article that led the reader to subscribe; recorded
+    /// on the checkout.
+    #[serde(default)]
+    #[schema(example = "deep-dive")]
+    pub source_article: Option<String>,
 }
 
 /// Where to send the reader to pay.
@@ -29,9 +38,33 @@ pub struct CheckoutRequestBody {
 pub struct CheckoutResponse {
     /// The checkout's id.
     pub checkout_id: String,
-    /// The payment page: Stripe Checkout, or with the development provider
-    /// this service's confirmation URL (`POST` it as the same reader).
+    /// The payment page to send the browser to: Stripe Checkout, or the
+    /// development provider's page (also served by this service). Either
+    /// ends on the site's success or cancel page.
     pub url: String,
+    /// Which provider's page `url` is.
+    #[schema(example = "dev")]
+    pub provider: CheckoutProvider,
+}
+
+/// The providers a checkout can be paid through.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutProvider {
+    /// The development provider: nothing is charged.
+    Dev,
+    /// Stripe Checkout.
+    Stripe,
+}
+
+impl CheckoutProvider {
+    fn from_name(name: &str) -> Self {
+        if name == billing::StripeProvider::NAME {
+            Self::Stripe
+        } else {
+            Self::Dev
+        }
+    }
 }
 
 fn tier_id(raw: String) -> Result<String, FieldError> {
@@ -60,8 +93,8 @@ fn interval(raw: &str) -> Result<BillingInterval, FieldError> {
         (status = 201, description = "The checkout and its payment page", body = CheckoutResponse),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The reader's email is not verified and `MASTHEAD_REQUIRE_VERIFIED_EMAIL_FOR_CHECKOUT` is on (`email_not_verified`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A subscription grants access already (`already_subscribed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown tier, interval or currency, a price not offered, or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A paid subscription grants access already (`already_subscribed`; a comp does not count), or another checkout is waiting for payment (`checkout_open`, with its `url` to resume)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown tier, interval or currency, a price not offered, a malformed `source_article`, an unknown offer (`offer_not_found`), or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -85,16 +118,20 @@ pub async fn start_checkout(
         tier = "tier" => tier_id(body.tier),
         interval = "interval" => interval(&body.interval),
         currency = "currency" => body.currency.map(Currency::parse).transpose(),
+        source_article = "source_article" => body.source_article.map(Slug::parse).transpose(),
     }
     let order = CheckoutOrder {
         tier,
         interval,
         currency,
+        offer_code: body.offer_code,
+        source_article,
     };
     let opened =
         billing::start_checkout(&state.db, &state.payments, &reader.account, order).await?;
     Ok(HttpResponse::Created().json(CheckoutResponse {
         checkout_id: opened.checkout_id.to_string(),
         url: opened.url,
+        provider: CheckoutProvider::from_name(opened.provider),
     }))
 }

@@ -3,6 +3,8 @@
 //! is in use).
 
 pub mod checkout;
+pub mod dev_checkout_button;
+pub mod dev_checkout_page;
 pub mod dev_confirm;
 pub mod dev_portal;
 pub mod portal;

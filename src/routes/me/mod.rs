@@ -3,12 +3,15 @@
 pub mod cancel_subscription;
 pub mod change_email;
 pub mod change_password;
+pub mod change_plan;
 pub mod delete_account;
 pub mod get;
+pub mod pending_plan_change;
 pub mod request_refund;
 pub mod resume_subscription;
 pub mod revoke_all_sessions;
 pub mod revoke_session;
 pub mod sessions;
 pub mod subscription;
+pub mod undo_plan_change;
 pub mod update;
