@@ -42,6 +42,7 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    db: Database,
 }
 
 /// Opens the database and applies pending migrations.
@@ -59,11 +60,22 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     )
     .context("cannot open the database")?;
     let migrated = db.clone();
-    let applied = web::block(move || -> anyhow::Result<usize> {
+    let applied = match web::block(move || -> anyhow::Result<usize> {
         let mut conn = migrated.get().map_err(|e| anyhow::anyhow!("{e}"))?;
         db::run_migrations(&mut conn)
     })
-    .await??;
+    .await
+    {
+        Ok(Ok(applied)) => applied,
+        Ok(Err(error)) => {
+            db.close();
+            return Err(error);
+        }
+        Err(error) => {
+            db.close();
+            return Err(error.into());
+        }
+    };
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
@@ -137,7 +149,7 @@ impl Application {
         let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let state = web::Data::new(AppState {
-            db,
+            db: db.clone(),
             tokens,
             password_work: PasswordWork::per_core(),
             cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
@@ -173,7 +185,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(port, workers, "masthead is listening");
-        Ok(Self { port, server })
+        Ok(Self { port, server, db })
     }
 
     /// The port actually bound (useful with port 0).
@@ -181,8 +193,11 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests and
+    /// closes the database before the process exits.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.db.close();
+        served
     }
 }

@@ -22,6 +22,7 @@ mod role;
 mod shipping_address;
 mod slug;
 mod subscription_state;
+mod teaser;
 mod token_purpose;
 
 pub use access::{
@@ -47,4 +48,5 @@ pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
 pub use subscription_state::{SubscriptionState, TransitionRefused};
+pub use teaser::{normalise_body, teaser};
 pub use token_purpose::TokenPurpose;
