@@ -172,6 +172,7 @@ impl Application {
                 .app_data(routes::decoding::path_config())
                 .app_data(routes::decoding::query_config())
                 .default_service(web::to(routes::decoding::route_not_found))
+                .wrap(from_fn(routes::no_nul::refuse_nul))
                 .wrap(crate::cors::policy(&cors_origins))
                 .wrap(from_fn(crate::cors::preflight_problems))
                 .wrap(from_fn(crate::security_headers::no_store_when_private))

@@ -52,6 +52,7 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod security_nul_bytes;
 mod security_teaser_leak;
 mod subscription;
 mod subscription_transitions;

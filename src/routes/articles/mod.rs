@@ -8,7 +8,7 @@ pub mod list;
 
 use crate::db::catalogue::PublishedArticle;
 pub use crate::domain::teaser;
-use crate::domain::{AccessDecision, AccessView};
+use crate::domain::{AccessDecision, AccessView, Slug};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use chrono::{DateTime, Utc};
@@ -16,14 +16,22 @@ use serde::Serialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
-/// A published article by slug (from the cache), or 404.
+/// A published article by slug (from the cache), or 404 (also for a
+/// string that is not a slug).
 pub async fn visible_article(
     state: &AppState,
     slug: &str,
 ) -> Result<Arc<PublishedArticle>, ApiError> {
-    state.cache.article(&state.db, slug).await?.ok_or_else(|| {
-        ApiError::not_found("article_not_found", "no published article has this slug")
-    })
+    let not_found =
+        || ApiError::not_found("article_not_found", "no published article has this slug");
+    // Parsed before the cache: a slug that cannot exist is neither looked
+    // up nor remembered (64 KiB of junk per request would fill the cache).
+    let slug = Slug::parse(slug.to_owned()).map_err(|_| not_found())?;
+    state
+        .cache
+        .article(&state.db, slug.as_str())
+        .await?
+        .ok_or_else(not_found)
 }
 
 /// The issue an article belongs to.
