@@ -147,6 +147,7 @@ fn production_refuses_development_defaults_and_names_what_is_missing() {
         "MASTHEAD_PUBLIC_URL",
         "MASTHEAD_SMTP_URL",
         "MASTHEAD_MAIL_FROM",
+        "MASTHEAD_METRICS_TOKEN",
     ] {
         assert!(stderr.contains(name), "{name} not named in: {stderr}");
     }

@@ -52,6 +52,9 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod security_auth_scheme;
+mod security_cache_headers;
+mod security_csv_injection;
 mod security_nul_bytes;
 mod security_teaser_leak;
 mod subscription;

@@ -23,7 +23,7 @@ on_both_backends!(
 );
 
 /// Creates and publishes a subscribers-only article with `body` and `cut`.
-async fn publish(app: &TestApp, slug: &str, body: &str, cut: i32) -> Value {
+pub async fn publish(app: &TestApp, slug: &str, body: &str, cut: i32) -> Value {
     let token = editor(app).await;
     let mut article = article_body(slug, None);
     article["body"] = json!(body);
