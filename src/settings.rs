@@ -239,6 +239,16 @@ impl Settings {
         )
     }
 
+    /// The SQLite database file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        if self.uses_postgres() {
+            return None;
+        }
+        let url = self.database_url();
+        let path = url.strip_prefix("sqlite://").unwrap_or(&url);
+        (path != ":memory:" && !path.starts_with("file:")).then(|| PathBuf::from(path))
+    }
+
     /// The pool size in effect.
     pub fn pool_size(&self) -> u32 {
         self.database_pool_size.unwrap_or_else(|| {

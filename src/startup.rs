@@ -47,12 +47,16 @@ pub struct Application {
 
 /// Opens the database and applies pending migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+    crate::private_files::create_private_dir(&settings.data_dir).with_context(|| {
         format!(
             "cannot create the data directory {}",
             settings.data_dir.display()
         )
     })?;
+    if let Some(path) = settings.sqlite_path() {
+        crate::private_files::prepare_sqlite_file(&path)
+            .with_context(|| format!("cannot create the database {}", path.display()))?;
+    }
     let db = Database::connect(
         &settings.database_url(),
         settings.pool_size(),
