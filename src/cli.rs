@@ -107,8 +107,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 role.is_staff(),
                 "a staff account needs the admin, support or editor role"
             );
-            let email =
-                ReaderEmail::parse(email).map_err(|e| anyhow::anyhow!("email: {}", e.message))?;
+            let email = ReaderEmail::parse_deliverable(email, settings.is_production())
+                .map_err(|e| anyhow::anyhow!("email: {}", e.message))?;
             let name =
                 DisplayName::parse(name).map_err(|e| anyhow::anyhow!("name: {}", e.message))?;
             let password = read_password()?;

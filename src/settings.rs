@@ -239,6 +239,11 @@ impl Settings {
         )
     }
 
+    /// Whether this is a production deployment (`MASTHEAD_ENV=production`).
+    pub fn is_production(&self) -> bool {
+        self.env == Environment::Production
+    }
+
     /// The SQLite database file, when the database is SQLite.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         if self.uses_postgres() {

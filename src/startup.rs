@@ -83,8 +83,26 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
+    report_email_collisions(&db);
     sweep_unfinished_uploads(settings);
     Ok(db)
+}
+
+/// Says how many accounts' addresses the email-identity migration could not
+/// normalise (table `email_collisions`), at every start until resolved.
+fn report_email_collisions(db: &Database) {
+    let counted = db
+        .get()
+        .map_err(anyhow::Error::new)
+        .and_then(|mut conn| Ok(db::email_collisions::count(&mut conn)?));
+    match counted {
+        Ok(0) => {}
+        Ok(accounts) => tracing::warn!(
+            accounts,
+            "email addresses need an operator: two accounts share one address in another letter case, or an address is not ASCII; see the email_collisions table and docs/security.md"
+        ),
+        Err(error) => tracing::warn!(%error, "cannot count email collisions"),
+    }
 }
 
 /// Removes uploads a crash left half-written: they were never recorded, so

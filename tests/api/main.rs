@@ -55,6 +55,7 @@ mod stripe_events;
 mod security_auth_scheme;
 mod security_cache_headers;
 mod security_csv_injection;
+mod security_email_identity;
 mod security_nul_bytes;
 mod security_teaser_leak;
 mod subscription;
