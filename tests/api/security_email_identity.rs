@@ -12,6 +12,7 @@
 use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use diesel::prelude::*;
 use masthead::db::readers::NewReader;
+use masthead::db::schema::{email_collisions, readers};
 use masthead::settings::Environment;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -105,7 +106,6 @@ async fn the_migration_lists_collisions_instead_of_failing(app: TestApp) {
     }
     assert_eq!(masthead::db::run_migrations(&mut conn).unwrap(), 1);
 
-    use masthead::db::schema::{email_collisions, readers};
     let listed: Vec<(String, String)> = email_collisions::table
         .select((email_collisions::reader_id, email_collisions::reason))
         .order(email_collisions::reader_id)
