@@ -8,7 +8,7 @@
 //! signature covers, and it is parsed by its own strict decoder) and
 //! multipart uploads (files, not strings).
 
-use super::decoding::JSON_LIMIT_BYTES;
+use super::admin::ARTICLE_JSON_LIMIT_BYTES;
 use crate::error::ApiError;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -64,16 +64,17 @@ fn is_json(req: &ServiceRequest) -> bool {
         })
 }
 
-/// The body, at most one byte past the JSON limit: a longer one is cut
-/// there and the JSON extractor answers 413 as it would have.
+/// The body, up to the largest JSON limit of any route (the article
+/// routes'); each route's own, smaller limit is still applied by its JSON
+/// extractor, which answers 413.
 async fn read_body(mut payload: Payload) -> Result<Bytes, actix_web::Error> {
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
         body.extend_from_slice(&chunk);
-        if body.len() > JSON_LIMIT_BYTES {
+        if body.len() > ARTICLE_JSON_LIMIT_BYTES {
             return Err(ApiError::PayloadTooLarge {
-                limit: JSON_LIMIT_BYTES,
+                limit: ARTICLE_JSON_LIMIT_BYTES,
             }
             .into());
         }
