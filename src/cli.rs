@@ -82,13 +82,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let app = Application::build(settings).await?;
             app.run_until_stopped().await.context("the server failed")
         }),
-        Command::Migrate => system.block_on(async move {
-            crate::startup::open_database(&settings).await?;
+        Command::Migrate => system.block_on(with_database(&settings, |_| {
             println!("migrations are up to date");
             Ok(())
-        }),
-        Command::Demo => system.block_on(async move {
-            let db = crate::startup::open_database(&settings).await?;
+        })),
+        Command::Demo => system.block_on(with_database(&settings, |db| {
             let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
             if crate::demo::load(&mut conn, &settings)? {
                 println!("loaded the demo magazine: issues 1 and 2, six articles, audio on /v1/articles/cities-of-water");
@@ -100,7 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("the demo magazine is already loaded");
             }
             Ok(())
-        }),
+        })),
         Command::Readers(ReadersCommand::Import { file, report }) => {
             system.block_on(import_readers(settings, file, report))
         }
@@ -109,16 +107,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 role.is_staff(),
                 "a staff account needs the admin, support or editor role"
             );
-            let email =
-                ReaderEmail::parse(email).map_err(|e| anyhow::anyhow!("email: {}", e.message))?;
+            let email = ReaderEmail::parse_deliverable(email, settings.is_production())
+                .map_err(|e| anyhow::anyhow!("email: {}", e.message))?;
             let name =
                 DisplayName::parse(name).map_err(|e| anyhow::anyhow!("name: {}", e.message))?;
             let password = read_password()?;
             let password = Password::parse(password)
                 .map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
             let hash = hash_password(&password)?;
-            system.block_on(async move {
-                let db = crate::startup::open_database(&settings).await?;
+            system.block_on(with_database(&settings, |db| {
                 let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
                 let now = chrono::Utc::now().naive_utc();
                 let id = ReaderId::generate();
@@ -149,9 +146,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     email.as_str()
                 );
                 Ok(())
-            })
+            }))
         }
     }
+}
+
+/// Opens (and migrates) the database, runs `work` with it and closes it
+/// whatever the outcome, so no connection is still being opened on a pool
+/// thread while the process exits (see [`crate::db::Database::close`]).
+async fn with_database<T>(
+    settings: &Settings,
+    work: impl FnOnce(&crate::db::Database) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let db = crate::startup::open_database(settings).await?;
+    let outcome = work(&db);
+    db.close();
+    outcome
 }
 
 /// `readers import`: the file is opened before the database, so a wrong
@@ -164,17 +174,19 @@ async fn import_readers(
     let input =
         std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let size = input.metadata().map_or(0, |metadata| metadata.len());
-    let db = crate::startup::open_database(&settings).await?;
-    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let progress = crate::import::progress_bar(size);
     let source = file.display().to_string();
-    let outcome = crate::import::import_readers(
-        &mut conn,
-        std::io::BufReader::new(input),
-        &source,
-        &progress,
-    )
-    .with_context(|| format!("cannot import {source}"))?;
+    let outcome = with_database(&settings, |db| {
+        let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let progress = crate::import::progress_bar(size);
+        crate::import::import_readers(
+            &mut conn,
+            std::io::BufReader::new(input),
+            &source,
+            &progress,
+        )
+        .with_context(|| format!("cannot import {source}"))
+    })
+    .await?;
     print!("{outcome}");
     if let Some(path) = report {
         let out = std::fs::File::create(&path)

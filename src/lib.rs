@@ -18,6 +18,7 @@ pub mod import;
 pub mod mail;
 pub mod media;
 pub mod metrics;
+pub mod private_files;
 pub mod routes;
 pub mod security_headers;
 pub mod settings;

@@ -36,24 +36,57 @@ pub fn default_headers(public_url: &str) -> DefaultHeaders {
     }
 }
 
-/// Whether a path answers with credentials or personal data, which no
-/// shared or browser cache may keep: `/v1/auth/*` and `/v1/me*`.
+/// `Cache-Control` for credentials, personal data and staff tools: no
+/// cache, shared or the browser's own, may keep them.
+const PRIVATE_NO_STORE: &str = "private, no-store";
+
+/// Whether a path answers with credentials, personal data or staff data,
+/// which no cache may keep: `/v1/auth/*`, `/v1/me*` and `/v1/admin/*`.
 fn is_private(path: &str) -> bool {
-    path.starts_with("/v1/auth/") || path == "/v1/me" || path.starts_with("/v1/me/")
+    path.starts_with("/v1/auth/")
+        || path == "/v1/me"
+        || path.starts_with("/v1/me/")
+        || path == "/v1/admin"
+        || path.starts_with("/v1/admin/")
 }
 
-/// Middleware: `Cache-Control: no-store` on private paths, unless the
-/// handler chose its own caching.
+/// Whether a path's answer depends on who asks (the gate's answer, a full
+/// body or a teaser): articles and issues.
+fn depends_on_the_visitor(path: &str) -> bool {
+    ["/v1/articles", "/v1/issues"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+}
+
+/// Middleware, for answers whose handler chose no caching of its own:
+/// `private, no-store` on private paths; `private` on any answer to a
+/// request that carried credentials and on every article and issue answer
+/// (a full body must never sit in a shared cache), with `Vary:
+/// Authorization` so a browser's cache does not serve one visitor's answer
+/// to a request with other credentials.
 pub async fn no_store_when_private(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let private = is_private(req.path());
+    let path = req.path();
+    let private = is_private(path);
+    let per_visitor = depends_on_the_visitor(path);
+    let credentials = req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key(header::COOKIE);
     let mut response = next.call(req).await?;
-    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        if private {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(PRIVATE_NO_STORE),
+            );
+        } else if per_visitor || credentials {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+        }
+    }
+    if per_visitor || credentials {
+        headers.append(header::VARY, HeaderValue::from_static("Authorization"));
     }
     Ok(response)
 }
@@ -64,11 +97,25 @@ mod tests {
 
     #[test]
     fn private_paths() {
-        for path in ["/v1/auth/login", "/v1/me", "/v1/me/subscription"] {
+        for path in [
+            "/v1/auth/login",
+            "/v1/me",
+            "/v1/me/subscription",
+            "/v1/admin/readers",
+        ] {
             assert!(is_private(path), "{path}");
         }
-        for path in ["/v1/media/abc", "/v1/articles", "/v1/meetings", "/healthz"] {
+        for path in [
+            "/v1/media/abc",
+            "/v1/articles",
+            "/v1/meetings",
+            "/v1/administer",
+            "/healthz",
+        ] {
             assert!(!is_private(path), "{path}");
         }
+        assert!(depends_on_the_visitor("/v1/articles/a-slug"));
+        assert!(depends_on_the_visitor("/v1/issues"));
+        assert!(!depends_on_the_visitor("/v1/articlesx"));
     }
 }

@@ -163,6 +163,10 @@ pub struct Settings {
     /// `Authorization: Bearer <token>` (for a `/metrics` reachable from
     /// outside the operators' network).
     pub metrics_token: Option<SecretString>,
+    /// `MASTHEAD_METRICS_PUBLIC`: `true` lets production serve `/metrics`
+    /// without `MASTHEAD_METRICS_TOKEN` (when only the operators' network
+    /// reaches it); default false, so production asks for the token.
+    pub metrics_public: bool,
 }
 
 impl Default for Settings {
@@ -210,6 +214,7 @@ impl Default for Settings {
             password_reset_ttl_minutes: 30,
             require_verified_email_for_checkout: false,
             metrics_token: None,
+            metrics_public: false,
         }
     }
 }
@@ -240,6 +245,21 @@ impl Settings {
             || self.data_dir.join("masthead.db").display().to_string(),
             |url| url.expose_secret().to_owned(),
         )
+    }
+
+    /// Whether this is a production deployment (`MASTHEAD_ENV=production`).
+    pub fn is_production(&self) -> bool {
+        self.env == Environment::Production
+    }
+
+    /// The SQLite database file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        if self.uses_postgres() {
+            return None;
+        }
+        let url = self.database_url();
+        let path = url.strip_prefix("sqlite://").unwrap_or(&url);
+        (path != ":memory:" && !path.starts_with("file:")).then(|| PathBuf::from(path))
     }
 
     /// The pool size in effect.
@@ -327,6 +347,12 @@ impl Settings {
                 "MASTHEAD_CORS_ORIGINS with https:// origins only ({origin} is not)"
             ));
         }
+        if self.metrics_token.is_none() && !self.metrics_public {
+            missing.push(
+                "MASTHEAD_METRICS_TOKEN (or MASTHEAD_METRICS_PUBLIC=true when only the operators reach /metrics)"
+                    .to_owned(),
+            );
+        }
         missing
     }
 
@@ -403,6 +429,7 @@ mod tests {
             "MASTHEAD_PUBLIC_URL",
             "MASTHEAD_SMTP_URL",
             "MASTHEAD_MAIL_FROM",
+            "MASTHEAD_METRICS_TOKEN",
         ] {
             assert!(problems.contains(name), "{name} not named in {problems}");
         }
@@ -417,9 +444,30 @@ mod tests {
             public_url: Some("https://magazine.example".into()),
             smtp_url: Some("smtps://user:pass@smtp.magazine.example".into()),
             mail_from: Some("Masthead <no-reply@magazine.example>".into()),
+            metrics_token: Some("a long metrics token".into()),
             ..production()
         };
         assert!(settings.check_fit_for_environment().is_ok());
+    }
+
+    #[test]
+    fn production_serves_metrics_openly_only_when_told() {
+        let settings = Settings {
+            jwt_private_key: Some("pem".into()),
+            stripe_secret_key: Some("sk_live".into()),
+            stripe_webhook_secret: Some("whsec".into()),
+            public_url: Some("https://magazine.example".into()),
+            smtp_url: Some("smtps://user:pass@smtp.magazine.example".into()),
+            mail_from: Some("Masthead <no-reply@magazine.example>".into()),
+            ..production()
+        };
+        assert_eq!(settings.production_problems().len(), 1);
+        assert!(settings.production_problems()[0].starts_with("MASTHEAD_METRICS_TOKEN"));
+        let open = Settings {
+            metrics_public: true,
+            ..settings
+        };
+        assert!(open.production_problems().is_empty());
     }
 
     #[test]

@@ -12,11 +12,22 @@ use actix_web::http::header;
 /// The media type of every CSV answer.
 pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 
+/// Full-width forms of the formula characters: spreadsheets with East Asian
+/// input (Excel, LibreOffice) read a cell starting with `＝` as a formula too.
+const FULLWIDTH_EQUALS: char = '\u{ff1d}';
+const FULLWIDTH_PLUS: char = '\u{ff0b}';
+const FULLWIDTH_MINUS: char = '\u{ff0d}';
+const FULLWIDTH_AT: char = '\u{ff20}';
+
 /// A cell made safe to open in a spreadsheet: one starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return gets a leading `'`.
+/// `-`, `@` (or their full-width forms), a tab or a carriage return gets a
+/// leading `'`.
 pub fn safe_cell(value: &str) -> std::borrow::Cow<'_, str> {
     match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        Some(
+            '=' | '+' | '-' | '@' | '\t' | '\r' | FULLWIDTH_EQUALS | FULLWIDTH_PLUS
+            | FULLWIDTH_MINUS | FULLWIDTH_AT,
+        ) => format!("'{value}").into(),
         _ => value.into(),
     }
 }
@@ -81,7 +92,18 @@ mod tests {
 
     #[test]
     fn formula_starts_are_quoted() {
-        for dangerous in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+        for dangerous in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+        ] {
             assert_eq!(safe_cell(dangerous), format!("'{dangerous}"));
         }
     }

@@ -42,16 +42,21 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    db: Database,
 }
 
 /// Opens the database and applies pending migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+    crate::private_files::create_private_dir(&settings.data_dir).with_context(|| {
         format!(
             "cannot create the data directory {}",
             settings.data_dir.display()
         )
     })?;
+    if let Some(path) = settings.sqlite_path() {
+        crate::private_files::prepare_sqlite_file(&path)
+            .with_context(|| format!("cannot create the database {}", path.display()))?;
+    }
     let db = Database::connect(
         &settings.database_url(),
         settings.pool_size(),
@@ -59,16 +64,45 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     )
     .context("cannot open the database")?;
     let migrated = db.clone();
-    let applied = web::block(move || -> anyhow::Result<usize> {
+    let applied = match web::block(move || -> anyhow::Result<usize> {
         let mut conn = migrated.get().map_err(|e| anyhow::anyhow!("{e}"))?;
         db::run_migrations(&mut conn)
     })
-    .await??;
+    .await
+    {
+        Ok(Ok(applied)) => applied,
+        Ok(Err(error)) => {
+            db.close();
+            return Err(error);
+        }
+        Err(error) => {
+            db.close();
+            return Err(error.into());
+        }
+    };
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
+    report_email_collisions(&db);
     sweep_unfinished_uploads(settings);
     Ok(db)
+}
+
+/// Says how many accounts' addresses the email-identity migration could not
+/// normalise (table `email_collisions`), at every start until resolved.
+fn report_email_collisions(db: &Database) {
+    let counted = db
+        .get()
+        .map_err(anyhow::Error::new)
+        .and_then(|mut conn| Ok(db::email_collisions::count(&mut conn)?));
+    match counted {
+        Ok(0) => {}
+        Ok(accounts) => tracing::warn!(
+            accounts,
+            "email addresses need an operator: two accounts share one address in another letter case, or an address is not ASCII; see the email_collisions table and docs/security.md"
+        ),
+        Err(error) => tracing::warn!(%error, "cannot count email collisions"),
+    }
 }
 
 /// Removes uploads a crash left half-written: they were never recorded, so
@@ -137,7 +171,7 @@ impl Application {
         let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let state = web::Data::new(AppState {
-            db,
+            db: db.clone(),
             tokens,
             password_work: PasswordWork::per_core(),
             cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
@@ -160,6 +194,7 @@ impl Application {
                 .app_data(routes::decoding::path_config())
                 .app_data(routes::decoding::query_config())
                 .default_service(web::to(routes::decoding::route_not_found))
+                .wrap(from_fn(routes::no_nul::refuse_nul))
                 .wrap(crate::cors::policy(&cors_origins))
                 .wrap(from_fn(crate::cors::preflight_problems))
                 .wrap(from_fn(crate::security_headers::no_store_when_private))
@@ -173,7 +208,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(port, workers, "masthead is listening");
-        Ok(Self { port, server })
+        Ok(Self { port, server, db })
     }
 
     /// The port actually bound (useful with port 0).
@@ -181,8 +216,11 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains in-flight requests.
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests and
+    /// closes the database before the process exits.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.db.close();
+        served
     }
 }

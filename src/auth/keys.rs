@@ -54,7 +54,7 @@ impl SigningKey {
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|error| anyhow::anyhow!("cannot encode the key: {error}"))?;
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            crate::private_files::create_private_dir(parent)?;
         }
         write_private(&path, pem.as_bytes())?;
         tracing::info!(path = %path.display(), "generated a development access-token key");
@@ -165,23 +165,9 @@ impl VerificationKey {
     }
 }
 
-#[cfg(unix)]
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(bytes)?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot create {}", path.display()))
+    crate::private_files::write_new_private(path, bytes)
+        .with_context(|| format!("cannot create {}", path.display()))
 }
 
 #[cfg(test)]

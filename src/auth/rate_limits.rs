@@ -3,7 +3,7 @@
 //! keyed by the client's address, in memory: each instance enforces its
 //! own share (behind N instances an address gets at most N times the
 //! limit; the per-account login limit, which must hold globally, lives in
-//! the database instead: `db::login_throttle`).
+//! the database instead: `db::login_failures`).
 
 use crate::error::ApiError;
 use crate::settings::Settings;

@@ -9,6 +9,7 @@ pub mod billing_customers;
 pub mod catalogue;
 pub mod checkouts;
 mod connection;
+pub mod email_collisions;
 pub mod imported_readers;
 pub mod issues;
 pub mod login_failures;

@@ -4,9 +4,9 @@
 use super::DbConnection;
 use crate::error::ApiError;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 /// Opens connections for r2d2 with [`DbConnection::open`], so every pooled
@@ -14,6 +14,63 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: String,
+    opening: Arc<Opening>,
+}
+
+/// The connections r2d2 is opening on its own threads. r2d2 opens them in
+/// the background (to refill `min_idle` after every checkout) and never
+/// joins those threads, so a command that exited while libpq was still
+/// connecting crashed in libpq's or the allocator's teardown (SIGSEGV, in
+/// about one `masthead migrate` of five). [`Database::close`] refuses new
+/// attempts and waits for these before the pool is dropped.
+#[derive(Debug, Default)]
+struct Opening {
+    state: Mutex<OpeningState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct OpeningState {
+    in_flight: usize,
+    closed: bool,
+}
+
+impl Opening {
+    /// Counts an attempt in, unless the pool is closing.
+    fn begin(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.closed {
+            return false;
+        }
+        state.in_flight += 1;
+        true
+    }
+
+    fn end(&self) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.in_flight -= 1;
+        self.changed.notify_all();
+    }
+
+    /// Refuses further attempts and waits (at most `limit`) for the ones
+    /// under way; false if some were still running at the limit.
+    fn close(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.closed = true;
+        while state.in_flight > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        true
+    }
 }
 
 /// A pooled connection and whether it was found dead. Diesel only notices
@@ -52,12 +109,38 @@ impl PooledDb {
     }
 }
 
+/// Logs why r2d2 could not open a connection, except the refusals of a
+/// pool that is closing (nothing is wrong then).
+#[derive(Debug)]
+struct LogOpenErrors(Arc<Opening>);
+
+impl r2d2::HandleError<diesel::r2d2::Error> for LogOpenErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        let closed = self
+            .0
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed;
+        if !closed {
+            tracing::error!(%error, "cannot open a database connection");
+        }
+    }
+}
+
 impl ManageConnection for ConnectionManager {
     type Connection = PooledDb;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<PooledDb, Self::Error> {
-        DbConnection::open(&self.url)
+        if !self.opening.begin() {
+            return Err(diesel::r2d2::Error::ConnectionError(
+                diesel::ConnectionError::BadConnection("the pool is closed".to_owned()),
+            ));
+        }
+        let opened = DbConnection::open(&self.url);
+        self.opening.end();
+        opened
             .map(|conn| PooledDb {
                 conn,
                 broken: false,
@@ -89,6 +172,7 @@ pub struct Database {
     permits: Arc<Semaphore>,
     timeout: Duration,
     waits: Arc<WaitCounts>,
+    opening: Arc<Opening>,
 }
 
 /// How the queue for connections is doing, for the metrics.
@@ -135,20 +219,44 @@ impl Database {
     /// Builds a pool; connections are opened lazily except the first, which
     /// proves the URL works.
     pub fn connect(url: &str, size: u32, timeout: Duration) -> anyhow::Result<Self> {
-        let pool = r2d2::Builder::new()
+        let opening = Arc::<Opening>::default();
+        let built = r2d2::Builder::new()
             .max_size(size)
             .min_idle(Some(1))
             .connection_timeout(timeout)
             .test_on_check_out(false)
+            .error_handler(Box::new(LogOpenErrors(Arc::clone(&opening))))
             .build(ConnectionManager {
                 url: url.to_owned(),
-            })?;
+                opening: Arc::clone(&opening),
+            });
+        let pool = match built {
+            Ok(pool) => pool,
+            Err(error) => {
+                // r2d2 may still be retrying on its threads.
+                opening.close(timeout);
+                return Err(error.into());
+            }
+        };
         Ok(Self {
             pool,
             permits: Arc::new(Semaphore::new(size as usize)),
             timeout,
             waits: Arc::default(),
+            opening,
         })
+    }
+
+    /// Closes the pool before the process exits: no connection is opened
+    /// any more, the ones being opened on r2d2's threads are waited for (at
+    /// most the connection timeout), and the open ones are closed here, on
+    /// this thread. Every command calls it last (see `cli.rs`); other
+    /// clones of this handle keep their connections until they are dropped.
+    pub fn close(self) {
+        if !self.opening.close(self.timeout) {
+            tracing::warn!("a database connection was still opening at shutdown");
+        }
+        drop(self.pool);
     }
 
     /// A connection for blocking code (CLI, migrations, tests).

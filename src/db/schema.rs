@@ -310,6 +310,15 @@ diesel::joinable!(tier_perks -> tiers (tier_id));
 diesel::joinable!(tier_prices -> tiers (tier_id));
 diesel::joinable!(subscriptions -> readers (reader_id));
 diesel::joinable!(subscriptions -> tiers (tier_id));
+diesel::table! {
+    email_collisions (reader_id) {
+        reader_id -> Text,
+        email -> Text,
+        reason -> Text,
+        found_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(subscription_events -> subscriptions (subscription_id));
 diesel::joinable!(articles -> issues (issue_id));
 diesel::table! {
@@ -359,4 +368,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     login_failures,
     subscription_plan_changes,
+    email_collisions,
 );

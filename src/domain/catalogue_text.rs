@@ -44,7 +44,8 @@ macro_rules! catalogue_text {
 
             /// Trims and checks the text.
             pub fn parse(raw: String) -> Result<Self, FieldError> {
-                checked(&raw, $what, Self::MAX_CHARS, $multiline).map(Self)
+                let text = checked(&raw, $what, Self::MAX_CHARS, $multiline)?;
+                Ok(Self(if $multiline { super::normalise_body(&text) } else { text }))
             }
 
             /// The text.
@@ -77,8 +78,9 @@ catalogue_text!(
     false
 );
 catalogue_text!(
-    /// The article's text; paragraphs are separated by blank lines (the
-    /// paywall cut counts them).
+    /// The article's text, normalised (`\n` line endings, one blank line
+    /// between paragraphs) so the paywall cut counts the paragraphs an
+    /// editor sees.
     ArticleBody,
     "a body",
     300_000,

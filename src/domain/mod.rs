@@ -24,6 +24,7 @@ mod shipping_address;
 mod slug;
 mod staff_scope;
 mod subscription_state;
+mod teaser;
 mod token_purpose;
 
 pub use access::{
@@ -51,4 +52,5 @@ pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
 pub use staff_scope::StaffScope;
 pub use subscription_state::{SubscriptionState, TransitionRefused};
+pub use teaser::{normalise_body, teaser};
 pub use token_purpose::TokenPurpose;

@@ -71,7 +71,7 @@ impl Mailer {
             Transport::Smtp(transport)
         } else {
             let dir = settings.outbox_dir();
-            std::fs::create_dir_all(&dir)
+            crate::private_files::create_private_dir(&dir)
                 .with_context(|| format!("cannot create the outbox {}", dir.display()))?;
             Transport::Outbox(dir)
         };

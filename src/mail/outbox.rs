@@ -36,6 +36,6 @@ pub fn write(dir: &Path, from: &str, email: &Email) -> std::io::Result<PathBuf> 
         html: &email.html,
     };
     let json = serde_json::to_vec_pretty(&message).map_err(std::io::Error::other)?;
-    std::fs::write(&path, json)?;
+    crate::private_files::write_new_private(&path, &json)?;
     Ok(path)
 }

@@ -17,6 +17,7 @@ mod jwks;
 pub mod me;
 pub mod media;
 mod metrics;
+pub mod no_nul;
 mod openapi;
 pub mod plans;
 mod reader_view;

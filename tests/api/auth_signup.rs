@@ -31,7 +31,7 @@ async fn signup_normalises_the_email(app: TestApp) {
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["reader"]["email"], "Grace@example.org");
+    assert_eq!(body["reader"]["email"], "grace@example.org");
 }
 
 async fn duplicate_email_is_409(app: TestApp) {

@@ -152,17 +152,17 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
 
     let problem = app.get("/v1/me").await;
     assert_security_headers(&problem, "a problem");
-    assert_eq!(header(&problem, "cache-control"), Some("no-store"));
+    assert_eq!(header(&problem, "cache-control"), Some("private, no-store"));
     assert_problem(problem, StatusCode::UNAUTHORIZED, "missing_token").await;
 
     let reader = app.new_reader().await;
     let me = app
         .get_auth("/v1/me/subscription", &reader.access_token)
         .await;
-    assert_eq!(header(&me, "cache-control"), Some("no-store"));
+    assert_eq!(header(&me, "cache-control"), Some("private, no-store"));
     let login = app.login(&reader.email, &reader.password).await;
     assert_security_headers(&login, "a login");
-    assert_eq!(header(&login, "cache-control"), Some("no-store"));
+    assert_eq!(header(&login, "cache-control"), Some("private, no-store"));
     let jwks = app.get("/.well-known/jwks.json").await;
     assert_eq!(header(&jwks, "cache-control"), Some("public, max-age=300"));
 }

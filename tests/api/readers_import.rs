@@ -68,7 +68,7 @@ async fn good_rows_are_imported_once_and_bad_rows_reported(app: TestApp) {
     assert!(report.rejected[4].message.starts_with("invalid paid_until"));
     assert!(report.rejected[7].message.starts_with("unreadable row"));
 
-    let second = masthead::db::readers::find_by_email(&mut app.db(), "Second@example.com")
+    let second = masthead::db::readers::find_by_email(&mut app.db(), "second@example.com")
         .unwrap()
         .expect("imported with its email normalised");
     assert_eq!(second.name, "Second Reader");

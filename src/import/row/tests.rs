@@ -54,7 +54,7 @@ fn parse(changes: &[(&str, &str)]) -> Result<ReaderRecord, Rejection> {
 #[test]
 fn a_good_row_is_normalised() {
     let record = parse(&[]).unwrap();
-    assert_eq!(record.email.as_str(), "Ada@example.com");
+    assert_eq!(record.email.as_str(), "ada@example.com");
     assert_eq!(record.name.as_str(), "Ada Lovelace");
     assert_eq!(record.address.unwrap().country, "GB");
     assert_eq!(record.password_hash, None);

@@ -7,7 +7,8 @@ pub mod get;
 pub mod list;
 
 use crate::db::catalogue::PublishedArticle;
-use crate::domain::{AccessDecision, AccessView};
+pub use crate::domain::teaser;
+use crate::domain::{AccessDecision, AccessView, Slug};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use chrono::{DateTime, Utc};
@@ -15,30 +16,22 @@ use serde::Serialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
-/// A published article by slug (from the cache), or 404.
+/// A published article by slug (from the cache), or 404 (also for a
+/// string that is not a slug).
 pub async fn visible_article(
     state: &AppState,
     slug: &str,
 ) -> Result<Arc<PublishedArticle>, ApiError> {
-    state.cache.article(&state.db, slug).await?.ok_or_else(|| {
-        ApiError::not_found("article_not_found", "no published article has this slug")
-    })
-}
-
-/// Paragraphs shown before the paywall when an editor set no cut.
-pub const DEFAULT_TEASER_PARAGRAPHS: usize = 2;
-
-/// The teaser: the paragraphs (separated by blank lines) before the cut.
-pub fn teaser(body: &str, cut: Option<i32>) -> String {
-    let keep = cut
-        .and_then(|c| usize::try_from(c).ok())
-        .filter(|c| *c > 0)
-        .unwrap_or(DEFAULT_TEASER_PARAGRAPHS);
-    body.split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .take(keep)
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    let not_found =
+        || ApiError::not_found("article_not_found", "no published article has this slug");
+    // Parsed before the cache: a slug that cannot exist is neither looked
+    // up nor remembered (64 KiB of junk per request would fill the cache).
+    let slug = Slug::parse(slug.to_owned()).map_err(|_| not_found())?;
+    state
+        .cache
+        .article(&state.db, slug.as_str())
+        .await?
+        .ok_or_else(not_found)
 }
 
 /// The issue an article belongs to.
@@ -93,20 +86,5 @@ impl ArticleSummary {
                 .and(article.audio_duration_seconds),
             access: access.view(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn teaser_keeps_the_paragraphs_before_the_cut() {
-        let body = "One.\n\nTwo.\n\n\n\nThree.\n\nFour.";
-        assert_eq!(teaser(body, Some(1)), "One.");
-        assert_eq!(teaser(body, Some(3)), "One.\n\nTwo.\n\nThree.");
-        assert_eq!(teaser(body, None), "One.\n\nTwo.");
-        assert_eq!(teaser(body, Some(0)), "One.\n\nTwo.");
-        assert_eq!(teaser(body, Some(99)), "One.\n\nTwo.\n\nThree.\n\nFour.");
     }
 }

@@ -98,7 +98,7 @@ pub async fn signup(
     state.rate_limits.check(Limited::EmailRequest, ip)?;
     let body = body.into_inner();
     parse_fields! {
-        email = "email" => ReaderEmail::parse(body.email),
+        email = "email" => ReaderEmail::parse_deliverable(body.email, state.settings.is_production()),
         password = "password" => Password::parse_for(
             body.password,
             email.as_ref().ok().map(ReaderEmail::as_str),

@@ -75,7 +75,7 @@ pub async fn change_email(
     let body = body.into_inner();
     let current = reader.account.email.clone();
     parse_fields! {
-        new_email = "new_email" => ReaderEmail::parse(body.new_email)
+        new_email = "new_email" => ReaderEmail::parse_deliverable(body.new_email, state.settings.is_production())
             .and_then(|new| unchanged(&new, &current)),
     }
     let password = body.current_password;
