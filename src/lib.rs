@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod head_requests;
 pub mod import;
 pub mod mail;
 pub mod media;

@@ -52,6 +52,8 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod demo_magazine;
+mod http_basics;
 mod subscription;
 mod subscription_transitions;
 mod tokens;
