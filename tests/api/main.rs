@@ -52,6 +52,7 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod article_bodies;
 mod demo_magazine;
 mod http_basics;
 mod subscription;
