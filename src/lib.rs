@@ -19,6 +19,7 @@ pub mod import;
 pub mod mail;
 pub mod media;
 pub mod metrics;
+pub mod problem_types;
 pub mod routes;
 pub mod security_headers;
 pub mod settings;

@@ -19,6 +19,7 @@ pub mod media;
 mod metrics;
 mod openapi;
 pub mod plans;
+mod problems;
 mod reader_view;
 pub mod webhooks;
 
@@ -71,5 +72,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(issues::list::list_issues)
         .service(issues::get::get_issue)
         .service(issues::edition::issue_edition)
-        .service(media::stream::stream_media);
+        .service(media::stream::stream_media)
+        .service(problems::problem_page);
 }

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 pub struct VerifyEmailRequest {
     /// The `token` query parameter of the link.
     #[serde(default)]
+    #[schema(required = true)]
     pub token: String,
 }
 

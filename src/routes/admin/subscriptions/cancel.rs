@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReasonBody {
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
 }
 
@@ -26,6 +27,7 @@ pub struct StaffCancelBody {
     /// `period_end` (default) or `now`.
     pub at: Option<String>,
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
 }
 
