@@ -18,6 +18,7 @@ pub mod me;
 pub mod media;
 mod metrics;
 mod openapi;
+mod openapi_examples;
 pub mod plans;
 mod problems;
 mod reader_view;

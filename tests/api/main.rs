@@ -55,6 +55,7 @@ mod stripe_events;
 mod article_bodies;
 mod demo_magazine;
 mod http_basics;
+mod openapi_clients;
 mod problems;
 mod subscription;
 mod subscription_transitions;

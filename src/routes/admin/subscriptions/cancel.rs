@@ -42,6 +42,7 @@ fn parse_when(raw: Option<&str>) -> Result<CancelWhen, FieldError> {
 /// Cancels a subscription.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "admin_cancel_subscription",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The subscription id")),
     request_body = StaffCancelBody,
