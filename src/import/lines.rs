@@ -45,13 +45,11 @@ impl<R> LineBreaks<R> {
             self.breaks.pop_front();
         }
         let mut line = 1 + self.newlines_passed;
-        let mut next = byte;
-        for i in 0..self.breaks.len() {
-            if self.breaks[i].0 != next {
+        for (i, expected) in (0..self.breaks.len()).zip(byte..) {
+            if self.breaks[i].0 != expected {
                 break;
             }
             line += u64::from(self.ends_line(i));
-            next += 1;
         }
         line
     }
