@@ -62,7 +62,11 @@ pub fn policy(origins: &[String]) -> Cors {
 
 /// Middleware around the CORS policy: the plain-text 400 it answers to a
 /// refused preflight (an origin, method or header not allowed) becomes the
-/// same problem+json every other error is.
+/// same problem+json every other error is; and an answer to an origin that
+/// is not allowed loses every `Access-Control-*` header (actix-cors adds
+/// `Allow-Credentials` and `Expose-Headers` to any request with an
+/// `Origin`, which tells a stranger more than it needs and contradicts "no
+/// CORS headers at all").
 pub async fn preflight_problems(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -71,7 +75,8 @@ pub async fn preflight_problems(
         && req
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let response = next.call(req).await?;
+    let mut response = next.call(req).await?;
+    strip_unless_allowed(response.headers_mut());
     if preflight && response.status() == StatusCode::BAD_REQUEST {
         let (req, _) = response.into_parts();
         let problem = ApiError::bad_request(
@@ -84,6 +89,21 @@ pub async fn preflight_problems(
         ));
     }
     Ok(response.map_into_boxed_body())
+}
+
+/// Removes the CORS headers of an answer that allows no origin.
+fn strip_unless_allowed(headers: &mut actix_web::http::header::HeaderMap) {
+    if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        return;
+    }
+    let cors: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| name.as_str().starts_with("access-control-"))
+        .cloned()
+        .collect();
+    for name in cors {
+        headers.remove(name);
+    }
 }
 
 #[cfg(test)]

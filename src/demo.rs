@@ -3,23 +3,53 @@
 //! registered and subscriber articles, an audio reading (a generated tone)
 //! and a digital edition (a generated one-page PDF). Running it twice
 //! changes nothing.
+//!
+//! Its dates are relative to the day it is loaded, so the archive, the
+//! current issue and the print mailing list look as they would on a
+//! working magazine: the current issue came out [`CURRENT_ISSUE_AGE_DAYS`]
+//! ago, the one before a month earlier, and the next (not yet published)
+//! issue's print cut-off is a week ahead.
 
 use crate::auth::hash_password;
 use crate::db::{
     self, DbConnection, articles::NewArticle, issues::NewIssue, media::NewMediaFile,
-    readers::NewReader, subscriptions::NewSubscription,
+    readers::NewReader, readers::ProfileChanges, subscriptions::NewSubscription,
 };
-use crate::domain::{Password, ReaderId, Role, SubscriptionId, SubscriptionState};
+use crate::domain::{Password, ReaderId, Role, ShippingAddress, SubscriptionId, SubscriptionState};
 use crate::settings::Settings;
 use anyhow::Context;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDateTime};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-fn date(year: i32, month: u32, day: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(year, month, day)
-        .and_then(|d| d.and_hms_opt(9, 0, 0))
-        .expect("a valid calendar date")
+/// How long ago the current demo issue came out: inside the last two weeks.
+pub const CURRENT_ISSUE_AGE_DAYS: i64 = 10;
+
+/// The demo magazine's issues: `(number, title, publication date, published?)`.
+/// The next issue is due a week after its print cut-off
+/// (`MASTHEAD_PRINT_CUTOFF_DAYS` before publication), so its mailing list
+/// is still open.
+fn issues(
+    now: NaiveDateTime,
+    print_cutoff_days: i64,
+) -> [(i32, &'static str, NaiveDateTime, bool); 3] {
+    let at_nine = |day: NaiveDateTime| day.date().and_hms_opt(9, 0, 0).unwrap_or(day);
+    let current = at_nine(now - Duration::days(CURRENT_ISSUE_AGE_DAYS));
+    [
+        (
+            1,
+            "The sea and the city",
+            current - Duration::days(30),
+            true,
+        ),
+        (2, "Repair", current, true),
+        (
+            3,
+            "Light",
+            at_nine(now + Duration::days(print_cutoff_days.max(0) + 7)),
+            false,
+        ),
+    ]
 }
 
 /// A mono 16-bit WAV file: a 440 Hz tone fading out over `seconds`.
@@ -175,11 +205,30 @@ const ARTICLES: [DemoArticle; 6] = [
     },
 ];
 
-/// The demo readers: `(email, password, comped digital subscription?)`.
-pub const DEMO_READERS: [(&str, &str, bool); 2] = [
-    ("reader@demo.example", "demo reader password", false),
-    ("subscriber@demo.example", "demo subscriber password", true),
+/// The demo readers: `(email, password, tier of a year's comp, if any)`.
+/// The print subscriber has a shipping address, so the next issue's
+/// mailing list has someone on it.
+pub const DEMO_READERS: [(&str, &str, Option<&str>); 3] = [
+    ("reader@demo.example", "demo reader password", None),
+    (
+        "subscriber@demo.example",
+        "demo subscriber password",
+        Some("digital"),
+    ),
+    ("print@demo.example", "demo print password", Some("print")),
 ];
+
+/// The print subscriber's address.
+fn demo_address() -> ShippingAddress {
+    ShippingAddress {
+        line1: "1 Harbour Street".to_owned(),
+        line2: None,
+        city: "Leith".to_owned(),
+        region: None,
+        postal_code: "EH6 6AA".to_owned(),
+        country: "GB".to_owned(),
+    }
+}
 
 /// Creates the demo readers (hashes made before the transaction).
 fn add_readers(
@@ -187,7 +236,7 @@ fn add_readers(
     hashes: &[String],
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
-    for ((email, _, subscribed), hash) in DEMO_READERS.iter().zip(hashes) {
+    for ((email, _, tier), hash) in DEMO_READERS.iter().zip(hashes) {
         let id = ReaderId::generate();
         db::readers::insert(
             conn,
@@ -195,34 +244,32 @@ fn add_readers(
                 id: id.as_str(),
                 email,
                 password_hash: hash,
-                name: if *subscribed {
-                    "Demo Subscriber"
-                } else {
-                    "Demo Reader"
+                name: match tier {
+                    None => "Demo Reader",
+                    Some("print") => "Demo Print Subscriber",
+                    Some(_) => "Demo Subscriber",
                 },
                 role: Role::Reader.as_str(),
                 created_at: now,
                 updated_at: now,
             },
         )?;
-        if *subscribed {
-            let subscription = SubscriptionId::generate();
-            db::subscriptions::insert(
-                conn,
-                &NewSubscription {
-                    comped_until: Some(now + chrono::Duration::days(365)),
-                    ..NewSubscription::new(
-                        &subscription,
-                        &id,
-                        "digital",
-                        SubscriptionState::Comped,
-                        now,
-                    )
-                },
-                "demo",
-                Some("demo subscriber"),
-            )?;
+        let Some(tier) = tier else { continue };
+        if *tier == "print" {
+            let mut changes = ProfileChanges::default();
+            changes.set_address(Some(demo_address()));
+            db::readers::update_profile(conn, &id, &changes)?;
         }
+        let subscription = SubscriptionId::generate();
+        db::subscriptions::insert(
+            conn,
+            &NewSubscription {
+                comped_until: Some(now + chrono::Duration::days(365)),
+                ..NewSubscription::new(&subscription, &id, tier, SubscriptionState::Comped, now)
+            },
+            "demo",
+            Some("demo subscriber"),
+        )?;
     }
     Ok(())
 }
@@ -245,12 +292,9 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
     db::write_transaction(conn, |conn| -> anyhow::Result<()> {
         let now = chrono::Utc::now().naive_utc();
         add_readers(conn, &hashes, now)?;
-        let issues = [
-            (1, "The sea and the city", date(2026, 1, 1)),
-            (2, "Repair", date(2026, 2, 1)),
-        ];
         let mut issue_ids = Vec::new();
-        for (number, title, publication_date) in issues {
+        for (number, title, publication_date, published) in issues(now, settings.print_cutoff_days)
+        {
             let id = uuid::Uuid::now_v7().to_string();
             db::issues::insert(
                 conn,
@@ -258,7 +302,7 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
                     id: &id,
                     number,
                     volume: 1,
-                    year: 2026,
+                    year: publication_date.year(),
                     title,
                     cover_image_url: None,
                     publication_date,
@@ -266,6 +310,9 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
                     updated_at: now,
                 },
             )?;
+            if !published {
+                continue;
+            }
             let edition = store_media(
                 conn,
                 &media_dir,

@@ -215,7 +215,8 @@ impl ApiError {
 /// The RFC 9457 body every error response carries.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
-    /// A URI reference naming the problem type.
+    /// A URI reference naming the problem type: `/problems/{code}`,
+    /// relative to the API's address, where a page explains it.
     #[serde(rename = "type")]
     pub problem_type: String,
     /// A short summary of the problem type.
@@ -272,7 +273,7 @@ impl ResponseError for ApiError {
         }
         let code = self.code();
         let problem = Problem {
-            problem_type: format!("/problems/{code}"),
+            problem_type: crate::problem_types::type_uri(code),
             title: self.title(),
             status: status.as_u16(),
             detail: self.detail(),

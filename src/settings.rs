@@ -2,6 +2,10 @@
 //! (`--config`) < `MASTHEAD_*` environment variables. Secrets are wrapped in
 //! [`SecretString`] so they never reach a log line or a `Debug` print.
 
+mod variables;
+
+pub use variables::environment_variables;
+
 use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};

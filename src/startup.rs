@@ -201,6 +201,7 @@ impl Application {
                 .wrap(crate::security_headers::default_headers(&public_url))
                 .wrap(from_fn(crate::metrics::track_requests))
                 .wrap(from_fn(crate::telemetry::request_id))
+                .wrap(from_fn(crate::head_requests::route_head_as_get))
         })
         .workers(workers)
         .backlog(4096)

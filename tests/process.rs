@@ -169,6 +169,41 @@ fn migrate_applies_migrations_and_exits() {
     assert!(dir.path().join("data/masthead.db").exists());
 }
 
+/// `staff create --help` offers the staff roles only; `reader` is not one
+/// (readers sign up through the API), so it is neither listed nor accepted.
+#[test]
+fn staff_create_help_lists_only_staff_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["-h", "--help"] {
+        let help = masthead(dir.path())
+            .args(["staff", "create", flag])
+            .output()
+            .unwrap();
+        assert!(help.status.success());
+        let text = String::from_utf8(help.stdout).unwrap();
+        for role in ["admin", "support", "editor"] {
+            assert!(text.contains(role), "{role} missing from:\n{text}");
+        }
+        assert!(
+            !text.contains("- reader") && !text.contains("reader]") && !text.contains(" reader,"),
+            "{text}"
+        );
+    }
+    let refused = masthead(dir.path())
+        .args([
+            "staff",
+            "create",
+            "--email",
+            "r@example.com",
+            "--role",
+            "reader",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+}
+
 #[tokio::test]
 async fn staff_create_makes_an_account_with_a_role() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,7 +66,7 @@ async fn move_subscription(
 fn ends(end: Option<NaiveDateTime>) -> String {
     end.map_or_else(
         || "at the end of the period".to_owned(),
-        |end| format!("on {}", end.and_utc().to_rfc3339()),
+        |end| format!("on {}", crate::domain::rfc3339_seconds_naive(end)),
     )
 }
 

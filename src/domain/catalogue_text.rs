@@ -6,7 +6,7 @@ use crate::error::FieldError;
 
 /// Trims `raw` and checks it is non-empty, at most `max` characters and
 /// free of control characters (line breaks and tabs allowed when
-/// `multiline`).
+/// `multiline`, and every line break stored as `\n`).
 fn checked(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String, FieldError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
@@ -28,6 +28,12 @@ fn checked(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String,
                 format!("{what} is one line without control characters")
             },
         ));
+    }
+    if multiline {
+        // One line ending, so paragraphs are always split by "\n\n": a body
+        // pasted from a Windows editor ("\r\n\r\n") would otherwise be one
+        // paragraph, and its teaser the whole text.
+        return Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"));
     }
     Ok(trimmed.to_owned())
 }
@@ -126,7 +132,12 @@ mod tests {
             Title::parse("Two\nlines".into()).unwrap_err().code,
             "invalid_characters"
         );
-        assert!(ArticleBody::parse("Two\r\nlines".into()).is_ok());
+        assert_eq!(
+            ArticleBody::parse("One\r\n\r\nTwo\rlines".into())
+                .unwrap()
+                .as_str(),
+            "One\n\nTwo\nlines"
+        );
         assert_eq!(
             ArticleBody::parse("bell\u{7}".into()).unwrap_err().code,
             "invalid_characters"

@@ -4,6 +4,7 @@
 //! (in the database or earlier in the file) is skipped: running the same
 //! file twice imports nothing the second time.
 
+mod lines;
 mod report;
 mod row;
 mod store;
@@ -47,7 +48,7 @@ pub fn import_readers(
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(input);
+        .from_reader(lines::LineBreaks::new(input));
     let headers = csv.headers().context("cannot read the header row")?.clone();
     let columns = Columns::from_headers(&headers).map_err(anyhow::Error::msg)?;
     let tiers: TierCatalogue = db::tiers::all(conn)
@@ -67,7 +68,8 @@ pub fn import_readers(
         match csv.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, csv::Position::line);
+                let byte = record.position().map_or(0, csv::Position::byte);
+                let line = csv.get_mut().line_at(byte);
                 importer.row(conn, line, &record)?;
             }
             Err(error) if matches!(error.kind(), csv::ErrorKind::Io(_)) => {
@@ -76,7 +78,8 @@ pub fn import_readers(
             // Invalid UTF-8 and the like: the reader has moved past the
             // record, so report it and carry on.
             Err(error) => {
-                let line = error.position().map_or(0, csv::Position::line);
+                let byte = error.position().map_or(0, csv::Position::byte);
+                let line = csv.get_mut().line_at(byte);
                 let problem = if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) {
                     "not valid UTF-8 (save the file as UTF-8)".to_owned()
                 } else {
@@ -151,7 +154,7 @@ impl Importer<'_> {
             Some(paid) if paid.paid_until <= now => {
                 let message = format!(
                     "paid_until {} has passed: imported without a subscription",
-                    paid.paid_until.to_rfc3339()
+                    crate::domain::rfc3339_seconds(paid.paid_until)
                 );
                 ImportReport::note(&mut report.warnings, line, &email, message);
             }

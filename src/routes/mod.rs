@@ -19,7 +19,9 @@ pub mod media;
 mod metrics;
 pub mod no_nul;
 mod openapi;
+mod openapi_examples;
 pub mod plans;
+mod problems;
 mod reader_view;
 pub mod webhooks;
 
@@ -78,5 +80,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(issues::list::list_issues)
         .service(issues::get::get_issue)
         .service(issues::edition::issue_edition)
-        .service(media::stream::stream_media);
+        .service(media::stream::stream_media)
+        .service(problems::problem_page);
 }

@@ -112,6 +112,7 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/issues/{number}", "get"),
         ("/v1/issues/{number}/edition", "get"),
         ("/v1/media/{token}", "get"),
+        ("/problems/{code}", "get"),
     ];
     for (path, method) in expected {
         assert!(

@@ -16,6 +16,7 @@ on_both_backends!(
     imported_passwords_log_in_and_are_upgraded,
     imported_subscribers_have_access_until_paid_until,
     a_file_without_the_required_headers_is_refused,
+    crlf_files_report_the_lines_an_editor_shows,
 );
 
 fn import(app: &TestApp, csv: &[u8]) -> ImportReport {
@@ -262,5 +263,31 @@ async fn a_file_without_the_required_headers_is_refused(app: TestApp) {
             .await
             .status(),
         StatusCode::UNAUTHORIZED
+    );
+}
+
+/// What Excel and Python's csv module write: `\r\n` line endings (RFC
+/// 4180 §2, <https://www.rfc-editor.org/rfc/rfc4180#section-2>). Every
+/// reported line is the one an editor shows, after blank lines and a
+/// quoted field spanning two lines too; dates in notes are RFC 3339 to the
+/// second.
+async fn crlf_files_report_the_lines_an_editor_shows(app: TestApp) {
+    let csv = "email,name,tier,paid_until,note\r\n\
+               one@example.com,One,,,\r\n\
+               not-an-email,Bad,,,\r\n\
+               \r\n\
+               one@example.com,One Again,,,\r\n\
+               two@example.com,Two,,,\"a note\r\non two lines\"\r\n\
+               lapsed@example.com,Lapsed,digital,2001-01-31T12:00:00.5Z,\r\n\
+               three@example.com,Three,platinum,2099-01-01,\r\n";
+    let report = import(&app, csv.as_bytes());
+    assert_eq!(report.imported, 3, "{report}");
+    assert_eq!(lines(&report.rejected), [3, 9], "{report}");
+    assert_eq!(lines(&report.duplicates), [5]);
+    assert_eq!(report.duplicates[0].message, "duplicate of line 2");
+    assert_eq!(lines(&report.warnings), [8]);
+    assert_eq!(
+        report.warnings[0].message,
+        "paid_until 2001-01-31T12:00:00Z has passed: imported without a subscription"
     );
 }

@@ -122,14 +122,14 @@ fn refusal(refusal: RefundRefusal) -> ApiError {
             "guarantee_window_passed",
             format!(
                 "the money-back guarantee ended on {}; only an admin can refund now",
-                ended.to_rfc3339()
+                crate::domain::rfc3339_seconds(ended)
             ),
         ),
         RefundRefusal::OverrideRequired { ended } => ApiError::unprocessable(
             "override_required",
             format!(
                 "the money-back guarantee ended on {}; send `override: true` with a reason to refund anyway",
-                ended.to_rfc3339()
+                crate::domain::rfc3339_seconds(ended)
             ),
         ),
     }

@@ -19,11 +19,11 @@ use utoipa::ToSchema;
 pub struct LoginRequest {
     /// The account's email.
     #[serde(default)]
-    #[schema(example = "ada@example.com")]
+    #[schema(required = true, example = "ada@example.com")]
     pub email: String,
     /// The account's password.
     #[serde(default)]
-    #[schema(example = "correct horse battery staple")]
+    #[schema(required = true, example = "correct horse battery staple")]
     pub password: String,
 }
 

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 pub struct PasswordResetRequest {
     /// The account's email.
     #[serde(default)]
-    #[schema(example = "ada@example.com")]
+    #[schema(required = true, example = "ada@example.com")]
     pub email: String,
 }
 

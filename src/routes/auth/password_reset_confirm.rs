@@ -20,9 +20,11 @@ use utoipa::ToSchema;
 pub struct PasswordResetConfirmRequest {
     /// The `token` query parameter of the reset link.
     #[serde(default)]
+    #[schema(required = true)]
     pub token: String,
     /// 8 to 128 characters, not a common password, not the email.
     #[serde(default)]
+    #[schema(required = true)]
     pub new_password: String,
 }
 

@@ -51,16 +51,16 @@ fn reclaim_link(
 pub struct SignupRequest {
     /// Email address; the domain is lower-cased.
     #[serde(default)]
-    #[schema(example = "ada@example.com")]
+    #[schema(required = true, example = "ada@example.com")]
     pub email: String,
     /// 8 to 128 characters, any characters; not one of the 10,000 most
     /// common passwords, not the email address.
     #[serde(default)]
-    #[schema(example = "correct horse battery staple")]
+    #[schema(required = true, example = "correct horse battery staple")]
     pub password: String,
     /// The name the magazine greets the reader by.
     #[serde(default)]
-    #[schema(example = "Ada Lovelace")]
+    #[schema(required = true, example = "Ada Lovelace")]
     pub name: String,
 }
 

@@ -20,6 +20,7 @@ const REVOKED_BY_FIRST_VERIFICATION: &str = "email_verified";
 pub struct VerifyEmailRequest {
     /// The `token` query parameter of the link.
     #[serde(default)]
+    #[schema(required = true)]
     pub token: String,
 }
 

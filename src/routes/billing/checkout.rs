@@ -15,9 +15,11 @@ use utoipa::ToSchema;
 pub struct CheckoutRequestBody {
     /// The tier's id, as listed by `GET /v1/plans` (`digital`, `print`).
     #[serde(default)]
+    #[schema(required = true)]
     pub tier: String,
     /// `month` or `year`.
     #[serde(default)]
+    #[schema(required = true)]
     pub interval: String,
     /// ISO 4217 code; only needed when the tier is sold in several currencies.
     #[serde(default)]

@@ -20,10 +20,11 @@ use utoipa::ToSchema;
 pub struct ChangeEmailRequest {
     /// The address to move to.
     #[serde(default)]
-    #[schema(example = "ada@new.example")]
+    #[schema(required = true, example = "ada@new.example")]
     pub new_email: String,
     /// The password in use now.
     #[serde(default)]
+    #[schema(required = true)]
     pub current_password: String,
 }
 

@@ -19,9 +19,11 @@ use utoipa::ToSchema;
 pub struct ChangePasswordRequest {
     /// The password in use now.
     #[serde(default)]
+    #[schema(required = true)]
     pub current_password: String,
     /// 8 to 128 characters; not a common password, not the email.
     #[serde(default)]
+    #[schema(required = true)]
     pub new_password: String,
 }
 

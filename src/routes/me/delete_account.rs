@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 pub struct DeleteAccountRequest {
     /// The account's password.
     #[serde(default)]
+    #[schema(required = true)]
     pub password: String,
 }
 

@@ -22,23 +22,23 @@ use utoipa::ToSchema;
 pub struct CreateArticleRequest {
     /// The URL name: lowercase a-z, 0-9 and single hyphens, at most 120 characters.
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(required = true, value_type = String)]
     pub slug: Input<String>,
     /// Headline, one line, at most 200 characters.
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(required = true, value_type = String)]
     pub title: Input<String>,
     /// Standfirst, one line, at most 500 characters.
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(required = true, value_type = String)]
     pub dek: Input<String>,
     /// Byline, at most 200 characters.
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(required = true, value_type = String)]
     pub author: Input<String>,
     /// The full text; paragraphs separated by blank lines.
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(required = true, value_type = String)]
     pub body: Input<String>,
     /// The number of an existing issue to place it in.
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct CreateArticleRequest {
     pub issue_number: Input<i64>,
     /// Who may read the full text.
     #[serde(default)]
-    #[schema(value_type = Visibility)]
+    #[schema(required = true, value_type = Visibility)]
     pub visibility: Input<String>,
     /// Paragraphs shown before the paywall, at least 1 (`null`: the default cut).
     #[serde(default)]
@@ -54,7 +54,7 @@ pub struct CreateArticleRequest {
     pub paywall_cut: Input<i64>,
     /// The date it carries, RFC 3339.
     #[serde(default)]
-    #[schema(value_type = String, format = DateTime)]
+    #[schema(required = true, value_type = String, format = DateTime)]
     pub publication_date: Input<String>,
 }
 

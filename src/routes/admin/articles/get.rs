@@ -11,6 +11,7 @@ use actix_web::{HttpResponse, get, web};
 /// Shows one article as editors see it.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "admin_get_article",
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "The article's slug")),
     responses(

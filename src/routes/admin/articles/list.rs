@@ -38,6 +38,7 @@ pub struct AdminArticleList {
 /// Lists every article.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "admin_list_articles",
     security(("bearer" = [])),
     params(AdminListArticlesQuery),
     responses(

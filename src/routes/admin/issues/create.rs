@@ -20,19 +20,19 @@ use utoipa::ToSchema;
 pub struct CreateIssueRequest {
     /// The issue number, unique, 1 to 99999.
     #[serde(default)]
-    #[schema(value_type = i32)]
+    #[schema(required = true, value_type = i32)]
     pub number: Input<i64>,
     /// Volume, 1 to 9999.
     #[serde(default)]
-    #[schema(value_type = i32)]
+    #[schema(required = true, value_type = i32)]
     pub volume: Input<i64>,
     /// Year of the volume.
     #[serde(default)]
-    #[schema(value_type = i32)]
+    #[schema(required = true, value_type = i32)]
     pub year: Input<i64>,
     /// Cover title, one line, at most 200 characters.
     #[serde(default)]
-    #[schema(value_type = String)]
+    #[schema(required = true, value_type = String)]
     pub title: Input<String>,
     /// An absolute http(s) URL of the cover image.
     #[serde(default)]
@@ -40,7 +40,7 @@ pub struct CreateIssueRequest {
     pub cover_image_url: Input<String>,
     /// The cover date, RFC 3339.
     #[serde(default)]
-    #[schema(value_type = String, format = DateTime)]
+    #[schema(required = true, value_type = String, format = DateTime)]
     pub publication_date: Input<String>,
 }
 

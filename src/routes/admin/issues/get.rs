@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, get, web};
 /// Shows one issue as editors see it.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "admin_get_issue",
     security(("bearer" = [])),
     params(("number" = i32, Path, description = "The issue number")),
     responses(

@@ -36,6 +36,7 @@ pub struct AdminIssueList {
 /// Lists every issue.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "admin_list_issues",
     security(("bearer" = [])),
     params(AdminListIssuesQuery),
     responses(

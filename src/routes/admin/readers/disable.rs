@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 pub struct DisableReaderRequest {
     /// Required, 1 to 500 characters, kept in the audit log.
     #[serde(default)]
-    #[schema(value_type = String, example = "chargeback fraud")]
+    #[schema(required = true, value_type = String, example = "chargeback fraud")]
     pub reason: Input<String>,
 }
 

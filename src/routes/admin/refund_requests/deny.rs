@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DenyBody {
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub note: Option<String>,
 }
 

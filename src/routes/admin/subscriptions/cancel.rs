@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReasonBody {
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
 }
 
@@ -26,6 +27,7 @@ pub struct StaffCancelBody {
     /// `period_end` (default) or `now`.
     pub at: Option<String>,
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
 }
 
@@ -40,6 +42,7 @@ fn parse_when(raw: Option<&str>) -> Result<CancelWhen, FieldError> {
 /// Cancels a subscription.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "admin_cancel_subscription",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The subscription id")),
     request_body = StaffCancelBody,

@@ -18,8 +18,10 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ExtendBody {
     /// The new end, RFC 3339 (later than the current end).
+    #[schema(required = true, value_type = String)]
     pub until: Option<String>,
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
 }
 

@@ -18,10 +18,13 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CompBody {
     /// The tier's id (`digital`, `print`).
+    #[schema(required = true, value_type = String)]
     pub tier: Option<String>,
     /// When the comp ends, RFC 3339, in the future.
+    #[schema(required = true, value_type = String)]
     pub until: Option<String>,
     /// Required; up to 1000 characters.
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
 }
 

@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefundRequestBody {
     /// Why the money goes back (required; up to 1000 characters).
+    #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
     /// An admin's explicit choice to refund after the guarantee ended.
     #[serde(default, rename = "override")]
