@@ -6,7 +6,7 @@ use crate::error::FieldError;
 
 /// Trims `raw` and checks it is non-empty, at most `max` characters and
 /// free of control characters (line breaks and tabs allowed when
-/// `multiline`, and every line break stored as `\n`).
+/// `multiline`; bodies are then normalised by [`super::normalise_body`]).
 fn checked(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String, FieldError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
@@ -28,12 +28,6 @@ fn checked(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String,
                 format!("{what} is one line without control characters")
             },
         ));
-    }
-    if multiline {
-        // One line ending, so paragraphs are always split by "\n\n": a body
-        // pasted from a Windows editor ("\r\n\r\n") would otherwise be one
-        // paragraph, and its teaser the whole text.
-        return Ok(trimmed.replace("\r\n", "\n").replace('\r', "\n"));
     }
     Ok(trimmed.to_owned())
 }
