@@ -156,6 +156,10 @@ pub struct Settings {
     /// `Authorization: Bearer <token>` (for a `/metrics` reachable from
     /// outside the operators' network).
     pub metrics_token: Option<SecretString>,
+    /// `MASTHEAD_FOLLOW_UP_POLL_SECONDS`: how often queued Stripe
+    /// follow-ups (calls a webhook made necessary) are retried and picked
+    /// up after a restart; a webhook also runs them at once.
+    pub follow_up_poll_seconds: u64,
 }
 
 impl Default for Settings {
@@ -202,6 +206,7 @@ impl Default for Settings {
             password_reset_ttl_minutes: 30,
             require_verified_email_for_checkout: false,
             metrics_token: None,
+            follow_up_poll_seconds: 30,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod mailing_list;
 pub mod media;
 mod migrations;
 pub mod payments;
+pub mod provider_follow_ups;
 mod pool;
 pub mod provider_payments;
 pub mod reader_directory;

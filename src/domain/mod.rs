@@ -21,6 +21,7 @@ mod refund_policy;
 mod role;
 mod shipping_address;
 mod slug;
+mod minor_units;
 mod subscription_state;
 mod token_purpose;
 
@@ -46,5 +47,8 @@ pub use refund_policy::{Guarantee, RefundRefusal};
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
-pub use subscription_state::{SubscriptionState, TransitionRefused};
+pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
+pub use subscription_state::{
+    Access as StateAccess, Cause, SubscriptionState, TRANSITIONS, Transition, TransitionRefused,
+};
 pub use token_purpose::TokenPurpose;

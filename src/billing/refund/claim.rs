@@ -67,7 +67,9 @@ pub(super) fn claim(
     }
     check_refundable(&subscription)?;
     let payments = payments::for_subscription(conn, &order.subscription)?;
-    let Some(first) = payments.first() else {
+    // A $0 invoice (a trial) is not a payment: the guarantee starts at the
+    // first money received.
+    let Some(first) = payments.iter().find(|p| p.amount_cents > 0) else {
         return Err(ApiError::conflict(
             "nothing_to_refund",
             "this subscription has no payments to refund (a comp or an import); end it instead",

@@ -37,7 +37,10 @@ pub fn changed(
     let row = if let Some(row) = found {
         row
     } else {
+        // A trial charges nothing: its $0 invoice is not a payment.
+        let trial = status == Some("trialing");
         let facts = PaymentFacts {
+            amount: trial.then_some(0),
             currency: fields::text(&object, &["currency"]).map(str::to_owned),
             invoice: fields::id(&object, &["latest_invoice"]).map(str::to_owned),
             period: period(&object),
