@@ -52,6 +52,7 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod stripe_scenarios_payments;
 mod subscription;
 mod subscription_transitions;
 mod tokens;

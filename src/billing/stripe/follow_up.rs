@@ -23,11 +23,11 @@ pub struct InvoicePaymentIds {
 /// One request built by hand, answered as JSON.
 struct Raw(RequestBuilderParts);
 
-struct RequestBuilderParts {
-    method: StripeMethod,
-    path: String,
-    query: Option<Value>,
-    form: Option<Value>,
+pub(super) struct RequestBuilderParts {
+    pub method: StripeMethod,
+    pub path: String,
+    pub query: Option<Value>,
+    pub form: Option<Value>,
 }
 
 impl StripeRequest for Raw {
@@ -59,7 +59,9 @@ fn id_of(value: &Value) -> Option<String> {
 }
 
 impl StripeProvider {
-    async fn send_raw(
+    /// Sends one hand-built request (once per `key`, when given) and
+    /// returns Stripe's answer as JSON.
+    pub(super) async fn send_raw(
         &self,
         parts: RequestBuilderParts,
         key: Option<&IdempotencyKey>,

@@ -7,7 +7,10 @@ use super::{StripeProvider, once_with};
 use crate::billing::ProviderError;
 use crate::billing::idempotency::IdempotencyKey;
 use crate::db::subscriptions::SubscriptionRow;
+use super::follow_up::RequestBuilderParts;
+use serde_json::json;
 use stripe::StripeRequest;
+use stripe_client_core::StripeMethod;
 use stripe_billing::subscription::{CancelSubscription, UpdateSubscription};
 
 impl StripeProvider {
@@ -33,6 +36,18 @@ impl StripeProvider {
         } else {
             "resume your subscription"
         };
+        if !cancel {
+            // The billing portal cancels with `cancel_at` on newer API
+            // versions (<https://docs.stripe.com/billing/subscriptions/cancel#cancel-at>):
+            // resuming clears both, `cancel_at` with an empty value.
+            let parts = RequestBuilderParts {
+                method: StripeMethod::Post,
+                path: format!("/subscriptions/{stripe_id}"),
+                query: None,
+                form: Some(json!({"cancel_at_period_end": "false", "cancel_at": ""})),
+            };
+            return self.send_raw(parts, Some(key), action).await.map(drop);
+        }
         UpdateSubscription::new(stripe_id)
             .cancel_at_period_end(cancel)
             .customize()
