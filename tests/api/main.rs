@@ -53,6 +53,7 @@ mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
 mod stripe_scenarios_payments;
+mod stripe_scenarios_refunds;
 mod subscription;
 mod subscription_transitions;
 mod tokens;
