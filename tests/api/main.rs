@@ -52,6 +52,7 @@ mod staff_refunds;
 mod staff_subscriptions;
 #[macro_use]
 mod stripe_events;
+mod stripe_scenarios_lifecycle;
 mod stripe_scenarios_payments;
 mod stripe_scenarios_refunds;
 mod subscription;
