@@ -348,6 +348,17 @@ impl FakeStripe {
             .await;
     }
 
+    /// From now on `POST /v1/refunds` succeeds only after `delay` (a refund
+    /// in flight while something else happens).
+    pub async fn slow_refunds(&self, delay: Duration) {
+        Mock::given(method("POST"))
+            .and(path("/v1/refunds"))
+            .respond_with(move |request: &Request| refund(request).set_delay(delay))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+
     /// Every request received so far, oldest first.
     pub async fn calls(&self) -> Vec<StripeCall> {
         self.server

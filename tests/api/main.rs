@@ -54,6 +54,7 @@ mod staff_subscriptions;
 mod stripe_events;
 mod stripe_scenarios_lifecycle;
 mod stripe_scenarios_payments;
+mod stripe_scenarios_refund_requests;
 mod stripe_scenarios_refunds;
 mod subscription;
 mod subscription_transitions;

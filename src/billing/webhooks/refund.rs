@@ -27,7 +27,9 @@ use crate::billing::follow_ups::{self, FollowUp, FollowUpKind};
 use crate::db::payments::PaymentRow;
 use crate::db::refunds::{self, NewRefund};
 use crate::db::subscriptions::{self, SubscriptionChanges};
-use crate::db::{DbConnection, provider_follow_ups, provider_payments, refund_actions};
+use crate::db::{
+    DbConnection, provider_follow_ups, provider_payments, refund_actions, refund_requests,
+};
 use crate::domain::{SubscriptionId, SubscriptionState, sane_amount};
 use crate::error::ApiError;
 use serde_json::Value;
@@ -251,6 +253,8 @@ fn end_if_refunded_in_full(
         ..SubscriptionChanges::default()
     };
     apply::move_to(conn, context, &row, SubscriptionState::Refunded, &changes)?;
+    let note = format!("refunded at Stripe ({})", context.reason());
+    refund_requests::close_for_subscription(conn, &row.id, super::ACTOR, &note, context.now)?;
     if refund_actions::find(conn, &row.id)?.is_some() {
         return Ok(());
     }
