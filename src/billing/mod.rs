@@ -33,8 +33,8 @@ pub use provider_refund::ProviderRefund;
 pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};
 pub use staff_changes::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
-pub use stripe::StripeProvider;
 pub use stripe::API_VERSION as STRIPE_API_VERSION;
+pub use stripe::StripeProvider;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.
 pub fn subscription_not_found() -> crate::error::ApiError {

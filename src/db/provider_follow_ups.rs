@@ -64,11 +64,18 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<FollowUpRow
 }
 
 /// The pending follow-ups due at `now`, oldest first, at most `limit`.
-pub fn due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<FollowUpRow>> {
+pub fn due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<FollowUpRow>> {
     provider_follow_ups::table
         .filter(provider_follow_ups::status.eq("pending"))
         .filter(provider_follow_ups::next_attempt_at.le(now))
-        .order((provider_follow_ups::next_attempt_at.asc(), provider_follow_ups::id.asc()))
+        .order((
+            provider_follow_ups::next_attempt_at.asc(),
+            provider_follow_ups::id.asc(),
+        ))
         .limit(limit)
         .select(FollowUpRow::as_select())
         .load(conn)
@@ -144,7 +151,10 @@ pub fn for_subscription(
 ) -> QueryResult<Vec<FollowUpRow>> {
     provider_follow_ups::table
         .filter(provider_follow_ups::subscription_id.eq(subscription))
-        .order((provider_follow_ups::created_at.asc(), provider_follow_ups::id.asc()))
+        .order((
+            provider_follow_ups::created_at.asc(),
+            provider_follow_ups::id.asc(),
+        ))
         .select(FollowUpRow::as_select())
         .load(conn)
 }
@@ -152,10 +162,7 @@ pub fn for_subscription(
 /// Whether a payment-learning follow-up is still pending for a
 /// subscription billed to the provider's `customer`: a refund or dispute
 /// naming a payment intent we do not know yet may be of that payment.
-pub fn learning_pending_for_customer(
-    conn: &mut DbConnection,
-    customer: &str,
-) -> QueryResult<bool> {
+pub fn learning_pending_for_customer(conn: &mut DbConnection, customer: &str) -> QueryResult<bool> {
     use super::schema::subscriptions;
     let pending: i64 = provider_follow_ups::table
         .inner_join(subscriptions::table)

@@ -84,13 +84,12 @@ pub fn learn_ids(
 ) -> QueryResult<bool> {
     let mut changed = 0;
     if let Some(intent) = payment_intent.or(charge) {
-        changed += diesel::update(
-            payments::table
-                .filter(payments::id.eq(id))
-                .filter(payments::provider_invoice_id.eq(payments::provider_payment_id.nullable())),
-        )
-        .set(payments::provider_payment_id.eq(intent))
-        .execute(conn)?;
+        changed +=
+            diesel::update(payments::table.filter(payments::id.eq(id)).filter(
+                payments::provider_invoice_id.eq(payments::provider_payment_id.nullable()),
+            ))
+            .set(payments::provider_payment_id.eq(intent))
+            .execute(conn)?;
     }
     if let Some(charge) = charge {
         changed += diesel::update(

@@ -11,6 +11,7 @@ mod cover_image_url;
 mod display_name;
 mod email;
 mod ids;
+mod minor_units;
 mod money;
 mod password;
 mod perk;
@@ -21,7 +22,6 @@ mod refund_policy;
 mod role;
 mod shipping_address;
 mod slug;
-mod minor_units;
 mod subscription_state;
 mod token_purpose;
 
@@ -37,6 +37,7 @@ pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;
 pub use email::ReaderEmail;
 pub use ids::{CheckoutId, PaymentId, ReaderId, SessionId, SubscriptionId};
+pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use money::{AmountCents, BillingInterval, Currency};
 pub use password::Password;
 pub use perk::{Perk, PerkStatus};
@@ -47,7 +48,6 @@ pub use refund_policy::{Guarantee, RefundRefusal};
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
-pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use subscription_state::{
     Access as StateAccess, Cause, SubscriptionState, TRANSITIONS, Transition, TransitionRefused,
 };

@@ -251,15 +251,22 @@ mod tests {
 
     /// The reversals: only a provider's reversal leaves `refunded`, and
     /// only back to a state that was paid for.
-    const REVERSALS: [(SubscriptionState, SubscriptionState); 3] =
-        [(Refunded, Active), (Refunded, PastDue), (Refunded, Canceling)];
+    const REVERSALS: [(SubscriptionState, SubscriptionState); 3] = [
+        (Refunded, Active),
+        (Refunded, PastDue),
+        (Refunded, Canceling),
+    ];
 
     #[test]
     fn only_a_reversal_leaves_refunded() {
         for from in SubscriptionState::ALL {
             for to in SubscriptionState::ALL {
                 let reversal = REVERSALS.contains(&(from, to));
-                assert_eq!(from.can_become_by(to, Cause::Reversal), reversal, "{from} -> {to}");
+                assert_eq!(
+                    from.can_become_by(to, Cause::Reversal),
+                    reversal,
+                    "{from} -> {to}"
+                );
                 for cause in [Cause::Reader, Cause::Staff, Cause::Provider, Cause::Clock] {
                     assert!(
                         !from.can_become_by(to, cause) || ALLOWED.contains(&(from, to)),

@@ -280,7 +280,8 @@ impl FakeStripe {
         let mut payment = fixture("invoice_payment");
         payment["invoice"] = json!(invoice);
         payment["status"] = json!("paid");
-        payment["payment"] = json!({"type": "payment_intent", "payment_intent": payment_intent, "charge": charge});
+        payment["payment"] =
+            json!({"type": "payment_intent", "payment_intent": payment_intent, "charge": charge});
         let expanded = {
             let mut object = object.clone();
             object["payments"] = json!({"object": "list", "data": [payment], "has_more": false,

@@ -40,7 +40,15 @@ async fn paid(app: &TestApp, stripe: &FakeStripe) -> (TestReader, Purchase, i64)
     .await;
     deliver_ok(
         app,
-        &purchase.invoice_event(Shape::Current, "paid", &purchase.invoice, &purchase.payment_intent, PRICE_CENTS, purchase.period_end, t0),
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &purchase.invoice,
+            &purchase.payment_intent,
+            PRICE_CENTS,
+            purchase.period_end,
+            t0,
+        ),
     )
     .await;
     settled(app).await;
@@ -69,7 +77,15 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
     let next_end = purchase.period_end + 30 * 86_400;
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "payment_failed", &renewal, &intent, PRICE_CENTS, next_end, t0 + 10),
+        &purchase.invoice_event(
+            Shape::Current,
+            "payment_failed",
+            &renewal,
+            &intent,
+            PRICE_CENTS,
+            next_end,
+            t0 + 10,
+        ),
     )
     .await;
     deliver_ok(
@@ -83,7 +99,11 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
         subscription["payment_action_url"],
         format!("https://invoice.stripe.test/i/{renewal}")
     );
-    assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true, "grace");
+    assert_eq!(
+        deep_dive_granted(&app, &reader).await["granted"],
+        true,
+        "grace"
+    );
 
     deliver_ok(
         &app,
@@ -92,12 +112,23 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
     .await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "past_due");
     let access = deep_dive_granted(&app, &reader).await;
-    assert_eq!(access["granted"], false, "unpaid keeps access closed: {access}");
+    assert_eq!(
+        access["granted"], false,
+        "unpaid keeps access closed: {access}"
+    );
 
     stripe.invoice_paid_by(&renewal, &intent, None).await;
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "paid", &renewal, &intent, PRICE_CENTS, next_end, t0 + 30),
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &renewal,
+            &intent,
+            PRICE_CENTS,
+            next_end,
+            t0 + 30,
+        ),
     )
     .await;
     deliver_ok(
@@ -107,7 +138,10 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
     .await;
     let subscription = my_subscription(&app, &reader).await;
     assert_eq!(subscription["state"], "active", "{subscription}");
-    assert!(subscription.get("payment_action_url").is_none(), "{subscription}");
+    assert!(
+        subscription.get("payment_action_url").is_none(),
+        "{subscription}"
+    );
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true);
     settled(&app).await;
     assert_eq!(stored(&app, &reader)[0].payments.len(), 2);
@@ -121,7 +155,15 @@ async fn a_renewal_needing_3d_secure_shows_where_to_finish_it(app: TestApp, stri
     let renewal = stripe_id("in");
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "payment_action_required", &renewal, "pi_x", PRICE_CENTS, purchase.period_end + 30 * 86_400, t0 + 10),
+        &purchase.invoice_event(
+            Shape::Current,
+            "payment_action_required",
+            &renewal,
+            "pi_x",
+            PRICE_CENTS,
+            purchase.period_end + 30 * 86_400,
+            t0 + 10,
+        ),
     )
     .await;
     let subscription = my_subscription(&app, &reader).await;
@@ -137,7 +179,8 @@ async fn a_renewal_needing_3d_secure_shows_where_to_finish_it(app: TestApp, stri
 /// resume in Masthead clears both (an empty `cancel_at`).
 async fn portal_cancel_at_then_resume_in_masthead_clears_it(app: TestApp, stripe: FakeStripe) {
     let (reader, purchase, t0) = paid(&app, &stripe).await;
-    let mut updated = purchase.subscription("updated", "active", false, purchase.period_end, t0 + 10);
+    let mut updated =
+        purchase.subscription("updated", "active", false, purchase.period_end, t0 + 10);
     updated["data"]["object"]["cancel_at"] = json!(purchase.period_end);
     updated["data"]["object"]["cancel_at_period_end"] = json!(false);
     deliver_ok(&app, &updated).await;
@@ -193,7 +236,13 @@ async fn dispute_won_pauses_then_resumes_collection_and_access(app: TestApp, str
     let dispute = stripe_id("dp");
     deliver_ok(
         &app,
-        &purchase.dispute_of("created", &dispute, &purchase.payment_intent, "needs_response", t0 + 10),
+        &purchase.dispute_of(
+            "created",
+            &dispute,
+            &purchase.payment_intent,
+            "needs_response",
+            t0 + 10,
+        ),
     )
     .await;
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], false);
@@ -233,17 +282,32 @@ async fn dispute_lost_cancels_at_stripe(app: TestApp, stripe: FakeStripe) {
     let dispute = stripe_id("dp");
     deliver_ok(
         &app,
-        &purchase.dispute_of("created", &dispute, &purchase.payment_intent, "needs_response", t0 + 10),
+        &purchase.dispute_of(
+            "created",
+            &dispute,
+            &purchase.payment_intent,
+            "needs_response",
+            t0 + 10,
+        ),
     )
     .await;
     deliver_ok(
         &app,
-        &purchase.dispute_of("closed", &dispute, &purchase.payment_intent, "lost", t0 + 20),
+        &purchase.dispute_of(
+            "closed",
+            &dispute,
+            &purchase.payment_intent,
+            "lost",
+            t0 + 20,
+        ),
     )
     .await;
     settled(&app).await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "refunded");
-    assert_eq!(stripe.requests_to("DELETE", &route(&purchase)).await.len(), 1);
+    assert_eq!(
+        stripe.requests_to("DELETE", &route(&purchase)).await.len(),
+        1
+    );
 }
 
 /// A won dispute sends `charge.dispute.funds_reinstated` and
@@ -254,12 +318,24 @@ async fn funds_reinstated_and_closed_won_restore_once(app: TestApp, stripe: Fake
     let dispute = stripe_id("dp");
     deliver_ok(
         &app,
-        &purchase.dispute_of("created", &dispute, &purchase.payment_intent, "needs_response", t0 + 10),
+        &purchase.dispute_of(
+            "created",
+            &dispute,
+            &purchase.payment_intent,
+            "needs_response",
+            t0 + 10,
+        ),
     )
     .await;
     deliver_ok(
         &app,
-        &purchase.dispute_of("funds_reinstated", &dispute, &purchase.payment_intent, "won", t0 + 20),
+        &purchase.dispute_of(
+            "funds_reinstated",
+            &dispute,
+            &purchase.payment_intent,
+            "won",
+            t0 + 20,
+        ),
     )
     .await;
     deliver_ok(

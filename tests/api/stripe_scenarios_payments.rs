@@ -103,7 +103,10 @@ async fn new_subscription_in_stripes_order_then_a_staff_refund(app: TestApp, str
     assert_eq!(lookups[0].query_param("expand[0]"), Some("payments"));
     let stored = stored(&app, &reader);
     assert_eq!(stored[0].payments.len(), 1);
-    assert_eq!(stored[0].payments[0].provider_payment_id, purchase.payment_intent);
+    assert_eq!(
+        stored[0].payments[0].provider_payment_id,
+        purchase.payment_intent
+    );
     assert_eq!(stored[0].payments[0].amount_cents, PRICE_CENTS);
 
     let (status, body) = staff_refund(&app, &stored[0].row.id).await;
@@ -124,10 +127,7 @@ async fn new_subscription_in_stripes_order_then_a_staff_refund(app: TestApp, str
 /// first, then the subscription, the session last; no
 /// `invoice_payment.paid` (an endpoint not subscribed to it). The same
 /// subscription, payment and intent result.
-async fn new_subscription_shuffled_without_invoice_payment_paid(
-    app: TestApp,
-    stripe: FakeStripe,
-) {
+async fn new_subscription_shuffled_without_invoice_payment_paid(app: TestApp, stripe: FakeStripe) {
     let (reader, purchase) = reader_with_purchase(&app).await;
     stripe
         .invoice_paid_by(&purchase.invoice, &purchase.payment_intent, None)
@@ -143,7 +143,10 @@ async fn new_subscription_shuffled_without_invoice_payment_paid(
     assert_eq!(stored.len(), 1, "one subscription");
     assert_eq!(stored[0].row.state, "active");
     assert_eq!(stored[0].payments.len(), 1, "one payment");
-    assert_eq!(stored[0].payments[0].provider_payment_id, purchase.payment_intent);
+    assert_eq!(
+        stored[0].payments[0].provider_payment_id,
+        purchase.payment_intent
+    );
     assert_eq!(
         stored[0].payments[0].provider_invoice_id.as_deref(),
         Some(purchase.invoice.as_str())
@@ -173,7 +176,10 @@ async fn invoice_payment_paid_names_the_intent_when_the_invoice_cannot_be_read(
     )
     .await;
     let stored = stored(&app, &reader);
-    assert_eq!(stored[0].payments[0].provider_payment_id, purchase.payment_intent);
+    assert_eq!(
+        stored[0].payments[0].provider_payment_id,
+        purchase.payment_intent
+    );
 }
 
 /// On 2024 versions the invoice names its payment intent and charge
@@ -193,7 +199,10 @@ async fn new_subscription_on_2024_shapes_needs_no_lookup(app: TestApp, stripe: F
             .is_empty()
     );
     let stored = stored(&app, &reader);
-    assert_eq!(stored[0].payments[0].provider_payment_id, purchase.payment_intent);
+    assert_eq!(
+        stored[0].payments[0].provider_payment_id,
+        purchase.payment_intent
+    );
     let (status, body) = staff_refund(&app, &stored[0].row.id).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
@@ -215,7 +224,9 @@ async fn a_renewal_is_a_second_payment_with_its_own_intent(app: TestApp, stripe:
         deliver_ok(&app, &event).await;
     }
     let (renewal, renewal_intent) = (stripe_id("in"), stripe_id("pi"));
-    stripe.invoice_paid_by(&renewal, &renewal_intent, None).await;
+    stripe
+        .invoice_paid_by(&renewal, &renewal_intent, None)
+        .await;
     let next_end = purchase.period_end + 30 * 86_400;
     deliver_ok(
         &app,
@@ -224,7 +235,15 @@ async fn a_renewal_is_a_second_payment_with_its_own_intent(app: TestApp, stripe:
     .await;
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "paid", &renewal, &renewal_intent, PRICE_CENTS, next_end, now + 2),
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &renewal,
+            &renewal_intent,
+            PRICE_CENTS,
+            next_end,
+            now + 2,
+        ),
     )
     .await;
     settled(&app).await;
@@ -234,9 +253,17 @@ async fn a_renewal_is_a_second_payment_with_its_own_intent(app: TestApp, stripe:
         .iter()
         .map(|p| p.provider_payment_id.as_str())
         .collect();
-    assert_eq!(intents, vec![purchase.payment_intent.as_str(), renewal_intent.as_str()]);
     assert_eq!(
-        stored[0].row.current_period_end.unwrap().and_utc().timestamp(),
+        intents,
+        vec![purchase.payment_intent.as_str(), renewal_intent.as_str()]
+    );
+    assert_eq!(
+        stored[0]
+            .row
+            .current_period_end
+            .unwrap()
+            .and_utc()
+            .timestamp(),
         next_end
     );
 }
@@ -254,7 +281,15 @@ async fn a_trial_is_not_a_payment(app: TestApp, stripe: FakeStripe) {
     .await;
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "paid", &purchase.invoice, "pi_unused", 0, purchase.period_end, now),
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &purchase.invoice,
+            "pi_unused",
+            0,
+            purchase.period_end,
+            now,
+        ),
     )
     .await;
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true);
@@ -275,7 +310,15 @@ async fn a_trial_is_not_a_payment(app: TestApp, stripe: FakeStripe) {
     let next_end = purchase.period_end + 30 * 86_400;
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "paid", &first, &intent, PRICE_CENTS, next_end, now + 5),
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &first,
+            &intent,
+            PRICE_CENTS,
+            next_end,
+            now + 5,
+        ),
     )
     .await;
     settled(&app).await;
@@ -303,7 +346,11 @@ async fn a_live_mode_event_on_a_test_key_is_refused(app: TestApp, _stripe: FakeS
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], false);
     event["livemode"] = json!(false);
     deliver_ok(&app, &event).await;
-    assert_eq!(stored(&app, &reader).len(), 1, "the same event from test mode applies");
+    assert_eq!(
+        stored(&app, &reader).len(),
+        1,
+        "the same event from test mode applies"
+    );
 }
 
 /// Amounts are in the currency's smallest unit

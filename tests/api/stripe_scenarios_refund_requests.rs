@@ -7,7 +7,9 @@ use crate::billing_fixtures::stored;
 use crate::catalogue_fixtures::publish_sample_catalogue;
 use crate::fake_stripe::FakeStripe;
 use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::stripe_events::{PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id};
+use crate::stripe_events::{
+    PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id,
+};
 use chrono::Utc;
 use masthead::domain::Role;
 use reqwest::StatusCode;
@@ -31,7 +33,15 @@ async fn paid_with_request(app: &TestApp, stripe: &FakeStripe) -> (TestReader, P
     deliver_ok(app, &purchase.session_completed(now)).await;
     deliver_ok(
         app,
-        &purchase.invoice_event(Shape::Current, "paid", &purchase.invoice, &purchase.payment_intent, PRICE_CENTS, purchase.period_end, now),
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &purchase.invoice,
+            &purchase.payment_intent,
+            PRICE_CENTS,
+            purchase.period_end,
+            now,
+        ),
     )
     .await;
     settled(app).await;
@@ -50,7 +60,10 @@ async fn paid_with_request(app: &TestApp, stripe: &FakeStripe) -> (TestReader, P
 async fn request_status(app: &TestApp, id: &str) -> Value {
     let support = app.new_staff(Role::Support).await;
     let response = app
-        .get_auth("/v1/admin/refund-requests?status=all", &support.access_token)
+        .get_auth(
+            "/v1/admin/refund-requests?status=all",
+            &support.access_token,
+        )
         .await;
     let body: Value = response.json().await.unwrap();
     body["items"]
@@ -69,7 +82,14 @@ async fn a_dashboard_refund_closes_the_pending_request(app: TestApp, stripe: Fak
     let (_reader, purchase, id) = paid_with_request(&app, &stripe).await;
     deliver_ok(
         &app,
-        &purchase.charge_refunded_of(Shape::Current, &purchase.payment_intent, None, PRICE_CENTS, &stripe_id("re"), Utc::now().timestamp()),
+        &purchase.charge_refunded_of(
+            Shape::Current,
+            &purchase.payment_intent,
+            None,
+            PRICE_CENTS,
+            &stripe_id("re"),
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     let request = request_status(&app, &id).await;
@@ -110,7 +130,13 @@ async fn a_deny_racing_an_approval_in_flight_loses(app: TestApp, stripe: FakeStr
             approver.access_token.clone(),
         );
         tokio::spawn(async move {
-            client.post(url).bearer_auth(token).json(&json!({})).send().await.unwrap()
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
         })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;

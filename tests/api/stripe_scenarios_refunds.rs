@@ -46,7 +46,15 @@ async fn paid(app: &TestApp, stripe: &FakeStripe, shape: Shape) -> (TestReader, 
     .await;
     deliver_ok(
         app,
-        &purchase.invoice_event(shape, "paid", &purchase.invoice, &purchase.payment_intent, PRICE_CENTS, purchase.period_end, now),
+        &purchase.invoice_event(
+            shape,
+            "paid",
+            &purchase.invoice,
+            &purchase.payment_intent,
+            PRICE_CENTS,
+            purchase.period_end,
+            now,
+        ),
     )
     .await;
     settled(app).await;
@@ -77,12 +85,28 @@ async fn dashboard_full_refund_ends_access_and_cancels_at_stripe_once(
     let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
     let refund_id = stripe_id("re");
     let now = Utc::now().timestamp();
-    let refunded = purchase.charge_refunded_of(Shape::Current, &purchase.payment_intent, None, PRICE_CENTS, &refund_id, now);
+    let refunded = purchase.charge_refunded_of(
+        Shape::Current,
+        &purchase.payment_intent,
+        None,
+        PRICE_CENTS,
+        &refund_id,
+        now,
+    );
     deliver_ok(&app, &refunded).await;
     deliver_ok(&app, &refunded).await;
     deliver_ok(
         &app,
-        &event("refund.created", refund_of(&purchase.payment_intent, PRICE_CENTS, &refund_id, "succeeded"), now),
+        &event(
+            "refund.created",
+            refund_of(
+                &purchase.payment_intent,
+                PRICE_CENTS,
+                &refund_id,
+                "succeeded",
+            ),
+            now,
+        ),
     )
     .await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "refunded");
@@ -96,7 +120,9 @@ async fn dashboard_full_refund_ends_access_and_cancels_at_stripe_once(
         )),
         "{follow_ups:?}"
     );
-    let cancels = stripe.requests_to("DELETE", &subscription_route(&purchase)).await;
+    let cancels = stripe
+        .requests_to("DELETE", &subscription_route(&purchase))
+        .await;
     assert_eq!(cancels.len(), 1, "cancelled once: {cancels:#?}");
     assert!(
         cancels[0]
@@ -114,13 +140,23 @@ async fn dashboard_full_refund_on_2024_shapes(app: TestApp, stripe: FakeStripe) 
     let now = Utc::now().timestamp();
     deliver_ok(
         &app,
-        &purchase.charge_refunded_of(Shape::Legacy2024, &purchase.payment_intent, Some(&purchase.invoice), PRICE_CENTS, &stripe_id("re"), now),
+        &purchase.charge_refunded_of(
+            Shape::Legacy2024,
+            &purchase.payment_intent,
+            Some(&purchase.invoice),
+            PRICE_CENTS,
+            &stripe_id("re"),
+            now,
+        ),
     )
     .await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "refunded");
     settled(&app).await;
     assert_eq!(
-        stripe.requests_to("DELETE", &subscription_route(&purchase)).await.len(),
+        stripe
+            .requests_to("DELETE", &subscription_route(&purchase))
+            .await
+            .len(),
         1
     );
 }
@@ -133,10 +169,22 @@ async fn full_refund_of_an_older_payment_keeps_the_paid_period(app: TestApp, str
     stripe.invoice_paid_by(&renewal, &intent, None).await;
     let next_end = purchase.period_end + 30 * 86_400;
     let now = Utc::now().timestamp() - 30;
-    deliver_ok(&app, &purchase.subscription("updated", "active", false, next_end, now)).await;
     deliver_ok(
         &app,
-        &purchase.invoice_event(Shape::Current, "paid", &renewal, &intent, PRICE_CENTS, next_end, now),
+        &purchase.subscription("updated", "active", false, next_end, now),
+    )
+    .await;
+    deliver_ok(
+        &app,
+        &purchase.invoice_event(
+            Shape::Current,
+            "paid",
+            &renewal,
+            &intent,
+            PRICE_CENTS,
+            next_end,
+            now,
+        ),
     )
     .await;
     settled(&app).await;
@@ -145,13 +193,25 @@ async fn full_refund_of_an_older_payment_keeps_the_paid_period(app: TestApp, str
     back_date(&app, &reader, &purchase.payment_intent);
     deliver_ok(
         &app,
-        &purchase.charge_refunded_of(Shape::Current, &purchase.payment_intent, None, PRICE_CENTS, &stripe_id("re"), Utc::now().timestamp()),
+        &purchase.charge_refunded_of(
+            Shape::Current,
+            &purchase.payment_intent,
+            None,
+            PRICE_CENTS,
+            &stripe_id("re"),
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     settled(&app).await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "active");
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true);
-    assert!(stripe.requests_to("DELETE", &subscription_route(&purchase)).await.is_empty());
+    assert!(
+        stripe
+            .requests_to("DELETE", &subscription_route(&purchase))
+            .await
+            .is_empty()
+    );
     let payments = &stored(&app, &reader)[0].payments;
     let refunded: Vec<(String, i64)> = payments
         .iter()
@@ -185,15 +245,27 @@ async fn partial_refund_is_recorded_against_its_payment(app: TestApp, stripe: Fa
     let refund_id = stripe_id("re");
     deliver_ok(
         &app,
-        &event("refund.created", refund_of(&purchase.payment_intent, 300, &refund_id, "succeeded"), Utc::now().timestamp()),
+        &event(
+            "refund.created",
+            refund_of(&purchase.payment_intent, 300, &refund_id, "succeeded"),
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     let refunds = recorded_refunds(&app, &reader);
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0].amount_cents, 300);
-    assert_eq!(refunds[0].provider_refund_id.as_deref(), Some(refund_id.as_str()));
+    assert_eq!(
+        refunds[0].provider_refund_id.as_deref(),
+        Some(refund_id.as_str())
+    );
     assert_eq!(my_subscription(&app, &reader).await["state"], "active");
-    assert!(settled(&app).await.iter().all(|(kind, ..)| kind != "cancel_subscription"));
+    assert!(
+        settled(&app)
+            .await
+            .iter()
+            .all(|(kind, ..)| kind != "cancel_subscription")
+    );
 }
 
 /// A Stripe customer may pay for other things than the magazine (a shop,
@@ -207,20 +279,43 @@ async fn refund_of_another_charge_of_the_same_customer_touches_nothing(
     let shop = stripe_id("pi");
     deliver_ok(
         &app,
-        &purchase.charge_refunded_of(Shape::Current, &shop, None, PRICE_CENTS, &stripe_id("re"), Utc::now().timestamp()),
+        &purchase.charge_refunded_of(
+            Shape::Current,
+            &shop,
+            None,
+            PRICE_CENTS,
+            &stripe_id("re"),
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     deliver_ok(
         &app,
-        &purchase.dispute_of("created", &stripe_id("dp"), &shop, "needs_response", Utc::now().timestamp()),
+        &purchase.dispute_of(
+            "created",
+            &stripe_id("dp"),
+            &shop,
+            "needs_response",
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "active");
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true);
     assert!(recorded_refunds(&app, &reader).is_empty());
     settled(&app).await;
-    assert!(stripe.requests_to("DELETE", &subscription_route(&purchase)).await.is_empty());
-    assert!(stripe.calls_to(&subscription_route(&purchase)).await.is_empty());
+    assert!(
+        stripe
+            .requests_to("DELETE", &subscription_route(&purchase))
+            .await
+            .is_empty()
+    );
+    assert!(
+        stripe
+            .calls_to(&subscription_route(&purchase))
+            .await
+            .is_empty()
+    );
 }
 
 /// `refund.failed` (<https://docs.stripe.com/refunds#failed-refunds>):
@@ -233,14 +328,27 @@ async fn refund_failed_gives_access_back(app: TestApp, stripe: FakeStripe) {
     let now = Utc::now().timestamp();
     deliver_ok(
         &app,
-        &event("refund.created", refund_of(&purchase.payment_intent, PRICE_CENTS, &refund_id, "succeeded"), now),
+        &event(
+            "refund.created",
+            refund_of(
+                &purchase.payment_intent,
+                PRICE_CENTS,
+                &refund_id,
+                "succeeded",
+            ),
+            now,
+        ),
     )
     .await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "refunded");
     settled(&app).await;
     deliver_ok(
         &app,
-        &event("refund.failed", refund_of(&purchase.payment_intent, PRICE_CENTS, &refund_id, "failed"), now + 1),
+        &event(
+            "refund.failed",
+            refund_of(&purchase.payment_intent, PRICE_CENTS, &refund_id, "failed"),
+            now + 1,
+        ),
     )
     .await;
     assert_eq!(my_subscription(&app, &reader).await["state"], "canceling");
@@ -263,12 +371,25 @@ async fn stripe_failing_the_cancel_is_retried_with_the_same_key(app: TestApp, st
     fail_delete_once(&stripe, &subscription_route(&purchase)).await;
     deliver_ok(
         &app,
-        &purchase.charge_refunded_of(Shape::Current, &purchase.payment_intent, None, PRICE_CENTS, &stripe_id("re"), Utc::now().timestamp()),
+        &purchase.charge_refunded_of(
+            Shape::Current,
+            &purchase.payment_intent,
+            None,
+            PRICE_CENTS,
+            &stripe_id("re"),
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     let follow_ups = settled(&app).await;
-    assert!(follow_ups.iter().any(|(kind, status, _)| kind == "cancel_subscription" && status == "done"));
-    let cancels = stripe.requests_to("DELETE", &subscription_route(&purchase)).await;
+    assert!(
+        follow_ups
+            .iter()
+            .any(|(kind, status, _)| kind == "cancel_subscription" && status == "done")
+    );
+    let cancels = stripe
+        .requests_to("DELETE", &subscription_route(&purchase))
+        .await;
     assert_eq!(cancels.len(), 2, "{cancels:#?}");
     assert_eq!(cancels[0].idempotency_key, cancels[1].idempotency_key);
 }
@@ -293,18 +414,33 @@ async fn staff_view_shows_what_stripe_did(app: TestApp, stripe: FakeStripe) {
     let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
     deliver_ok(
         &app,
-        &purchase.charge_refunded_of(Shape::Current, &purchase.payment_intent, None, PRICE_CENTS, &stripe_id("re"), Utc::now().timestamp()),
+        &purchase.charge_refunded_of(
+            Shape::Current,
+            &purchase.payment_intent,
+            None,
+            PRICE_CENTS,
+            &stripe_id("re"),
+            Utc::now().timestamp(),
+        ),
     )
     .await;
     settled(&app).await;
     let support = app.new_staff(masthead::domain::Role::Support).await;
     let response = app
-        .get_auth(&format!("/v1/admin/readers/{}", reader.id), &support.access_token)
+        .get_auth(
+            &format!("/v1/admin/readers/{}", reader.id),
+            &support.access_token,
+        )
         .await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     let subscription = &body["subscriptions"][0];
-    let last = subscription["events"].as_array().unwrap().last().unwrap().clone();
+    let last = subscription["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["to_state"], "refunded");
     assert_eq!(last["actor"], "stripe");
     let follow_ups = subscription["provider_follow_ups"].as_array().unwrap();

@@ -47,7 +47,10 @@ impl From<crate::error::ApiError> for Failure {
 /// Runs every due follow-up once; returns how many succeeded.
 pub async fn run_due(db: &Database, provider: &Provider) -> usize {
     let now = Utc::now().naive_utc();
-    let due = match db.run(move |conn| Ok(provider_follow_ups::due(conn, now, BATCH)?)).await {
+    let due = match db
+        .run(move |conn| Ok(provider_follow_ups::due(conn, now, BATCH)?))
+        .await
+    {
         Ok(due) => due,
         Err(error) => {
             tracing::warn!(%error, "cannot read the due stripe follow-ups; trying again later");
@@ -108,9 +111,11 @@ async fn attempt(db: &Database, provider: &Provider, row: &FollowUpRow) -> Resul
             }
             let invoice = row.target.clone();
             db.run(move |conn| {
-                if let Some(payment) =
-                    provider_payments::find_by_invoice(conn, crate::billing::StripeProvider::NAME, &invoice)?
-                {
+                if let Some(payment) = provider_payments::find_by_invoice(
+                    conn,
+                    crate::billing::StripeProvider::NAME,
+                    &invoice,
+                )? {
                     provider_payments::learn_ids(
                         conn,
                         &payment.id,
@@ -129,9 +134,9 @@ async fn attempt(db: &Database, provider: &Provider, row: &FollowUpRow) -> Resul
         Some(FollowUpKind::PauseCollection) => {
             Ok(stripe.set_pause_collection(&row.target, true, &key).await?)
         }
-        Some(FollowUpKind::ResumeCollection) => {
-            Ok(stripe.set_pause_collection(&row.target, false, &key).await?)
-        }
+        Some(FollowUpKind::ResumeCollection) => Ok(stripe
+            .set_pause_collection(&row.target, false, &key)
+            .await?),
         None => Err(Failure::GiveUp(format!(
             "follow-up kind {} is unknown to this release",
             row.kind

@@ -109,7 +109,8 @@ impl StripeProvider {
         // Older API versions put both on the invoice itself.
         let from_invoice = |field: &str| invoice.get(field).and_then(id_of);
         Ok(InvoicePaymentIds {
-            payment_intent: from_payment("payment_intent").or_else(|| from_invoice("payment_intent")),
+            payment_intent: from_payment("payment_intent")
+                .or_else(|| from_invoice("payment_intent")),
             charge: from_payment("charge").or_else(|| from_invoice("charge")),
         })
     }

@@ -3,15 +3,15 @@
 //! our record changes, and a failure leaves our record as it was.
 
 use super::errors::from_stripe;
+use super::follow_up::RequestBuilderParts;
 use super::{StripeProvider, once_with};
 use crate::billing::ProviderError;
 use crate::billing::idempotency::IdempotencyKey;
 use crate::db::subscriptions::SubscriptionRow;
-use super::follow_up::RequestBuilderParts;
 use serde_json::json;
 use stripe::StripeRequest;
-use stripe_client_core::StripeMethod;
 use stripe_billing::subscription::{CancelSubscription, UpdateSubscription};
+use stripe_client_core::StripeMethod;
 
 impl StripeProvider {
     /// Sets `cancel_at_period_end` on the Stripe subscription behind

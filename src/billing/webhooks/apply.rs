@@ -134,7 +134,12 @@ pub fn reverse_refunded(
         .into_iter()
         .rev()
         .find(|event| event.to_state == SubscriptionState::Refunded.as_str())
-        .and_then(|event| event.from_state.as_deref().and_then(SubscriptionState::parse));
+        .and_then(|event| {
+            event
+                .from_state
+                .as_deref()
+                .and_then(SubscriptionState::parse)
+        });
     let cancelled = crate::db::provider_follow_ups::queued_for(
         conn,
         &row.id,

@@ -34,7 +34,10 @@ fn disputed(
         tracing::info!(event = %context.event.id, "stripe dispute of a charge that is not a subscription payment of ours; ignored");
         return Ok(None);
     };
-    let row = subscriptions::find(conn, &SubscriptionId::from_db(payment.subscription_id.clone()))?;
+    let row = subscriptions::find(
+        conn,
+        &SubscriptionId::from_db(payment.subscription_id.clone()),
+    )?;
     let row = apply::lock(conn, &row)?;
     Ok(Some((payment, row)))
 }

@@ -76,7 +76,10 @@ pub fn refund_changed(conn: &mut DbConnection, context: &mut Context<'_>) -> Res
         tracing::info!(event = %context.event.id, "stripe refund of a charge that is not a subscription payment of ours; ignored");
         return Ok(());
     };
-    if matches!(fields::text(&refund, &["status"]), Some("failed" | "canceled")) {
+    if matches!(
+        fields::text(&refund, &["status"]),
+        Some("failed" | "canceled")
+    ) {
         return reverse(conn, context, &payment, &refund);
     }
     record(conn, context, &payment, &refund)?;
@@ -95,7 +98,10 @@ fn reverse(
     let Some(id) = fields::text(refund, &["id"]) else {
         return Ok(());
     };
-    let row = subscriptions::find(conn, &SubscriptionId::from_db(payment.subscription_id.clone()))?;
+    let row = subscriptions::find(
+        conn,
+        &SubscriptionId::from_db(payment.subscription_id.clone()),
+    )?;
     let row = apply::lock(conn, &row)?;
     let Some(undone) = refunds::reverse_by_provider_id(conn, id)? else {
         tracing::info!(event = %context.event.id, refund = id, "stripe refund failed that was never recorded; nothing to undo");
@@ -165,7 +171,11 @@ fn record(
         return Ok(());
     };
     if !sane_amount(amount, &payment.currency) {
-        tracing::error!(refund = id, amount, "stripe refund with an amount outside the sane range; not booked");
+        tracing::error!(
+            refund = id,
+            amount,
+            "stripe refund with an amount outside the sane range; not booked"
+        );
         return Ok(());
     }
     if known.is_some() || refunds::adopt_provider_id(conn, &payment.payment_id(), amount, id)? {

@@ -126,7 +126,10 @@ pub fn set_payment_action_url(
 }
 
 /// The page where the reader finishes a payment, if one is waiting.
-pub fn payment_action_url(conn: &mut DbConnection, id: &SubscriptionId) -> QueryResult<Option<String>> {
+pub fn payment_action_url(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+) -> QueryResult<Option<String>> {
     subscriptions::table
         .find(id.as_str())
         .select(subscriptions::payment_action_url)

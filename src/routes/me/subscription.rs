@@ -99,7 +99,8 @@ pub async fn my_subscription(
             let rows = db::subscriptions::for_reader_with_perks(conn, &id)?;
             let mut urls = Vec::new();
             for (row, _) in &rows {
-                let url = db::subscriptions::provider::payment_action_url(conn, &row.subscription_id())?;
+                let url =
+                    db::subscriptions::provider::payment_action_url(conn, &row.subscription_id())?;
                 urls.extend(url.map(|url| (row.id.clone(), url)));
             }
             Ok((rows, urls))

@@ -3,9 +3,9 @@
 //! refund) and marks the request approved in the same transaction.
 
 use super::{already_decided, request_not_found};
-use crate::db::refund_requests::RefundRequestRow;
 use crate::auth::{Staff, SupportRole};
 use crate::db;
+use crate::db::refund_requests::RefundRequestRow;
 use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;

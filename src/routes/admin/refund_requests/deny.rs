@@ -6,7 +6,7 @@
 use super::{RefundRequestView, already_decided, request_not_found};
 use crate::auth::{Staff, SupportRole};
 use crate::db::{self, audit_log, readers, refund_actions, refund_requests};
-use crate::domain::{AuditAction, Reason, ReaderId};
+use crate::domain::{AuditAction, ReaderId, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::startup::AppState;

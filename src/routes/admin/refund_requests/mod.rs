@@ -60,4 +60,3 @@ fn already_decided(status: &str) -> ApiError {
         format!("this refund request was already {status}"),
     )
 }
-
