@@ -169,8 +169,7 @@ impl SubscriptionState {
     /// subscription).
     pub fn access(self) -> Access {
         match self {
-            Self::Active => Access::UntilPeriodEnd,
-            Self::Canceling => Access::UntilPeriodEnd,
+            Self::Active | Self::Canceling => Access::UntilPeriodEnd,
             Self::PastDue => Access::UntilGraceEnds,
             Self::Comped => Access::UntilCompEnds,
             Self::Incomplete | Self::Expired | Self::Refunded => Access::Nothing,

@@ -491,6 +491,10 @@ impl Purchase {
     /// `invoice_payment.paid`: the invoice payment naming the payment
     /// intent that paid `invoice` (API versions since 2025-05-28,
     /// <https://docs.stripe.com/api/invoice-payment/object>).
+    #[allow(
+        clippy::unused_self,
+        reason = "one of the purchase's events, built like the others"
+    )]
     pub fn invoice_payment_paid(&self, invoice: &str, payment_intent: &str, created: i64) -> Value {
         let object = with(
             resource("invoice_payment"),
@@ -548,6 +552,10 @@ impl Purchase {
     /// `charge.dispute.<kind>` for the charge of `payment_intent`, with
     /// the dispute's `status`
     /// (<https://docs.stripe.com/api/disputes/object#dispute_object-status>).
+    #[allow(
+        clippy::unused_self,
+        reason = "one of the purchase's events, built like the others"
+    )]
     pub fn dispute_of(
         &self,
         kind: &str,

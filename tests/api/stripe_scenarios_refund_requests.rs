@@ -140,16 +140,16 @@ async fn a_deny_racing_an_approval_in_flight_loses(app: TestApp, stripe: FakeStr
         })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let denied = app
+    let deny_answer = app
         .post_json_auth(
             &format!("/v1/admin/refund-requests/{id}/deny"),
             &denier.access_token,
             &json!({"note": "no"}),
         )
         .await;
-    assert_problem(denied, StatusCode::CONFLICT, "refund_in_progress").await;
-    let approved = approve.await.unwrap();
-    assert_eq!(approved.status(), StatusCode::OK);
+    assert_problem(deny_answer, StatusCode::CONFLICT, "refund_in_progress").await;
+    let approve_answer = approve.await.unwrap();
+    assert_eq!(approve_answer.status(), StatusCode::OK);
     assert_eq!(request_status(&app, &id).await["status"], "approved");
     assert_eq!(stripe.calls_to("/v1/refunds").await.len(), 1);
 }

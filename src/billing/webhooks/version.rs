@@ -23,8 +23,7 @@ pub fn warn_if_other(event: &StripeEvent) -> bool {
     }
     let first = WARNED
         .lock()
-        .map(|mut warned| warned.insert(event.kind.clone()))
-        .unwrap_or(false);
+        .is_ok_and(|mut warned| warned.insert(event.kind.clone()));
     if first {
         tracing::warn!(
             kind = %event.kind,
