@@ -38,7 +38,7 @@ pub struct WebhookAck {
         (status = 200, description = "Applied, recorded, or a duplicate of an event applied before", body = WebhookAck),
         (status = 400, description = "Missing, invalid or stale signature (`missing_signature`, `invalid_signature`, `stale_signature`), a signed body that is not an event (`malformed_event`), or an event from the other Stripe mode than the configured key's (`livemode_mismatch`: test-mode events on a live key and the reverse; nothing is changed)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 256 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "No webhook secret is configured (`webhooks_not_configured`), or the database is unavailable; Stripe retries", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No webhook secret is configured (`webhooks_not_configured`), a refund or dispute names a payment whose invoice is still being looked up at Stripe (`payment_not_yet_known`), or the database is unavailable; Stripe retries", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/stripe")]
