@@ -171,6 +171,10 @@ pub struct Settings {
     /// without `MASTHEAD_METRICS_TOKEN` (when only the operators' network
     /// reaches it); default false, so production asks for the token.
     pub metrics_public: bool,
+    /// `MASTHEAD_FOLLOW_UP_POLL_SECONDS`: how often queued Stripe
+    /// follow-ups (calls a webhook made necessary) are retried and picked
+    /// up after a restart; a webhook also runs them at once.
+    pub follow_up_poll_seconds: u64,
 }
 
 impl Default for Settings {
@@ -219,6 +223,7 @@ impl Default for Settings {
             require_verified_email_for_checkout: false,
             metrics_token: None,
             metrics_public: false,
+            follow_up_poll_seconds: 30,
         }
     }
 }

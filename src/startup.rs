@@ -170,6 +170,11 @@ impl Application {
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
+        tokio::spawn(crate::billing::follow_ups::run_forever(
+            db.clone(),
+            payments.clone(),
+            Duration::from_secs(settings.follow_up_poll_seconds.max(1)),
+        ));
         let state = web::Data::new(AppState {
             db: db.clone(),
             tokens,

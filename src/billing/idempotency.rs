@@ -61,6 +61,12 @@ impl IdempotencyKey {
         Self(format!("cancel-now:{}", subscription.id))
     }
 
+    /// A call a webhook event made necessary, named by the follow-up's id
+    /// (the event and the kind): once, however often it is retried.
+    pub fn follow_up(id: &str) -> Self {
+        Self(format!("follow-up:{id}"))
+    }
+
     /// Undoing a cancellation before the period ends.
     pub fn resume(subscription: &SubscriptionRow) -> Self {
         Self::for_subscription("resume", subscription)

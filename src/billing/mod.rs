@@ -10,6 +10,7 @@ mod cancel;
 mod checkout;
 mod dev;
 mod dev_checkout_page;
+pub mod follow_ups;
 mod idempotency;
 pub mod plan_change;
 mod portal;
@@ -39,6 +40,7 @@ pub use provider_refund::ProviderRefund;
 pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};
 pub use staff_changes::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
+pub use stripe::API_VERSION as STRIPE_API_VERSION;
 pub use stripe::StripeProvider;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.

@@ -38,7 +38,8 @@ pub async fn request_refund(
                 })
                 .ok_or_else(nothing_to_refund)?;
             let first_paid_at = payments::for_subscription(conn, &refundable.subscription_id())?
-                .first()
+                .iter()
+                .find(|payment| payment.amount_cents > 0)
                 .map(|payment| payment.paid_at)
                 .ok_or_else(nothing_to_refund)?;
             if refund_requests::pending_for_subscription(conn, &refundable.id)?.is_some() {

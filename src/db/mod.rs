@@ -19,6 +19,7 @@ mod migrations;
 pub mod payments;
 pub mod plan_changes;
 mod pool;
+pub mod provider_follow_ups;
 pub mod provider_payments;
 pub mod reader_directory;
 pub mod readers;

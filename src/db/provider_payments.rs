@@ -6,7 +6,7 @@
 
 use super::DbConnection;
 use super::payments::PaymentRow;
-use super::schema::{payments, subscriptions};
+use super::schema::payments;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn find_by_invoice(
 }
 
 /// The payment recorded under any of `ids` (payment intent, charge) at
-/// `provider`, if any.
+/// `provider`, if any: by the id it is recorded under, or by its charge.
 pub fn find_by_payment_ids(
     conn: &mut DbConnection,
     provider: &str,
@@ -36,27 +36,77 @@ pub fn find_by_payment_ids(
     }
     payments::table
         .filter(payments::provider.eq(provider))
-        .filter(payments::provider_payment_id.eq_any(ids))
+        .filter(
+            payments::provider_payment_id
+                .eq_any(ids)
+                .or(payments::provider_charge_id.eq_any(ids)),
+        )
         .select(PaymentRow::as_select())
         .first(conn)
         .optional()
 }
 
-/// The newest payment of the subscription billed to the provider's
-/// `customer` (the last resort for a report that names only the customer).
-pub fn newest_for_customer(
-    conn: &mut DbConnection,
-    provider: &str,
-    customer: &str,
-) -> QueryResult<Option<PaymentRow>> {
+/// The charge recorded for payment `id`, if known.
+pub fn charge_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
     payments::table
-        .inner_join(subscriptions::table)
-        .filter(payments::provider.eq(provider))
-        .filter(subscriptions::provider_customer_id.eq(customer))
-        .order((payments::paid_at.desc(), payments::id.desc()))
-        .select(PaymentRow::as_select())
+        .find(id)
+        .select(payments::provider_charge_id)
         .first(conn)
-        .optional()
+}
+
+/// Whether any of the subscription's payments paid on or after `since`
+/// (its current period) is not refunded in full.
+pub fn unrefunded_since(
+    conn: &mut DbConnection,
+    subscription: &str,
+    since: Option<NaiveDateTime>,
+) -> QueryResult<bool> {
+    let mut query = payments::table
+        .filter(payments::subscription_id.eq(subscription))
+        .filter(payments::refunded_cents.lt(payments::amount_cents))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(payments::paid_at.ge(since));
+    }
+    let count: i64 = query.count().get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// Records what paid payment `id`: its payment intent (replacing the
+/// invoice id it was recorded under until then; a payment already known
+/// by its intent or charge keeps that) and its charge (once). `true` when
+/// anything changed.
+pub fn learn_ids(
+    conn: &mut DbConnection,
+    id: &str,
+    payment_intent: Option<&str>,
+    charge: Option<&str>,
+) -> QueryResult<bool> {
+    let mut changed = 0;
+    if let Some(intent) = payment_intent.or(charge) {
+        changed +=
+            diesel::update(payments::table.filter(payments::id.eq(id)).filter(
+                payments::provider_invoice_id.eq(payments::provider_payment_id.nullable()),
+            ))
+            .set(payments::provider_payment_id.eq(intent))
+            .execute(conn)?;
+    }
+    if let Some(charge) = charge {
+        changed += diesel::update(
+            payments::table
+                .filter(payments::id.eq(id))
+                .filter(payments::provider_charge_id.is_null()),
+        )
+        .set(payments::provider_charge_id.eq(charge))
+        .execute(conn)?;
+    }
+    Ok(changed > 0)
+}
+
+/// Whether payment `id` is still known only by its invoice (its payment
+/// intent not learnt yet).
+pub fn keyed_by_invoice(payment: &PaymentRow) -> bool {
+    payment.provider_invoice_id.as_deref() == Some(payment.provider_payment_id.as_str())
 }
 
 /// What a later, fuller report says about a recorded payment.

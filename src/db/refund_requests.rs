@@ -125,3 +125,47 @@ pub fn for_reader(conn: &mut DbConnection, reader: &str) -> QueryResult<Vec<Refu
         .select(RefundRequestRow::as_select())
         .load(conn)
 }
+
+/// Marks request `id` approved whatever it was decided as (a deny that
+/// raced a refund which went through: the money moved, so the request is
+/// approved).
+pub fn overrule(
+    conn: &mut DbConnection,
+    id: &str,
+    decided_by: &str,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(refund_requests::table.filter(refund_requests::id.eq(id)))
+        .set((
+            refund_requests::status.eq("approved"),
+            refund_requests::decided_by.eq(decided_by),
+            refund_requests::decision_note.eq(note),
+            refund_requests::decided_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Closes (approves) every pending request of `subscription`: it was
+/// refunded, by staff or at the payment provider. Returns how many.
+pub fn close_for_subscription(
+    conn: &mut DbConnection,
+    subscription: &str,
+    decided_by: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        refund_requests::table
+            .filter(refund_requests::subscription_id.eq(subscription))
+            .filter(refund_requests::status.eq("pending")),
+    )
+    .set((
+        refund_requests::status.eq("approved"),
+        refund_requests::decided_by.eq(decided_by),
+        refund_requests::decision_note.eq(Some(note)),
+        refund_requests::decided_at.eq(now),
+    ))
+    .execute(conn)
+}

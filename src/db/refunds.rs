@@ -104,3 +104,23 @@ pub fn for_subscription(
         .select(RefundRow::as_select())
         .load(conn)
 }
+
+/// Undoes the refund recorded under `provider_refund_id` (the provider
+/// reports it failed or was canceled: the money never left): deletes it
+/// and takes its amount off its payment's `refunded_cents`, in one
+/// transaction. The refund undone, or `None` when none was recorded.
+pub fn reverse_by_provider_id(
+    conn: &mut DbConnection,
+    provider_refund_id: &str,
+) -> QueryResult<Option<RefundRow>> {
+    conn.transaction(|conn| {
+        let Some(refund) = find_by_provider_id(conn, provider_refund_id)? else {
+            return Ok(None);
+        };
+        diesel::delete(refunds::table.find(&refund.id)).execute(conn)?;
+        diesel::update(payments::table.find(&refund.payment_id))
+            .set(payments::refunded_cents.eq(payments::refunded_cents - refund.amount_cents))
+            .execute(conn)?;
+        Ok(Some(refund))
+    })
+}

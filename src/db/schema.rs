@@ -114,6 +114,7 @@ diesel::table! {
         updated_at -> Timestamp,
         disputed_at -> Nullable<Timestamp>,
         provider_updated_at -> Nullable<Timestamp>,
+        payment_action_url -> Nullable<Text>,
     }
 }
 
@@ -211,6 +212,7 @@ diesel::table! {
         paid_at -> Timestamp,
         refunded_cents -> BigInt,
         created_at -> Timestamp,
+        provider_charge_id -> Nullable<Text>,
     }
 }
 
@@ -345,6 +347,24 @@ diesel::joinable!(checkouts -> subscriptions (subscription_id));
 diesel::joinable!(subscription_plan_changes -> subscriptions (subscription_id));
 diesel::joinable!(payments -> subscriptions (subscription_id));
 diesel::joinable!(payments -> readers (reader_id));
+diesel::joinable!(provider_follow_ups -> subscriptions (subscription_id));
+diesel::table! {
+    provider_follow_ups (id) {
+        id -> Text,
+        provider -> Text,
+        kind -> Text,
+        target -> Text,
+        subscription_id -> Nullable<Text>,
+        reason -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -369,4 +389,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     subscription_plan_changes,
     email_collisions,
+    provider_follow_ups,
 );

@@ -12,6 +12,7 @@ mod display_name;
 mod email;
 mod ids;
 mod instant_text;
+mod minor_units;
 mod money;
 mod password;
 mod perk;
@@ -41,6 +42,7 @@ pub use display_name::DisplayName;
 pub use email::ReaderEmail;
 pub use ids::{CheckoutId, PaymentId, ReaderId, SessionId, SubscriptionId};
 pub use instant_text::{rfc3339_seconds, rfc3339_seconds_naive};
+pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use money::{AmountCents, BillingInterval, Currency};
 pub use password::Password;
 pub use perk::{Perk, PerkStatus};
@@ -53,6 +55,8 @@ pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
 pub use staff_scope::StaffScope;
-pub use subscription_state::{SubscriptionState, TransitionRefused};
+pub use subscription_state::{
+    Access as StateAccess, Cause, SubscriptionState, TRANSITIONS, Transition, TransitionRefused,
+};
 pub use teaser::{normalise_body, teaser};
 pub use token_purpose::TokenPurpose;

@@ -26,6 +26,89 @@ pub enum SubscriptionState {
     Comped,
 }
 
+/// Who or what may cause a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The reader, through Masthead (cancel, resume, a paid checkout).
+    Reader,
+    /// A staff member (refund, comp, cancel, extend).
+    Staff,
+    /// The payment provider's report of its own state (a Stripe event).
+    Provider,
+    /// The provider undoing what it reported before: a dispute won, a
+    /// refund that failed. The only way out of `refunded`.
+    Reversal,
+    /// Time: a period, grace window or comp ran out, a checkout expired.
+    Clock,
+}
+
+/// One allowed move: from, to, and who may cause it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    /// The state the subscription is in.
+    pub from: SubscriptionState,
+    /// The state it moves to.
+    pub to: SubscriptionState,
+    /// Who or what may cause the move.
+    pub by: &'static [Cause],
+}
+
+/// What the gate grants in a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// The tier's perks until the paid period ends.
+    UntilPeriodEnd,
+    /// The tier's perks until the grace window after a failed payment ends.
+    UntilGraceEnds,
+    /// The tier's perks until the comp's end date.
+    UntilCompEnds,
+    /// Nothing. So does a state this build does not know (a newer
+    /// release's, during a rolling deploy): it is never parsed.
+    Nothing,
+}
+
+const R: Cause = Cause::Reader;
+const S: Cause = Cause::Staff;
+const P: Cause = Cause::Provider;
+const V: Cause = Cause::Reversal;
+const T: Cause = Cause::Clock;
+
+/// The whole state machine, one row per allowed move. Later states
+/// (trials, gifts, pauses) extend it by adding rows; everything that moves
+/// a subscription asks this table ([`SubscriptionState::can_become`],
+/// [`SubscriptionState::can_become_by`]).
+pub const TRANSITIONS: &[Transition] = {
+    use SubscriptionState::{Active, Canceling, Comped, Expired, Incomplete, PastDue, Refunded};
+    const fn row(
+        from: SubscriptionState,
+        to: SubscriptionState,
+        by: &'static [Cause],
+    ) -> Transition {
+        Transition { from, to, by }
+    }
+    &[
+        row(Incomplete, Active, &[R, P]),
+        row(Incomplete, Expired, &[P, T]),
+        row(Active, PastDue, &[P]),
+        row(Active, Canceling, &[R, S, P]),
+        row(Active, Expired, &[S, P, T]),
+        row(Active, Refunded, &[S, P]),
+        row(PastDue, Active, &[P]),
+        row(PastDue, Canceling, &[R, S, P]),
+        row(PastDue, Expired, &[S, P, T]),
+        row(PastDue, Refunded, &[S, P]),
+        row(Canceling, Active, &[R, S, P]),
+        row(Canceling, Expired, &[S, P, T]),
+        row(Canceling, Refunded, &[S, P]),
+        row(Comped, Expired, &[S, T]),
+        row(Refunded, Active, &[V]),
+        row(Refunded, PastDue, &[V]),
+        row(Refunded, Canceling, &[V]),
+    ]
+};
+
 /// A state change the machine does not allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a subscription cannot go from {from} to {to}")]
@@ -66,20 +149,31 @@ impl SubscriptionState {
         Self::ALL.into_iter().find(|state| state.as_str() == raw)
     }
 
-    /// Whether the machine allows going from `self` to `to`. Staying in the
-    /// same state is not a transition.
+    /// Whether the machine allows going from `self` to `to` by an ordinary
+    /// cause (anything but a [`Cause::Reversal`]). Staying in the same
+    /// state is not a transition.
     pub fn can_become(self, to: Self) -> bool {
-        use SubscriptionState::{
-            Active, Canceling, Comped, Expired, Incomplete, PastDue, Refunded,
-        };
-        matches!(
-            (self, to),
-            (Incomplete, Active | Expired)
-                | (Active, PastDue | Canceling | Expired | Refunded)
-                | (PastDue, Active | Canceling | Expired | Refunded)
-                | (Canceling, Active | Expired | Refunded)
-                | (Comped, Expired)
-        )
+        TRANSITIONS.iter().any(|row| {
+            row.from == self && row.to == to && row.by.iter().any(|c| *c != Cause::Reversal)
+        })
+    }
+
+    /// Whether `cause` may move a subscription from `self` to `to`.
+    pub fn can_become_by(self, to: Self, cause: Cause) -> bool {
+        TRANSITIONS
+            .iter()
+            .any(|row| row.from == self && row.to == to && row.by.contains(&cause))
+    }
+
+    /// What the gate grants in this state (the dates it reads are on the
+    /// subscription).
+    pub fn access(self) -> Access {
+        match self {
+            Self::Active | Self::Canceling => Access::UntilPeriodEnd,
+            Self::PastDue => Access::UntilGraceEnds,
+            Self::Comped => Access::UntilCompEnds,
+            Self::Incomplete | Self::Expired | Self::Refunded => Access::Nothing,
+        }
     }
 
     /// Moves to `to`, or says why not.
@@ -152,6 +246,81 @@ mod tests {
         }
         assert_eq!(checked, 49);
         assert_eq!(succeeded, ALLOWED.len());
+    }
+
+    /// The reversals: only a provider's reversal leaves `refunded`, and
+    /// only back to a state that was paid for.
+    const REVERSALS: [(SubscriptionState, SubscriptionState); 3] = [
+        (Refunded, Active),
+        (Refunded, PastDue),
+        (Refunded, Canceling),
+    ];
+
+    #[test]
+    fn only_a_reversal_leaves_refunded() {
+        for from in SubscriptionState::ALL {
+            for to in SubscriptionState::ALL {
+                let reversal = REVERSALS.contains(&(from, to));
+                assert_eq!(
+                    from.can_become_by(to, Cause::Reversal),
+                    reversal,
+                    "{from} -> {to}"
+                );
+                for cause in [Cause::Reader, Cause::Staff, Cause::Provider, Cause::Clock] {
+                    assert!(
+                        !from.can_become_by(to, cause) || ALLOWED.contains(&(from, to)),
+                        "{cause:?}: {from} -> {to}"
+                    );
+                }
+            }
+        }
+        assert!(!Expired.can_become_by(Active, Cause::Reversal));
+    }
+
+    #[test]
+    fn every_row_is_unique_and_names_a_cause() {
+        for (i, row) in TRANSITIONS.iter().enumerate() {
+            assert!(!row.by.is_empty(), "{} -> {}", row.from, row.to);
+            assert_ne!(row.from, row.to);
+            assert!(
+                TRANSITIONS[i + 1..]
+                    .iter()
+                    .all(|other| (other.from, other.to) != (row.from, row.to)),
+                "{} -> {} listed twice",
+                row.from,
+                row.to
+            );
+        }
+    }
+
+    #[test]
+    fn readers_cause_only_cancel_resume_and_checkout() {
+        let by_reader: Vec<_> = TRANSITIONS
+            .iter()
+            .filter(|row| row.by.contains(&Cause::Reader))
+            .map(|row| (row.from, row.to))
+            .collect();
+        assert_eq!(
+            by_reader,
+            vec![
+                (Incomplete, Active),
+                (Active, Canceling),
+                (PastDue, Canceling),
+                (Canceling, Active)
+            ]
+        );
+    }
+
+    #[test]
+    fn states_that_grant_nothing() {
+        for state in SubscriptionState::ALL {
+            assert_eq!(
+                state.access() == Access::Nothing,
+                matches!(state, Incomplete | Expired | Refunded),
+                "{state}"
+            );
+        }
+        assert_eq!(SubscriptionState::parse("paused_by_a_newer_release"), None);
     }
 
     #[test]

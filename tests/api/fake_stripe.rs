@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 use std::time::Duration;
-use wiremock::matchers::{method, path, path_regex};
+use wiremock::matchers::{method, path, path_regex, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The webhook signing secret the test app is configured with.
@@ -41,6 +41,10 @@ pub struct StripeCall {
     pub method: String,
     pub path: String,
     pub idempotency_key: Option<String>,
+    /// The `Stripe-Version` header: the API version the client pins.
+    pub stripe_version: Option<String>,
+    /// The decoded query string, in order (`expand[0]`, ...).
+    pub query: Vec<(String, String)>,
     /// The decoded form body, in order (`line_items[0][price]`, ...).
     pub form: Vec<(String, String)>,
 }
@@ -55,10 +59,28 @@ impl StripeCall {
                 .get("idempotency-key")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
+            stripe_version: request
+                .headers
+                .get("stripe-version")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            query: request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
             form: form_urlencoded::parse(&request.body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         }
+    }
+
+    /// The value of query parameter `name`, if sent.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     /// The value of form parameter `name`, if sent.
@@ -167,6 +189,20 @@ fn canceled_subscription(request: &Request) -> ResponseTemplate {
 
 fn refund(request: &Request) -> ResponseTemplate {
     let call = StripeCall::from_request(request);
+    // Stripe refunds a charge or a payment intent, named by its own id
+    // (<https://docs.stripe.com/api/refunds/create>); anything else (an
+    // invoice id) is a missing resource.
+    let named = match (call.param("charge"), call.param("payment_intent")) {
+        (Some(charge), None) => charge.starts_with("ch_"),
+        (None, Some(intent)) => intent.starts_with("pi_"),
+        _ => false,
+    };
+    if !named {
+        return ResponseTemplate::new(400).set_body_json(json!({
+            "error": {"type": "invalid_request_error", "code": "resource_missing",
+                      "message": "No such charge or payment intent"}
+        }));
+    }
     let amount: i64 = call.param("amount").unwrap_or("0").parse().unwrap();
     ok(shaped(
         "refund",
@@ -219,7 +255,62 @@ impl FakeStripe {
             .respond_with(canceled_subscription)
             .mount(&server)
             .await;
+        Mock::given(method("GET"))
+            .and(path_regex(r"^/v1/invoices/[A-Za-z0-9_]+$"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+                "error": {"type": "invalid_request_error", "code": "resource_missing",
+                          "message": "No such invoice"}
+            })))
+            .with_priority(10)
+            .mount(&server)
+            .await;
         Self { server }
+    }
+
+    /// From now on `GET /v1/invoices/<invoice>` answers the invoice as
+    /// paid by `payment_intent` (and `charge`), its payments expanded
+    /// when asked with `expand[]=payments` (Stripe's invoice object since
+    /// basil: no `payment_intent` of its own,
+    /// <https://docs.stripe.com/api/invoices/object#invoice_object-payments>).
+    /// Other invoices answer 404 `resource_missing`.
+    pub async fn invoice_paid_by(&self, invoice: &str, payment_intent: &str, charge: Option<&str>) {
+        let mut object = fixture("invoice");
+        object["id"] = json!(invoice);
+        object["status"] = json!("paid");
+        let mut payment = fixture("invoice_payment");
+        payment["invoice"] = json!(invoice);
+        payment["status"] = json!("paid");
+        payment["payment"] =
+            json!({"type": "payment_intent", "payment_intent": payment_intent, "charge": charge});
+        let expanded = {
+            let mut object = object.clone();
+            object["payments"] = json!({"object": "list", "data": [payment], "has_more": false,
+                                         "url": format!("/v1/invoice_payments?invoice={invoice}")});
+            object
+        };
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/invoices/{invoice}")))
+            .and(query_param("expand[0]", "payments"))
+            .respond_with(ok(expanded))
+            .with_priority(2)
+            .mount(&self.server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/invoices/{invoice}")))
+            .respond_with(ok(object))
+            .with_priority(3)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// From now on `GET route` answers `status` with Stripe's error body.
+    pub async fn fail_get(&self, route: &str, status: u16) {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(stripe_error(status))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
     }
 
     /// The base URL to configure as `MASTHEAD_STRIPE_API_BASE`.
@@ -253,6 +344,17 @@ impl FakeStripe {
         Mock::given(method("POST"))
             .and(path(route))
             .respond_with(stripe_error(500).set_delay(delay))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// From now on `POST /v1/refunds` succeeds only after `delay` (a refund
+    /// in flight while something else happens).
+    pub async fn slow_refunds(&self, delay: Duration) {
+        Mock::given(method("POST"))
+            .and(path("/v1/refunds"))
+            .respond_with(move |request: &Request| refund(request).set_delay(delay))
             .with_priority(1)
             .mount(&self.server)
             .await;

@@ -80,11 +80,24 @@ async fn a_reader_asks_and_support_approves(app: TestApp) {
             &json!({}),
         )
         .await;
-    assert_problem(again, StatusCode::CONFLICT, "refund_request_decided").await;
+    // Approving an approved request replays the decision.
+    let status = again.status();
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["refunded_cents"], 900);
     assert_eq!(
         audit_entries(&app, "subscription_refunded", &paid.id).len(),
         1
     );
+    let deny = app
+        .post_json_auth(
+            &format!("/v1/admin/refund-requests/{id}/deny"),
+            &support.access_token,
+            &json!({"note": "changed my mind"}),
+        )
+        .await;
+    assert_problem(deny, StatusCode::CONFLICT, "refund_request_decided").await;
 }
 
 async fn support_denies_with_a_note(app: TestApp) {
@@ -122,10 +135,24 @@ async fn support_denies_with_a_note(app: TestApp) {
     let entries = audit_entries(&app, "refund_request_denied", id);
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].2.as_deref(), Some("already read 40 articles"));
+    // Denying a denied request replays the decision (its first note).
     let twice = app
         .post_json_auth(&path, &support.access_token, &json!({"note": "no"}))
         .await;
-    assert_problem(twice, StatusCode::CONFLICT, "refund_request_decided").await;
+    assert_eq!(twice.status(), StatusCode::OK);
+    let twice: Value = twice.json().await.unwrap();
+    assert_eq!(twice["status"], "denied");
+    assert_eq!(twice["decision_note"], "already read 40 articles");
+    assert_eq!(audit_entries(&app, "refund_request_denied", id).len(), 1);
+    let approve = app
+        .post_json_auth(
+            &format!("/v1/admin/refund-requests/{id}/approve"),
+            &support.access_token,
+            &json!({}),
+        )
+        .await;
+    assert_problem(approve, StatusCode::CONFLICT, "refund_request_decided").await;
+    assert_eq!(transitions_to(&app, &paid.id, "refunded"), 0);
     let unknown = app
         .post_json_auth(
             "/v1/admin/refund-requests/nope/deny",

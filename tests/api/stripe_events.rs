@@ -353,3 +353,252 @@ impl Purchase {
         event("charge.dispute.created", dispute, created)
     }
 }
+
+/// Which API version's object shapes an event follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The pinned version (`2026-09-30.endive`) and every version since
+    /// basil (2025-03-31): an invoice names no `payment_intent`, `charge`
+    /// or `subscription` (its subscription is under
+    /// `parent.subscription_details`, its payments under `payments`, which
+    /// events never expand); a charge names no `invoice`; periods are on
+    /// the subscription's items.
+    /// <https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices>,
+    /// <https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end>.
+    Current,
+    /// 2024 versions (acacia): `invoice.payment_intent`, `invoice.charge`,
+    /// `invoice.subscription` and `charge.invoice` present.
+    Legacy2024,
+}
+
+/// Runs each named `async fn(TestApp, FakeStripe)` on both backends with
+/// a fake Stripe, the webhook secret [`WEBHOOK_SECRET`] and follow-ups
+/// polled every second (so retries show quickly).
+macro_rules! on_both_backends_with_stripe_webhooks {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    let (app, stripe) = $crate::stripe_events::spawn_with_stripe_and_webhooks($crate::helpers::Backend::Sqlite).await;
+                    super::$name(app, stripe).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let (app, stripe) = $crate::stripe_events::spawn_with_stripe_and_webhooks($crate::helpers::Backend::Postgres).await;
+                    super::$name(app, stripe).await;
+                }
+            }
+        )+
+    };
+}
+
+/// The app with a fake Stripe (test-mode key) and [`WEBHOOK_SECRET`].
+pub async fn spawn_with_stripe_and_webhooks(
+    backend: crate::helpers::Backend,
+) -> (TestApp, crate::fake_stripe::FakeStripe) {
+    let stripe = crate::fake_stripe::FakeStripe::start().await;
+    let base = stripe.url();
+    let app = crate::helpers::spawn_app_with(backend, move |s| {
+        s.stripe_secret_key = Some("sk_test_masthead".into());
+        s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
+        s.stripe_api_base = Some(base);
+        s.stripe_timeout_seconds = 2;
+        s.follow_up_poll_seconds = 1;
+    })
+    .await;
+    (app, stripe)
+}
+
+/// The follow-ups (Stripe calls queued by webhooks) as `(kind, status,
+/// target)`, oldest first.
+pub fn follow_ups(app: &TestApp) -> Vec<(String, String, String)> {
+    use diesel::prelude::*;
+    use masthead::db::schema::provider_follow_ups as f;
+    f::table
+        .order((f::created_at.asc(), f::id.asc()))
+        .select((f::kind, f::status, f::target))
+        .load(&mut app.db())
+        .expect("read the follow-ups")
+}
+
+/// Waits (up to 10 s) until no follow-up is pending, then returns them.
+pub async fn settled(app: &TestApp) -> Vec<(String, String, String)> {
+    for _ in 0..100 {
+        let all = follow_ups(app);
+        if all.iter().all(|(_, status, _)| status != "pending") {
+            return all;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("follow-ups still pending: {:?}", follow_ups(app));
+}
+
+impl Purchase {
+    /// `invoice.<kind>` (`paid`, `payment_failed`, `payment_action_required`)
+    /// for `invoice`, paying `amount` for the period ending `period_end`,
+    /// in `shape`: [`Shape::Current`] names its payment nowhere (as events
+    /// since basil do), [`Shape::Legacy2024`] on the invoice itself.
+    #[allow(clippy::too_many_arguments)]
+    pub fn invoice_event(
+        &self,
+        shape: Shape,
+        kind: &str,
+        invoice: &str,
+        payment_intent: &str,
+        amount: i64,
+        period_end: i64,
+        created: i64,
+    ) -> Value {
+        let paid = kind == "paid";
+        let mut object = with(
+            resource("invoice"),
+            json!({
+                "id": invoice,
+                "customer": self.customer,
+                "status": if paid { "paid" } else { "open" },
+                "amount_paid": if paid { amount } else { 0 },
+                "amount_due": amount,
+                "total": amount,
+                "currency": "usd",
+                "livemode": false,
+                "billing_reason": "subscription_cycle",
+                "hosted_invoice_url": format!("https://invoice.stripe.test/i/{invoice}"),
+                "parent": {
+                    "type": "subscription_details",
+                    "quote_details": null,
+                    "subscription_details": {"subscription": self.subscription, "metadata": self.metadata()},
+                },
+            }),
+        );
+        let map = object.as_object_mut().unwrap();
+        map.remove("payments");
+        map.remove("payment_intent");
+        map.remove("charge");
+        if shape == Shape::Current {
+            map.remove("subscription");
+        } else {
+            map.insert("payment_intent".into(), json!(payment_intent));
+            map.insert("charge".into(), json!(charge_of(payment_intent)));
+            map.insert("subscription".into(), json!(self.subscription));
+        }
+        object["status_transitions"]["paid_at"] = if paid { json!(created) } else { Value::Null };
+        let line = &mut object["lines"]["data"][0];
+        line["period"] = json!({"start": period_end - 30 * 86_400, "end": period_end});
+        line["amount"] = json!(amount);
+        event(&format!("invoice.{kind}"), object, created)
+    }
+
+    /// `invoice_payment.paid`: the invoice payment naming the payment
+    /// intent that paid `invoice` (API versions since 2025-05-28,
+    /// <https://docs.stripe.com/api/invoice-payment/object>).
+    #[allow(
+        clippy::unused_self,
+        reason = "one of the purchase's events, built like the others"
+    )]
+    pub fn invoice_payment_paid(&self, invoice: &str, payment_intent: &str, created: i64) -> Value {
+        let object = with(
+            resource("invoice_payment"),
+            json!({
+                "id": stripe_id("inpay"),
+                "invoice": invoice,
+                "amount_paid": PRICE_CENTS,
+                "amount_requested": PRICE_CENTS,
+                "currency": "usd",
+                "status": "paid",
+                "livemode": false,
+                "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+                "status_transitions": {"canceled_at": null, "paid_at": created},
+            }),
+        );
+        event("invoice_payment.paid", object, created)
+    }
+
+    /// `charge.refunded` for the charge of `payment_intent` (`amount`
+    /// charged, `refunded` refunded so far, the newest refund listed as
+    /// `refund_id`); [`Shape::Legacy2024`] names the charge's invoice.
+    pub fn charge_refunded_of(
+        &self,
+        shape: Shape,
+        payment_intent: &str,
+        invoice: Option<&str>,
+        refunded: i64,
+        refund_id: &str,
+        created: i64,
+    ) -> Value {
+        let refund = refund_of(payment_intent, refunded, refund_id, "succeeded");
+        let mut charge = with(
+            resource("charge"),
+            json!({
+                "id": charge_of(payment_intent),
+                "customer": self.customer,
+                "payment_intent": payment_intent,
+                "amount": PRICE_CENTS,
+                "amount_captured": PRICE_CENTS,
+                "amount_refunded": refunded,
+                "refunded": refunded >= PRICE_CENTS,
+                "currency": "usd",
+                "livemode": false,
+                "refunds": {"object": "list", "data": [refund], "has_more": false},
+            }),
+        );
+        let map = charge.as_object_mut().unwrap();
+        map.remove("invoice");
+        if shape == Shape::Legacy2024 {
+            map.insert("invoice".into(), json!(invoice));
+        }
+        event("charge.refunded", charge, created)
+    }
+
+    /// `charge.dispute.<kind>` for the charge of `payment_intent`, with
+    /// the dispute's `status`
+    /// (<https://docs.stripe.com/api/disputes/object#dispute_object-status>).
+    #[allow(
+        clippy::unused_self,
+        reason = "one of the purchase's events, built like the others"
+    )]
+    pub fn dispute_of(
+        &self,
+        kind: &str,
+        dispute: &str,
+        payment_intent: &str,
+        status: &str,
+        created: i64,
+    ) -> Value {
+        let object = with(
+            resource("dispute"),
+            json!({
+                "id": dispute,
+                "amount": PRICE_CENTS,
+                "charge": charge_of(payment_intent),
+                "payment_intent": payment_intent,
+                "currency": "usd",
+                "status": status,
+                "livemode": false,
+            }),
+        );
+        event(&format!("charge.dispute.{kind}"), object, created)
+    }
+}
+
+/// The charge id the scenarios give a payment intent's charge.
+pub fn charge_of(payment_intent: &str) -> String {
+    format!("ch_{}", payment_intent.trim_start_matches("pi_"))
+}
+
+/// A refund object of `payment_intent`'s charge with `status`.
+pub fn refund_of(payment_intent: &str, amount: i64, refund_id: &str, status: &str) -> Value {
+    with(
+        resource("refund"),
+        json!({
+            "id": refund_id,
+            "amount": amount,
+            "charge": charge_of(payment_intent),
+            "payment_intent": payment_intent,
+            "currency": "usd",
+            "status": status,
+            "reason": "requested_by_customer",
+        }),
+    )
+}

@@ -8,7 +8,7 @@ use crate::billing::subscription_not_found;
 use crate::db::payments::PaymentRow;
 use crate::db::refund_actions::{self, NewRefundAction};
 use crate::db::subscriptions::SubscriptionRow;
-use crate::db::{DbConnection, payments, readers, subscriptions};
+use crate::db::{DbConnection, payments, readers, refund_requests, subscriptions};
 use crate::domain::{Guarantee, ReaderId, RefundRefusal, SubscriptionState};
 use crate::error::ApiError;
 use chrono::{DateTime, Duration, Utc};
@@ -52,6 +52,23 @@ pub(super) fn claim(
         .ok_or_else(subscription_not_found)?;
     readers::lock(conn, &ReaderId::from_db(subscription.reader_id.clone()))?;
     let subscription = subscriptions::find(conn, &order.subscription)?;
+    // Approving a request decided before replays the decision: approved
+    // (by staff, or closed because the subscription was refunded another
+    // way) answers with the refund's result; denied is a conflict.
+    if let Some(request) = &order.request
+        && let Some(row) = refund_requests::find(conn, request)?
+    {
+        match row.status.as_str() {
+            "approved" => return Ok(Claim::Done),
+            "pending" => {}
+            other => {
+                return Err(ApiError::conflict(
+                    "refund_request_decided",
+                    format!("this refund request was already {other}"),
+                ));
+            }
+        }
+    }
     let existing = refund_actions::find(conn, id)?;
     if let Some(action) = &existing {
         match action.status.as_str() {
@@ -67,7 +84,9 @@ pub(super) fn claim(
     }
     check_refundable(&subscription)?;
     let payments = payments::for_subscription(conn, &order.subscription)?;
-    let Some(first) = payments.first() else {
+    // A $0 invoice (a trial) is not a payment: the guarantee starts at the
+    // first money received.
+    let Some(first) = payments.iter().find(|p| p.amount_cents > 0) else {
         return Err(ApiError::conflict(
             "nothing_to_refund",
             "this subscription has no payments to refund (a comp or an import); end it instead",

@@ -49,16 +49,29 @@ pub(super) async fn finish(
                 }
             }
             refund_actions::finish(conn, id.as_str(), None, now)?;
-            if let Some(request) = &order.request {
-                refund_requests::decide(
+            // The money moved: the request this approves is approved even if
+            // a concurrent deny got there first, and any other pending
+            // request of the subscription is closed with it.
+            if let Some(request) = &order.request
+                && !refund_requests::decide(
                     conn,
                     request,
                     "approved",
                     &order.actor,
                     Some(&order.reason),
                     now,
-                )?;
+                )?
+            {
+                tracing::warn!(request = %request, "refund request decided concurrently while its refund went through; approved");
+                refund_requests::overrule(conn, request, &order.actor, Some(&order.reason), now)?;
             }
+            refund_requests::close_for_subscription(
+                conn,
+                id.as_str(),
+                &order.actor,
+                &order.reason,
+                now,
+            )?;
             let refunds = db::refunds::for_subscription(conn, id)?;
             let total: i64 = refunds.iter().map(|r| r.amount_cents).sum();
             let entry = order

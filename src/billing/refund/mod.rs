@@ -144,7 +144,8 @@ async fn replay(db: &Database, order: &RefundOrder) -> Result<RefundOutcome, Api
         let refunds = db::refunds::for_subscription(conn, &id)?;
         let payments = db::payments::for_subscription(conn, &id)?;
         let ended = subscription.ended_at.unwrap_or(subscription.updated_at);
-        let within_guarantee = payments.first().is_some_and(|first| {
+        let first_paid = payments.iter().find(|p| p.amount_cents > 0);
+        let within_guarantee = first_paid.is_some_and(|first| {
             Guarantee::new(first.paid_at.and_utc(), window_days).covers(ended.and_utc())
         });
         Ok(RefundOutcome {

@@ -9,12 +9,20 @@ mod checkout;
 mod customer;
 mod errors;
 mod plan_change;
+mod follow_up;
 mod portal;
 mod prices;
 mod refund;
 mod subscription;
 
 use super::idempotency::IdempotencyKey;
+
+/// The Stripe API version Masthead is written against: the one the pinned
+/// async-stripe release sends as `Stripe-Version` on every request (its
+/// `stripe_shared::VERSION`), which the webhook endpoint must be set to
+/// and the docs name. Upgrading async-stripe changes it; the test below
+/// and the fake Stripe's header check say so.
+pub const API_VERSION: &str = "2026-09-30.endive";
 use crate::settings::Settings;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -68,4 +76,18 @@ fn once_with(key: &IdempotencyKey) -> Result<RequestStrategy, super::ProviderErr
         .map_err(|e| {
             super::ProviderError::Unexpected(anyhow::anyhow!("idempotency key {key}: {e}"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::API_VERSION;
+
+    #[test]
+    fn the_docs_name_the_pinned_api_version() {
+        let docs = include_str!("../../../docs/integration/billing.md");
+        assert!(
+            docs.contains(API_VERSION),
+            "docs/integration/billing.md names {API_VERSION}"
+        );
+    }
 }

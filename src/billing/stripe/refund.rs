@@ -1,5 +1,6 @@
 //! Refunding a payment at Stripe: what is left of it, against its charge
-//! (`ch_...`) or payment intent (`pi_...`), whichever we recorded.
+//! (`ch_...`) or payment intent (`pi_...`), whichever we recorded; for a
+//! payment recorded only under its invoice, the one its payments name.
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
@@ -19,7 +20,26 @@ impl StripeProvider {
         amount_cents: i64,
         key: &IdempotencyKey,
     ) -> Result<ProviderRefund, ProviderError> {
-        let paid_by = payment.provider_payment_id.as_str();
+        // A payment still known only by its invoice (its follow-up has not
+        // run yet): Stripe refunds payment intents and charges, never
+        // invoices, so ask the invoice which paid it.
+        let learnt;
+        let paid_by = if payment.provider_invoice_id.as_deref()
+            == Some(payment.provider_payment_id.as_str())
+        {
+            let ids = self
+                .invoice_payment_ids(&payment.provider_payment_id)
+                .await?;
+            learnt = ids.payment_intent.or(ids.charge).ok_or_else(|| {
+                ProviderError::Unavailable(
+                    "the payment provider does not list the invoice's payment yet; try again shortly"
+                        .to_owned(),
+                )
+            })?;
+            learnt.as_str()
+        } else {
+            payment.provider_payment_id.as_str()
+        };
         let metadata = HashMap::from([
             ("payment_id".to_owned(), payment.id.clone()),
             (

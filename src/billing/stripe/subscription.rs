@@ -3,12 +3,15 @@
 //! our record changes, and a failure leaves our record as it was.
 
 use super::errors::from_stripe;
+use super::follow_up::RequestBuilderParts;
 use super::{StripeProvider, once_with};
 use crate::billing::ProviderError;
 use crate::billing::idempotency::IdempotencyKey;
 use crate::db::subscriptions::SubscriptionRow;
+use serde_json::json;
 use stripe::StripeRequest;
 use stripe_billing::subscription::{CancelSubscription, UpdateSubscription};
+use stripe_client_core::StripeMethod;
 
 impl StripeProvider {
     /// Sets `cancel_at_period_end` on the Stripe subscription behind
@@ -33,6 +36,18 @@ impl StripeProvider {
         } else {
             "resume your subscription"
         };
+        if !cancel {
+            // The billing portal cancels with `cancel_at` on newer API
+            // versions (<https://docs.stripe.com/billing/subscriptions/cancel#cancel-at>):
+            // resuming clears both, `cancel_at` with an empty value.
+            let parts = RequestBuilderParts {
+                method: StripeMethod::Post,
+                path: format!("/subscriptions/{stripe_id}"),
+                query: None,
+                form: Some(json!({"cancel_at_period_end": "false", "cancel_at": ""})),
+            };
+            return self.send_raw(parts, Some(key), action).await.map(drop);
+        }
         UpdateSubscription::new(stripe_id)
             .cancel_at_period_end(cancel)
             .customize()

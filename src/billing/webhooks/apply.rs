@@ -8,7 +8,7 @@ use crate::db::subscriptions::{
     self, SubscriptionChanges, SubscriptionRow, TransitionOutcome, provider,
 };
 use crate::db::{DbConnection, readers};
-use crate::domain::{ReaderId, SubscriptionState};
+use crate::domain::{Cause, ReaderId, SubscriptionState};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 
@@ -115,6 +115,64 @@ pub fn move_to(
                 .to_owned(),
         });
     }
+    context.touch(&row.reader_id);
+    Ok(())
+}
+
+/// Gives a `refunded` subscription its access back because Stripe reversed
+/// what ended it (a dispute won, a refund that failed): back to the state
+/// it was refunded from, or `canceling` (access to the period end, no
+/// renewal) when its Stripe subscription was cancelled meanwhile, since
+/// Stripe will not charge it again.
+pub fn reverse_refunded(
+    conn: &mut DbConnection,
+    context: &mut Context<'_>,
+    row: &SubscriptionRow,
+) -> Result<(), ApiError> {
+    let id = row.subscription_id();
+    let before = subscriptions::events(conn, &id)?
+        .into_iter()
+        .rev()
+        .find(|event| event.to_state == SubscriptionState::Refunded.as_str())
+        .and_then(|event| {
+            event
+                .from_state
+                .as_deref()
+                .and_then(SubscriptionState::parse)
+        });
+    let cancelled = crate::db::provider_follow_ups::queued_for(
+        conn,
+        &row.id,
+        crate::billing::follow_ups::FollowUpKind::CancelSubscription.as_str(),
+    )?;
+    let to = match before {
+        _ if cancelled => SubscriptionState::Canceling,
+        Some(state) if SubscriptionState::Refunded.can_become_by(state, Cause::Reversal) => state,
+        _ => SubscriptionState::Active,
+    };
+    let changes = SubscriptionChanges {
+        ended_at: Some(None),
+        ..SubscriptionChanges::default()
+    };
+    let reason = context.reason();
+    let outcome = subscriptions::reverse(
+        conn,
+        &id,
+        SubscriptionState::Refunded,
+        to,
+        &changes,
+        ACTOR,
+        Some(&reason),
+        context.now,
+    )?;
+    if outcome == TransitionOutcome::Conflict {
+        return Err(ApiError::Unavailable {
+            code: "concurrent_change",
+            detail: "the subscription changed while this event was applied; deliver it again"
+                .to_owned(),
+        });
+    }
+    tracing::warn!(event = %context.event.id, subscription = %row.id, %to, "stripe reversed what ended the subscription; access restored");
     context.touch(&row.reader_id);
     Ok(())
 }

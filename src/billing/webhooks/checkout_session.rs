@@ -38,6 +38,7 @@ pub fn completed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(
         payment: fields::id(session, &["payment_intent"]).map(str::to_owned),
         period: None,
         paid_at: None,
+        ..PaymentFacts::default()
     };
     link::complete(conn, context, &refs, &facts)?;
     keep_shipping_address(conn, session, refs.checkout.as_deref())

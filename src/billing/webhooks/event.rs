@@ -19,6 +19,11 @@ pub struct StripeEvent {
     pub created: Option<NaiveDateTime>,
     /// `data.object`: the object as it was at `created`.
     pub object: Value,
+    /// Whether Stripe sent it from live mode (`true`) or test mode; every
+    /// event carries it (<https://docs.stripe.com/api/events/object#event_object-livemode>).
+    pub livemode: Option<bool>,
+    /// The API version the object is rendered in (the endpoint's version).
+    pub api_version: Option<String>,
 }
 
 impl StripeEvent {
@@ -35,6 +40,8 @@ impl StripeEvent {
             .ok_or_else(|| malformed("the event has no type"))?
             .to_owned();
         let created = fields::time(&value, &["created"]);
+        let livemode = fields::flag(&value, &["livemode"]);
+        let api_version = fields::text(&value, &["api_version"]).map(str::to_owned);
         let object = value
             .get_mut("data")
             .and_then(|data| data.get_mut("object"))
@@ -46,6 +53,8 @@ impl StripeEvent {
             kind,
             created,
             object,
+            livemode,
+            api_version,
         })
     }
 

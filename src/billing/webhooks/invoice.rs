@@ -1,19 +1,31 @@
-//! `invoice.paid`, `invoice.payment_failed` and `invoice_payment.paid`.
-//! A paid invoice is money received: it is recorded (once, keyed by its
-//! invoice and payment intent) whatever the subscription's state, extends
-//! the period it pays for, and brings a `past_due` subscription back to
-//! `active`. A failed one starts the grace window. The subscription is
-//! found by Stripe's id or by the metadata the invoice carries
-//! (`parent.subscription_details`); a first invoice paid before the
-//! session's event completes the checkout.
+//! `invoice.paid`, `invoice.payment_failed`, `invoice.payment_action_required`
+//! and `invoice_payment.paid`. A paid invoice is money received: it is
+//! recorded (once, keyed by its invoice and payment intent) whatever the
+//! subscription's state, extends the period it pays for, and brings a
+//! `past_due` subscription back to `active`. A failed one starts the grace
+//! window. The subscription is found by Stripe's id or by the metadata the
+//! invoice carries (`parent.subscription_details`); a first invoice paid
+//! before the session's event completes the checkout.
+//!
+//! Since API version 2025-03-31 (basil) an invoice names neither its
+//! payment intent nor its charge
+//! (<https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices>):
+//! they are on the invoice's payments, which an event never expands. A
+//! payment recorded without them is therefore followed up (the invoice
+//! retrieved with `expand[]=payments` after the webhook is answered), and
+//! `invoice_payment.paid`, whenever it arrives, names them too. A $0
+//! invoice (a trial) is not a payment; an amount outside a sane range is
+//! not booked. A payment Stripe could not take keeps the invoice's hosted
+//! page on the subscription, for the reader to finish it.
 
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, PROVIDER, apply, fields};
+use crate::billing::follow_ups::{self, FollowUp, FollowUpKind};
 use crate::db::DbConnection;
 use crate::db::payments::{self, NewPayment};
 use crate::db::provider_payments::{self, PaymentCorrection};
-use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow};
-use crate::domain::{PaymentId, SubscriptionState};
+use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow, provider};
+use crate::domain::{PaymentId, SubscriptionState, sane_amount};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 use serde_json::Value;
@@ -27,6 +39,12 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
         return Ok(());
     }
     let facts = facts(&invoice);
+    if let (Some(amount), Some(currency)) = (facts.amount, facts.currency.as_deref())
+        && !sane_amount(amount, currency)
+    {
+        tracing::error!(event = %context.event.id, amount, currency, "stripe invoice paid with an amount outside the sane range; not booked, nothing changed");
+        return Ok(());
+    }
     let row = match link::find(conn, &refs)? {
         Some(row) => row,
         None => match link::complete(conn, context, &refs, &facts)? {
@@ -34,7 +52,13 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
             None => return Ok(()),
         },
     };
-    record_payment(conn, &row, &facts, context.now)?;
+    if facts.amount == Some(0) {
+        tracing::info!(event = %context.event.id, subscription = %row.id, "stripe invoice of $0 (a trial): not a payment");
+    } else {
+        record_payment(conn, &row, &facts, context.now)?;
+        follow_up_if_unnamed(conn, context, &row, &facts)?;
+    }
+    provider::set_payment_action_url(conn, &row.subscription_id(), None)?;
     if apply::is_stale(conn, context, &row)? {
         return Ok(());
     }
@@ -65,6 +89,7 @@ pub fn payment_failed(conn: &mut DbConnection, context: &mut Context<'_>) -> Res
         tracing::info!(event = %context.event.id, "stripe invoice failed before any subscription of ours; the checkout stays open");
         return Ok(());
     };
+    keep_action_url(conn, &row, &invoice)?;
     if apply::is_stale(conn, context, &row)? {
         return Ok(());
     }
@@ -76,6 +101,72 @@ pub fn payment_failed(conn: &mut DbConnection, context: &mut Context<'_>) -> Res
         apply::move_to(conn, context, &row, SubscriptionState::PastDue, &changes)?;
     }
     apply::remember(conn, context, &row)
+}
+
+/// `invoice.payment_action_required` (3-D Secure on a renewal): the
+/// reader must confirm the payment on the invoice's hosted page, which is
+/// kept on the subscription until the invoice is paid
+/// (<https://docs.stripe.com/billing/subscriptions/overview#requires-action>).
+/// The status change, if any, comes with the subscription's own event.
+pub fn payment_action_required(
+    conn: &mut DbConnection,
+    context: &mut Context<'_>,
+) -> Result<(), ApiError> {
+    let invoice = context.event.object.clone();
+    let Some(row) = link::find(conn, &refs(&invoice))? else {
+        tracing::info!(event = %context.event.id, "stripe invoice needs the reader's action before any subscription of ours; the checkout stays open");
+        return Ok(());
+    };
+    keep_action_url(conn, &row, &invoice)?;
+    context.touch(&row.reader_id);
+    Ok(())
+}
+
+/// Keeps the invoice's hosted page (`hosted_invoice_url`) on the
+/// subscription, unless the invoice is paid already.
+fn keep_action_url(
+    conn: &mut DbConnection,
+    row: &SubscriptionRow,
+    invoice: &Value,
+) -> Result<(), ApiError> {
+    if fields::text(invoice, &["status"]) == Some("paid") {
+        return Ok(());
+    }
+    if let Some(url) = fields::text(invoice, &["hosted_invoice_url"]) {
+        provider::set_payment_action_url(conn, &row.subscription_id(), Some(url))?;
+    }
+    Ok(())
+}
+
+/// Queues the retrieval of the invoice's payments when the event did not
+/// name its payment intent (every `invoice.paid` since basil).
+fn follow_up_if_unnamed(
+    conn: &mut DbConnection,
+    context: &Context<'_>,
+    row: &SubscriptionRow,
+    facts: &PaymentFacts,
+) -> Result<(), ApiError> {
+    let Some(invoice) = facts.invoice.as_deref() else {
+        return Ok(());
+    };
+    let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)? else {
+        return Ok(());
+    };
+    if !provider_payments::keyed_by_invoice(&payment) {
+        return Ok(());
+    }
+    let reason = context.reason();
+    follow_ups::queue(
+        conn,
+        &FollowUp {
+            event: &context.event.id,
+            kind: FollowUpKind::LearnInvoicePayment,
+            target: invoice,
+            subscription: Some(&row.id),
+            reason: &reason,
+        },
+        context.now,
+    )
 }
 
 /// Learns the payment intent behind an invoice already recorded under the
@@ -96,6 +187,7 @@ pub fn invoice_payment_paid(
         payment: fields::id(object, &["payment", "payment_intent"])
             .or_else(|| fields::id(object, &["payment", "charge"]))
             .map(str::to_owned),
+        charge: fields::id(object, &["payment", "charge"]).map(str::to_owned),
         period: None,
         paid_at: fields::time(object, &["status_transitions", "paid_at"]),
     };
@@ -123,12 +215,15 @@ fn refs(invoice: &Value) -> Refs {
 }
 
 fn facts(invoice: &Value) -> PaymentFacts {
-    let paid_with = fields::list(invoice, &["payments"])
+    let payments = fields::list(invoice, &["payments"]);
+    let paid_with = payments.iter().find_map(|payment| {
+        fields::id(payment, &["payment", "payment_intent"])
+            .or_else(|| fields::id(payment, &["payment", "charge"]))
+    });
+    let charge = payments
         .iter()
-        .find_map(|payment| {
-            fields::id(payment, &["payment", "payment_intent"])
-                .or_else(|| fields::id(payment, &["payment", "charge"]))
-        });
+        .find_map(|payment| fields::id(payment, &["payment", "charge"]))
+        .or_else(|| fields::id(invoice, &["charge"]));
     PaymentFacts {
         amount: fields::int(invoice, &["amount_paid"]).or_else(|| fields::int(invoice, &["total"])),
         currency: fields::text(invoice, &["currency"]).map(str::to_owned),
@@ -137,6 +232,7 @@ fn facts(invoice: &Value) -> PaymentFacts {
             .or_else(|| fields::id(invoice, &["payment_intent"]))
             .or_else(|| fields::id(invoice, &["charge"]))
             .map(str::to_owned),
+        charge: charge.map(str::to_owned),
         period: period(invoice),
         paid_at: fields::time(invoice, &["status_transitions", "paid_at"]),
     }
@@ -207,6 +303,9 @@ fn record_payment(
             created_at: now,
         },
     )?;
+    if facts.charge.is_some() {
+        provider_payments::learn_ids(conn, id.as_str(), None, facts.charge.as_deref())?;
+    }
     Ok(())
 }
 
@@ -217,9 +316,12 @@ fn correct(
     payment: &payments::PaymentRow,
     facts: &PaymentFacts,
 ) -> Result<(), ApiError> {
-    let Some(key) = facts.payment.as_deref() else {
-        return Ok(());
-    };
+    // Without the payment intent (basil's events), the amount and time
+    // are still the invoice's; the intent follows.
+    let key = facts
+        .payment
+        .as_deref()
+        .unwrap_or(&payment.provider_payment_id);
     let correction = PaymentCorrection {
         provider_payment_id: key,
         amount_cents: facts
@@ -230,5 +332,11 @@ fn correct(
         paid_at: facts.paid_at.unwrap_or(payment.paid_at),
     };
     provider_payments::correct_from_invoice(conn, &payment.id, &correction)?;
+    provider_payments::learn_ids(
+        conn,
+        &payment.id,
+        facts.payment.as_deref(),
+        facts.charge.as_deref(),
+    )?;
     Ok(())
 }

@@ -53,6 +53,8 @@ pub struct PaymentFacts {
     pub invoice: Option<String>,
     /// `pi_...` (or `ch_...`), when the event names it.
     pub payment: Option<String>,
+    /// `ch_...`, when the event names it (older API versions' invoices).
+    pub charge: Option<String>,
     pub period: Option<(NaiveDateTime, NaiveDateTime)>,
     pub paid_at: Option<NaiveDateTime>,
 }

@@ -6,7 +6,11 @@
 //! time of the newest snapshot applied and ignores older ones, and any of
 //! `checkout.session.completed`, `customer.subscription.*` and
 //! `invoice.paid` completes the checkout if it comes first. Handlers never
-//! call the Stripe API: everything they need is in the event.
+//! call the Stripe API: what they need is in the event, and a call to
+//! Stripe an event makes necessary is queued as a follow-up in the event's
+//! transaction and made after the answer ([`crate::billing::follow_ups`]).
+//! An event from the other mode than the configured key's is refused
+//! ([`mode`]).
 
 mod apply;
 mod checkout_session;
@@ -15,12 +19,15 @@ mod event;
 mod fields;
 mod invoice;
 mod link;
+pub mod mode;
 mod refund;
 mod signature;
 mod subscription;
+mod version;
 
 pub use event::StripeEvent;
 pub use signature::{TOLERANCE_SECONDS, verify};
+pub use version::warn_if_other as warn_if_other_api_version;
 
 use crate::db::webhook_events::{self, NewWebhookEvent};
 use crate::db::{self, Database, DbConnection};
@@ -150,12 +157,15 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applie
         "customer.subscription.deleted" => subscription::changed(conn, context, true),
         "invoice.paid" => invoice::paid(conn, context),
         "invoice.payment_failed" => invoice::payment_failed(conn, context),
+        "invoice.payment_action_required" => invoice::payment_action_required(conn, context),
         "invoice_payment.paid" => invoice::invoice_payment_paid(conn, context),
         "charge.refunded" => refund::charge_refunded(conn, context),
         kind if kind.starts_with("refund.") || kind.starts_with("charge.refund.") => {
             refund::refund_changed(conn, context)
         }
         "charge.dispute.created" => dispute::created(conn, context),
+        "charge.dispute.closed" => dispute::closed(conn, context),
+        "charge.dispute.funds_reinstated" => dispute::won(conn, context),
         other => {
             tracing::info!(event = %context.event.id, kind = other, "stripe event type not handled; recorded");
             return Ok(Applied::Ignored);

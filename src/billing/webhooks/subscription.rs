@@ -37,7 +37,10 @@ pub fn changed(
     let row = if let Some(row) = found {
         row
     } else {
+        // A trial charges nothing: its $0 invoice is not a payment.
+        let trial = status == Some("trialing");
         let facts = PaymentFacts {
+            amount: trial.then_some(0),
             currency: fields::text(&object, &["currency"]).map(str::to_owned),
             invoice: fields::id(&object, &["latest_invoice"]).map(str::to_owned),
             period: period(&object),
@@ -55,7 +58,10 @@ pub fn changed(
     let ended_at = fields::time(&object, &["ended_at"]).map(|at| at.min(context.now));
     let changes =
         apply::extend_period(conn, &row, period(&object), SubscriptionChanges::default())?;
-    let changes = changes_for(context, &row, target, changes, ended_at);
+    let mut changes = changes_for(context, &row, target, changes, ended_at);
+    if closes_grace(status) {
+        changes.grace_ends_at = Some(Some(context.at));
+    }
     crate::billing::plan_change::follow_provider_plan(
         conn,
         &row,
@@ -68,8 +74,16 @@ pub fn changed(
 }
 
 /// The state a snapshot asks for; `None` for statuses that change nothing
-/// of ours (`incomplete`: not paid yet; `incomplete_expired`: never paid;
-/// `paused`: Masthead sells no pauses).
+/// of ours (`incomplete`: not paid yet; `incomplete_expired`: never paid,
+/// so there is no subscription of ours to end). Stripe's statuses
+/// (<https://docs.stripe.com/billing/subscriptions/overview#subscription-statuses>):
+/// `unpaid` is not terminal (paying the open invoice makes it `active`
+/// again) and `paused` (a trial ended without a payment method, or
+/// Stripe's pause endpoint) suspends service until resumed, so both keep
+/// the subscription recoverable as `past_due` with its grace window
+/// closed ([`closes_grace`]): access ends now and returns when Stripe
+/// reports it `active` or an invoice is paid. `trialing` grants access
+/// like `active` (a trial is not a payment).
 fn target(object: &Value, status: Option<&str>, deleted: bool) -> Option<SubscriptionState> {
     if deleted {
         return Some(SubscriptionState::Expired);
@@ -79,10 +93,15 @@ fn target(object: &Value, status: Option<&str>, deleted: bool) -> Option<Subscri
     match status? {
         "active" | "trialing" if canceling => Some(SubscriptionState::Canceling),
         "active" | "trialing" => Some(SubscriptionState::Active),
-        "past_due" => Some(SubscriptionState::PastDue),
-        "canceled" | "unpaid" => Some(SubscriptionState::Expired),
+        "past_due" | "unpaid" | "paused" => Some(SubscriptionState::PastDue),
+        "canceled" => Some(SubscriptionState::Expired),
         _ => None,
     }
+}
+
+/// Whether the status suspends access at once (no grace window left).
+fn closes_grace(status: Option<&str>) -> bool {
+    matches!(status, Some("unpaid" | "paused"))
 }
 
 /// The current period: from the items (API versions since 2025-03), else

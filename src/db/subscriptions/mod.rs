@@ -9,7 +9,7 @@ mod transition;
 
 pub use events::{EventRow, events};
 pub use transition::{
-    SubscriptionChanges, TransitionError, TransitionOutcome, transition,
+    SubscriptionChanges, TransitionError, TransitionOutcome, reverse, transition,
     update_fields_without_transition,
 };
 

@@ -111,3 +111,27 @@ pub fn mark_disputed(
     .execute(conn)
     .map(drop)
 }
+
+/// Keeps (or, with `None`, clears) the page where the reader finishes a
+/// payment Stripe could not take (the invoice's `hosted_invoice_url`).
+pub fn set_payment_action_url(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+    url: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id.as_str()))
+        .set(subscriptions::payment_action_url.eq(url))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The page where the reader finishes a payment, if one is waiting.
+pub fn payment_action_url(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+) -> QueryResult<Option<String>> {
+    subscriptions::table
+        .find(id.as_str())
+        .select(subscriptions::payment_action_url)
+        .first(conn)
+}

@@ -5,7 +5,7 @@
 use super::events::NewEvent;
 use crate::db::DbConnection;
 use crate::db::schema::subscriptions;
-use crate::domain::{SubscriptionId, SubscriptionState, TransitionRefused};
+use crate::domain::{Cause, SubscriptionId, SubscriptionState, TransitionRefused};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -79,6 +79,47 @@ pub fn transition(
     now: NaiveDateTime,
 ) -> Result<TransitionOutcome, TransitionError> {
     from.transition(to)?;
+    move_row(conn, id, from, to, changes, actor, reason, now)
+}
+
+/// Moves subscription `id` back from `from` (`refunded`) to `to` because
+/// the provider reversed what it reported (a dispute won, a refund that
+/// failed): the only moves [`SubscriptionState::can_become_by`] allows a
+/// [`Cause::Reversal`]. Otherwise as [`transition`].
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct part of the audited change"
+)]
+pub fn reverse(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+    from: SubscriptionState,
+    to: SubscriptionState,
+    changes: &SubscriptionChanges,
+    actor: &str,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<TransitionOutcome, TransitionError> {
+    if !from.can_become_by(to, Cause::Reversal) {
+        return Err(TransitionRefused { from, to }.into());
+    }
+    move_row(conn, id, from, to, changes, actor, reason, now)
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct part of the audited change"
+)]
+fn move_row(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+    from: SubscriptionState,
+    to: SubscriptionState,
+    changes: &SubscriptionChanges,
+    actor: &str,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<TransitionOutcome, TransitionError> {
     let changes = stamped(changes, now);
     conn.transaction(|conn| {
         let moved = diesel::update(in_state(id, from))

@@ -43,6 +43,11 @@ pub struct SubscriptionView {
     pub comped_until: Option<DateTime<Utc>>,
     /// Whether it ends at the period end (the reader cancelled; resumable).
     pub cancel_at_period_end: bool,
+    /// When a payment needs the reader (a card declined, 3-D Secure on a
+    /// renewal): the provider's page where they finish it. Absent when
+    /// nothing is waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_action_url: Option<String>,
 }
 
 impl SubscriptionView {
@@ -59,6 +64,7 @@ impl SubscriptionView {
             grace_ends_at: row.grace_ends_at.map(|t| t.and_utc()),
             comped_until: row.comped_until.map(|t| t.and_utc()),
             cancel_at_period_end: state == SubscriptionState::Canceling,
+            payment_action_url: None,
         })
     }
 }
@@ -87,11 +93,27 @@ pub async fn my_subscription(
     reader: AuthenticatedReader,
 ) -> Result<HttpResponse, ApiError> {
     let id = reader.reader_id;
-    let rows = state
+    let (rows, action_urls) = state
         .db
-        .run(move |conn| Ok(db::subscriptions::for_reader_with_perks(conn, &id)?))
+        .run(move |conn| {
+            let rows = db::subscriptions::for_reader_with_perks(conn, &id)?;
+            let mut urls = Vec::new();
+            for (row, _) in &rows {
+                let url =
+                    db::subscriptions::provider::payment_action_url(conn, &row.subscription_id())?;
+                urls.extend(url.map(|url| (row.id.clone(), url)));
+            }
+            Ok((rows, urls))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(view(rows, Utc::now())))
+    let mut page = view(rows, Utc::now());
+    if let Some(current) = page.subscription.as_mut() {
+        current.payment_action_url = action_urls
+            .into_iter()
+            .find(|(id, _)| *id == current.id)
+            .map(|(_, url)| url);
+    }
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Builds the page from the reader's subscriptions (newest first). Rows

@@ -36,9 +36,9 @@ pub struct WebhookAck {
     request_body(content = String, content_type = "application/json", description = "A Stripe event, exactly as Stripe sent it"),
     responses(
         (status = 200, description = "Applied, recorded, or a duplicate of an event applied before", body = WebhookAck),
-        (status = 400, description = "Missing, invalid or stale signature (`missing_signature`, `invalid_signature`, `stale_signature`), or a signed body that is not an event (`malformed_event`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Missing, invalid or stale signature (`missing_signature`, `invalid_signature`, `stale_signature`), a signed body that is not an event (`malformed_event`), or an event from the other Stripe mode than the configured key's (`livemode_mismatch`: test-mode events on a live key and the reverse; nothing is changed)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 256 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "No webhook secret is configured (`webhooks_not_configured`), or the database is unavailable; Stripe retries", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No webhook secret is configured (`webhooks_not_configured`), a refund or dispute names a payment whose invoice is still being looked up at Stripe (`payment_not_yet_known`), or the database is unavailable; Stripe retries", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/stripe")]
@@ -64,6 +64,10 @@ pub async fn stripe_webhook(
     );
     for reader in &readers {
         state.cache.subscriptions_changed(reader);
+    }
+    if applied == Applied::Applied {
+        // Stripe calls the event made necessary run after this answer.
+        crate::billing::follow_ups::kick(state.db.clone(), state.payments.clone());
     }
     Ok(HttpResponse::Ok().json(WebhookAck {
         received: true,
@@ -93,7 +97,11 @@ fn verified_event(
         .get("stripe-signature")
         .and_then(|value| value.to_str().ok());
     webhooks::verify(&body, signature, secret.expose_secret())?;
-    StripeEvent::from_body(&body)
+    let event = StripeEvent::from_body(&body)?;
+    let key = state.settings.stripe_secret_key.as_ref();
+    webhooks::mode::check(&event, key.map(ExposeSecret::expose_secret))?;
+    webhooks::warn_if_other_api_version(&event);
+    Ok(event)
 }
 
 fn body_error(error: actix_web::Error) -> ApiError {

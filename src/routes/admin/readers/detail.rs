@@ -3,6 +3,7 @@
 //! refund requests and the live sessions.
 
 use crate::db::payments::PaymentRow;
+use crate::db::provider_follow_ups::FollowUpRow;
 use crate::db::readers::ReaderRow;
 use crate::db::refund_requests::RefundRequestRow;
 use crate::db::refunds::RefundRow;
@@ -109,9 +110,62 @@ pub struct SubscriptionDetail {
     pub payments: Vec<PaymentView>,
     /// Refunds given, oldest first.
     pub refunds: Vec<RefundView>,
+    /// Calls to the payment provider that its webhooks made necessary
+    /// (cancel after a dashboard refund, pause or resume collection during
+    /// a dispute, learn an invoice's payment), oldest first; absent when
+    /// there were none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provider_follow_ups: Vec<FollowUpView>,
+}
+
+/// One call to the payment provider a webhook event made necessary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpView {
+    /// `learn_invoice_payment`, `cancel_subscription`, `pause_collection`
+    /// or `resume_collection`.
+    pub kind: String,
+    /// The provider's object it acts on (`in_...`, `sub_...`).
+    pub target: String,
+    /// `pending` (queued or retrying), `done`, or `failed` (needs staff).
+    pub status: String,
+    /// Who caused it: always the provider (`stripe`).
+    pub actor: String,
+    /// The event that made it necessary (type and id).
+    pub reason: String,
+    /// Attempts made so far.
+    pub attempts: i32,
+    /// The last attempt's error, if it failed.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// When it was done or given up on.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<FollowUpRow> for FollowUpView {
+    fn from(row: FollowUpRow) -> Self {
+        Self {
+            kind: row.kind,
+            target: row.target,
+            status: row.status,
+            actor: row.provider,
+            reason: row.reason,
+            attempts: row.attempts,
+            last_error: row.last_error,
+            created_at: utc(row.created_at),
+            finished_at: row.finished_at.map(utc),
+        }
+    }
 }
 
 impl SubscriptionDetail {
+    /// The detail with the provider follow-ups of the subscription.
+    #[must_use]
+    pub fn with_follow_ups(mut self, rows: Vec<FollowUpRow>) -> Self {
+        self.provider_follow_ups = rows.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// A subscription with its events, payments and refunds.
     pub fn new(
         row: SubscriptionRow,
@@ -136,6 +190,7 @@ impl SubscriptionDetail {
             events: events.into_iter().map(Into::into).collect(),
             payments: payments.into_iter().map(Into::into).collect(),
             refunds: refunds.into_iter().map(Into::into).collect(),
+            provider_follow_ups: Vec::new(),
         }
     }
 }

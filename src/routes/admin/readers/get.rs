@@ -38,12 +38,17 @@ pub async fn get_reader(
             let mut subscriptions = Vec::new();
             for row in db::subscriptions::for_reader(conn, &id)? {
                 let sid = row.subscription_id();
-                subscriptions.push(SubscriptionDetail::new(
-                    row,
-                    db::subscriptions::events(conn, &sid)?,
-                    db::payments::for_subscription(conn, &sid)?,
-                    db::refunds::for_subscription(conn, &sid)?,
-                ));
+                subscriptions.push(
+                    SubscriptionDetail::new(
+                        row,
+                        db::subscriptions::events(conn, &sid)?,
+                        db::payments::for_subscription(conn, &sid)?,
+                        db::refunds::for_subscription(conn, &sid)?,
+                    )
+                    .with_follow_ups(
+                        db::provider_follow_ups::for_subscription(conn, sid.as_str())?,
+                    ),
+                );
             }
             let requests = db::refund_requests::for_reader(conn, id.as_str())?;
             let now = chrono::Utc::now().naive_utc();

@@ -2,9 +2,10 @@
 //! subscription (the same rules, idempotency and audit as a direct
 //! refund) and marks the request approved in the same transaction.
 
-use super::pending;
+use super::{already_decided, request_not_found};
 use crate::auth::{Staff, SupportRole};
 use crate::db;
+use crate::db::refund_requests::RefundRequestRow;
 use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -28,7 +29,19 @@ pub struct ApproveBody {
     pub override_window: bool,
 }
 
-/// Approves a refund request: refunds and ends the subscription.
+/// The request, pending or approved (approving again replays the result);
+/// 409 when it was denied.
+fn pending_or_approved(row: Option<RefundRequestRow>) -> Result<RefundRequestRow, ApiError> {
+    let row = row.ok_or_else(request_not_found)?;
+    match row.status.as_str() {
+        "pending" | "approved" => Ok(row),
+        other => Err(already_decided(other)),
+    }
+}
+
+/// Approves a refund request: refunds and ends the subscription. Approving
+/// an approved request (or one closed because its subscription was
+/// refunded another way) answers with the refund's result again.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -43,7 +56,7 @@ pub struct ApproveBody {
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not support staff, or past the guarantee (`guarantee_window_passed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request (`refund_request_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided (`refund_request_decided`), a refund in flight, or not refundable", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Denied before (`refund_request_decided`), a refund in flight, or not refundable", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Note too long, `override_required`, or a bad Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused; nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable; nothing changed", body = Problem, content_type = "application/problem+json"),
@@ -69,7 +82,7 @@ pub async fn approve_refund_request(
             .db
             .run(move |conn| Ok(db::refund_requests::find(conn, &id)?))
             .await
-            .and_then(pending)?
+            .and_then(pending_or_approved)?
     };
     let subscription = SubscriptionId::from_db(request.subscription_id.clone());
     let reason = note.map_or_else(

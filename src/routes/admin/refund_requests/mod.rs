@@ -60,13 +60,3 @@ fn already_decided(status: &str) -> ApiError {
         format!("this refund request was already {status}"),
     )
 }
-
-/// The pending request with this id: 404 when unknown, 409 when decided.
-fn pending(row: Option<RefundRequestRow>) -> Result<RefundRequestRow, ApiError> {
-    let row = row.ok_or_else(request_not_found)?;
-    if row.status == "pending" {
-        Ok(row)
-    } else {
-        Err(already_decided(&row.status))
-    }
-}

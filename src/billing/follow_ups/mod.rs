@@ -1,0 +1,115 @@
+//! Calls to Stripe that a webhook event makes necessary: learning the
+//! payment intent behind an invoice (API versions since 2025-03-31 name it
+//! only on the invoice's payments), ending the Stripe subscription after a
+//! full refund made in the dashboard, pausing collection while a dispute
+//! runs and resuming it when the dispute is won, ending it when lost.
+//!
+//! A handler never calls Stripe itself: it queues the follow-up in the
+//! event's own transaction (so it is durable exactly when the event is),
+//! and [`run`] makes the call after the webhook is answered (kicked by the
+//! webhook, and polled from start, which picks up what a crash left),
+//! with retries and backoff, once per follow-up at Stripe (its id is the
+//! `Idempotency-Key`). Each follow-up stays visible, with its status and
+//! last error, in the staff reader view; its actor is `stripe`.
+
+mod run;
+
+pub use run::{kick, run_due, run_forever};
+
+use crate::db::DbConnection;
+use crate::db::provider_follow_ups::{self, NewFollowUp};
+use crate::error::ApiError;
+use chrono::NaiveDateTime;
+
+/// What a follow-up does at the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpKind {
+    /// Retrieve the invoice (`target`) with `expand[]=payments` and record
+    /// its payment intent and charge on the payment recorded for it.
+    LearnInvoicePayment,
+    /// Cancel the Stripe subscription (`target`) now.
+    CancelSubscription,
+    /// Set `pause_collection[behavior]=void` on the Stripe subscription.
+    PauseCollection,
+    /// Clear `pause_collection` on the Stripe subscription.
+    ResumeCollection,
+}
+
+impl FollowUpKind {
+    /// Every kind.
+    pub const ALL: [Self; 4] = [
+        Self::LearnInvoicePayment,
+        Self::CancelSubscription,
+        Self::PauseCollection,
+        Self::ResumeCollection,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LearnInvoicePayment => "learn_invoice_payment",
+            Self::CancelSubscription => "cancel_subscription",
+            Self::PauseCollection => "pause_collection",
+            Self::ResumeCollection => "resume_collection",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+}
+
+/// One follow-up to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowUp<'a> {
+    /// The event that made it necessary (`evt_...`): with the kind, its id.
+    pub event: &'a str,
+    /// What to do.
+    pub kind: FollowUpKind,
+    /// The provider's object it acts on (`in_...`, `sub_...`).
+    pub target: &'a str,
+    /// Our subscription it is for, when known.
+    pub subscription: Option<&'a str>,
+    /// Why, for staff: the event's type and id.
+    pub reason: &'a str,
+}
+
+/// Queues `follow_up` (inside the event's transaction); queuing the same
+/// event's follow-up of the same kind twice queues it once.
+pub(crate) fn queue(
+    conn: &mut DbConnection,
+    follow_up: &FollowUp<'_>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let id = format!("{}:{}", follow_up.event, follow_up.kind.as_str());
+    provider_follow_ups::queue(
+        conn,
+        &NewFollowUp {
+            id: &id,
+            provider: super::stripe::StripeProvider::NAME,
+            kind: follow_up.kind.as_str(),
+            target: follow_up.target,
+            subscription_id: follow_up.subscription,
+            reason: follow_up.reason,
+            status: "pending",
+            next_attempt_at: now,
+            created_at: now,
+        },
+    )?;
+    tracing::info!(follow_up = %id, target = follow_up.target, "stripe follow-up queued");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FollowUpKind;
+
+    #[test]
+    fn kinds_round_trip() {
+        for kind in FollowUpKind::ALL {
+            assert_eq!(FollowUpKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(FollowUpKind::parse("refund_everything"), None);
+    }
+}
