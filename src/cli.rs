@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `demo`, `staff create`,
-//! `readers import`.
+//! `readers import`, `stripe setup`.
 
 use crate::auth::hash_password;
 use crate::db::{self, readers::NewReader};
@@ -37,6 +37,22 @@ pub enum Command {
     /// Manage readers.
     #[command(subcommand)]
     Readers(ReadersCommand),
+    /// Set up the Stripe account.
+    #[command(subcommand)]
+    Stripe(StripeCommand),
+}
+
+/// The Stripe account.
+#[derive(Debug, Subcommand)]
+pub enum StripeCommand {
+    /// Create or update the tiers' products and prices, the billing-portal
+    /// configuration and the webhook endpoint; a second run changes
+    /// nothing. Prints a new endpoint's signing secret once.
+    Setup {
+        /// Print what would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Reader management.
@@ -123,6 +139,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         })),
+        Command::Stripe(StripeCommand::Setup { dry_run }) => {
+            system.block_on(stripe_setup(settings, dry_run))
+        }
         Command::Readers(ReadersCommand::Import { file, report }) => {
             system.block_on(import_readers(settings, file, report))
         }
@@ -214,6 +233,27 @@ async fn import_readers(
             .with_context(|| format!("cannot write {}", path.display()))?;
         outcome.write_rejected_csv(out)?;
         println!("rejected rows written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// `stripe setup`: prints one line per object and, when an endpoint was
+/// created, its signing secret (Stripe shows it only then).
+async fn stripe_setup(settings: Settings, dry_run: bool) -> anyhow::Result<()> {
+    let db = crate::startup::open_database(&settings).await?;
+    let outcome = crate::billing::stripe_setup(&settings, &db, dry_run).await;
+    db.close();
+    let report = outcome?;
+    for line in &report.lines {
+        println!("{line}");
+    }
+    if dry_run {
+        println!("dry run: {} change(s) would be made; nothing was written", report.writes);
+    } else {
+        println!("{} change(s) made", report.writes);
+    }
+    if let Some(secret) = &report.signing_secret {
+        println!("webhook signing secret (shown once; set MASTHEAD_STRIPE_WEBHOOK_SECRET to it): {secret}");
     }
     Ok(())
 }

@@ -34,6 +34,28 @@ pub enum LogFormat {
     Json,
 }
 
+/// Whether Stripe prices include tax or have it added on top
+/// (`tax_behavior`, <https://docs.stripe.com/tax/products-prices-tax-codes-tax-behavior>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxBehavior {
+    /// Tax is added to the price at checkout (usual in the US).
+    #[default]
+    Exclusive,
+    /// The price includes tax (usual for consumers in the EU and UK).
+    Inclusive,
+}
+
+impl TaxBehavior {
+    /// The value Stripe's `tax_behavior` parameter takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exclusive => "exclusive",
+            Self::Inclusive => "inclusive",
+        }
+    }
+}
+
 /// Every setting of the service. Field names are the environment variable
 /// names without the `MASTHEAD_` prefix, lower-cased.
 #[derive(Debug, Clone, Deserialize)]
@@ -94,6 +116,18 @@ pub struct Settings {
     /// `MASTHEAD_STRIPE_TIMEOUT_SECONDS`: the longest one Stripe call may
     /// take before the reader gets a 503 rather than a hanging request.
     pub stripe_timeout_seconds: u64,
+    /// `MASTHEAD_STRIPE_AUTOMATIC_TAX`: checkout collects tax through
+    /// Stripe Tax (`automatic_tax`, and the reader's address for it).
+    pub stripe_automatic_tax: bool,
+    /// `MASTHEAD_STRIPE_TAX_BEHAVIOR`: `exclusive` or `inclusive`, the
+    /// `tax_behavior` of the prices Masthead creates at Stripe.
+    pub stripe_tax_behavior: TaxBehavior,
+    /// `MASTHEAD_STRIPE_TAX_CODE_DIGITAL`: the Stripe tax code
+    /// `masthead stripe setup` gives the products of tiers without print.
+    pub stripe_tax_code_digital: String,
+    /// `MASTHEAD_STRIPE_TAX_CODE_PRINT`: the Stripe tax code of the
+    /// products of tiers that mail a printed magazine.
+    pub stripe_tax_code_print: String,
     /// `MASTHEAD_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
     /// `MASTHEAD_LOG_FORMAT`: `text` or `json`.
@@ -199,6 +233,10 @@ impl Default for Settings {
             stripe_webhook_secret: None,
             stripe_api_base: None,
             stripe_timeout_seconds: 10,
+            stripe_automatic_tax: false,
+            stripe_tax_behavior: TaxBehavior::Exclusive,
+            stripe_tax_code_digital: "txcd_10000000".to_owned(),
+            stripe_tax_code_print: "txcd_99999999".to_owned(),
             workers: None,
             log_format: LogFormat::Text,
             grace_days: 7,

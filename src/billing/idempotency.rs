@@ -37,6 +37,13 @@ impl IdempotencyKey {
         Self(format!("price:{tier_price}"))
     }
 
+    /// One write of `masthead stripe setup`: `what` names the object and
+    /// `fingerprint` the state asked for, so a retried run is replayed by
+    /// Stripe and a run asking for something else is a new call.
+    pub fn setup(what: &str, fingerprint: &str) -> Self {
+        Self(format!("setup:{what}:{fingerprint}"))
+    }
+
     /// Opening a billing portal session: a double click within the same
     /// minute gets the same session, a visit later a fresh one.
     pub fn portal(reader: &ReaderId, now: DateTime<Utc>) -> Self {

@@ -21,6 +21,7 @@ mod refund_request;
 pub mod site_links;
 mod staff_changes;
 mod stripe;
+mod stripe_setup;
 pub mod webhooks;
 
 pub use activation::{Completion, Paid, complete_checkout};
@@ -42,6 +43,8 @@ pub use refund_request::{RequestedRefund, request_refund};
 pub use staff_changes::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
 pub use stripe::API_VERSION as STRIPE_API_VERSION;
 pub use stripe::StripeProvider;
+pub use stripe::{SetupOptions as StripeSetupOptions, SetupReport as StripeSetupReport};
+pub use stripe_setup::stripe_setup;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.
 pub fn subscription_not_found() -> crate::error::ApiError {

@@ -13,7 +13,10 @@ mod follow_up;
 mod portal;
 mod prices;
 mod refund;
+mod setup;
 mod subscription;
+
+pub use setup::{SetupOptions, SetupReport};
 
 use super::idempotency::IdempotencyKey;
 

@@ -143,10 +143,38 @@ pub async fn apply(
     .await
 }
 
+/// Every event type Masthead acts on, and so the `enabled_events` that
+/// `masthead stripe setup` subscribes the webhook endpoint to. [`dispatch`]
+/// ignores any type not listed here, so a handler cannot be added without
+/// the endpoint receiving its events.
+pub const HANDLED_EVENTS: &[&str] = &[
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "invoice.paid",
+    "invoice.payment_failed",
+    "invoice.payment_action_required",
+    "invoice_payment.paid",
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "charge.dispute.created",
+    "charge.dispute.closed",
+    "charge.dispute.funds_reinstated",
+];
+
 /// Applies the event by its type: `Ignored` for a type Masthead does not
-/// act on.
+/// act on (any type outside [`HANDLED_EVENTS`]).
 fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applied, ApiError> {
     let kind = context.event.kind.clone();
+    if !HANDLED_EVENTS.contains(&kind.as_str()) {
+        tracing::info!(event = %context.event.id, kind = %kind, "stripe event type not handled; recorded");
+        return Ok(Applied::Ignored);
+    }
     match kind.as_str() {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
             checkout_session::completed(conn, context)
@@ -167,7 +195,7 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applie
         "charge.dispute.closed" => dispute::closed(conn, context),
         "charge.dispute.funds_reinstated" => dispute::won(conn, context),
         other => {
-            tracing::info!(event = %context.event.id, kind = other, "stripe event type not handled; recorded");
+            tracing::error!(event = %context.event.id, kind = other, "stripe event type listed as handled has no handler; recorded");
             return Ok(Applied::Ignored);
         }
     }

@@ -1,0 +1,31 @@
+//! The `masthead stripe setup` use case: the options come from the
+//! settings (the public URL, tax behaviour and tax codes), the work from
+//! [`StripeProvider::setup`].
+
+use super::stripe::{SetupOptions, SetupReport};
+use super::{StripeProvider, site_links::site_url};
+use crate::db::Database;
+use crate::settings::Settings;
+
+/// Sets the Stripe account of `settings` up for the magazine in `db`.
+/// An error names what is missing (no secret key) or what Stripe refused.
+pub async fn stripe_setup(
+    settings: &Settings,
+    db: &Database,
+    dry_run: bool,
+) -> anyhow::Result<SetupReport> {
+    let provider = StripeProvider::from_settings(settings)?
+        .ok_or_else(|| anyhow::anyhow!("MASTHEAD_STRIPE_SECRET_KEY is not set"))?;
+    let options = SetupOptions {
+        dry_run,
+        webhook_url: site_url(settings, "/v1/webhooks/stripe"),
+        portal_return_url: site_url(settings, "/billing/portal/return"),
+        tax_behavior: settings.stripe_tax_behavior,
+        tax_code_digital: settings.stripe_tax_code_digital.clone(),
+        tax_code_print: settings.stripe_tax_code_print.clone(),
+    };
+    provider
+        .setup(db, &options)
+        .await
+        .map_err(|error| anyhow::anyhow!("stripe setup failed: {error}"))
+}
