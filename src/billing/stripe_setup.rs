@@ -20,9 +20,6 @@ pub async fn stripe_setup(
         dry_run,
         webhook_url: site_url(settings, "/v1/webhooks/stripe"),
         portal_return_url: site_url(settings, "/billing/portal/return"),
-        tax_behavior: settings.stripe_tax_behavior,
-        tax_code_digital: settings.stripe_tax_code_digital.clone(),
-        tax_code_print: settings.stripe_tax_code_print.clone(),
     };
     provider
         .setup(db, &options)

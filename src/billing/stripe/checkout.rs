@@ -1,7 +1,8 @@
 //! Opening a Stripe Checkout Session in subscription mode for a checkout:
 //! our checkout id travels as `client_reference_id` and in the
 //! subscription's metadata, so the webhooks find the checkout again; the
-//! print tier asks Stripe to collect the shipping address.
+//! print tier asks Stripe to collect the shipping address; with
+//! `MASTHEAD_STRIPE_AUTOMATIC_TAX` Stripe Tax computes the tax.
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
@@ -14,7 +15,9 @@ use std::collections::HashMap;
 use stripe::StripeRequest;
 use stripe_checkout::CheckoutSessionMode;
 use stripe_checkout::checkout_session::{
-    CreateCheckoutSession, CreateCheckoutSessionLineItems,
+    CreateCheckoutSession, CreateCheckoutSessionAutomaticTax, CreateCheckoutSessionCustomerUpdate,
+    CreateCheckoutSessionCustomerUpdateAddress, CreateCheckoutSessionCustomerUpdateShipping,
+    CreateCheckoutSessionLineItems,
     CreateCheckoutSessionShippingAddressCollection,
     CreateCheckoutSessionShippingAddressCollectionAllowedCountries as Country,
     CreateCheckoutSessionSubscriptionData,
@@ -59,6 +62,9 @@ impl StripeProvider {
                 CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),
             );
         }
+        if self.tax.automatic {
+            session = with_automatic_tax(session, request.tier.needs_shipping_address);
+        }
         let session = session
             .customize()
             .request_strategy(once_with(key)?)
@@ -75,6 +81,23 @@ impl StripeProvider {
             url,
         })
     }
+}
+
+/// Stripe Tax on the session: `automatic_tax[enabled]=true`, and since the
+/// session has an existing customer, `customer_update[address]=auto` (and
+/// `[shipping]=auto` when a shipping address is collected) so the address
+/// the reader enters is saved on the customer and used for the tax
+/// (<https://docs.stripe.com/tax/checkout>; Stripe refuses the session
+/// otherwise).
+fn with_automatic_tax(session: CreateCheckoutSession, ships: bool) -> CreateCheckoutSession {
+    let mut update = CreateCheckoutSessionCustomerUpdate::new();
+    update.address = Some(CreateCheckoutSessionCustomerUpdateAddress::Auto);
+    if ships {
+        update.shipping = Some(CreateCheckoutSessionCustomerUpdateShipping::Auto);
+    }
+    session
+        .automatic_tax(CreateCheckoutSessionAutomaticTax::new(true))
+        .customer_update(update)
 }
 
 /// Where the print edition may be mailed: the country of the reader's

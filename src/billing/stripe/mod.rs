@@ -39,6 +39,30 @@ pub struct StripeProvider {
     client: Arc<stripe::Client>,
     /// The site's address, as `site_url` gives it (Stripe's return pages).
     site_url: String,
+    /// How tax is charged: Stripe Tax at checkout or not, and the tax
+    /// behaviour and codes of the prices and products Masthead creates.
+    tax: Tax,
+}
+
+/// The tax settings the provider applies (see `docs/integration/stripe-setup.md`).
+#[derive(Debug, Clone)]
+struct Tax {
+    automatic: bool,
+    behavior: crate::settings::TaxBehavior,
+    code_digital: String,
+    code_print: String,
+}
+
+impl Tax {
+    /// The tax code of a tier's product: printed periodicals and digital
+    /// publications are taxed differently in many countries.
+    fn code_for(&self, tier: &crate::db::tiers::Tier) -> &str {
+        if tier.needs_shipping_address {
+            &self.code_print
+        } else {
+            &self.code_digital
+        }
+    }
 }
 
 impl StripeProvider {
@@ -63,6 +87,12 @@ impl StripeProvider {
         Ok(Some(Self {
             client: Arc::new(client),
             site_url: crate::billing::site_links::site_url(settings, ""),
+            tax: Tax {
+                automatic: settings.stripe_automatic_tax,
+                behavior: settings.stripe_tax_behavior,
+                code_digital: settings.stripe_tax_code_digital.clone(),
+                code_print: settings.stripe_tax_code_print.clone(),
+            },
         }))
     }
 

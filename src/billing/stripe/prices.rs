@@ -2,6 +2,8 @@
 //! `tier_prices.stripe_price_id`, or else a product and a recurring price
 //! created once at Stripe (idempotency keys named after the stored price)
 //! and remembered, so editors need no Stripe dashboard to start selling.
+//! They carry the configured tax behaviour and the tier's tax code, like
+//! the ones `masthead stripe setup` makes.
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
@@ -13,6 +15,7 @@ use crate::error::ApiError;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use stripe::StripeRequest;
+use stripe_product::PriceTaxBehavior;
 use stripe_product::price::{CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval};
 use stripe_product::product::CreateProduct;
 
@@ -38,7 +41,9 @@ impl StripeProvider {
             ("tier".to_owned(), tier.id.clone()),
             ("tier_price".to_owned(), row.clone()),
         ]);
-        let mut product = CreateProduct::new(tier.name.clone()).metadata(metadata.clone());
+        let mut product = CreateProduct::new(tier.name.clone())
+            .metadata(metadata.clone())
+            .tax_code(self.tax.code_for(tier));
         if !tier.description.trim().is_empty() {
             product = product.description(tier.description.clone());
         }
@@ -57,6 +62,7 @@ impl StripeProvider {
             .unit_amount(price.amount.get())
             .recurring(CreatePriceRecurring::new(recurring(interval)))
             .product(product.id.as_str())
+            .tax_behavior(tax_behavior(self.tax.behavior))
             .metadata(metadata)
             .customize()
             .request_strategy(once_with(&IdempotencyKey::price(&row))?)
@@ -73,5 +79,12 @@ fn recurring(interval: BillingInterval) -> CreatePriceRecurringInterval {
     match interval {
         BillingInterval::Month => CreatePriceRecurringInterval::Month,
         BillingInterval::Year => CreatePriceRecurringInterval::Year,
+    }
+}
+
+fn tax_behavior(behavior: crate::settings::TaxBehavior) -> PriceTaxBehavior {
+    match behavior {
+        crate::settings::TaxBehavior::Exclusive => PriceTaxBehavior::Exclusive,
+        crate::settings::TaxBehavior::Inclusive => PriceTaxBehavior::Inclusive,
     }
 }

@@ -1,5 +1,5 @@
 //! `masthead stripe setup`: makes the Stripe account match the magazine —
-//! a product per tier (with its tax code), a recurring price per tier
+//! a product per tier (with its tax code, `MASTHEAD_STRIPE_TAX_CODE_*`), a recurring price per tier
 //! price (found again by its `lookup_key`), the billing-portal
 //! configuration (switching between those prices, cancelling at the
 //! period end) and the webhook endpoint with exactly
@@ -16,7 +16,6 @@ use crate::billing::webhooks::HANDLED_EVENTS;
 use crate::db::Database;
 use crate::db::tiers::{self, Tier, TierPrice};
 use crate::error::ApiError;
-use crate::settings::TaxBehavior;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,12 +31,6 @@ pub struct SetupOptions {
     pub webhook_url: String,
     /// Where the portal sends the reader back to.
     pub portal_return_url: String,
-    /// The `tax_behavior` of new prices.
-    pub tax_behavior: TaxBehavior,
-    /// The tax code of tiers without print.
-    pub tax_code_digital: String,
-    /// The tax code of tiers that mail the printed magazine.
-    pub tax_code_print: String,
 }
 
 /// What the setup did (or, dry, would do).
@@ -137,11 +130,7 @@ impl StripeProvider {
         options: &SetupOptions,
         report: &mut SetupReport,
     ) -> Result<String, ProviderError> {
-        let tax_code = if tier.needs_shipping_address {
-            &options.tax_code_print
-        } else {
-            &options.tax_code_digital
-        };
+        let tax_code = self.tax.code_for(tier);
         let mut form = json!({"name": tier.name, "tax_code": tax_code,
                               "metadata": {"tier": tier.id}});
         if !tier.description.trim().is_empty() {
@@ -160,7 +149,7 @@ impl StripeProvider {
         let id = text(found, "/id").unwrap_or_default().to_owned();
         let current_code = text(found, "/tax_code").or_else(|| text(found, "/tax_code/id"));
         let same = text(found, "/name") == Some(tier.name.as_str())
-            && current_code == Some(tax_code.as_str())
+            && current_code == Some(tax_code)
             && (tier.description.trim().is_empty()
                 || text(found, "/description") == Some(tier.description.as_str()));
         if same {
@@ -188,7 +177,7 @@ impl StripeProvider {
     ) -> Result<(String, String), ApiError> {
         let lookup_key = lookup_key(tier, price);
         let label = format!("price {lookup_key}");
-        let wanted_tax = options.tax_behavior.as_str();
+        let wanted_tax = self.tax.behavior.as_str();
         let by_key = self
             .list(
                 "/prices",
