@@ -248,12 +248,17 @@ async fn stripe_setup(settings: Settings, dry_run: bool) -> anyhow::Result<()> {
         println!("{line}");
     }
     if dry_run {
-        println!("dry run: {} change(s) would be made; nothing was written", report.writes);
+        println!(
+            "dry run: {} change(s) would be made; nothing was written",
+            report.writes
+        );
     } else {
         println!("{} change(s) made", report.writes);
     }
     if let Some(secret) = &report.signing_secret {
-        println!("webhook signing secret (shown once; set MASTHEAD_STRIPE_WEBHOOK_SECRET to it): {secret}");
+        println!(
+            "webhook signing secret (shown once; set MASTHEAD_STRIPE_WEBHOOK_SECRET to it): {secret}"
+        );
     }
     Ok(())
 }

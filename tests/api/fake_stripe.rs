@@ -50,7 +50,7 @@ pub struct StripeCall {
 }
 
 impl StripeCall {
-    fn from_request(request: &Request) -> Self {
+    pub fn from_request(request: &Request) -> Self {
         Self {
             method: request.method.to_string(),
             path: request.url.path().to_owned(),

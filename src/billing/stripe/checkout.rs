@@ -17,8 +17,7 @@ use stripe_checkout::CheckoutSessionMode;
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionAutomaticTax, CreateCheckoutSessionCustomerUpdate,
     CreateCheckoutSessionCustomerUpdateAddress, CreateCheckoutSessionCustomerUpdateShipping,
-    CreateCheckoutSessionLineItems,
-    CreateCheckoutSessionShippingAddressCollection,
+    CreateCheckoutSessionLineItems, CreateCheckoutSessionShippingAddressCollection,
     CreateCheckoutSessionShippingAddressCollectionAllowedCountries as Country,
     CreateCheckoutSessionSubscriptionData,
 };

@@ -64,10 +64,14 @@ impl StripeProvider {
     ) -> Result<SetupReport, ApiError> {
         let all = db.run(|conn| Ok(tiers::all(conn)?)).await?;
         let mut report = SetupReport::default();
-        let products = self.list("/products", json!({"active": true, "limit": 100})).await?;
+        let products = self
+            .list("/products", json!({"active": true, "limit": 100}))
+            .await?;
         let mut portal = PortalProducts::new();
         for tier in &all {
-            let product = self.ensure_product(tier, &products, options, &mut report).await?;
+            let product = self
+                .ensure_product(tier, &products, options, &mut report)
+                .await?;
             for price in &tier.prices {
                 let kept = self
                     .ensure_price(db, tier, price, &product, options, &mut report)
@@ -89,7 +93,9 @@ impl StripeProvider {
             query: Some(query),
             form: None,
         };
-        let answer = self.send_raw(parts, None, "list the account's objects").await?;
+        let answer = self
+            .send_raw(parts, None, "list the account's objects")
+            .await?;
         Ok(answer
             .get("data")
             .and_then(Value::as_array)
@@ -188,7 +194,10 @@ impl StripeProvider {
             .find(|found| fits(found, price));
         let by_key = by_key.filter(|found| text(found, "/tax_behavior") == Some(wanted_tax));
         let kept = if let Some(found) = by_key {
-            report.note(format!("{label}: unchanged {}", text(&found, "/id").unwrap_or_default()));
+            report.note(format!(
+                "{label}: unchanged {}",
+                text(&found, "/id").unwrap_or_default()
+            ));
             found
         } else {
             let remembered = match &price.stripe_price_id {
@@ -197,10 +206,8 @@ impl StripeProvider {
             };
             let adoptable = remembered.filter(|found| {
                 fits(found, price)
-                    && (matches!(
-                        text(found, "/tax_behavior"),
-                        None | Some("unspecified")
-                    ) || text(found, "/tax_behavior") == Some(wanted_tax))
+                    && (matches!(text(found, "/tax_behavior"), None | Some("unspecified"))
+                        || text(found, "/tax_behavior") == Some(wanted_tax))
             });
             if let Some(found) = adoptable {
                 let id = text(&found, "/id").unwrap_or_default().to_owned();
@@ -222,7 +229,8 @@ impl StripeProvider {
                     "transfer_lookup_key": true,
                     "metadata": {"tier": tier.id},
                 });
-                let key = IdempotencyKey::setup(&format!("price:{lookup_key}"), &fingerprint(&form));
+                let key =
+                    IdempotencyKey::setup(&format!("price:{lookup_key}"), &fingerprint(&form));
                 let made = self.write("/prices", form, &key, options, report).await?;
                 let id = text(&made, "/id").unwrap_or("(new)");
                 report.note(format!("{label}: created {id}"));
@@ -285,12 +293,19 @@ impl StripeProvider {
         form["metadata"] = json!({"masthead": "portal", "masthead_setup": print});
         let key = IdempotencyKey::setup("portal", &print);
         let configurations = self
-            .list("/billing_portal/configurations", json!({"active": true, "limit": 100}))
+            .list(
+                "/billing_portal/configurations",
+                json!({"active": true, "limit": 100}),
+            )
             .await?;
         let found = configurations
             .iter()
             .find(|c| text(c, "/metadata/masthead") == Some("portal"))
-            .or_else(|| configurations.iter().find(|c| c["is_default"] == json!(true)));
+            .or_else(|| {
+                configurations
+                    .iter()
+                    .find(|c| c["is_default"] == json!(true))
+            });
         match found {
             Some(found) if text(found, "/metadata/masthead_setup") == Some(print.as_str()) => {
                 report.note(format!(
@@ -312,7 +327,13 @@ impl StripeProvider {
             }
             None => {
                 let made = self
-                    .write("/billing_portal/configurations", form, &key, options, report)
+                    .write(
+                        "/billing_portal/configurations",
+                        form,
+                        &key,
+                        options,
+                        report,
+                    )
                     .await?;
                 report.note(format!(
                     "portal configuration: created {}",
@@ -334,7 +355,9 @@ impl StripeProvider {
         report: &mut SetupReport,
     ) -> Result<(), ProviderError> {
         let events: BTreeSet<&str> = HANDLED_EVENTS.iter().copied().collect();
-        let endpoints = self.list("/webhook_endpoints", json!({"limit": 100})).await?;
+        let endpoints = self
+            .list("/webhook_endpoints", json!({"limit": 100}))
+            .await?;
         let found = endpoints.iter().find(|e| {
             text(e, "/url") == Some(options.webhook_url.as_str())
                 && text(e, "/api_version") == Some(API_VERSION)
@@ -355,8 +378,14 @@ impl StripeProvider {
                 report.note(format!("webhook endpoint: unchanged {id}"));
             } else {
                 let key = IdempotencyKey::setup(&format!("webhook:{id}"), &print);
-                self.write(&format!("/webhook_endpoints/{id}"), form, &key, options, report)
-                    .await?;
+                self.write(
+                    &format!("/webhook_endpoints/{id}"),
+                    form,
+                    &key,
+                    options,
+                    report,
+                )
+                .await?;
                 report.note(format!("webhook endpoint: updated {id} (events)"));
             }
             return Ok(());
@@ -459,12 +488,19 @@ mod tests {
 
     #[test]
     fn the_portal_offers_every_kept_price_and_cancels_at_the_period_end() {
-        let products = PortalProducts::from([
-            ("prod_d".to_owned(), vec!["price_m".to_owned(), "price_y".to_owned()]),
-        ]);
+        let products = PortalProducts::from([(
+            "prod_d".to_owned(),
+            vec!["price_m".to_owned(), "price_y".to_owned()],
+        )]);
         let form = portal_form(&products, "https://m.example/billing/portal/return");
-        assert_eq!(form["features"]["subscription_update"]["products"][0]["prices"][1], "price_y");
-        assert_eq!(form["features"]["subscription_cancel"]["mode"], "at_period_end");
+        assert_eq!(
+            form["features"]["subscription_update"]["products"][0]["prices"][1],
+            "price_y"
+        );
+        assert_eq!(
+            form["features"]["subscription_cancel"]["mode"],
+            "at_period_end"
+        );
     }
 
     #[test]
