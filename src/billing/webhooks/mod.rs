@@ -201,3 +201,25 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applie
     }
     .map(|()| Applied::Applied)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::HANDLED_EVENTS;
+
+    #[test]
+    fn the_setup_docs_name_every_handled_event() {
+        let docs = include_str!("../../../docs/integration/stripe-setup.md");
+        for event in HANDLED_EVENTS {
+            assert!(
+                docs.contains(&format!("| `{event}` |")),
+                "docs/integration/stripe-setup.md explains why {event} is needed"
+            );
+        }
+    }
+
+    #[test]
+    fn no_event_is_listed_twice() {
+        let unique: std::collections::BTreeSet<_> = HANDLED_EVENTS.iter().collect();
+        assert_eq!(unique.len(), HANDLED_EVENTS.len());
+    }
+}
