@@ -763,3 +763,89 @@ async fn data_directory_files_are_private_to_the_service_user() {
         "the database, the key and a message were checked"
     );
 }
+
+/// Runs `masthead stripe setup` with `args` against `stripe` on a fresh
+/// SQLite directory; returns (success, stdout, stderr).
+async fn stripe_setup(stripe: &wiremock::MockServer, args: &[&str]) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = masthead(dir.path());
+    command
+        .args(["stripe", "setup"])
+        .args(args)
+        .env("MASTHEAD_STRIPE_SECRET_KEY", "sk_test_process")
+        .env("MASTHEAD_STRIPE_API_BASE", stripe.uri())
+        .env("MASTHEAD_PUBLIC_URL", "https://magazine.example");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    drop(dir);
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `masthead stripe setup` as an operator runs it, against a fake Stripe
+/// account that is empty (every list answers no objects,
+/// <https://docs.stripe.com/api/pagination>): `--dry-run` says it would
+/// make the 2 products, 4 prices, portal configuration and webhook endpoint
+/// and sends no write; the real run makes them and prints the endpoint's
+/// signing secret, which Stripe returns only on creation
+/// (<https://docs.stripe.com/api/webhook_endpoints/create>).
+#[tokio::test]
+async fn stripe_setup_command_dry_runs_then_prints_the_secret_once() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let stripe = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"object": "list", "data": [], "has_more": false, "url": "/v1/x"}),
+        ))
+        .mount(&stripe)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &wiremock::Request| {
+            let kind = request
+                .url
+                .path()
+                .trim_start_matches("/v1/")
+                .replace('/', "_");
+            ResponseTemplate::new(200).set_body_json(json!({
+                "id": format!("{kind}_1"), "secret": "whsec_from_stripe"
+            }))
+        })
+        .mount(&stripe)
+        .await;
+
+    let (ok, out, err) = stripe_setup(&stripe, &["--dry-run"]).await;
+    assert!(ok, "{err}");
+    assert!(out.contains("dry run: 8 change(s) would be made"), "{out}");
+    assert!(out.contains("webhook endpoint: created"), "{out}");
+    assert!(!out.contains("whsec_"), "{out}");
+    let requests = stripe.received_requests().await.unwrap();
+    assert!(
+        requests.iter().all(|r| r.method.as_str() == "GET"),
+        "a dry run writes nothing"
+    );
+
+    let (ok, out, err) = stripe_setup(&stripe, &[]).await;
+    assert!(ok, "{err}");
+    assert!(out.contains("8 change(s) made"), "{out}");
+    assert_eq!(out.matches("whsec_from_stripe").count(), 1, "{out}");
+    assert!(out.contains("MASTHEAD_STRIPE_WEBHOOK_SECRET"), "{out}");
+}
+
+/// Without a secret key there is no account to set up: a clear error,
+/// not a panic.
+#[test]
+fn stripe_setup_without_a_key_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path())
+        .args(["stripe", "setup"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("MASTHEAD_STRIPE_SECRET_KEY"), "{err}");
+}
