@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod routes;
 pub mod security_headers;
 pub mod settings;
+pub mod site_url;
 pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;

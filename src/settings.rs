@@ -156,6 +156,24 @@ pub struct Settings {
     /// `Authorization: Bearer <token>` (for a `/metrics` reachable from
     /// outside the operators' network).
     pub metrics_token: Option<SecretString>,
+    /// `MASTHEAD_SITE_URL`: the magazine's site, which serves the pages a
+    /// reader is sent to (email links, Stripe's return pages); default: the
+    /// public URL (site and API on one host).
+    pub site_url: Option<String>,
+    /// `MASTHEAD_SITE_VERIFY_EMAIL_PATH`: the site's page for email
+    /// verification links (`?token=`).
+    pub site_verify_email_path: String,
+    /// `MASTHEAD_SITE_RESET_PASSWORD_PATH`: the site's page for password
+    /// reset links (`?token=`).
+    pub site_reset_password_path: String,
+    /// `MASTHEAD_SITE_CHECKOUT_SUCCESS_PATH`: where a paid checkout returns
+    /// (`?checkout_id=`, and from Stripe `&session_id=`).
+    pub site_checkout_success_path: String,
+    /// `MASTHEAD_SITE_CHECKOUT_CANCELED_PATH`: where an abandoned checkout
+    /// returns (`?checkout_id=`).
+    pub site_checkout_canceled_path: String,
+    /// `MASTHEAD_SITE_PORTAL_RETURN_PATH`: where the billing portal returns.
+    pub site_portal_return_path: String,
 }
 
 impl Default for Settings {
@@ -202,6 +220,12 @@ impl Default for Settings {
             password_reset_ttl_minutes: 30,
             require_verified_email_for_checkout: false,
             metrics_token: None,
+            site_url: None,
+            site_verify_email_path: "/verify-email".to_owned(),
+            site_reset_password_path: "/reset-password".to_owned(),
+            site_checkout_success_path: "/billing/checkout/success".to_owned(),
+            site_checkout_canceled_path: "/billing/checkout/canceled".to_owned(),
+            site_portal_return_path: "/billing/portal/return".to_owned(),
         }
     }
 }
@@ -266,6 +290,15 @@ impl Settings {
         )
     }
 
+    /// The site's base URL (no trailing slash): `MASTHEAD_SITE_URL`, else
+    /// the public URL. Build page links with [`crate::site_url`].
+    pub fn site_url(&self) -> String {
+        self.site_url.as_deref().map_or_else(
+            || self.public_url(),
+            |url| url.trim_end_matches('/').to_owned(),
+        )
+    }
+
     /// In production, lists every development default still in use; an
     /// empty list means the settings are fit to serve real readers.
     pub fn production_problems(&self) -> Vec<String> {
@@ -303,6 +336,16 @@ impl Settings {
             .is_some_and(|url| url.starts_with("https://"));
         if !https {
             missing.push("MASTHEAD_PUBLIC_URL (an https:// URL)".to_owned());
+        }
+        if self
+            .site_url
+            .as_deref()
+            .is_some_and(|url| !url.starts_with("https://"))
+        {
+            missing.push(
+                "MASTHEAD_SITE_URL (an https:// URL: readers' email links and payment returns go there)"
+                    .to_owned(),
+            );
         }
         if self.refresh_cookie && !https {
             missing.push(
@@ -428,6 +471,26 @@ mod tests {
             problems.contains("http://www.magazine.example"),
             "{problems}"
         );
+    }
+
+    #[test]
+    fn production_needs_https_for_the_site_and_the_api() {
+        let settings = Settings {
+            public_url: Some("http://api.magazine.example".into()),
+            site_url: Some("http://www.magazine.example".into()),
+            ..production()
+        };
+        let problems = settings.production_problems().join("\n");
+        assert!(problems.contains("MASTHEAD_PUBLIC_URL (an https://"), "{problems}");
+        assert!(problems.contains("MASTHEAD_SITE_URL (an https://"), "{problems}");
+        let https = Settings {
+            public_url: Some("https://api.magazine.example".into()),
+            site_url: Some("https://www.magazine.example".into()),
+            ..production()
+        };
+        let problems = https.production_problems().join("\n");
+        assert!(!problems.contains("MASTHEAD_SITE_URL"), "{problems}");
+        assert!(!problems.contains("MASTHEAD_PUBLIC_URL"), "{problems}");
     }
 
     #[test]

@@ -58,3 +58,4 @@ mod tokens;
 mod webhooks;
 mod webhooks_lifecycle;
 mod webhooks_refunds;
+mod site_url;

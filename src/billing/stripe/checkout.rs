@@ -9,6 +9,7 @@ use crate::billing::idempotency::IdempotencyKey;
 use crate::billing::provider::{CheckoutRequest, StartedCheckout};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::site_url::SitePage;
 use std::collections::HashMap;
 use stripe::StripeRequest;
 use stripe_checkout::CheckoutSessionMode;
@@ -48,10 +49,17 @@ impl StripeProvider {
             .line_items(vec![line])
             .subscription_data(subscription)
             .metadata(metadata)
-            .success_url(self.link(&format!(
-                "/billing/checkout/success?checkout_id={checkout}&session_id={{CHECKOUT_SESSION_ID}}"
-            )))
-            .cancel_url(self.link(&format!("/billing/checkout/canceled?checkout_id={checkout}")));
+            .success_url(self.link(
+                SitePage::CheckoutSuccess,
+                &[
+                    ("checkout_id", checkout),
+                    ("session_id", "{CHECKOUT_SESSION_ID}"),
+                ],
+            ))
+            .cancel_url(self.link(
+                SitePage::CheckoutCanceled,
+                &[("checkout_id", checkout)],
+            ));
         if request.tier.needs_shipping_address {
             session = session.shipping_address_collection(
                 CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),

@@ -15,6 +15,7 @@ mod subscription;
 
 use super::idempotency::IdempotencyKey;
 use crate::settings::Settings;
+use crate::site_url::SitePage;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +26,8 @@ use stripe::RequestStrategy;
 pub struct StripeProvider {
     /// Shared: cheap to clone with the provider, one connection pool.
     client: Arc<stripe::Client>,
-    public_url: String,
+    /// The site Stripe sends readers back to.
+    settings: Arc<Settings>,
 }
 
 impl StripeProvider {
@@ -49,13 +51,13 @@ impl StripeProvider {
             .map_err(|e| anyhow::anyhow!("cannot configure the Stripe client: {e}"))?;
         Ok(Some(Self {
             client: Arc::new(client),
-            public_url: settings.public_url(),
+            settings: Arc::new(settings.clone()),
         }))
     }
 
-    /// A URL of this service, for Stripe to send the reader back to.
-    fn link(&self, path: &str) -> String {
-        format!("{}{path}", self.public_url)
+    /// A page of the site, for Stripe to send the reader back to.
+    fn link(&self, page: SitePage, query: &[(&str, &str)]) -> String {
+        page.url(&self.settings, query)
     }
 }
 

@@ -111,7 +111,7 @@ pub async fn signup(
         })
         .await?;
     state.mailer.send(messages::verify_email(
-        &state.settings.public_url(),
+        &state.settings,
         &reader.name,
         &reader.email,
         &verification,
