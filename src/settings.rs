@@ -174,6 +174,11 @@ pub struct Settings {
     pub site_checkout_canceled_path: String,
     /// `MASTHEAD_SITE_PORTAL_RETURN_PATH`: where the billing portal returns.
     pub site_portal_return_path: String,
+    /// `MASTHEAD_REFRESH_REUSE_INTERVAL_SECONDS`: how long after a refresh
+    /// token's rotation presenting it again still gets a new pair of the
+    /// same session (two tabs whose access tokens expire together refresh
+    /// at once) instead of being treated as theft; 0 turns it off.
+    pub refresh_reuse_interval_seconds: i64,
 }
 
 impl Default for Settings {
@@ -226,6 +231,7 @@ impl Default for Settings {
             site_checkout_success_path: "/billing/checkout/success".to_owned(),
             site_checkout_canceled_path: "/billing/checkout/canceled".to_owned(),
             site_portal_return_path: "/billing/portal/return".to_owned(),
+            refresh_reuse_interval_seconds: 30,
         }
     }
 }

@@ -59,3 +59,4 @@ mod webhooks;
 mod webhooks_lifecycle;
 mod webhooks_refunds;
 mod site_url;
+mod refresh_reuse_interval;
