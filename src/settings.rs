@@ -72,8 +72,9 @@ pub struct Settings {
     /// `MASTHEAD_REFRESH_TOKEN_TTL_DAYS`: absolute lifetime of a login.
     pub refresh_token_ttl_days: i64,
     /// `MASTHEAD_REFRESH_COOKIE`: browser mode. Refresh tokens travel in an
-    /// HttpOnly cookie (never in JSON bodies, out of reach of page scripts)
-    /// with a double-submit CSRF token; off by default for server-side
+    /// HttpOnly cookie (never in JSON bodies, out of reach of page scripts),
+    /// defended against CSRF by a required custom header and the `Origin`
+    /// allowlist; off by default for server-side
     /// front-ends that keep the token themselves.
     pub refresh_cookie: bool,
     /// `MASTHEAD_CORS_ORIGINS`: origins (`https://www.magazine.example`)

@@ -60,3 +60,4 @@ mod webhooks_lifecycle;
 mod webhooks_refunds;
 mod site_url;
 mod refresh_reuse_interval;
+mod browser_subdomains;
