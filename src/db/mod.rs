@@ -19,6 +19,8 @@ pub mod payments;
 mod pool;
 pub mod provider_payments;
 pub mod reader_directory;
+pub mod reader_export;
+pub mod reader_money;
 pub mod readers;
 pub mod refund_actions;
 pub mod refund_requests;

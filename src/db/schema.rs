@@ -207,6 +207,8 @@ diesel::table! {
         paid_at -> Timestamp,
         refunded_cents -> BigInt,
         created_at -> Timestamp,
+        tax_cents -> Nullable<BigInt>,
+        invoice_url -> Nullable<Text>,
     }
 }
 

@@ -61,3 +61,4 @@ mod webhooks_refunds;
 mod site_url;
 mod refresh_reuse_interval;
 mod browser_subdomains;
+mod me_payments;

@@ -12,3 +12,6 @@ pub mod revoke_session;
 pub mod sessions;
 pub mod subscription;
 pub mod update;
+pub mod export;
+pub mod payments;
+pub mod refund_requests;
