@@ -62,3 +62,4 @@ mod site_url;
 mod refresh_reuse_interval;
 mod browser_subdomains;
 mod me_payments;
+mod me_export;
