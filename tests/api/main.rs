@@ -63,3 +63,4 @@ mod refresh_reuse_interval;
 mod browser_subdomains;
 mod me_payments;
 mod me_export;
+mod staff_views;
