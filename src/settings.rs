@@ -488,8 +488,14 @@ mod tests {
             ..production()
         };
         let problems = settings.production_problems().join("\n");
-        assert!(problems.contains("MASTHEAD_PUBLIC_URL (an https://"), "{problems}");
-        assert!(problems.contains("MASTHEAD_SITE_URL (an https://"), "{problems}");
+        assert!(
+            problems.contains("MASTHEAD_PUBLIC_URL (an https://"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("MASTHEAD_SITE_URL (an https://"),
+            "{problems}"
+        );
         let https = Settings {
             public_url: Some("https://api.magazine.example".into()),
             site_url: Some("https://www.magazine.example".into()),

@@ -64,11 +64,7 @@ impl SitePage {
 /// `MASTHEAD_SITE_URL` (default: the public URL) joined with `path` (which
 /// may carry its own query string) by exactly one slash.
 pub fn site_url(settings: &Settings, path: &str) -> String {
-    format!(
-        "{}/{}",
-        settings.site_url(),
-        path.trim_start_matches('/')
-    )
+    format!("{}/{}", settings.site_url(), path.trim_start_matches('/'))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay),
@@ -133,7 +129,10 @@ mod tests {
         assert_eq!(
             SitePage::CheckoutSuccess.url(
                 &settings,
-                &[("checkout_id", "a b&c"), ("session_id", "{CHECKOUT_SESSION_ID}")]
+                &[
+                    ("checkout_id", "a b&c"),
+                    ("session_id", "{CHECKOUT_SESSION_ID}")
+                ]
             ),
             "https://www.magazine.example/account?tab=billing&checkout_id=a%20b%26c&session_id={CHECKOUT_SESSION_ID}"
         );

@@ -36,7 +36,10 @@ mod tests {
     #[test]
     fn status_follows_the_refunded_share() {
         assert_eq!(PaymentStatus::of(900, 0), PaymentStatus::Paid);
-        assert_eq!(PaymentStatus::of(900, 300), PaymentStatus::PartiallyRefunded);
+        assert_eq!(
+            PaymentStatus::of(900, 300),
+            PaymentStatus::PartiallyRefunded
+        );
         assert_eq!(PaymentStatus::of(900, 900), PaymentStatus::Refunded);
         assert_eq!(PaymentStatus::of(0, 0), PaymentStatus::Paid);
     }

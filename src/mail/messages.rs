@@ -48,7 +48,13 @@ pub fn reset_link(settings: &Settings, token: &str) -> String {
 }
 
 /// Asks a new reader to confirm their address.
-pub fn verify_email(settings: &Settings, name: &str, email: &str, token: &str, hours: i64) -> Email {
+pub fn verify_email(
+    settings: &Settings,
+    name: &str,
+    email: &str,
+    token: &str,
+    hours: i64,
+) -> Email {
     let link = verify_link(settings, token);
     let hours = hours.to_string();
     build(

@@ -110,7 +110,10 @@ async fn login_sets_the_cookies_instead_of_the_body(backend: Backend) {
     );
     let body: Value = login.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "not in JSON: {body}");
-    assert!(body.get("csrf_token").is_none(), "no secret to keep: {body}");
+    assert!(
+        body.get("csrf_token").is_none(),
+        "no secret to keep: {body}"
+    );
     assert_eq!(
         app.get_auth("/v1/me", body["access_token"].as_str().unwrap())
             .await

@@ -140,7 +140,12 @@ async fn the_preflight_lets_the_site_send_the_header(app: TestApp) {
     );
     // The attacker's preflight fails, so its browser never sends the request.
     let refused = preflight(ATTACKER).await.unwrap();
-    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
     assert_problem(refused, StatusCode::BAD_REQUEST, "cors_refused").await;
 }
 
@@ -189,14 +194,10 @@ async fn logout_from_the_site_clears_the_cookie(app: TestApp) {
     let cookie = logged_in(&app).await;
     let logout = from_origin(&app, "/v1/auth/logout", SITE, &cookie, true).await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    let cleared = logout
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .any(|h| {
-            let h = h.to_str().unwrap().to_ascii_lowercase();
-            h.starts_with("masthead_refresh=;") && h.contains("max-age=0")
-        });
+    let cleared = logout.headers().get_all("set-cookie").iter().any(|h| {
+        let h = h.to_str().unwrap().to_ascii_lowercase();
+        h.starts_with("masthead_refresh=;") && h.contains("max-age=0")
+    });
     assert!(cleared);
     let after = from_origin(&app, "/v1/auth/refresh", SITE, &cookie, true).await;
     assert_problem(after, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;

@@ -59,7 +59,11 @@ async fn payments_and_refunds_are_listed_newest_first(app: TestApp) {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["refund", "refund", "payment", "payment"], "{history:#?}");
+    assert_eq!(
+        kinds,
+        ["refund", "refund", "payment", "payment"],
+        "{history:#?}"
+    );
     let times: Vec<&str> = history.iter().map(|e| e["at"].as_str().unwrap()).collect();
     let mut sorted = times.clone();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
@@ -87,7 +91,10 @@ async fn stripe_invoices_show_their_tax_and_page(app: TestApp) {
     let now = chrono::Utc::now().timestamp();
     deliver_ok(&app, &purchase.session_completed(now)).await;
     let mut invoice = purchase.first_invoice_paid(now);
-    let page = format!("https://invoice.stripe.com/i/acct_test/{}", purchase.invoice);
+    let page = format!(
+        "https://invoice.stripe.com/i/acct_test/{}",
+        purchase.invoice
+    );
     let object = &mut invoice["data"]["object"];
     object["total"] = json!(900);
     object["total_excluding_tax"] = json!(750);
@@ -131,7 +138,10 @@ async fn refund_requests_show_status_and_the_decision_note(app: TestApp) {
     let support = app.new_staff(Role::Support).await;
     let denied = app
         .post_json_auth(
-            &format!("/v1/admin/refund-requests/{}/deny", asked["id"].as_str().unwrap()),
+            &format!(
+                "/v1/admin/refund-requests/{}/deny",
+                asked["id"].as_str().unwrap()
+            ),
             &support.access_token,
             &json!({"note": "already read 40 articles"}),
         )
@@ -187,6 +197,11 @@ async fn patch_me_answers_the_same_shape_as_get_me(app: TestApp) {
 
 async fn the_reader_money_endpoints_need_a_token(app: TestApp) {
     for path in ["/v1/me/payments", "/v1/me/refund-requests", "/v1/me/export"] {
-        assert_problem(app.get(path).await, StatusCode::UNAUTHORIZED, "missing_token").await;
+        assert_problem(
+            app.get(path).await,
+            StatusCode::UNAUTHORIZED,
+            "missing_token",
+        )
+        .await;
     }
 }

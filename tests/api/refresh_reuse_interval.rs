@@ -64,7 +64,10 @@ async fn two_tabs_refreshing_at_once_both_stay_logged_in(app: TestApp) {
         app.refresh(&reader.refresh_token),
         app.refresh(&reader.refresh_token)
     );
-    assert_eq!((one.status(), two.status()), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(
+        (one.status(), two.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
     let one: Value = one.json().await.unwrap();
     let two: Value = two.json().await.unwrap();
     assert_ne!(text(&one, "refresh_token"), text(&two, "refresh_token"));
@@ -92,7 +95,10 @@ async fn a_retry_inside_the_interval_gets_a_sibling_pair(app: TestApp) {
     let first = refreshed(&app, &reader.refresh_token).await;
     rotated_ago(&app, &reader.refresh_token, 25);
     let sibling = refreshed(&app, &reader.refresh_token).await;
-    assert_ne!(text(&first, "refresh_token"), text(&sibling, "refresh_token"));
+    assert_ne!(
+        text(&first, "refresh_token"),
+        text(&sibling, "refresh_token")
+    );
     still_logged_in(&app, &first).await;
     still_logged_in(&app, &sibling).await;
     // The sibling is stored as a hash only, like every refresh token.

@@ -56,10 +56,7 @@ impl StripeProvider {
                     ("session_id", "{CHECKOUT_SESSION_ID}"),
                 ],
             ))
-            .cancel_url(self.link(
-                SitePage::CheckoutCanceled,
-                &[("checkout_id", checkout)],
-            ));
+            .cancel_url(self.link(SitePage::CheckoutCanceled, &[("checkout_id", checkout)]));
         if request.tier.needs_shipping_address {
             session = session.shipping_address_collection(
                 CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),

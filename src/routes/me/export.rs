@@ -164,10 +164,17 @@ pub struct ReaderExport {
 }
 
 /// Reads the whole export of the reader.
-fn gather(conn: &mut db::DbConnection, reader: &AuthenticatedReader) -> Result<ReaderExport, ApiError> {
+fn gather(
+    conn: &mut db::DbConnection,
+    reader: &AuthenticatedReader,
+) -> Result<ReaderExport, ApiError> {
     let id = reader.reader_id.as_str();
     let mut subscriptions = db::subscriptions::for_reader(conn, &reader.reader_id)?;
-    subscriptions.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+    subscriptions.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| b.id.cmp(&a.id))
+    });
     Ok(ReaderExport {
         exported_at: Utc::now(),
         profile: ReaderView::from(reader.account.clone()),

@@ -25,7 +25,10 @@ impl MeView {
     /// The view of `account` with the entitlements the gate's cache holds
     /// for it now: what `GET /v1/me` and `PATCH /v1/me` both answer.
     pub async fn of(state: &AppState, account: ReaderRow) -> Result<Self, ApiError> {
-        let snapshots = state.cache.snapshots(&state.db, &account.reader_id()).await?;
+        let snapshots = state
+            .cache
+            .snapshots(&state.db, &account.reader_id())
+            .await?;
         let (granted, announced) = entitlements(&snapshots, chrono::Utc::now());
         Ok(Self {
             reader: ReaderView::from(account),

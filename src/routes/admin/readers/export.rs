@@ -12,8 +12,8 @@ use crate::startup::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::json;
-use utoipa::IntoParams;
 use std::collections::HashMap;
+use utoipa::IntoParams;
 
 /// The export's columns, in order.
 const HEADER: [&str; 14] = [

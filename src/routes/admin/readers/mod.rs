@@ -28,13 +28,15 @@ pub fn role_filter(raw: Option<&str>) -> Result<Option<Vec<Role>>, FieldError> {
         None => Ok(Some(vec![Role::Reader])),
         Some("all") => Ok(None),
         Some("staff") => Ok(Some(vec![Role::Support, Role::Editor, Role::Admin])),
-        Some(role) => Role::parse(role).map(|role| Some(vec![role])).ok_or_else(|| {
-            FieldError::new(
-                "invalid_role",
-                "role is one of reader (default), staff, support, editor, admin, all",
-            )
-            .at("role")
-        }),
+        Some(role) => Role::parse(role)
+            .map(|role| Some(vec![role]))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "invalid_role",
+                    "role is one of reader (default), staff, support, editor, admin, all",
+                )
+                .at("role")
+            }),
     }
 }
 
@@ -130,7 +132,10 @@ mod tests {
             3,
             "every staff role"
         );
-        assert_eq!(role_filter(Some("editor")).unwrap(), Some(vec![Role::Editor]));
+        assert_eq!(
+            role_filter(Some("editor")).unwrap(),
+            Some(vec![Role::Editor])
+        );
         assert_eq!(role_filter(Some("boss")).unwrap_err().code, "invalid_role");
     }
     use crate::domain::MAX_REASON_CHARS;
