@@ -113,6 +113,9 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/issues/{number}/edition", "get"),
         ("/v1/media/{token}", "get"),
         ("/problems/{code}", "get"),
+        ("/v1/me/payments", "get"),
+        ("/v1/me/refund-requests", "get"),
+        ("/v1/me/export", "get"),
     ];
     for (path, method) in expected {
         assert!(

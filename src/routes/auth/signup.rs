@@ -178,7 +178,7 @@ pub async fn signup(
         }
     };
     state.mailer.send(messages::verify_email(
-        &state.settings.public_url(),
+        &state.settings,
         &reader.name,
         &reader.email,
         &verification,
