@@ -7,7 +7,6 @@ use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
 use crate::billing::idempotency::IdempotencyKey;
 use crate::billing::provider::{CheckoutRequest, StartedCheckout};
-use crate::billing::site_links::{checkout_canceled_path, checkout_success_path};
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::site_url::SitePage;

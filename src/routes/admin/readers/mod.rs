@@ -16,7 +16,7 @@ pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 use crate::auth::{RequiredRole, Staff};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::{SubscriptionRow, WithPerks};
-use crate::domain::{ReaderId, Reason, SubscriptionState};
+use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
