@@ -8,8 +8,8 @@
 mod checkout;
 mod customer;
 mod errors;
-mod plan_change;
 mod follow_up;
+mod plan_change;
 mod portal;
 mod prices;
 mod refund;

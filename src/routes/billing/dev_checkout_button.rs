@@ -5,9 +5,9 @@
 
 use super::dev_provider;
 use crate::billing::{self, PageButton, PageOutcome};
-use crate::site_url::SitePage;
 use crate::domain::CheckoutId;
 use crate::error::{ApiError, Problem};
+use crate::site_url::SitePage;
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
