@@ -24,6 +24,7 @@ pub mod problem_types;
 pub mod routes;
 pub mod security_headers;
 pub mod settings;
+pub mod site_url;
 pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;

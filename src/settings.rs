@@ -98,8 +98,9 @@ pub struct Settings {
     /// `MASTHEAD_REFRESH_TOKEN_TTL_DAYS`: absolute lifetime of a login.
     pub refresh_token_ttl_days: i64,
     /// `MASTHEAD_REFRESH_COOKIE`: browser mode. Refresh tokens travel in an
-    /// HttpOnly cookie (never in JSON bodies, out of reach of page scripts)
-    /// with a double-submit CSRF token; off by default for server-side
+    /// HttpOnly cookie (never in JSON bodies, out of reach of page scripts),
+    /// defended against CSRF by a required custom header and the `Origin`
+    /// allowlist; off by default for server-side
     /// front-ends that keep the token themselves.
     pub refresh_cookie: bool,
     /// `MASTHEAD_CORS_ORIGINS`: origins (`https://www.magazine.example`)
@@ -209,6 +210,29 @@ pub struct Settings {
     /// follow-ups (calls a webhook made necessary) are retried and picked
     /// up after a restart; a webhook also runs them at once.
     pub follow_up_poll_seconds: u64,
+    /// `MASTHEAD_SITE_URL`: the magazine's site, which serves the pages a
+    /// reader is sent to (email links, Stripe's return pages); default: the
+    /// public URL (site and API on one host).
+    pub site_url: Option<String>,
+    /// `MASTHEAD_SITE_VERIFY_EMAIL_PATH`: the site's page for email
+    /// verification links (`?token=`).
+    pub site_verify_email_path: String,
+    /// `MASTHEAD_SITE_RESET_PASSWORD_PATH`: the site's page for password
+    /// reset links (`?token=`).
+    pub site_reset_password_path: String,
+    /// `MASTHEAD_SITE_CHECKOUT_SUCCESS_PATH`: where a paid checkout returns
+    /// (`?checkout_id=`, and from Stripe `&session_id=`).
+    pub site_checkout_success_path: String,
+    /// `MASTHEAD_SITE_CHECKOUT_CANCELED_PATH`: where an abandoned checkout
+    /// returns (`?checkout_id=`).
+    pub site_checkout_canceled_path: String,
+    /// `MASTHEAD_SITE_PORTAL_RETURN_PATH`: where the billing portal returns.
+    pub site_portal_return_path: String,
+    /// `MASTHEAD_REFRESH_REUSE_INTERVAL_SECONDS`: how long after a refresh
+    /// token's rotation presenting it again still gets a new pair of the
+    /// same session (two tabs whose access tokens expire together refresh
+    /// at once) instead of being treated as theft; 0 turns it off.
+    pub refresh_reuse_interval_seconds: i64,
 }
 
 impl Default for Settings {
@@ -262,6 +286,13 @@ impl Default for Settings {
             metrics_token: None,
             metrics_public: false,
             follow_up_poll_seconds: 30,
+            site_url: None,
+            site_verify_email_path: "/verify-email".to_owned(),
+            site_reset_password_path: "/reset-password".to_owned(),
+            site_checkout_success_path: "/billing/checkout/success".to_owned(),
+            site_checkout_canceled_path: "/billing/checkout/canceled".to_owned(),
+            site_portal_return_path: "/billing/portal/return".to_owned(),
+            refresh_reuse_interval_seconds: 30,
         }
     }
 }
@@ -341,6 +372,15 @@ impl Settings {
         )
     }
 
+    /// The site's base URL (no trailing slash): `MASTHEAD_SITE_URL`, else
+    /// the public URL. Build page links with [`crate::site_url`].
+    pub fn site_url(&self) -> String {
+        self.site_url.as_deref().map_or_else(
+            || self.public_url(),
+            |url| url.trim_end_matches('/').to_owned(),
+        )
+    }
+
     /// In production, lists every development default still in use; an
     /// empty list means the settings are fit to serve real readers.
     pub fn production_problems(&self) -> Vec<String> {
@@ -378,6 +418,16 @@ impl Settings {
             .is_some_and(|url| url.starts_with("https://"));
         if !https {
             missing.push("MASTHEAD_PUBLIC_URL (an https:// URL)".to_owned());
+        }
+        if self
+            .site_url
+            .as_deref()
+            .is_some_and(|url| !url.starts_with("https://"))
+        {
+            missing.push(
+                "MASTHEAD_SITE_URL (an https:// URL: readers' email links and payment returns go there)"
+                    .to_owned(),
+            );
         }
         if self.refresh_cookie && !https {
             missing.push(
@@ -531,6 +581,32 @@ mod tests {
             problems.contains("http://www.magazine.example"),
             "{problems}"
         );
+    }
+
+    #[test]
+    fn production_needs_https_for_the_site_and_the_api() {
+        let settings = Settings {
+            public_url: Some("http://api.magazine.example".into()),
+            site_url: Some("http://www.magazine.example".into()),
+            ..production()
+        };
+        let problems = settings.production_problems().join("\n");
+        assert!(
+            problems.contains("MASTHEAD_PUBLIC_URL (an https://"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("MASTHEAD_SITE_URL (an https://"),
+            "{problems}"
+        );
+        let https = Settings {
+            public_url: Some("https://api.magazine.example".into()),
+            site_url: Some("https://www.magazine.example".into()),
+            ..production()
+        };
+        let problems = https.production_problems().join("\n");
+        assert!(!problems.contains("MASTHEAD_SITE_URL"), "{problems}");
+        assert!(!problems.contains("MASTHEAD_PUBLIC_URL"), "{problems}");
     }
 
     #[test]

@@ -18,7 +18,6 @@ mod provider;
 mod provider_refund;
 mod refund;
 mod refund_request;
-pub mod site_links;
 mod staff_changes;
 mod stripe;
 mod stripe_setup;

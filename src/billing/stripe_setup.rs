@@ -3,7 +3,8 @@
 //! [`StripeProvider::setup`].
 
 use super::stripe::{SetupOptions, SetupReport};
-use super::{StripeProvider, site_links::site_url};
+use super::StripeProvider;
+use crate::site_url::SitePage;
 use crate::db::Database;
 use crate::settings::Settings;
 
@@ -18,8 +19,8 @@ pub async fn stripe_setup(
         .ok_or_else(|| anyhow::anyhow!("MASTHEAD_STRIPE_SECRET_KEY is not set"))?;
     let options = SetupOptions {
         dry_run,
-        webhook_url: site_url(settings, "/v1/webhooks/stripe"),
-        portal_return_url: site_url(settings, "/billing/portal/return"),
+        webhook_url: format!("{}/v1/webhooks/stripe", settings.public_url()),
+        portal_return_url: SitePage::PortalReturn.url(settings, &[]),
     };
     provider
         .setup(db, &options)

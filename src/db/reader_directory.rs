@@ -6,7 +6,7 @@ use super::DbConnection;
 use super::connection::MultiBackend;
 use super::readers::ReaderRow;
 use super::schema::{readers, subscriptions};
-use crate::domain::{ReaderId, SubscriptionState};
+use crate::domain::{ReaderId, Role, SubscriptionState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -42,6 +42,13 @@ pub struct ReaderSearch {
     pub tier: Option<String>,
     /// The order of the results.
     pub order: SearchOrder,
+    /// Accounts with one of these roles; `None`: every account.
+    pub roles: Option<Vec<Role>>,
+}
+
+/// The stored names of `roles`.
+fn role_names(roles: &[Role]) -> Vec<&'static str> {
+    roles.iter().map(|role| role.as_str()).collect()
 }
 
 /// A LIKE pattern matching `fragment` anywhere, lower-cased, with the
@@ -62,6 +69,9 @@ type Boxed<'a> = readers::BoxedQuery<'a, MultiBackend>;
 
 fn filtered(search: &ReaderSearch) -> Boxed<'static> {
     let mut query = readers::table.into_boxed();
+    if let Some(roles) = &search.roles {
+        query = query.filter(readers::role.eq_any(role_names(roles)));
+    }
     if let Some(text) = &search.text {
         let pattern = contains_pattern(text);
         query = query.filter(
@@ -115,9 +125,14 @@ pub fn search(
     Ok((rows, total))
 }
 
-/// Every account, oldest first, for the export.
-pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<ReaderRow>> {
-    readers::table
+/// Every account with one of `roles` (`None`: every account), oldest
+/// first, for the export.
+pub fn all(conn: &mut DbConnection, roles: Option<&[Role]>) -> QueryResult<Vec<ReaderRow>> {
+    let mut query = readers::table.into_boxed();
+    if let Some(roles) = roles {
+        query = query.filter(readers::role.eq_any(role_names(roles)));
+    }
+    query
         .order((readers::created_at.asc(), readers::id.asc()))
         .select(ReaderRow::as_select())
         .load(conn)

@@ -213,6 +213,8 @@ diesel::table! {
         refunded_cents -> BigInt,
         created_at -> Timestamp,
         provider_charge_id -> Nullable<Text>,
+        tax_cents -> Nullable<BigInt>,
+        invoice_url -> Nullable<Text>,
     }
 }
 

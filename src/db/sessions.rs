@@ -110,12 +110,17 @@ pub const REVOKED_BY_REUSE: &str = "refresh_token_reuse";
 
 /// Rotates a refresh token. Call inside a write transaction: marking the old
 /// token used is a conditional update, so of two concurrent rotations only
-/// one succeeds and the other is treated as reuse.
+/// one claims the token. A token that was rotated less than
+/// `reuse_interval` ago (the other of two tabs refreshing at once, or a
+/// retry after a lost answer) gets a sibling: a new token in the same
+/// family, stored only as its hash like every other. Presented later, it
+/// is a reuse and the whole family is revoked.
 pub fn rotate(
     conn: &mut DbConnection,
     presented_hash: &str,
     new_token_hash: &str,
     now: NaiveDateTime,
+    reuse_interval: chrono::Duration,
 ) -> QueryResult<Rotation> {
     let found = refresh_tokens::table
         .inner_join(sessions::table.inner_join(readers::table))
@@ -138,20 +143,28 @@ pub fn rotate(
     if revoked_at.is_some() || expires_at <= now || disabled_at.is_some() {
         return Ok(Rotation::Refused);
     }
-    if used_at.is_some() {
-        revoke(conn, &session_id, REVOKED_BY_REUSE, now)?;
-        return Ok(Rotation::Reused);
-    }
-    let claimed = diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .filter(refresh_tokens::used_at.is_null()),
-    )
-    .set(refresh_tokens::used_at.eq(now))
-    .execute(conn)?;
-    if claimed == 0 {
-        revoke(conn, &session_id, REVOKED_BY_REUSE, now)?;
-        return Ok(Rotation::Reused);
+    let within_interval = |used: NaiveDateTime| now - used < reuse_interval;
+    match used_at {
+        Some(used) if !within_interval(used) => {
+            revoke(conn, &session_id, REVOKED_BY_REUSE, now)?;
+            return Ok(Rotation::Reused);
+        }
+        Some(_) => {}
+        None => {
+            let claimed = diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::token_hash.eq(presented_hash))
+                    .filter(refresh_tokens::used_at.is_null()),
+            )
+            .set(refresh_tokens::used_at.eq(now))
+            .execute(conn)?;
+            // Lost the race to a concurrent rotation, which used it just
+            // now: a sibling inside any positive interval.
+            if claimed == 0 && !within_interval(now) {
+                revoke(conn, &session_id, REVOKED_BY_REUSE, now)?;
+                return Ok(Rotation::Reused);
+            }
+        }
     }
     insert_token(conn, &session_id, new_token_hash, now)?;
     diesel::update(sessions::table.find(&session_id))

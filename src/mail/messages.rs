@@ -4,6 +4,8 @@
 
 use super::Email;
 use super::template::{Escape, render};
+use crate::settings::Settings;
+use crate::site_url::SitePage;
 
 /// A template pair, compiled into the binary.
 struct Template {
@@ -35,19 +37,25 @@ fn build(to: &str, subject: &str, template: &Template, values: &[(&str, &str)]) 
     }
 }
 
-/// The link to the front-end page that posts a verification token.
-pub fn verify_link(public_url: &str, token: &str) -> String {
-    format!("{public_url}/verify-email?token={token}")
+/// The link to the site's page that posts a verification token.
+pub fn verify_link(settings: &Settings, token: &str) -> String {
+    SitePage::VerifyEmail.url(settings, &[("token", token)])
 }
 
-/// The link to the front-end page that asks for a new password.
-pub fn reset_link(public_url: &str, token: &str) -> String {
-    format!("{public_url}/reset-password?token={token}")
+/// The link to the site's page that asks for a new password.
+pub fn reset_link(settings: &Settings, token: &str) -> String {
+    SitePage::ResetPassword.url(settings, &[("token", token)])
 }
 
 /// Asks a new reader to confirm their address.
-pub fn verify_email(public_url: &str, name: &str, email: &str, token: &str, hours: i64) -> Email {
-    let link = verify_link(public_url, token);
+pub fn verify_email(
+    settings: &Settings,
+    name: &str,
+    email: &str,
+    token: &str,
+    hours: i64,
+) -> Email {
+    let link = verify_link(settings, token);
     let hours = hours.to_string();
     build(
         email,
@@ -65,13 +73,13 @@ pub fn verify_email(public_url: &str, name: &str, email: &str, token: &str, hour
 /// Asks a reader to confirm the new address their account should move to;
 /// sent to that new address.
 pub fn email_change(
-    public_url: &str,
+    settings: &Settings,
     name: &str,
     new_email: &str,
     token: &str,
     hours: i64,
 ) -> Email {
-    let link = verify_link(public_url, token);
+    let link = verify_link(settings, token);
     let hours = hours.to_string();
     build(
         new_email,
@@ -103,13 +111,13 @@ pub fn email_change_notice(name: &str, old_email: &str, new_email: &str) -> Emai
 
 /// Sends a password-reset link.
 pub fn password_reset(
-    public_url: &str,
+    settings: &Settings,
     name: &str,
     email: &str,
     token: &str,
     minutes: i64,
 ) -> Email {
-    let link = reset_link(public_url, token);
+    let link = reset_link(settings, token);
     let minutes = minutes.to_string();
     build(
         email,
@@ -139,7 +147,11 @@ mod tests {
     use super::*;
 
     fn every_message() -> Vec<Email> {
-        let url = "https://magazine.example";
+        let settings = Settings {
+            public_url: Some("https://magazine.example".into()),
+            ..Settings::default()
+        };
+        let url = &settings;
         vec![
             verify_email(url, "Ada", "ada@example.com", "tok", 48),
             email_change(url, "Ada", "new@example.com", "tok", 48),
@@ -160,15 +172,20 @@ mod tests {
     }
 
     #[test]
-    fn links_use_the_public_url() {
-        let email = password_reset("https://magazine.example", "Ada", "a@x.example", "T0k", 30);
+    fn links_use_the_site_url() {
+        let settings = Settings {
+            public_url: Some("https://api.magazine.example".into()),
+            site_url: Some("https://magazine.example".into()),
+            ..Settings::default()
+        };
+        let email = password_reset(&settings, "Ada", "a@x.example", "T0k", 30);
         assert!(
             email
                 .text
                 .contains("https://magazine.example/reset-password?token=T0k")
         );
         assert!(email.text.contains("30 minutes"));
-        let email = verify_email("https://magazine.example", "Ada", "a@x.example", "T0k", 48);
+        let email = verify_email(&settings, "Ada", "a@x.example", "T0k", 48);
         assert!(
             email
                 .html

@@ -596,7 +596,7 @@ async fn export_lists_every_reader_without_password_hashes(app: TestApp) {
     );
 
     let response = app
-        .get_auth("/v1/admin/readers/export", &support.access_token)
+        .get_auth("/v1/admin/readers/export?role=all", &support.access_token)
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(

@@ -216,7 +216,7 @@ async fn print_checkout_collects_the_shipping_address(app: TestApp, stripe: Fake
 
 /// Checks out through Stripe and completes the checkout the way Stripe's
 /// report does; returns the Stripe subscription id.
-async fn stripe_subscriber(app: &TestApp, reader: &TestReader) -> String {
+pub async fn stripe_subscriber(app: &TestApp, reader: &TestReader) -> String {
     let opened = open_checkout(app, reader, "digital", "month").await;
     let id = CheckoutId::parse(opened["checkout_id"].as_str().unwrap()).unwrap();
     let reader_id = ReaderId::parse(&reader.id).unwrap();

@@ -1,6 +1,7 @@
 //! Browser mode (`MASTHEAD_REFRESH_COOKIE`): the refresh token travels in an
-//! HttpOnly cookie, and refresh and logout by cookie need the double-submit
-//! CSRF token. Cookies are read from `Set-Cookie` and sent back by hand.
+//! HttpOnly cookie, and refresh and logout by cookie need the custom
+//! `X-CSRF-Token` header (any value). Cookies are read from `Set-Cookie` and
+//! sent back by hand. Across subdomains: browser_subdomains.rs.
 
 use crate::helpers::{Backend, TestApp, assert_problem, spawn_app, spawn_app_with};
 use reqwest::{Response, StatusCode};
@@ -44,7 +45,6 @@ fn set_cookies(response: &Response) -> HashMap<String, SetCookie> {
 /// The browser's cookie jar after a login or refresh.
 struct Jar {
     refresh: String,
-    csrf: String,
 }
 
 impl Jar {
@@ -52,15 +52,11 @@ impl Jar {
         let cookies = set_cookies(response);
         Self {
             refresh: cookies["masthead_refresh"].value.clone(),
-            csrf: cookies["masthead_csrf"].value.clone(),
         }
     }
 
     fn header(&self) -> String {
-        format!(
-            "masthead_refresh={}; masthead_csrf={}",
-            self.refresh, self.csrf
-        )
+        format!("masthead_refresh={}", self.refresh)
     }
 }
 
@@ -108,12 +104,16 @@ async fn login_sets_the_cookies_instead_of_the_body(backend: Backend) {
             "refresh cookie lacks {attribute}: {refresh:?}"
         );
     }
-    let csrf = &cookies["masthead_csrf"];
-    assert!(!csrf.has("httponly"), "scripts must be able to read it");
-    assert!(csrf.has("secure") && csrf.has("samesite=lax") && csrf.has("path=/"));
+    assert!(
+        !cookies.contains_key("masthead_csrf"),
+        "no double-submit cookie"
+    );
     let body: Value = login.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "not in JSON: {body}");
-    assert_eq!(body["csrf_token"], csrf.value.as_str());
+    assert!(
+        body.get("csrf_token").is_none(),
+        "no secret to keep: {body}"
+    );
     assert_eq!(
         app.get_auth("/v1/me", body["access_token"].as_str().unwrap())
             .await
@@ -122,24 +122,24 @@ async fn login_sets_the_cookies_instead_of_the_body(backend: Backend) {
     );
 }
 
-async fn refresh_by_cookie_needs_the_csrf_token(backend: Backend) {
+async fn refresh_by_cookie_needs_the_custom_header(backend: Backend) {
     let app = browser_app(backend).await;
     let (signup, _, _) = sign_up(&app).await;
     let jar = Jar::of(&signup);
 
-    for csrf in [None, Some("not-the-token")] {
+    for csrf in [None, Some("")] {
         let refused = post_with_cookies(&app, "/v1/auth/refresh", &jar, csrf).await;
         assert!(set_cookies(&refused).is_empty());
         assert_problem(refused, StatusCode::FORBIDDEN, "csrf_failed").await;
     }
 
-    let refreshed = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some(&jar.csrf)).await;
+    let refreshed = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some("1")).await;
     assert_eq!(refreshed.status(), StatusCode::OK);
     let rotated = Jar::of(&refreshed);
     assert_ne!(rotated.refresh, jar.refresh, "the cookie is rotated");
     let body: Value = refreshed.json().await.unwrap();
     assert!(body.get("refresh_token").is_none());
-    assert_eq!(body["csrf_token"], rotated.csrf.as_str());
+    assert!(body.get("csrf_token").is_none());
     assert_eq!(
         app.get_auth("/v1/me", body["access_token"].as_str().unwrap())
             .await
@@ -148,7 +148,7 @@ async fn refresh_by_cookie_needs_the_csrf_token(backend: Backend) {
     );
 
     // The rotated-away cookie is spent: replaying it ends the session.
-    let replay = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some(&jar.csrf)).await;
+    let replay = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some("1")).await;
     assert_problem(replay, StatusCode::UNAUTHORIZED, "refresh_token_reused").await;
 
     let no_cookie = app
@@ -169,7 +169,7 @@ async fn logout_by_cookie_clears_the_cookies(backend: Backend) {
     let refused = post_with_cookies(&app, "/v1/auth/logout", &jar, None).await;
     assert_problem(refused, StatusCode::FORBIDDEN, "csrf_failed").await;
 
-    let logout = post_with_cookies(&app, "/v1/auth/logout", &jar, Some(&jar.csrf)).await;
+    let logout = post_with_cookies(&app, "/v1/auth/logout", &jar, Some("1")).await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     let cleared = set_cookies(&logout);
     for name in ["masthead_refresh", "masthead_csrf"] {
@@ -186,7 +186,7 @@ async fn logout_by_cookie_clears_the_cookies(backend: Backend) {
         "session_revoked",
     )
     .await;
-    let after = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some(&jar.csrf)).await;
+    let after = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some("1")).await;
     assert_problem(after, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 }
 
@@ -210,7 +210,6 @@ async fn cookies_are_ignored_outside_browser_mode(backend: Backend) {
     let reader = app.new_reader().await;
     let jar = Jar {
         refresh: reader.refresh_token.clone(),
-        csrf: "csrf".to_owned(),
     };
     let refused = post_with_cookies(&app, "/v1/auth/refresh", &jar, Some("csrf")).await;
     assert_problem(
@@ -245,7 +244,7 @@ macro_rules! browser_tests {
 
 browser_tests!(
     login_sets_the_cookies_instead_of_the_body,
-    refresh_by_cookie_needs_the_csrf_token,
+    refresh_by_cookie_needs_the_custom_header,
     logout_by_cookie_clears_the_cookies,
     logout_by_bearer_also_clears_the_cookies,
     cookies_are_ignored_outside_browser_mode,

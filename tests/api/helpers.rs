@@ -53,6 +53,9 @@ pub fn test_settings(
         login_attempts_per_minute: 100_000,
         signups_per_minute: 100_000,
         email_requests_per_minute: 100_000,
+        // The tests of reuse detection replay a rotated token at once; the
+        // reuse interval's own tests (refresh_reuse_interval.rs) set it.
+        refresh_reuse_interval_seconds: 0,
         ..Settings::default()
     };
     (settings, database)

@@ -8,9 +8,9 @@ use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
 use crate::billing::idempotency::IdempotencyKey;
 use crate::billing::provider::{CheckoutRequest, StartedCheckout};
-use crate::billing::site_links::{checkout_canceled_path, checkout_success_path};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::site_url::SitePage;
 use std::collections::HashMap;
 use stripe::StripeRequest;
 use stripe_checkout::CheckoutSessionMode;
@@ -51,11 +51,14 @@ impl StripeProvider {
             .line_items(vec![line])
             .subscription_data(subscription)
             .metadata(metadata)
-            .success_url(self.link(&format!(
-                "{}&session_id={{CHECKOUT_SESSION_ID}}",
-                checkout_success_path(request.checkout_id)
-            )))
-            .cancel_url(self.link(&checkout_canceled_path(request.checkout_id)));
+            .success_url(self.link(
+                SitePage::CheckoutSuccess,
+                &[
+                    ("checkout_id", checkout),
+                    ("session_id", "{CHECKOUT_SESSION_ID}"),
+                ],
+            ))
+            .cancel_url(self.link(SitePage::CheckoutCanceled, &[("checkout_id", checkout)]));
         if request.tier.needs_shipping_address {
             session = session.shipping_address_collection(
                 CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),

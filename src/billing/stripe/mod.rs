@@ -27,6 +27,7 @@ use super::idempotency::IdempotencyKey;
 /// and the fake Stripe's header check say so.
 pub const API_VERSION: &str = "2026-09-30.endive";
 use crate::settings::Settings;
+use crate::site_url::SitePage;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,8 +38,8 @@ use stripe::RequestStrategy;
 pub struct StripeProvider {
     /// Shared: cheap to clone with the provider, one connection pool.
     client: Arc<stripe::Client>,
-    /// The site's address, as `site_url` gives it (Stripe's return pages).
-    site_url: String,
+    /// The site Stripe sends readers back to.
+    settings: Arc<Settings>,
     /// How tax is charged: Stripe Tax at checkout or not, and the tax
     /// behaviour and codes of the prices and products Masthead creates.
     tax: Tax,
@@ -86,7 +87,7 @@ impl StripeProvider {
             .map_err(|e| anyhow::anyhow!("cannot configure the Stripe client: {e}"))?;
         Ok(Some(Self {
             client: Arc::new(client),
-            site_url: crate::billing::site_links::site_url(settings, ""),
+            settings: Arc::new(settings.clone()),
             tax: Tax {
                 automatic: settings.stripe_automatic_tax,
                 behavior: settings.stripe_tax_behavior,
@@ -97,8 +98,8 @@ impl StripeProvider {
     }
 
     /// A page of the site, for Stripe to send the reader back to.
-    fn link(&self, path: &str) -> String {
-        format!("{}{path}", self.site_url)
+    fn link(&self, page: SitePage, query: &[(&str, &str)]) -> String {
+        page.url(&self.settings, query)
     }
 }
 

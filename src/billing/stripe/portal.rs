@@ -27,7 +27,7 @@ impl StripeProvider {
         let key = IdempotencyKey::portal(&reader.reader_id(), chrono::Utc::now());
         let session = CreateBillingPortalSession::new()
             .customer(customer)
-            .return_url(self.link("/billing/portal/return"))
+            .return_url(self.link(crate::site_url::SitePage::PortalReturn, &[]))
             .customize()
             .request_strategy(once_with(&key)?)
             .send(self.client.as_ref())

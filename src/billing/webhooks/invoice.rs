@@ -24,6 +24,7 @@ use crate::billing::follow_ups::{self, FollowUp, FollowUpKind};
 use crate::db::DbConnection;
 use crate::db::payments::{self, NewPayment};
 use crate::db::provider_payments::{self, PaymentCorrection};
+use crate::db::reader_money;
 use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow, provider};
 use crate::domain::{PaymentId, SubscriptionState, sane_amount};
 use crate::error::ApiError;
@@ -56,6 +57,7 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
         tracing::info!(event = %context.event.id, subscription = %row.id, "stripe invoice of $0 (a trial): not a payment");
     } else {
         record_payment(conn, &row, &facts, context.now)?;
+        record_invoice_details(conn, &invoice)?;
         follow_up_if_unnamed(conn, context, &row, &facts)?;
     }
     provider::set_payment_action_url(conn, &row.subscription_id(), None)?;
@@ -194,6 +196,22 @@ pub fn invoice_payment_paid(
     if let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)? {
         correct(conn, &payment, &facts)?;
     }
+    Ok(())
+}
+
+/// Keeps the invoice's tax (`total` minus `total_excluding_tax`) and its
+/// hosted page (`hosted_invoice_url`) for the reader's payment history
+/// (<https://docs.stripe.com/api/invoices/object>).
+fn record_invoice_details(conn: &mut DbConnection, invoice: &Value) -> Result<(), ApiError> {
+    let Some(id) = fields::text(invoice, &["id"]) else {
+        return Ok(());
+    };
+    let tax = fields::int(invoice, &["total"])
+        .zip(fields::int(invoice, &["total_excluding_tax"]))
+        .map(|(total, untaxed)| total - untaxed)
+        .filter(|tax| *tax >= 0);
+    let url = fields::text(invoice, &["hosted_invoice_url"]);
+    reader_money::record_invoice_details(conn, PROVIDER, id, tax, url)?;
     Ok(())
 }
 

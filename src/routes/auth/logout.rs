@@ -33,12 +33,12 @@ async fn session_to_end(req: &HttpRequest, state: &AppState) -> Result<Option<St
     tag = "auth",
     security(("bearer" = [])),
     params(
-        ("X-CSRF-Token" = Option<String>, Header, description = "Browser mode, logging out by cookie: the value of the `masthead_csrf` cookie"),
+        ("X-CSRF-Token" = Option<String>, Header, description = "Browser mode, logging out by cookie: required, any non-empty value (e.g. `1`); it forces a CORS preflight that only allowed origins pass"),
     ),
     responses(
-        (status = 204, description = "Logged out (browser mode: both cookies cleared)"),
+        (status = 204, description = "Logged out (browser mode: the cookie cleared)"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Browser mode: the cookie came without a matching `X-CSRF-Token` (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Browser mode: the cookie came without `X-CSRF-Token` or from an origin that is not allowed (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/v1/auth/logout")]

@@ -44,10 +44,6 @@ pub struct TokenPair {
     /// `masthead_refresh` cookie.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
-    /// Browser mode only: send it back as `X-CSRF-Token` when refreshing or
-    /// logging out with the cookie (it is also the `masthead_csrf` cookie).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub csrf_token: Option<String>,
 }
 
 /// The answer to signup and login.
@@ -133,7 +129,6 @@ pub async fn issue_tokens(
             access_token: access.token,
             token_type: "Bearer",
             expires_in: access.expires_in,
-            csrf_token: browser.as_ref().map(|b| b.csrf_token().to_owned()),
             refresh_token: browser.is_none().then_some(refresh_token),
         },
         browser,

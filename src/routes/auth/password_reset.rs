@@ -88,7 +88,7 @@ pub async fn request_password_reset(
         .await?;
     if let Some((reader, token)) = issued {
         state.mailer.send(messages::password_reset(
-            &state.settings.public_url(),
+            &state.settings,
             &reader.name,
             &reader.email,
             &token,

@@ -49,21 +49,24 @@ fn presented_token(
 }
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
-/// The presented token is spent; presenting it again ends the whole session.
+/// The presented token is spent; presenting it again ends the whole session,
+/// except within `MASTHEAD_REFRESH_REUSE_INTERVAL_SECONDS` of its rotation
+/// (two tabs refreshing at once), which hands out another pair of the same
+/// session.
 /// In browser mode (`MASTHEAD_REFRESH_COOKIE`) the token may come from the
-/// `masthead_refresh` cookie instead of the body, with `X-CSRF-Token`, and
+/// `masthead_refresh` cookie instead of the body, with an `X-CSRF-Token` header, and
 /// the new one is set in the cookie rather than returned.
 #[utoipa::path(
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "The token; may be left out in browser mode"),
     params(
-        ("X-CSRF-Token" = Option<String>, Header, description = "Browser mode, with the cookie: the value of the `masthead_csrf` cookie"),
+        ("X-CSRF-Token" = Option<String>, Header, description = "Browser mode, with the cookie: required, any non-empty value (e.g. `1`); it forces a CORS preflight that only allowed origins pass"),
     ),
     responses(
-        (status = 200, description = "A new token pair (browser mode: new `masthead_refresh` and `masthead_csrf` cookies, no `refresh_token` in the body)", body = TokenPair),
+        (status = 200, description = "A new token pair (browser mode: a new `masthead_refresh` cookie, no `refresh_token` in the body)", body = TokenPair),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unknown, expired or revoked token (`invalid_refresh_token`), a reused one (`refresh_token_reused`, the session is now revoked), or in browser mode no token at all (`missing_refresh_token`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Browser mode: the cookie came without a matching `X-CSRF-Token` (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired or revoked token (`invalid_refresh_token`), a reused one, rotated longer than the reuse interval ago (`refresh_token_reused`, the session is now revoked), or in browser mode no token at all (`missing_refresh_token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Browser mode: the cookie came without `X-CSRF-Token` or from an origin that is not allowed (`csrf_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No token sent", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -77,6 +80,8 @@ pub async fn refresh(
     let presented_hash = RefreshToken::hash_of(&presented);
     let next = RefreshToken::generate();
     let next_hash = next.hash();
+    let reuse_interval =
+        chrono::Duration::seconds(state.settings.refresh_reuse_interval_seconds.max(0));
     let rotation = state
         .db
         .run(move |conn| {
@@ -87,6 +92,7 @@ pub async fn refresh(
                     &presented_hash,
                     &next_hash,
                     now,
+                    reuse_interval,
                 )?)
             })
         })

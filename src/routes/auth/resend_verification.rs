@@ -84,7 +84,7 @@ pub async fn resend_verification(
         })
         .await?;
     state.mailer.send(messages::verify_email(
-        &state.settings.public_url(),
+        &state.settings,
         &account.name,
         &account.email,
         &token,

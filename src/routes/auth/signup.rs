@@ -167,7 +167,7 @@ pub async fn signup(
         Created::Taken(reclaim) => {
             if let Some((owner, token)) = reclaim.map(|boxed| *boxed) {
                 state.mailer.send(messages::password_reset(
-                    &state.settings.public_url(),
+                    &state.settings,
                     &owner.name,
                     &owner.email,
                     &token,
@@ -178,7 +178,7 @@ pub async fn signup(
         }
     };
     state.mailer.send(messages::verify_email(
-        &state.settings.public_url(),
+        &state.settings,
         &reader.name,
         &reader.email,
         &verification,

@@ -4,9 +4,10 @@
 //! redirects to its `success_url` and `cancel_url`.
 
 use super::dev_provider;
-use crate::billing::{self, PageButton, PageOutcome, site_links};
+use crate::billing::{self, PageButton, PageOutcome};
 use crate::domain::CheckoutId;
 use crate::error::{ApiError, Problem};
+use crate::site_url::SitePage;
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
@@ -83,17 +84,18 @@ async fn press(
     })?;
     let outcome =
         billing::press_dev_checkout_button(dev, &state.db, &id, &form.token, button).await?;
-    let path = match outcome {
+    let page = match outcome {
         PageOutcome::Paid(reader) => {
             state.cache.subscriptions_changed(&reader);
-            site_links::checkout_success_path(&id)
+            SitePage::CheckoutSuccess
         }
-        PageOutcome::Canceled => site_links::checkout_canceled_path(&id),
+        PageOutcome::Canceled => SitePage::CheckoutCanceled,
     };
+    let checkout = id.to_string();
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
-            site_links::site_url(&state.settings, &path),
+            page.url(&state.settings, &[("checkout_id", &checkout)]),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish())

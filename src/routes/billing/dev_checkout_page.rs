@@ -2,7 +2,7 @@
 //! page, opened by the browser like Stripe Checkout's.
 
 use super::dev_provider;
-use crate::billing::{self, DevCheckoutPage, site_links};
+use crate::billing::{self, DevCheckoutPage};
 use crate::domain::{CheckoutId, CheckoutStatus};
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
@@ -38,7 +38,7 @@ pub async fn dev_checkout_page(
     let id = CheckoutId::parse(&id)
         .ok_or_else(|| ApiError::not_found("checkout_not_found", "no such checkout"))?;
     let page = billing::dev_checkout_page(&state.db, &id).await?;
-    let site = site_links::site_url(&state.settings, "");
+    let site = state.settings.site_url();
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((

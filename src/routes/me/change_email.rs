@@ -116,7 +116,7 @@ pub async fn change_email(
         .await?;
     let name = &reader.account.name;
     state.mailer.send(messages::email_change(
-        &state.settings.public_url(),
+        &state.settings,
         name,
         new_email.as_str(),
         &token,

@@ -1,6 +1,7 @@
 //! `GET /v1/me`: the reader's profile and what their subscriptions grant.
 
 use crate::auth::AuthenticatedReader;
+use crate::db::readers::ReaderRow;
 use crate::domain::entitlements;
 use crate::error::{ApiError, Problem};
 use crate::routes::ReaderView;
@@ -20,6 +21,22 @@ pub struct MeView {
     pub entitlements: EntitlementsView,
 }
 
+impl MeView {
+    /// The view of `account` with the entitlements the gate's cache holds
+    /// for it now: what `GET /v1/me` and `PATCH /v1/me` both answer.
+    pub async fn of(state: &AppState, account: ReaderRow) -> Result<Self, ApiError> {
+        let snapshots = state
+            .cache
+            .snapshots(&state.db, &account.reader_id())
+            .await?;
+        let (granted, announced) = entitlements(&snapshots, chrono::Utc::now());
+        Ok(Self {
+            reader: ReaderView::from(account),
+            entitlements: EntitlementsView { granted, announced },
+        })
+    }
+}
+
 /// The logged-in reader's profile (read in the same query that checked the
 /// session) and entitlements (from the gate's cache).
 #[utoipa::path(
@@ -35,10 +52,5 @@ pub async fn get_me(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshots = state.cache.snapshots(&state.db, &reader.reader_id).await?;
-    let (granted, announced) = entitlements(&snapshots, chrono::Utc::now());
-    Ok(HttpResponse::Ok().json(MeView {
-        reader: ReaderView::from(reader.account),
-        entitlements: EntitlementsView { granted, announced },
-    }))
+    Ok(HttpResponse::Ok().json(MeView::of(&state, reader.account).await?))
 }

@@ -1,10 +1,11 @@
-//! `PATCH /v1/me`: change the name or the shipping address.
+//! `PATCH /v1/me`: change the name or the shipping address; answers the
+//! same shape as `GET /v1/me`, so a front-end keeps one model of the reader.
 
 use crate::auth::AuthenticatedReader;
 use crate::db::{self, readers::ProfileChanges};
 use crate::domain::{DisplayName, ShippingAddress};
 use crate::error::{ApiError, Problem};
-use crate::routes::ReaderView;
+use crate::routes::me::get::MeView;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, patch, web};
 use serde::{Deserialize, Deserializer};
@@ -33,13 +34,13 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// Updates the profile and returns it.
+/// Updates the profile and returns it, with the entitlements, as `GET /v1/me`.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
     request_body = UpdateMeRequest,
     responses(
-        (status = 200, description = "The updated profile", body = ReaderView),
+        (status = 200, description = "The updated profile, as `GET /v1/me` answers it", body = MeView),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
     )
@@ -79,5 +80,5 @@ pub async fn update_me(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ReaderView::from(row)))
+    Ok(HttpResponse::Ok().json(MeView::of(&state, row).await?))
 }

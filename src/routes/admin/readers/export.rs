@@ -2,7 +2,7 @@
 //! and the subscription that grants access now. Personal data leaves the
 //! system, so the download is audited; password hashes never do.
 
-use super::{granting_subscription, paid_until};
+use super::{granting_subscription, paid_until, role_filter};
 use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::domain::AuditAction;
@@ -10,8 +10,10 @@ use crate::error::{ApiError, Problem};
 use crate::spreadsheet::Spreadsheet;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
+use utoipa::IntoParams;
 
 /// The export's columns, in order.
 const HEADER: [&str; 14] = [
@@ -31,6 +33,14 @@ const HEADER: [&str; 14] = [
     "created_at",
 ];
 
+/// Which accounts to export.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// `reader` (default: staff accounts are not readers), `staff`,
+    /// `support`, `editor`, `admin` or `all`.
+    pub role: Option<String>,
+}
+
 fn timestamp(at: chrono::NaiveDateTime) -> String {
     at.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -40,22 +50,26 @@ fn timestamp(at: chrono::NaiveDateTime) -> String {
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
+    params(ExportQuery),
     responses(
         (status = 200, description = "`readers.csv`: one row per reader; tier, state and paid_until from the newest subscription granting access now (empty without one)", body = String, content_type = "text/csv"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown role", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/export")]
 pub async fn export_readers(
     state: web::Data<AppState>,
     support: Staff<SupportRole>,
+    query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let roles = role_filter(query.role.as_deref()).map_err(ApiError::invalid_field)?;
     let (readers, subscriptions) = state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             Ok((
-                db::reader_directory::all(conn)?,
+                db::reader_directory::all(conn, roles.as_deref())?,
                 db::subscriptions::for_readers_with_perks(conn, None)?,
             ))
         })

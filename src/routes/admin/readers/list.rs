@@ -1,7 +1,7 @@
 //! `GET /v1/admin/readers`: find readers by a fragment of their email or
 //! name, by subscription state or tier; paged, in a chosen order.
 
-use super::{ReaderSummary, current_subscription};
+use super::{ReaderSummary, current_subscription, role_filter};
 use crate::auth::{Staff, SupportRole};
 use crate::db::{self, reader_directory::ReaderSearch, reader_directory::SearchOrder};
 use crate::domain::SubscriptionState;
@@ -25,6 +25,9 @@ pub struct SearchReadersQuery {
     pub state: Option<String>,
     /// Readers having a subscription of this tier, e.g. `print`.
     pub tier: Option<String>,
+    /// `reader` (default: staff accounts are not readers), `staff`,
+    /// `support`, `editor`, `admin` or `all`.
+    pub role: Option<String>,
     /// `created_at`, `-created_at` (default, newest first), `email` or `name`.
     pub sort: Option<String>,
     /// Page number, from 1.
@@ -84,11 +87,13 @@ fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
     let text = parse_text(query.q.as_deref()).map_err(|e| e.at("q"));
     let state = parse_state(query.state.as_deref()).map_err(|e| e.at("state"));
     let order = parse_sort(query.sort.as_deref()).map_err(|e| e.at("sort"));
+    let roles = role_filter(query.role.as_deref());
     let paged = paging(query.page, query.per_page);
     let mut errors: Vec<FieldError> = [
         text.as_ref().err(),
         state.as_ref().err(),
         order.as_ref().err(),
+        roles.as_ref().err(),
     ]
     .into_iter()
     .flatten()
@@ -97,8 +102,9 @@ fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
     if let Err(ApiError::Validation(paging_errors)) = paged {
         errors.extend(paging_errors);
     }
-    match (text, state, order) {
-        (Ok(text), Ok(state), Ok(order)) if errors.is_empty() => Ok(ReaderSearch {
+    match (text, state, order, roles) {
+        (Ok(text), Ok(state), Ok(order), Ok(roles)) if errors.is_empty() => Ok(ReaderSearch {
+            roles,
             text,
             state,
             tier: query
@@ -123,7 +129,7 @@ fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
         (status = 400, description = "Unparseable query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown sort, state or tier, a too long `q`, or paging out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown sort, state, role or tier, a too long `q`, or paging out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("")]

@@ -16,9 +16,29 @@ pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 use crate::auth::{RequiredRole, Staff};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::{SubscriptionRow, WithPerks};
-use crate::domain::{ReaderId, Reason, SubscriptionState};
+use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// The accounts a staff listing shows, from its `role` parameter: readers
+/// only by default (staff accounts are not readers), `staff` for every
+/// staff role, one role by name, or `all`. `None` means every account.
+pub fn role_filter(raw: Option<&str>) -> Result<Option<Vec<Role>>, FieldError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(Some(vec![Role::Reader])),
+        Some("all") => Ok(None),
+        Some("staff") => Ok(Some(vec![Role::Support, Role::Editor, Role::Admin])),
+        Some(role) => Role::parse(role)
+            .map(|role| Some(vec![role]))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "invalid_role",
+                    "role is one of reader (default), staff, support, editor, admin, all",
+                )
+                .at("role")
+            }),
+    }
+}
 
 /// 404 for an id that names no reader (or is not an id at all).
 pub fn reader_not_found() -> ApiError {
@@ -90,6 +110,22 @@ pub fn paid_until(row: &SubscriptionRow) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listings_show_readers_unless_asked_for_staff() {
+        assert_eq!(role_filter(None).unwrap(), Some(vec![Role::Reader]));
+        assert_eq!(role_filter(Some("all")).unwrap(), None);
+        assert_eq!(
+            role_filter(Some("staff")).unwrap().unwrap().len(),
+            3,
+            "every staff role"
+        );
+        assert_eq!(
+            role_filter(Some("editor")).unwrap(),
+            Some(vec![Role::Editor])
+        );
+        assert_eq!(role_filter(Some("boss")).unwrap_err().code, "invalid_role");
+    }
     use crate::domain::MAX_REASON_CHARS;
 
     #[test]

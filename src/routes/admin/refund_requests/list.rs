@@ -1,12 +1,20 @@
-//! `GET /v1/admin/refund-requests`: the queue, oldest first, by status.
+//! `GET /v1/admin/refund-requests`: the queue, oldest first, by status,
+//! each request with who asked, the subscription, the money at stake and
+//! whether the guarantee still covers it.
 
 use super::RefundRequestView;
 use crate::auth::{Staff, SupportRole};
-use crate::db;
+use crate::db::{
+    self,
+    refund_queue::{AskedPayment, AskedSubscription, Asker},
+    refund_requests::RefundRequestRow,
+};
+use crate::domain::Guarantee;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::articles::list::paging;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,11 +29,98 @@ pub struct RefundRequestsQuery {
     pub per_page: Option<i64>,
 }
 
+/// Who asked, as support sees them in the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestReader {
+    /// The reader id.
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// The subscription a request is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestSubscription {
+    /// The subscription id.
+    pub id: String,
+    /// The tier's id.
+    pub tier: String,
+    /// Its state now.
+    pub state: String,
+}
+
+/// A request with what deciding it needs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundRequestItem {
+    #[serde(flatten)]
+    pub request: RefundRequestView,
+    /// Who asked (`null` only if the account is gone).
+    pub reader: Option<RequestReader>,
+    /// The subscription (`null` only if it is gone).
+    pub subscription: Option<RequestSubscription>,
+    /// What approving would give back: every payment of the subscription
+    /// less what was already refunded, in minor units.
+    pub amount_at_stake_cents: i64,
+    /// The currency of that amount (`null` without payments).
+    pub currency: Option<String>,
+    /// Whether the subscription is inside the money-back guarantee: now for
+    /// a pending request (support may approve), at the decision otherwise.
+    pub within_guarantee: bool,
+    /// When the guarantee ends (or ended); `null` without payments.
+    pub guarantee_ends_at: Option<DateTime<Utc>>,
+}
+
+impl RefundRequestItem {
+    fn of(
+        row: &RefundRequestRow,
+        askers: &[Asker],
+        subscriptions: &[AskedSubscription],
+        payments: &[AskedPayment],
+        window_days: i64,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let own: Vec<&AskedPayment> = payments
+            .iter()
+            .filter(|p| p.subscription_id == row.subscription_id)
+            .collect();
+        let guarantee = own
+            .first()
+            .map(|first| Guarantee::new(first.paid_at.and_utc(), window_days));
+        let at = row.decided_at.map_or(now, |t| t.and_utc());
+        Self {
+            request: RefundRequestView::from(row),
+            reader: askers
+                .iter()
+                .find(|a| a.id == row.reader_id)
+                .map(|a| RequestReader {
+                    id: a.id.clone(),
+                    email: a.email.clone(),
+                    name: a.name.clone(),
+                }),
+            subscription: subscriptions
+                .iter()
+                .find(|s| s.id == row.subscription_id)
+                .map(|s| RequestSubscription {
+                    id: s.id.clone(),
+                    tier: s.tier_id.clone(),
+                    state: s.state.clone(),
+                }),
+            amount_at_stake_cents: own
+                .iter()
+                .map(|p| (p.amount_cents - p.refunded_cents).max(0))
+                .sum(),
+            currency: own.first().map(|p| p.currency.clone()),
+            within_guarantee: guarantee.is_some_and(|g| g.covers(at)),
+            guarantee_ends_at: guarantee.map(|g| g.ends),
+        }
+    }
+}
+
 /// A page of requests.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RefundRequestList {
     /// The requests of this page.
-    pub items: Vec<RefundRequestView>,
+    pub items: Vec<RefundRequestItem>,
     /// This page's number.
     pub page: i64,
     /// Page size.
@@ -64,19 +159,24 @@ pub async fn list_refund_requests(
         }
     };
     let offset = (page - 1).saturating_mul(per_page);
-    let (rows, total) = state
+    let ((rows, total), (askers, subscriptions, payments)) = state
         .db
         .run(move |conn| {
-            Ok(db::refund_requests::list(
-                conn,
-                status.as_deref(),
-                per_page,
-                offset,
-            )?)
+            let page = db::refund_requests::list(conn, status.as_deref(), per_page, offset)?;
+            let readers: Vec<String> = page.0.iter().map(|r| r.reader_id.clone()).collect();
+            let subscriptions: Vec<String> =
+                page.0.iter().map(|r| r.subscription_id.clone()).collect();
+            let context = db::refund_queue::context(conn, &readers, &subscriptions)?;
+            Ok((page, context))
         })
         .await?;
+    let now = Utc::now();
+    let window = state.settings.refund_window_days;
     Ok(HttpResponse::Ok().json(RefundRequestList {
-        items: rows.iter().map(RefundRequestView::from).collect(),
+        items: rows
+            .iter()
+            .map(|row| RefundRequestItem::of(row, &askers, &subscriptions, &payments, window, now))
+            .collect(),
         page,
         per_page,
         total,

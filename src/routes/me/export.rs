@@ -1,0 +1,226 @@
+//! `GET /v1/me/export`: everything Masthead holds about the reader, as one
+//! JSON document they can download (GDPR art. 15, the right of access).
+//! Secrets are left out on purpose: the password hash and the hashes of
+//! refresh and email tokens identify nothing about the reader and would
+//! only help whoever got hold of the file.
+
+use super::payments::{MoneyEntry, history};
+use super::refund_requests::MyRefundRequestStatus;
+use crate::auth::AuthenticatedReader;
+use crate::db::{
+    self,
+    billing_customers::BillingCustomerRow,
+    checkouts::CheckoutRow,
+    reader_export::{self, ExportedSessionRow},
+    subscriptions::SubscriptionRow,
+};
+use crate::error::{ApiError, Problem};
+use crate::routes::ReaderView;
+use crate::startup::AppState;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A subscription with everything stored about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedSubscription {
+    pub id: String,
+    pub tier: String,
+    pub state: String,
+    pub billing_interval: Option<String>,
+    pub current_period_start: Option<DateTime<Utc>>,
+    pub current_period_end: Option<DateTime<Utc>>,
+    pub grace_ends_at: Option<DateTime<Utc>>,
+    pub comped_until: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    /// The payment provider, and its names for the customer and subscription.
+    pub provider: Option<String>,
+    pub provider_customer_id: Option<String>,
+    pub provider_subscription_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl From<SubscriptionRow> for ExportedSubscription {
+    fn from(row: SubscriptionRow) -> Self {
+        Self {
+            id: row.id,
+            tier: row.tier_id,
+            state: row.state,
+            billing_interval: row.billing_interval,
+            current_period_start: row.current_period_start.map(|t| t.and_utc()),
+            current_period_end: row.current_period_end.map(|t| t.and_utc()),
+            grace_ends_at: row.grace_ends_at.map(|t| t.and_utc()),
+            comped_until: row.comped_until.map(|t| t.and_utc()),
+            cancel_reason: row.cancel_reason,
+            provider: row.provider,
+            provider_customer_id: row.provider_customer_id,
+            provider_subscription_id: row.provider_subscription_id,
+            started_at: row.started_at.and_utc(),
+            ended_at: row.ended_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// A checkout the reader opened, paid or not.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedCheckout {
+    pub id: String,
+    pub tier: String,
+    pub billing_interval: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub provider: String,
+    pub status: String,
+    pub subscription_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+impl From<CheckoutRow> for ExportedCheckout {
+    fn from(row: CheckoutRow) -> Self {
+        Self {
+            id: row.id,
+            tier: row.tier_id,
+            billing_interval: row.billing_interval,
+            amount_cents: row.amount_cents,
+            currency: row.currency,
+            provider: row.provider,
+            status: row.status,
+            subscription_id: row.subscription_id,
+            created_at: row.created_at.and_utc(),
+            completed_at: row.completed_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// A login: from where, when, and how it ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedSession {
+    pub id: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_reason: Option<String>,
+}
+
+impl From<ExportedSessionRow> for ExportedSession {
+    fn from(row: ExportedSessionRow) -> Self {
+        Self {
+            id: row.id,
+            user_agent: row.user_agent,
+            ip: row.ip,
+            created_at: row.created_at.and_utc(),
+            last_used_at: row.last_used_at.and_utc(),
+            expires_at: row.expires_at.and_utc(),
+            revoked_at: row.revoked_at.map(|t| t.and_utc()),
+            revoked_reason: row.revoked_reason,
+        }
+    }
+}
+
+/// The reader's customer record at a payment provider.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedCustomer {
+    pub provider: String,
+    pub customer_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<BillingCustomerRow> for ExportedCustomer {
+    fn from(row: BillingCustomerRow) -> Self {
+        Self {
+            provider: row.provider,
+            customer_id: row.customer_id,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}
+
+/// Everything Masthead holds about one reader.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReaderExport {
+    /// When this export was made.
+    pub exported_at: DateTime<Utc>,
+    /// The profile.
+    pub profile: ReaderView,
+    /// Every subscription, newest first.
+    pub subscriptions: Vec<ExportedSubscription>,
+    /// Every payment and refund, newest first (as `GET /v1/me/payments`).
+    pub payments: Vec<MoneyEntry>,
+    /// Every refund request, newest first.
+    pub refund_requests: Vec<MyRefundRequestStatus>,
+    /// Every checkout, newest first.
+    pub checkouts: Vec<ExportedCheckout>,
+    /// Every login, ended ones too, newest first.
+    pub sessions: Vec<ExportedSession>,
+    /// Customer records at payment providers.
+    pub billing_customers: Vec<ExportedCustomer>,
+}
+
+/// Reads the whole export of the reader.
+fn gather(
+    conn: &mut db::DbConnection,
+    reader: &AuthenticatedReader,
+) -> Result<ReaderExport, ApiError> {
+    let id = reader.reader_id.as_str();
+    let mut subscriptions = db::subscriptions::for_reader(conn, &reader.reader_id)?;
+    subscriptions.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| b.id.cmp(&a.id))
+    });
+    Ok(ReaderExport {
+        exported_at: Utc::now(),
+        profile: ReaderView::from(reader.account.clone()),
+        subscriptions: subscriptions.into_iter().map(Into::into).collect(),
+        payments: history(conn, id)?,
+        refund_requests: db::refund_requests::for_reader(conn, id)?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        checkouts: reader_export::checkouts_of(conn, id)?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        sessions: reader_export::sessions_of(conn, id)?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        billing_customers: reader_export::customers_of(conn, id)?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    })
+}
+
+/// Downloads everything Masthead holds about the reader.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The reader's data, as an attachment `masthead-export.json`", body = ReaderExport),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/me/export")]
+pub async fn export_me(
+    state: web::Data<AppState>,
+    reader: AuthenticatedReader,
+) -> Result<HttpResponse, ApiError> {
+    let export = state.db.run(move |conn| gather(conn, &reader)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(
+                "masthead-export.json".to_owned(),
+            )],
+        })
+        .insert_header(("cache-control", "no-store"))
+        .json(export))
+}
