@@ -2,11 +2,11 @@
 //! settings (the public URL, tax behaviour and tax codes), the work from
 //! [`StripeProvider::setup`].
 
-use super::stripe::{SetupOptions, SetupReport};
 use super::StripeProvider;
-use crate::site_url::SitePage;
+use super::stripe::{SetupOptions, SetupReport};
 use crate::db::Database;
 use crate::settings::Settings;
+use crate::site_url::SitePage;
 
 /// Sets the Stripe account of `settings` up for the magazine in `db`.
 /// An error names what is missing (no secret key) or what Stripe refused.

@@ -24,6 +24,8 @@ pub struct PaymentRow {
     pub paid_at: NaiveDateTime,
     pub refunded_cents: i64,
     pub created_at: NaiveDateTime,
+    /// The tax included in `amount_cents`, when the provider reported it.
+    pub tax_cents: Option<i64>,
 }
 
 impl PaymentRow {

@@ -45,13 +45,21 @@ pub fn payments_of(conn: &mut DbConnection, reader: &str) -> QueryResult<Vec<Rea
         .load(conn)
 }
 
-/// The refunds of the reader's payments, newest first.
-pub fn refunds_of(conn: &mut DbConnection, reader: &str) -> QueryResult<Vec<ReaderRefundRow>> {
+/// The refunds of the reader's payments, newest first, each with its
+/// payment's amount and tax (the refund's share of the tax follows).
+pub fn refunds_of(
+    conn: &mut DbConnection,
+    reader: &str,
+) -> QueryResult<Vec<(ReaderRefundRow, i64, Option<i64>)>> {
     refunds::table
         .inner_join(payments::table)
         .filter(payments::reader_id.eq(reader))
         .order((refunds::created_at.desc(), refunds::id.desc()))
-        .select(ReaderRefundRow::as_select())
+        .select((
+            ReaderRefundRow::as_select(),
+            payments::amount_cents,
+            payments::tax_cents,
+        ))
         .load(conn)
 }
 

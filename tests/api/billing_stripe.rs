@@ -389,6 +389,7 @@ fn payment(provider_payment_id: &str, refunded_cents: i64) -> PaymentRow {
         paid_at: now,
         refunded_cents,
         created_at: now,
+        tax_cents: None,
     }
 }
 

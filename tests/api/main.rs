@@ -90,3 +90,4 @@ mod security_imported_hashes;
 mod security_login_lock;
 mod security_staff_scope;
 mod stripe_setup;
+mod stripe_tax;

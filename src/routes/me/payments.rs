@@ -7,7 +7,7 @@ use crate::db::{
     self,
     reader_money::{ReaderPaymentRow, ReaderRefundRow},
 };
-use crate::domain::PaymentStatus;
+use crate::domain::{PaymentStatus, refund_tax_share};
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -41,8 +41,9 @@ pub struct MoneyEntry {
     pub amount_cents: i64,
     /// ISO 4217, lower case (`usd`).
     pub currency: String,
-    /// The tax included in a payment's amount, when the provider reported
-    /// it; `null` otherwise (and for refunds).
+    /// The tax included in the amount, when the provider reported the
+    /// payment's tax (`null` otherwise); for a refund, its share of the
+    /// payment's tax (a third of the payment back is a third of its tax).
     pub tax_cents: Option<i64>,
     /// For a payment: `paid`, `partially_refunded` or `refunded`. A
     /// refund's own entry is `refunded`.
@@ -77,8 +78,8 @@ impl From<ReaderPaymentRow> for MoneyEntry {
     }
 }
 
-impl From<ReaderRefundRow> for MoneyEntry {
-    fn from(row: ReaderRefundRow) -> Self {
+impl From<(ReaderRefundRow, i64, Option<i64>)> for MoneyEntry {
+    fn from((row, paid, tax): (ReaderRefundRow, i64, Option<i64>)) -> Self {
         Self {
             kind: MoneyKind::Refund,
             status: PaymentStatus::Refunded,
@@ -86,9 +87,9 @@ impl From<ReaderRefundRow> for MoneyEntry {
             id: row.id,
             subscription_id: row.subscription_id,
             payment_id: Some(row.payment_id),
+            tax_cents: refund_tax_share(row.amount_cents, paid, tax),
             amount_cents: row.amount_cents,
             currency: row.currency,
-            tax_cents: None,
             invoice_url: None,
             provider: row.provider,
             at: row.created_at.and_utc(),

@@ -9,6 +9,7 @@ use crate::db::refund_requests::RefundRequestRow;
 use crate::db::refunds::RefundRow;
 use crate::db::sessions::SessionRow;
 use crate::db::subscriptions::{EventRow, SubscriptionRow};
+use crate::domain::refund_tax_share;
 use crate::domain::{Role, ShippingAddress};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
@@ -188,8 +189,11 @@ impl SubscriptionDetail {
             started_at: utc(row.started_at),
             ended_at: row.ended_at.map(utc),
             events: events.into_iter().map(Into::into).collect(),
+            refunds: refunds
+                .into_iter()
+                .map(|refund| RefundView::of(refund, &payments))
+                .collect(),
             payments: payments.into_iter().map(Into::into).collect(),
-            refunds: refunds.into_iter().map(Into::into).collect(),
             provider_follow_ups: Vec::new(),
         }
     }
@@ -241,6 +245,8 @@ pub struct PaymentView {
     pub paid_at: DateTime<Utc>,
     /// How much of it was refunded.
     pub refunded_cents: i64,
+    /// The tax included in the amount, when the provider reported it.
+    pub tax_cents: Option<i64>,
 }
 
 impl From<PaymentRow> for PaymentView {
@@ -253,6 +259,7 @@ impl From<PaymentRow> for PaymentView {
             provider_payment_id: row.provider_payment_id,
             paid_at: utc(row.paid_at),
             refunded_cents: row.refunded_cents,
+            tax_cents: row.tax_cents,
         }
     }
 }
@@ -278,11 +285,22 @@ pub struct RefundView {
     pub actor: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// The refund's share of its payment's tax, when that is known.
+    pub tax_cents: Option<i64>,
 }
 
-impl From<RefundRow> for RefundView {
-    fn from(row: RefundRow) -> Self {
+impl RefundView {
+    /// The view of `row`, its tax the share of its payment's (one of
+    /// `payments`).
+    fn of(row: RefundRow, payments: &[PaymentRow]) -> Self {
+        let tax_cents = payments
+            .iter()
+            .find(|payment| payment.id == row.payment_id)
+            .and_then(|payment| {
+                refund_tax_share(row.amount_cents, payment.amount_cents, payment.tax_cents)
+            });
         Self {
+            tax_cents,
             id: row.id,
             payment_id: row.payment_id,
             amount_cents: row.amount_cents,
