@@ -60,6 +60,8 @@ impl TaxBehavior {
 /// names without the `MASTHEAD_` prefix, lower-cased.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
+// Each switch is an independent setting an operator flips, not a state.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Settings {
     /// `MASTHEAD_BIND`: address and port to listen on.
     pub bind: String,

@@ -197,6 +197,19 @@ fn price(row: &PriceRow) -> Option<TierPrice> {
     })
 }
 
+/// Sets the provider's price for the stored price `id`, replacing any
+/// earlier one: `masthead stripe setup` decides which price is current.
+pub fn set_stripe_price(
+    conn: &mut DbConnection,
+    id: &str,
+    stripe_price_id: &str,
+) -> QueryResult<()> {
+    diesel::update(tier_prices::table.find(id))
+        .set(tier_prices::stripe_price_id.eq(stripe_price_id))
+        .execute(conn)
+        .map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,17 +276,4 @@ mod tests {
         );
         assert!(!tier.needs_shipping_address);
     }
-}
-
-/// Sets the provider's price for the stored price `id`, replacing any
-/// earlier one: `masthead stripe setup` decides which price is current.
-pub fn set_stripe_price(
-    conn: &mut DbConnection,
-    id: &str,
-    stripe_price_id: &str,
-) -> QueryResult<()> {
-    diesel::update(tier_prices::table.find(id))
-        .set(tier_prices::stripe_price_id.eq(stripe_price_id))
-        .execute(conn)
-        .map(drop)
 }

@@ -42,7 +42,7 @@ fn unflatten(call: &StripeCall) -> Value {
         }
         let mut at = &mut root;
         for (i, part) in parts.iter().enumerate() {
-            let last = i + 1 == parts.len();
+            let is_leaf = i + 1 == parts.len();
             let next_is_index = parts.get(i + 1).is_some_and(|p| p.parse::<usize>().is_ok());
             if let Ok(index) = part.parse::<usize>() {
                 let list = at.as_array_mut().expect("an indexed parameter is a list");
@@ -56,7 +56,7 @@ fn unflatten(call: &StripeCall) -> Value {
                     .entry(part.clone())
                     .or_insert_with(|| if next_is_index { json!([]) } else { json!({}) });
             }
-            if last {
+            if is_leaf {
                 *at = match value.as_str() {
                     "true" => json!(true),
                     "false" => json!(false),
@@ -150,6 +150,11 @@ async fn remember(
         .with_priority(1)
         .mount(&stripe.server)
         .await;
+    remember_each(stripe, account, route).await;
+}
+
+/// Mounts retrieve and update of one object of `route`.
+async fn remember_each(stripe: &FakeStripe, account: &Shared, route: &'static str) {
     let one = format!("^{route}/[A-Za-z0-9_]+$");
     let shared = account.clone();
     Mock::given(method("GET"))
@@ -290,6 +295,51 @@ fn writes(calls: &[StripeCall]) -> Vec<String> {
 async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
     let _account = account(&stripe).await;
     let first = run_setup(&app, &stripe, false, |_| {}).await;
+    let prices = assert_products_and_prices(&stripe).await;
+    assert_portal_and_endpoint(&stripe).await;
+    assert_eq!(first.signing_secret.as_deref(), Some("whsec_setup8"));
+    assert_eq!(first.writes, 8);
+    assert_eq!(prices.len(), 4);
+
+    // The prices made are the ones a checkout charges.
+    let reader = app.new_reader().await;
+    open_checkout(&app, &reader, "digital", "month").await;
+    let session = stripe.calls_to("/v1/checkout/sessions").await;
+    let charged = session[0]
+        .param("line_items[0][price]")
+        .expect("a price")
+        .to_owned();
+    assert!(
+        charged.starts_with("price_setup"),
+        "checkout charges the setup's price, not a new one: {charged}"
+    );
+    assert_eq!(
+        stripe.calls_to("/v1/prices").await.len(),
+        4,
+        "no price made at checkout"
+    );
+
+    let before = writes(&stripe.calls().await).len();
+    let second = run_setup(&app, &stripe, false, |_| {}).await;
+    let after = writes(&stripe.calls().await);
+    assert_eq!(
+        after.len(),
+        before,
+        "a second run writes nothing: {:?}",
+        &after[before..]
+    );
+    assert_eq!(second.writes, 0);
+    assert!(second.signing_secret.is_none(), "the secret is shown once");
+    assert!(
+        second.lines.iter().all(|line| line.contains("unchanged")),
+        "{:?}",
+        second.lines
+    );
+}
+
+/// The products carry the tiers' tax codes; the prices their lookup keys,
+/// tax behaviour and idempotency keys. Returns the price creations.
+async fn assert_products_and_prices(stripe: &FakeStripe) -> Vec<StripeCall> {
     let calls = stripe.calls().await;
 
     let products = stripe.calls_to("/v1/products").await;
@@ -324,7 +374,12 @@ async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
         );
         assert!(price.idempotency_key.is_some(), "every write is idempotent");
     }
+    prices
+}
 
+/// The portal offers the four prices and cancels at the period end; the
+/// endpoint gets exactly the handled events on the pinned version.
+async fn assert_portal_and_endpoint(stripe: &FakeStripe) {
     let portal = stripe.calls_to("/v1/billing_portal/configurations").await;
     assert_eq!(portal.len(), 1);
     let portal = &portal[0];
@@ -381,43 +436,6 @@ async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
         HANDLED_EVENTS.iter().copied().collect::<BTreeSet<_>>()
     );
     assert!(events.contains("invoice_payment.paid") && events.contains("charge.dispute.closed"));
-    assert_eq!(first.signing_secret.as_deref(), Some("whsec_setup8"));
-    assert_eq!(first.writes, 8);
-
-    // The prices made are the ones a checkout charges.
-    let reader = app.new_reader().await;
-    open_checkout(&app, &reader, "digital", "month").await;
-    let session = stripe.calls_to("/v1/checkout/sessions").await;
-    let charged = session[0]
-        .param("line_items[0][price]")
-        .expect("a price")
-        .to_owned();
-    assert!(
-        charged.starts_with("price_setup"),
-        "checkout charges the setup's price, not a new one: {charged}"
-    );
-    assert_eq!(
-        stripe.calls_to("/v1/prices").await.len(),
-        4,
-        "no price made at checkout"
-    );
-
-    let before = writes(&stripe.calls().await).len();
-    let second = run_setup(&app, &stripe, false, |_| {}).await;
-    let after = writes(&stripe.calls().await);
-    assert_eq!(
-        after.len(),
-        before,
-        "a second run writes nothing: {:?}",
-        &after[before..]
-    );
-    assert_eq!(second.writes, 0);
-    assert!(second.signing_secret.is_none(), "the secret is shown once");
-    assert!(
-        second.lines.iter().all(|line| line.contains("unchanged")),
-        "{:?}",
-        second.lines
-    );
 }
 
 /// `--dry-run` only reads: it reports the eight writes a fresh account
@@ -455,7 +473,7 @@ async fn setup_updates_what_changed(app: TestApp, stripe: FakeStripe) {
     let before = stripe.calls().await.len();
     let report = run_setup(&app, &stripe, false, |settings| {
         settings.stripe_tax_behavior = masthead::settings::TaxBehavior::Inclusive;
-        settings.stripe_tax_code_digital = "txcd_10103000".to_owned();
+        "txcd_10103000".clone_into(&mut settings.stripe_tax_code_digital);
     })
     .await;
     let later: Vec<StripeCall> = stripe.calls().await.into_iter().skip(before).collect();
