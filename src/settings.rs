@@ -131,6 +131,10 @@ pub struct Settings {
     /// `MASTHEAD_STRIPE_TAX_CODE_PRINT`: the Stripe tax code of the
     /// products of tiers that mail a printed magazine.
     pub stripe_tax_code_print: String,
+    /// `MASTHEAD_STRIPE_PORTAL_CONFIGURATION`: the billing-portal
+    /// configuration (`bpc_…`) portal sessions use; unset, the account's
+    /// default one. `masthead stripe setup` says when it must be set.
+    pub stripe_portal_configuration: Option<String>,
     /// `MASTHEAD_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
     /// `MASTHEAD_LOG_FORMAT`: `text` or `json`.
@@ -263,6 +267,7 @@ impl Default for Settings {
             stripe_tax_behavior: TaxBehavior::Exclusive,
             stripe_tax_code_digital: "txcd_10000000".to_owned(),
             stripe_tax_code_print: "txcd_99999999".to_owned(),
+            stripe_portal_configuration: None,
             workers: None,
             log_format: LogFormat::Text,
             grace_days: 7,

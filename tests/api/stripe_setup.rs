@@ -5,6 +5,7 @@
 //! library function the command calls, on the test app's database.
 
 use crate::billing_fixtures::open_checkout;
+use crate::billing_stripe::stripe_subscriber;
 use crate::fake_stripe::{FakeStripe, StripeCall, fixture};
 use crate::helpers::{TestApp, TestReader, spawn_instance_beside};
 use diesel::prelude::*;
@@ -300,6 +301,11 @@ async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
     assert_eq!(first.signing_secret.as_deref(), Some("whsec_setup8"));
     assert_eq!(first.writes, 8);
     assert_eq!(prices.len(), 4);
+    assert!(
+        first.lines.iter().any(|line| line.ends_with("set MASTHEAD_STRIPE_PORTAL_CONFIGURATION=bpc_setup7")),
+        "a configuration that is not the default must be named: {:?}",
+        first.lines
+    );
 
     // The prices made are the ones a checkout charges.
     let reader = app.new_reader().await;
@@ -331,7 +337,7 @@ async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
     assert_eq!(second.writes, 0);
     assert!(second.signing_secret.is_none(), "the secret is shown once");
     assert!(
-        second.lines.iter().all(|line| line.contains("unchanged")),
+        second.lines.iter().all(|line| line.contains("unchanged") || line.contains("MASTHEAD_STRIPE_PORTAL_CONFIGURATION")),
         "{:?}",
         second.lines
     );
@@ -570,7 +576,32 @@ async fn checkout_collects_tax_when_configured(app: TestApp, stripe: FakeStripe)
     );
 }
 
+/// With `MASTHEAD_STRIPE_PORTAL_CONFIGURATION` set (as setup asks when
+/// its configuration is not the account's default), portal sessions name
+/// it (`configuration`, <https://docs.stripe.com/api/customer_portal/sessions/create>);
+/// unset, they leave Stripe to use the default.
+async fn portal_sessions_use_the_configured_portal(app: TestApp, stripe: FakeStripe) {
+    let reader = app.new_reader().await;
+    stripe_subscriber(&app, &reader).await;
+    let opened = app.post_json_auth("/v1/billing/portal", &reader.access_token, &json!({})).await;
+    assert_eq!(opened.status(), reqwest::StatusCode::OK);
+    let base = stripe.url();
+    let configured = spawn_instance_beside(&app, move |settings| {
+        settings.stripe_secret_key = Some("sk_test_masthead".into());
+        settings.stripe_api_base = Some(base);
+        settings.stripe_portal_configuration = Some("bpc_setup7".to_owned());
+    })
+    .await;
+    let opened = configured.post_json_auth("/v1/billing/portal", &reader.access_token, &json!({})).await;
+    assert_eq!(opened.status(), reqwest::StatusCode::OK);
+    let sessions = stripe.calls_to("/v1/billing_portal/sessions").await;
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0].param("configuration"), None);
+    assert_eq!(sessions[1].param("configuration"), Some("bpc_setup7"));
+}
+
 on_both_backends_with_stripe!(
+    portal_sessions_use_the_configured_portal,
     setup_creates_the_account_once,
     setup_dry_run_writes_nothing,
     setup_updates_what_changed,

@@ -1,5 +1,6 @@
 //! The Stripe billing portal: a short-lived session for the reader's
-//! customer, returning to the magazine afterwards.
+//! customer, returning to the magazine afterwards, on the configuration
+//! `MASTHEAD_STRIPE_PORTAL_CONFIGURATION` names (else the account's default).
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
@@ -25,9 +26,13 @@ impl StripeProvider {
             _ => self.ensure_customer(db, reader).await?,
         };
         let key = IdempotencyKey::portal(&reader.reader_id(), chrono::Utc::now());
-        let session = CreateBillingPortalSession::new()
+        let mut session = CreateBillingPortalSession::new()
             .customer(customer)
-            .return_url(self.link(crate::site_url::SitePage::PortalReturn, &[]))
+            .return_url(self.link(crate::site_url::SitePage::PortalReturn, &[]));
+        if let Some(configuration) = &self.settings.stripe_portal_configuration {
+            session = session.configuration(configuration.clone());
+        }
+        let session = session
             .customize()
             .request_strategy(once_with(&key)?)
             .send(self.client.as_ref())

@@ -339,7 +339,12 @@ impl StripeProvider {
                     "portal configuration: created {}",
                     text(&made, "/id").unwrap_or("(new)")
                 ));
+                self.name_the_portal(text(&made, "/id"), report);
+                return Ok(());
             }
+        }
+        if let Some(found) = found.filter(|found| found["is_default"] != json!(true)) {
+            self.name_the_portal(text(found, "/id"), report);
         }
         Ok(())
     }
@@ -415,6 +420,20 @@ impl StripeProvider {
         }
         report.signing_secret = text(&made, "/secret").map(str::to_owned);
         Ok(())
+    }
+}
+
+impl StripeProvider {
+    /// Portal sessions use the account's default configuration unless
+    /// told otherwise: a configuration that is not the default must be
+    /// named in `MASTHEAD_STRIPE_PORTAL_CONFIGURATION`.
+    fn name_the_portal(&self, id: Option<&str>, report: &mut SetupReport) {
+        let Some(id) = id else { return };
+        if self.settings.stripe_portal_configuration.as_deref() != Some(id) {
+            report.note(format!(
+                "portal configuration {id} is not the account's default: set MASTHEAD_STRIPE_PORTAL_CONFIGURATION={id}"
+            ));
+        }
     }
 }
 
