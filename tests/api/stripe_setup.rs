@@ -302,7 +302,10 @@ async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
     assert_eq!(first.writes, 8);
     assert_eq!(prices.len(), 4);
     assert!(
-        first.lines.iter().any(|line| line.ends_with("set MASTHEAD_STRIPE_PORTAL_CONFIGURATION=bpc_setup7")),
+        first
+            .lines
+            .iter()
+            .any(|line| line.ends_with("set MASTHEAD_STRIPE_PORTAL_CONFIGURATION=bpc_setup7")),
         "a configuration that is not the default must be named: {:?}",
         first.lines
     );
@@ -337,7 +340,8 @@ async fn setup_creates_the_account_once(app: TestApp, stripe: FakeStripe) {
     assert_eq!(second.writes, 0);
     assert!(second.signing_secret.is_none(), "the secret is shown once");
     assert!(
-        second.lines.iter().all(|line| line.contains("unchanged") || line.contains("MASTHEAD_STRIPE_PORTAL_CONFIGURATION")),
+        second.lines.iter().all(|line| line.contains("unchanged")
+            || line.contains("MASTHEAD_STRIPE_PORTAL_CONFIGURATION")),
         "{:?}",
         second.lines
     );
@@ -583,7 +587,9 @@ async fn checkout_collects_tax_when_configured(app: TestApp, stripe: FakeStripe)
 async fn portal_sessions_use_the_configured_portal(app: TestApp, stripe: FakeStripe) {
     let reader = app.new_reader().await;
     stripe_subscriber(&app, &reader).await;
-    let opened = app.post_json_auth("/v1/billing/portal", &reader.access_token, &json!({})).await;
+    let opened = app
+        .post_json_auth("/v1/billing/portal", &reader.access_token, &json!({}))
+        .await;
     assert_eq!(opened.status(), reqwest::StatusCode::OK);
     let base = stripe.url();
     let configured = spawn_instance_beside(&app, move |settings| {
@@ -592,7 +598,9 @@ async fn portal_sessions_use_the_configured_portal(app: TestApp, stripe: FakeStr
         settings.stripe_portal_configuration = Some("bpc_setup7".to_owned());
     })
     .await;
-    let opened = configured.post_json_auth("/v1/billing/portal", &reader.access_token, &json!({})).await;
+    let opened = configured
+        .post_json_auth("/v1/billing/portal", &reader.access_token, &json!({}))
+        .await;
     assert_eq!(opened.status(), reqwest::StatusCode::OK);
     let sessions = stripe.calls_to("/v1/billing_portal/sessions").await;
     assert_eq!(sessions.len(), 2);
