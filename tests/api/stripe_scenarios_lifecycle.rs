@@ -3,10 +3,10 @@
 //! failed or 3-D Secure renewal, the portal's `cancel_at` then a resume in
 //! Masthead, a pause and resume, and disputes won and lost.
 
-use crate::billing_fixtures::{post_empty, stored};
+use crate::billing_fixtures::{checkout, post_empty, stored};
 use crate::catalogue_fixtures::publish_sample_catalogue;
 use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader};
+use crate::helpers::{TestApp, TestReader, assert_problem};
 use crate::stripe_events::{
     PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id,
 };
@@ -22,6 +22,7 @@ on_both_backends_with_stripe_webhooks!(
     dispute_won_pauses_then_resumes_collection_and_access,
     dispute_lost_cancels_at_stripe,
     funds_reinstated_and_closed_won_restore_once,
+    an_unpaid_first_invoice_expires_and_frees_the_checkout,
 );
 
 async fn paid(app: &TestApp, stripe: &FakeStripe) -> (TestReader, Purchase, i64) {
@@ -353,4 +354,40 @@ async fn funds_reinstated_and_closed_won_restore_once(app: TestApp, stripe: Fake
         .map(|call| json!(call.idempotency_key))
         .collect();
     assert_eq!(resumes.len(), 1, "{resumes:?}");
+}
+
+/// `incomplete_expired`
+/// (<https://docs.stripe.com/billing/subscriptions/overview#payment-window>):
+/// the first invoice was not paid within 23 hours, so Stripe gave the
+/// subscription up. Nothing was granted; the reader's checkout, still
+/// open, must not keep blocking a new one.
+async fn an_unpaid_first_invoice_expires_and_frees_the_checkout(app: TestApp, _stripe: FakeStripe) {
+    publish_sample_catalogue(&app).await;
+    let reader = app.new_reader().await;
+    let purchase = purchase(&app, &reader);
+    assert_problem(
+        checkout(&app, &reader, "digital", "month").await,
+        reqwest::StatusCode::CONFLICT,
+        "checkout_open",
+    )
+    .await;
+    let t0 = Utc::now().timestamp() - 100;
+    deliver_ok(
+        &app,
+        &purchase.subscription(
+            "updated",
+            "incomplete_expired",
+            false,
+            purchase.period_end,
+            t0,
+        ),
+    )
+    .await;
+    let again = checkout(&app, &reader, "digital", "month").await;
+    assert!(
+        again.status().is_success(),
+        "a new checkout opens once Stripe gave the old one up: {}",
+        again.status()
+    );
+    assert_eq!(deep_dive_granted(&app, &reader).await["granted"], false);
 }

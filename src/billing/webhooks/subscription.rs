@@ -8,8 +8,9 @@
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, apply, fields};
 use crate::db::DbConnection;
+use crate::db::checkouts;
 use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow};
-use crate::domain::SubscriptionState;
+use crate::domain::{CheckoutId, SubscriptionState};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 use serde_json::Value;
@@ -24,6 +25,9 @@ pub fn changed(
     let object = context.event.object.clone();
     let status = fields::text(&object, &["status"]);
     let Some(target) = target(&object, status, deleted) else {
+        if status == Some("incomplete_expired") {
+            return end_unpaid_checkout(conn, context, &object);
+        }
         tracing::info!(event = %context.event.id, ?status, "stripe subscription status needs no change here");
         return Ok(());
     };
@@ -73,9 +77,30 @@ pub fn changed(
     apply::remember(conn, context, &row)
 }
 
+/// `incomplete_expired`: the first invoice was never paid within 23 hours
+/// (<https://docs.stripe.com/billing/subscriptions/overview#payment-window>),
+/// so Stripe gave the subscription up. Nothing of ours was granted, but
+/// the reader's checkout is still `open` and would block a new one:
+/// end it, so the reader can start again.
+fn end_unpaid_checkout(
+    conn: &mut DbConnection,
+    context: &Context<'_>,
+    object: &Value,
+) -> Result<(), ApiError> {
+    let refs = Refs::default().with_metadata(fields::at(object, &["metadata"]));
+    let Some(checkout) = refs.checkout.as_deref().and_then(CheckoutId::parse) else {
+        tracing::info!(event = %context.event.id, "stripe gave up an unpaid subscription that names no checkout of ours");
+        return Ok(());
+    };
+    let ended = checkouts::expire(conn, &checkout)?;
+    tracing::info!(event = %context.event.id, %checkout, ended, "stripe gave up the unpaid subscription of a checkout");
+    Ok(())
+}
+
 /// The state a snapshot asks for; `None` for statuses that change nothing
 /// of ours (`incomplete`: not paid yet; `incomplete_expired`: never paid,
-/// so there is no subscription of ours to end). Stripe's statuses
+/// so there is no subscription of ours to end, only its checkout:
+/// [`end_unpaid_checkout`]). Stripe's statuses
 /// (<https://docs.stripe.com/billing/subscriptions/overview#subscription-statuses>):
 /// `unpaid` is not terminal (paying the open invoice makes it `active`
 /// again) and `paused` (a trial ended without a payment method, or
