@@ -1,5 +1,6 @@
 //! The `masthead stripe setup` use case: the options come from the
-//! settings (the public URL, tax behaviour and tax codes), the work from
+//! settings (the public URL and the site's portal return page; the
+//! provider brings the tax behaviour and codes), the work from
 //! [`StripeProvider::setup`].
 
 use super::StripeProvider;
