@@ -6,10 +6,11 @@
 use crate::billing_fixtures::{checkout, post_empty, stored};
 use crate::catalogue_fixtures::publish_sample_catalogue;
 use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader, assert_problem};
+use crate::helpers::{TestApp, assert_problem};
 use crate::stripe_events::{
     PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id,
 };
+use crate::stripe_fixtures::paid_subscription;
 use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -24,38 +25,6 @@ on_both_backends_with_stripe_webhooks!(
     funds_reinstated_and_closed_won_restore_once,
     an_unpaid_first_invoice_expires_and_frees_the_checkout,
 );
-
-async fn paid(app: &TestApp, stripe: &FakeStripe) -> (TestReader, Purchase, i64) {
-    publish_sample_catalogue(app).await;
-    let reader = app.new_reader().await;
-    let purchase = purchase(app, &reader);
-    stripe
-        .invoice_paid_by(&purchase.invoice, &purchase.payment_intent, None)
-        .await;
-    let t0 = Utc::now().timestamp() - 100;
-    deliver_ok(app, &purchase.session_completed(t0)).await;
-    deliver_ok(
-        app,
-        &purchase.subscription("created", "active", false, purchase.period_end, t0),
-    )
-    .await;
-    deliver_ok(
-        app,
-        &purchase.invoice_event(
-            Shape::Current,
-            "paid",
-            &purchase.invoice,
-            &purchase.payment_intent,
-            PRICE_CENTS,
-            purchase.period_end,
-            t0,
-        ),
-    )
-    .await;
-    settled(app).await;
-    assert_eq!(deep_dive_granted(app, &reader).await["granted"], true);
-    (reader, purchase, t0)
-}
 
 fn route(purchase: &Purchase) -> String {
     format!("/v1/subscriptions/{}", purchase.subscription)
@@ -72,7 +41,7 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
     app: TestApp,
     stripe: FakeStripe,
 ) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     let renewal = stripe_id("in");
     let intent = stripe_id("pi");
     let next_end = purchase.period_end + 30 * 86_400;
@@ -152,7 +121,7 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
 /// (<https://docs.stripe.com/billing/subscriptions/overview#requires-action>):
 /// the renewal needs 3-D Secure; the reader finishes it on the invoice page.
 async fn a_renewal_needing_3d_secure_shows_where_to_finish_it(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     let renewal = stripe_id("in");
     deliver_ok(
         &app,
@@ -179,7 +148,7 @@ async fn a_renewal_needing_3d_secure_shows_where_to_finish_it(app: TestApp, stri
 /// (<https://docs.stripe.com/billing/subscriptions/cancel#cancel-at>); a
 /// resume in Masthead clears both (an empty `cancel_at`).
 async fn portal_cancel_at_then_resume_in_masthead_clears_it(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     let mut updated =
         purchase.subscription("updated", "active", false, purchase.period_end, t0 + 10);
     updated["data"]["object"]["cancel_at"] = json!(purchase.period_end);
@@ -200,7 +169,7 @@ async fn portal_cancel_at_then_resume_in_masthead_clears_it(app: TestApp, stripe
 /// trial ending without a payment method, or Stripe's pause endpoint,
 /// suspends service; resumed, the subscription is `active` again.
 async fn paused_suspends_access_and_resumed_restores_it(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     deliver_ok(
         &app,
         &purchase.subscription("updated", "paused", false, purchase.period_end, t0 + 10),
@@ -233,7 +202,7 @@ fn pause_calls(calls: &[crate::fake_stripe::StripeCall]) -> Vec<Option<String>> 
 /// `won`, collection resumes (an empty `pause_collection`) and access
 /// returns.
 async fn dispute_won_pauses_then_resumes_collection_and_access(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     let dispute = stripe_id("dp");
     deliver_ok(
         &app,
@@ -279,7 +248,7 @@ async fn dispute_won_pauses_then_resumes_collection_and_access(app: TestApp, str
 /// Closed `lost`: the money is gone for good; the Stripe subscription is
 /// cancelled so it never bills again, and access stays ended.
 async fn dispute_lost_cancels_at_stripe(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     let dispute = stripe_id("dp");
     deliver_ok(
         &app,
@@ -315,7 +284,7 @@ async fn dispute_lost_cancels_at_stripe(app: TestApp, stripe: FakeStripe) {
 /// `charge.dispute.closed` (<https://docs.stripe.com/api/events/types#event_types-charge.dispute.funds_reinstated>),
 /// in either order: access returns once, collection resumes once.
 async fn funds_reinstated_and_closed_won_restore_once(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase, t0) = paid(&app, &stripe).await;
+    let (reader, purchase, t0) = paid_subscription(&app, &stripe, Shape::Current).await;
     let dispute = stripe_id("dp");
     deliver_ok(
         &app,

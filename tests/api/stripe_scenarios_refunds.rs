@@ -6,12 +6,12 @@
 //! charge of the same customer touches nothing; `refund.failed` undoes.
 
 use crate::billing_fixtures::stored;
-use crate::catalogue_fixtures::publish_sample_catalogue;
 use crate::fake_stripe::FakeStripe;
 use crate::helpers::{TestApp, TestReader};
 use crate::stripe_events::{
-    PRICE_CENTS, Purchase, Shape, deliver_ok, event, purchase, refund_of, settled, stripe_id,
+    PRICE_CENTS, Purchase, Shape, deliver_ok, event, refund_of, settled, stripe_id,
 };
+use crate::stripe_fixtures::paid_subscription;
 use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use masthead::db::refunds;
@@ -30,38 +30,6 @@ on_both_backends_with_stripe_webhooks!(
 );
 
 /// A paid subscription on current shapes, its intent learnt.
-async fn paid(app: &TestApp, stripe: &FakeStripe, shape: Shape) -> (TestReader, Purchase) {
-    publish_sample_catalogue(app).await;
-    let reader = app.new_reader().await;
-    let purchase = purchase(app, &reader);
-    stripe
-        .invoice_paid_by(&purchase.invoice, &purchase.payment_intent, None)
-        .await;
-    let now = Utc::now().timestamp() - 60;
-    deliver_ok(app, &purchase.session_completed(now)).await;
-    deliver_ok(
-        app,
-        &purchase.subscription("created", "active", false, purchase.period_end, now),
-    )
-    .await;
-    deliver_ok(
-        app,
-        &purchase.invoice_event(
-            shape,
-            "paid",
-            &purchase.invoice,
-            &purchase.payment_intent,
-            PRICE_CENTS,
-            purchase.period_end,
-            now,
-        ),
-    )
-    .await;
-    settled(app).await;
-    assert_eq!(deep_dive_granted(app, &reader).await["granted"], true);
-    (reader, purchase)
-}
-
 fn subscription_route(purchase: &Purchase) -> String {
     format!("/v1/subscriptions/{}", purchase.subscription)
 }
@@ -82,7 +50,7 @@ async fn dashboard_full_refund_ends_access_and_cancels_at_stripe_once(
     app: TestApp,
     stripe: FakeStripe,
 ) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     let refund_id = stripe_id("re");
     let now = Utc::now().timestamp();
     let refunded = purchase.charge_refunded_of(
@@ -136,7 +104,7 @@ async fn dashboard_full_refund_ends_access_and_cancels_at_stripe_once(
 
 /// The same on 2024 shapes, where the charge also names its invoice.
 async fn dashboard_full_refund_on_2024_shapes(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Legacy2024).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Legacy2024).await;
     let now = Utc::now().timestamp();
     deliver_ok(
         &app,
@@ -164,7 +132,7 @@ async fn dashboard_full_refund_on_2024_shapes(app: TestApp, stripe: FakeStripe) 
 /// Refunding last month's payment in full (a goodwill gesture) while this
 /// month's is kept: the current period stays paid, nothing is cancelled.
 async fn full_refund_of_an_older_payment_keeps_the_paid_period(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     let (renewal, intent) = (stripe_id("in"), stripe_id("pi"));
     stripe.invoice_paid_by(&renewal, &intent, None).await;
     let next_end = purchase.period_end + 30 * 86_400;
@@ -241,7 +209,7 @@ fn back_date(app: &TestApp, reader: &TestReader, first_intent: &str) {
 /// A partial refund (<https://docs.stripe.com/refunds#issuing>, an amount
 /// below the charge's) is recorded against the payment it names.
 async fn partial_refund_is_recorded_against_its_payment(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     let refund_id = stripe_id("re");
     deliver_ok(
         &app,
@@ -275,7 +243,7 @@ async fn refund_of_another_charge_of_the_same_customer_touches_nothing(
     app: TestApp,
     stripe: FakeStripe,
 ) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     let shop = stripe_id("pi");
     deliver_ok(
         &app,
@@ -323,7 +291,7 @@ async fn refund_of_another_charge_of_the_same_customer_touches_nothing(
 /// Stripe subscription was cancelled meanwhile, so access lasts to the
 /// period end (`canceling`).
 async fn refund_failed_gives_access_back(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     let refund_id = stripe_id("re");
     let now = Utc::now().timestamp();
     deliver_ok(
@@ -367,7 +335,7 @@ async fn refund_failed_gives_access_back(app: TestApp, stripe: FakeStripe) {
 /// the retry carries the same Idempotency-Key
 /// (<https://docs.stripe.com/api/idempotent_requests>).
 async fn stripe_failing_the_cancel_is_retried_with_the_same_key(app: TestApp, stripe: FakeStripe) {
-    let (_reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (_reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     fail_delete_once(&stripe, &subscription_route(&purchase)).await;
     deliver_ok(
         &app,
@@ -411,7 +379,7 @@ async fn fail_delete_once(stripe: &FakeStripe, route: &str) {
 /// Staff see what Stripe's side changed: the history names `stripe`, and
 /// the follow-ups with their status.
 async fn staff_view_shows_what_stripe_did(app: TestApp, stripe: FakeStripe) {
-    let (reader, purchase) = paid(&app, &stripe, Shape::Current).await;
+    let (reader, purchase, _) = paid_subscription(&app, &stripe, Shape::Current).await;
     deliver_ok(
         &app,
         &purchase.charge_refunded_of(
