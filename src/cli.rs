@@ -166,7 +166,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                         email: email.as_str(),
                         password_hash: &hash,
                         name: name.as_str(),
-                        role: role.as_str(),
+                        role,
                         created_at: now,
                         updated_at: now,
                     },

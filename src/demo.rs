@@ -249,7 +249,7 @@ fn add_readers(
                     Some("print") => "Demo Print Subscriber",
                     Some(_) => "Demo Subscriber",
                 },
-                role: Role::Reader.as_str(),
+                role: Role::Reader,
                 created_at: now,
                 updated_at: now,
             },

@@ -36,6 +36,9 @@ pub mod tiers;
 mod transaction;
 pub mod webhook_events;
 
+#[cfg(test)]
+mod typed_columns_tests;
+
 pub use connection::{Backend, DbConnection};
 pub use migrations::run_migrations;
 pub use pool::{Database, PoolStats};

@@ -14,7 +14,7 @@ pub struct ReaderRow {
     pub email: String,
     pub password_hash: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
     pub address_city: Option<String>,
@@ -37,9 +37,9 @@ impl ReaderRow {
         ReaderId::from_db(self.id.clone())
     }
 
-    /// The role; an unknown stored value is treated as the least privilege.
+    /// The role; an unknown stored value decodes as the least privilege.
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Reader)
+        self.role
     }
 
     /// The shipping address, when one is complete.
@@ -63,7 +63,7 @@ pub struct NewReader<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -1,13 +1,21 @@
 //! Typed identifiers: a `ReaderId` cannot be passed where a `SessionId` is
 //! expected. Ids are UUIDv7 strings, so they sort by creation time.
+//!
+//! Each id is also a diesel `Text` column type (`AsExpression`, `FromSql`,
+//! generic over the backend so it works through the `MultiConnection`):
+//! rows and queries carry `ReaderId`, not `String`, across the database edge.
 
 use std::fmt;
 
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            diesel::AsExpression, diesel::FromSqlRow,
+        )]
         #[serde(transparent)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub struct $name(String);
 
         impl $name {
@@ -30,6 +38,31 @@ macro_rules! typed_id {
             /// The id as stored and sent.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                self.0.as_str().to_sql(out)
+            }
+        }
+
+        /// Read back as stored: the database only holds ids Masthead wrote,
+        /// so no parsing is repeated on every row.
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                String::from_sql(bytes).map(Self)
             }
         }
 

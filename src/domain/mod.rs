@@ -27,6 +27,7 @@ mod role;
 mod shipping_address;
 mod slug;
 mod staff_scope;
+mod stored_text;
 mod subscription_state;
 mod teaser;
 mod token_purpose;

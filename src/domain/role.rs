@@ -1,14 +1,31 @@
 //! What an account may do. Staff are readers with a role; `admin` may do
 //! everything any other role may.
 
+use super::stored_text::stored_as_text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The role of an account.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    clap::ValueEnum,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Role {
     /// A reader of the magazine.
     Reader,
@@ -23,23 +40,12 @@ pub enum Role {
 impl Role {
     /// The stored and serialised name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Reader => "reader",
-            Self::Support => "support",
-            Self::Editor => "editor",
-            Self::Admin => "admin",
-        }
+        self.into()
     }
 
     /// Parses a stored name.
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "reader" => Some(Self::Reader),
-            "support" => Some(Self::Support),
-            "editor" => Some(Self::Editor),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
+        raw.parse().ok()
     }
 
     /// Whether this role is staff at all.
@@ -52,6 +58,9 @@ impl Role {
         self == required || self == Self::Admin
     }
 }
+
+// An unknown stored role is the least privilege.
+stored_as_text!(Role, unknown = Role::Reader);
 
 #[cfg(test)]
 mod tests {

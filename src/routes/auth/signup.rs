@@ -132,7 +132,7 @@ pub async fn signup(
                         email: email.as_str(),
                         password_hash: &hash,
                         name: name.as_str(),
-                        role: Role::Reader.as_str(),
+                        role: Role::Reader,
                         created_at: now,
                         updated_at: now,
                     },
