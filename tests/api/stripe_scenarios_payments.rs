@@ -299,7 +299,7 @@ async fn a_trial_is_not_a_payment(app: TestApp, stripe: FakeStripe) {
     let id = stored(&app, &reader)[0].row.id.clone();
     let (status, body) = staff_refund(&app, &id).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["code"], "nothing_to_refund");
+    assert_eq!(body["code"], "not_refundable", "a trial took no money");
 
     let (first, intent) = (stripe_id("in"), stripe_id("pi"));
     stripe.invoice_paid_by(&first, &intent, None).await;
