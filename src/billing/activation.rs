@@ -39,6 +39,9 @@ pub struct Paid {
     pub provider_invoice_id: Option<String>,
     /// When the money was taken.
     pub paid_at: NaiveDateTime,
+    /// The provider reports a free trial (Stripe `trialing`): the
+    /// subscription starts `trialing`, and its $0 invoice is no payment.
+    pub trial: bool,
 }
 
 /// How a confirmation ended.
@@ -90,13 +93,70 @@ pub fn complete_checkout(
     now: NaiveDateTime,
     paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
 ) -> Result<Completion, ApiError> {
+    complete(conn, id, reader, provider, actor, now, paid, Taken::Refuse)
+}
+
+/// Like [`complete_checkout`], for a checkout the provider took money for
+/// although the reader has a renewing paid subscription already (two
+/// checkouts paid in two tabs): the subscription it creates is
+/// `duplicate` (ended at once, granting nothing) with the payment recorded
+/// on it, so the money can be given back and staff see both.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct part of the audited change"
+)]
+pub fn complete_checkout_as_duplicate(
+    conn: &mut DbConnection,
+    id: &CheckoutId,
+    reader: &ReaderId,
+    provider: &str,
+    actor: &str,
+    now: NaiveDateTime,
+    paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
+) -> Result<Completion, ApiError> {
+    complete(
+        conn,
+        id,
+        reader,
+        provider,
+        actor,
+        now,
+        paid,
+        Taken::Duplicate,
+    )
+}
+
+/// What completing a checkout does when the reader already has a
+/// subscription that blocks a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    /// 409 `already_subscribed`, nothing written.
+    Refuse,
+    /// Record the new one as `duplicate`.
+    Duplicate,
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is a distinct part of the audited change"
+)]
+fn complete(
+    conn: &mut DbConnection,
+    id: &CheckoutId,
+    reader: &ReaderId,
+    provider: &str,
+    actor: &str,
+    now: NaiveDateTime,
+    paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
+    taken: Taken,
+) -> Result<Completion, ApiError> {
     readers::lock(conn, reader)?;
     let checkout = checkouts::find_for_reader(conn, id, reader)?
         .filter(|checkout| checkout.provider == provider)
         .ok_or_else(checkout_not_found)?;
     if checkouts::claim(conn, id, now)? {
         let paid = paid(&checkout)?;
-        return activate(conn, &checkout, &paid, actor, now).map(Completion::Activated);
+        return activate(conn, &checkout, &paid, actor, now, taken).map(Completion::Activated);
     }
     // Not claimable: completed by an earlier confirmation (re-read, as a
     // concurrent one may have committed since), or expired.
@@ -125,15 +185,23 @@ fn activate(
     paid: &Paid,
     actor: &str,
     now: NaiveDateTime,
+    taken: Taken,
 ) -> Result<SubscriptionRow, ApiError> {
     let reader = ReaderId::from_db(checkout.reader_id.clone());
-    ensure_not_subscribed(conn, &reader, now.and_utc())?;
+    let duplicate_of = match taken {
+        Taken::Refuse => {
+            ensure_not_subscribed(conn, &reader, now.and_utc())?;
+            None
+        }
+        Taken::Duplicate => blocking_subscription(conn, &reader, now)?,
+    };
     let id = SubscriptionId::generate();
     let subscription = NewSubscription {
         billing_interval: Some(&checkout.billing_interval),
         provider: Some(&checkout.provider),
         provider_customer_id: paid.provider_customer_id.as_deref(),
         provider_subscription_id: paid.provider_subscription_id.as_deref(),
+        duplicate_of: duplicate_of.as_deref(),
         ..NewSubscription::new(
             &id,
             &reader,
@@ -147,14 +215,32 @@ fn activate(
     let changes = SubscriptionChanges {
         current_period_start: Some(Some(paid.period_start)),
         current_period_end: Some(Some(paid.period_end)),
+        // A duplicate never grants anything: over as it is recorded.
+        ended_at: (taken == Taken::Duplicate).then_some(Some(now)),
         ..SubscriptionChanges::default()
     };
-    let reason = format!("payment {}", paid.provider_payment_id);
+    let (first, reason) = match taken {
+        Taken::Duplicate => (
+            SubscriptionState::Duplicate,
+            format!(
+                "payment {} for a second paid subscription while one renews; cancelled and refunded at the provider",
+                paid.provider_payment_id
+            ),
+        ),
+        Taken::Refuse if paid.trial => (
+            SubscriptionState::Trialing,
+            format!("trial {}", paid.provider_payment_id),
+        ),
+        Taken::Refuse => (
+            SubscriptionState::Active,
+            format!("payment {}", paid.provider_payment_id),
+        ),
+    };
     let outcome = subscriptions::transition(
         conn,
         &id,
         SubscriptionState::Incomplete,
-        SubscriptionState::Active,
+        first,
         &changes,
         actor,
         Some(&reason),
@@ -163,6 +249,42 @@ fn activate(
     if outcome == TransitionOutcome::Conflict {
         return Err(anyhow::anyhow!("subscription {id} moved before it was activated").into());
     }
+    // A $0 invoice (a trial, a full discount) took no money: nothing to
+    // refund, and the guarantee starts at the first real payment.
+    if paid.amount.get() > 0 {
+        record_payment(conn, checkout, paid, &id, now)?;
+    }
+    checkouts::attach_subscription(conn, &checkout.checkout_id(), &id)?;
+    Ok(subscriptions::find(conn, &id)?)
+}
+
+/// The reader's subscription that [blocks a new
+/// checkout](super::checkout::blocks_a_new_checkout) at `now`, the one a
+/// duplicate duplicates.
+fn blocking_subscription(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> Result<Option<String>, ApiError> {
+    Ok(subscriptions::for_reader_with_perks(conn, reader)?
+        .into_iter()
+        .find(|(row, perks)| {
+            row.snapshot(perks.clone()).is_some_and(|snapshot| {
+                super::checkout::blocks_a_new_checkout(&snapshot, now.and_utc())
+            })
+        })
+        .map(|(row, _)| row.id))
+}
+
+/// Records the payment that completed `checkout` on subscription `id`.
+pub(crate) fn record_payment(
+    conn: &mut DbConnection,
+    checkout: &CheckoutRow,
+    paid: &Paid,
+    id: &SubscriptionId,
+    now: NaiveDateTime,
+) -> Result<PaymentId, ApiError> {
+    let reader = ReaderId::from_db(checkout.reader_id.clone());
     let payment_id = PaymentId::generate();
     payments::insert(
         conn,
@@ -179,6 +301,5 @@ fn activate(
             created_at: now,
         },
     )?;
-    checkouts::attach_subscription(conn, &checkout.checkout_id(), &id)?;
-    Ok(subscriptions::find(conn, &id)?)
+    Ok(payment_id)
 }

@@ -9,7 +9,6 @@ use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, checkouts};
 use crate::domain::{
     BillingInterval, CheckoutId, CheckoutStatus, Currency, ReaderId, Slug, SubscriptionSnapshot,
-    SubscriptionState,
 };
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, Duration, Utc};
@@ -94,15 +93,13 @@ pub fn price_for(
 }
 
 /// Whether `subscription` stops the reader from buying another: a paid
-/// subscription that renews (or is still paid up while canceling, or in
-/// its dunning grace) and grants access at `now`. A second one would charge
+/// subscription that renews (or is still paid up while canceling, in its
+/// dunning grace, or in a trial that renews into a payment:
+/// [`crate::domain::SubscriptionState::is_renewing`]) and grants access at `now`. A second one would charge
 /// twice for the same perks. A comp (and later a gift) does not: nobody
 /// pays for it, so a paid subscription may take over from it.
 pub fn blocks_a_new_checkout(subscription: &SubscriptionSnapshot, now: DateTime<Utc>) -> bool {
-    matches!(
-        subscription.state,
-        SubscriptionState::Active | SubscriptionState::Canceling | SubscriptionState::PastDue
-    ) && subscription.grants_access(now)
+    subscription.state.is_renewing() && subscription.grants_access(now)
 }
 
 /// 409 `already_subscribed` when one of the reader's subscriptions

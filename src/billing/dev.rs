@@ -136,5 +136,6 @@ fn paid_now(checkout: &CheckoutRow, now: NaiveDateTime) -> Result<Paid, ApiError
         provider_payment_id: format!("dev_{}", uuid::Uuid::new_v4().simple()),
         provider_invoice_id: None,
         paid_at: now,
+        trial: false,
     })
 }

@@ -138,6 +138,7 @@ mod tests {
             ended_at: None,
             created_at: at(1_000),
             updated_at: at(updated_at),
+            duplicate_of: None,
         }
     }
 

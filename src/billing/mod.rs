@@ -23,7 +23,7 @@ mod stripe;
 mod stripe_setup;
 pub mod webhooks;
 
-pub use activation::{Completion, Paid, complete_checkout};
+pub use activation::{Completion, Paid, complete_checkout, complete_checkout_as_duplicate};
 pub use cancel::{cancel_at_period_end, resume, stop_renewals_for_departure};
 pub use checkout::{
     CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, blocks_a_new_checkout, price_for,

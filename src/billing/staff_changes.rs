@@ -237,6 +237,7 @@ pub async fn extend(
                     state,
                     Some(
                         SubscriptionState::Active
+                            | SubscriptionState::Trialing
                             | SubscriptionState::Canceling
                             | SubscriptionState::PastDue
                     )

@@ -115,6 +115,7 @@ diesel::table! {
         disputed_at -> Nullable<Timestamp>,
         provider_updated_at -> Nullable<Timestamp>,
         payment_action_url -> Nullable<Text>,
+        duplicate_of -> Nullable<Text>,
     }
 }
 

@@ -68,12 +68,17 @@ impl SubscriptionSnapshot {
         let before = |end: Option<DateTime<Utc>>| end.is_some_and(|end| now < end);
         match self.state {
             SubscriptionState::Active => self.current_period_end.is_none_or(|end| now < end),
-            SubscriptionState::Canceling => before(self.current_period_end),
+            SubscriptionState::Canceling | SubscriptionState::Trialing => {
+                before(self.current_period_end)
+            }
             SubscriptionState::PastDue => before(self.grace_ends_at),
             SubscriptionState::Comped => before(self.comped_until),
             SubscriptionState::Incomplete
             | SubscriptionState::Expired
-            | SubscriptionState::Refunded => false,
+            | SubscriptionState::Refunded
+            | SubscriptionState::Unpaid
+            | SubscriptionState::Paused
+            | SubscriptionState::Duplicate => false,
         }
     }
 
@@ -291,9 +296,12 @@ pub fn decide(viewer: &Viewer, resource: &Resource, now: DateTime<Utc>) -> Acces
     let latest = subscriptions.iter().max_by_key(|s| s.started_at);
     AccessDecision::Denied(match latest.map(|s| s.state) {
         None | Some(SubscriptionState::Incomplete) => Denial::SubscriptionRequired,
-        Some(SubscriptionState::PastDue) => Denial::PaymentPastDue,
+        Some(SubscriptionState::PastDue | SubscriptionState::Unpaid) => Denial::PaymentPastDue,
         Some(
             SubscriptionState::Active
+            | SubscriptionState::Trialing
+            | SubscriptionState::Paused
+            | SubscriptionState::Duplicate
             | SubscriptionState::Canceling
             | SubscriptionState::Expired
             | SubscriptionState::Refunded

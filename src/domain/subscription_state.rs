@@ -12,6 +12,9 @@ use utoipa::ToSchema;
 pub enum SubscriptionState {
     /// Checkout started, not yet paid.
     Incomplete,
+    /// In a free trial at the provider (a trial is not a payment): access
+    /// until the trial (its period) ends, renewing into the first payment.
+    Trialing,
     /// Paid and renewing.
     Active,
     /// A renewal payment failed; access continues inside the grace window.
@@ -24,6 +27,17 @@ pub enum SubscriptionState {
     Refunded,
     /// Granted by staff without payment, until an end date.
     Comped,
+    /// The provider's retries of a renewal ran out (Stripe `unpaid`): no
+    /// access, but not over; paying the open invoice makes it active again.
+    Unpaid,
+    /// Suspended at the provider (Stripe `paused`: a trial ended without a
+    /// payment method, or its pause endpoint): no access until resumed.
+    Paused,
+    /// A second paid subscription the provider reported for a reader who
+    /// already had a renewing one (two checkouts completed in two tabs):
+    /// recorded with its payment, cancelled and refunded at the provider,
+    /// never granting anything.
+    Duplicate,
 }
 
 /// Who or what may cause a transition.
@@ -80,7 +94,10 @@ const T: Cause = Cause::Clock;
 /// a subscription asks this table ([`SubscriptionState::can_become`],
 /// [`SubscriptionState::can_become_by`]).
 pub const TRANSITIONS: &[Transition] = {
-    use SubscriptionState::{Active, Canceling, Comped, Expired, Incomplete, PastDue, Refunded};
+    use SubscriptionState::{
+        Active, Canceling, Comped, Duplicate, Expired, Incomplete, PastDue, Paused, Refunded,
+        Trialing, Unpaid,
+    };
     const fn row(
         from: SubscriptionState,
         to: SubscriptionState,
@@ -91,7 +108,16 @@ pub const TRANSITIONS: &[Transition] = {
     &[
         row(Incomplete, Active, &[R, P]),
         row(Incomplete, Expired, &[P, T]),
+        row(Incomplete, Trialing, &[P]),
+        row(Incomplete, Duplicate, &[P]),
+        row(Trialing, Active, &[P]),
+        row(Trialing, PastDue, &[P]),
+        row(Trialing, Canceling, &[R, S, P]),
+        row(Trialing, Paused, &[P]),
+        row(Trialing, Expired, &[S, P, T]),
+        row(Active, Trialing, &[P]),
         row(Active, PastDue, &[P]),
+        row(Active, Paused, &[P]),
         row(Active, Canceling, &[R, S, P]),
         row(Active, Expired, &[S, P, T]),
         row(Active, Refunded, &[S, P]),
@@ -99,9 +125,18 @@ pub const TRANSITIONS: &[Transition] = {
         row(PastDue, Canceling, &[R, S, P]),
         row(PastDue, Expired, &[S, P, T]),
         row(PastDue, Refunded, &[S, P]),
+        row(PastDue, Unpaid, &[P]),
+        row(PastDue, Paused, &[P]),
+        row(Unpaid, Active, &[P]),
+        row(Unpaid, Expired, &[S, P, T]),
+        row(Unpaid, Refunded, &[S, P]),
+        row(Paused, Active, &[P]),
+        row(Paused, Expired, &[S, P, T]),
+        row(Paused, Refunded, &[S, P]),
         row(Canceling, Active, &[R, S, P]),
         row(Canceling, Expired, &[S, P, T]),
         row(Canceling, Refunded, &[S, P]),
+        row(Canceling, Trialing, &[P]),
         row(Comped, Expired, &[S, T]),
         row(Refunded, Active, &[V]),
         row(Refunded, PastDue, &[V]),
@@ -121,14 +156,18 @@ pub struct TransitionRefused {
 
 impl SubscriptionState {
     /// Every state, for listings and exhaustive tests.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 11] = [
         Self::Incomplete,
+        Self::Trialing,
         Self::Active,
         Self::PastDue,
         Self::Canceling,
         Self::Expired,
         Self::Refunded,
         Self::Comped,
+        Self::Unpaid,
+        Self::Paused,
+        Self::Duplicate,
     ];
 
     /// The stored and serialised name.
@@ -141,6 +180,10 @@ impl SubscriptionState {
             Self::Expired => "expired",
             Self::Refunded => "refunded",
             Self::Comped => "comped",
+            Self::Trialing => "trialing",
+            Self::Unpaid => "unpaid",
+            Self::Paused => "paused",
+            Self::Duplicate => "duplicate",
         }
     }
 
@@ -169,10 +212,15 @@ impl SubscriptionState {
     /// subscription).
     pub fn access(self) -> Access {
         match self {
-            Self::Active | Self::Canceling => Access::UntilPeriodEnd,
+            Self::Active | Self::Canceling | Self::Trialing => Access::UntilPeriodEnd,
             Self::PastDue => Access::UntilGraceEnds,
             Self::Comped => Access::UntilCompEnds,
-            Self::Incomplete | Self::Expired | Self::Refunded => Access::Nothing,
+            Self::Incomplete
+            | Self::Expired
+            | Self::Refunded
+            | Self::Unpaid
+            | Self::Paused
+            | Self::Duplicate => Access::Nothing,
         }
     }
 
@@ -183,6 +231,16 @@ impl SubscriptionState {
         } else {
             Err(TransitionRefused { from: self, to })
         }
+    }
+
+    /// Whether a paid subscription in this state renews at the provider
+    /// and grants access, so the reader may not start another checkout
+    /// (comps do not count: a paid subscription takes over from them).
+    pub fn is_renewing(self) -> bool {
+        matches!(
+            self,
+            Self::Active | Self::Canceling | Self::PastDue | Self::Trialing
+        )
     }
 
     /// Whether nothing can follow: the subscription is over for good.
@@ -200,14 +258,24 @@ impl fmt::Display for SubscriptionState {
 #[cfg(test)]
 mod tests {
     use super::SubscriptionState::{
-        Active, Canceling, Comped, Expired, Incomplete, PastDue, Refunded,
+        Active, Canceling, Comped, Duplicate, Expired, Incomplete, PastDue, Paused, Refunded,
+        Trialing, Unpaid,
     };
     use super::*;
 
     /// The only transitions the product allows.
-    const ALLOWED: [(SubscriptionState, SubscriptionState); 14] = [
+    const ALLOWED: [(SubscriptionState, SubscriptionState); 32] = [
         (Incomplete, Active),
         (Incomplete, Expired),
+        (Incomplete, Trialing),
+        (Incomplete, Duplicate),
+        (Trialing, Active),
+        (Trialing, PastDue),
+        (Trialing, Canceling),
+        (Trialing, Paused),
+        (Trialing, Expired),
+        (Active, Trialing),
+        (Active, Paused),
         (Active, PastDue),
         (Active, Canceling),
         (Active, Expired),
@@ -216,14 +284,23 @@ mod tests {
         (PastDue, Canceling),
         (PastDue, Expired),
         (PastDue, Refunded),
+        (PastDue, Unpaid),
+        (PastDue, Paused),
+        (Unpaid, Active),
+        (Unpaid, Expired),
+        (Unpaid, Refunded),
+        (Paused, Active),
+        (Paused, Expired),
+        (Paused, Refunded),
         (Canceling, Active),
         (Canceling, Expired),
         (Canceling, Refunded),
+        (Canceling, Trialing),
         (Comped, Expired),
     ];
 
     #[test]
-    fn exactly_the_allowed_pairs_succeed_among_all_49() {
+    fn exactly_the_allowed_pairs_succeed_among_all_121() {
         let mut checked = 0;
         let mut succeeded = 0;
         for from in SubscriptionState::ALL {
@@ -244,7 +321,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 49);
+        assert_eq!(checked, 121);
         assert_eq!(succeeded, ALLOWED.len());
     }
 
@@ -304,6 +381,7 @@ mod tests {
             by_reader,
             vec![
                 (Incomplete, Active),
+                (Trialing, Canceling),
                 (Active, Canceling),
                 (PastDue, Canceling),
                 (Canceling, Active)
@@ -316,11 +394,38 @@ mod tests {
         for state in SubscriptionState::ALL {
             assert_eq!(
                 state.access() == Access::Nothing,
-                matches!(state, Incomplete | Expired | Refunded),
+                matches!(
+                    state,
+                    Incomplete | Expired | Refunded | Unpaid | Paused | Duplicate
+                ),
                 "{state}"
             );
         }
-        assert_eq!(SubscriptionState::parse("paused_by_a_newer_release"), None);
+        assert_eq!(Trialing.access(), Access::UntilPeriodEnd);
+        assert_eq!(SubscriptionState::parse("gifted_by_a_newer_release"), None);
+    }
+
+    #[test]
+    fn unpaid_and_paused_recover_only_through_the_provider() {
+        for from in [Unpaid, Paused] {
+            assert!(from.can_become_by(Active, Cause::Provider), "{from}");
+            for cause in [Cause::Reader, Cause::Staff, Cause::Clock] {
+                assert!(!from.can_become_by(Active, cause), "{cause:?}: {from}");
+            }
+        }
+        assert!(Trialing.can_become_by(Active, Cause::Provider));
+        assert!(!Trialing.can_become_by(Active, Cause::Reader));
+    }
+
+    #[test]
+    fn renewing_states_block_a_second_checkout() {
+        for state in SubscriptionState::ALL {
+            assert_eq!(
+                state.is_renewing(),
+                matches!(state, Active | Canceling | PastDue | Trialing),
+                "{state}"
+            );
+        }
     }
 
     #[test]
@@ -331,11 +436,11 @@ mod tests {
     }
 
     #[test]
-    fn only_expired_and_refunded_are_terminal() {
+    fn only_expired_refunded_and_duplicate_are_terminal() {
         for state in SubscriptionState::ALL {
             assert_eq!(
                 state.is_terminal(),
-                matches!(state, Expired | Refunded),
+                matches!(state, Expired | Refunded | Duplicate),
                 "{state}"
             );
         }

@@ -220,7 +220,7 @@ fn arrange_money(app: &TestApp, reader_id: &str, subscription_id: &str) {
 }
 
 /// Replaces ids, emails and times so the snapshot shows the shape only.
-fn redact(value: &mut Value) {
+pub(crate) fn redact(value: &mut Value) {
     const TIMES: [&str; 4] = [
         "current_period_start",
         "current_period_end",

@@ -233,6 +233,7 @@ pub async fn stripe_subscriber(app: &TestApp, reader: &TestReader) -> String {
         provider_payment_id: format!("ch_{}", uuid::Uuid::new_v4().simple()),
         provider_invoice_id: None,
         paid_at: now,
+        trial: false,
     };
     masthead::db::write_transaction(&mut app.db(), |conn| {
         complete_checkout(

@@ -74,6 +74,7 @@ mod security_teaser_leak;
 mod site_url;
 mod staff_views;
 mod stripe_fixtures;
+mod stripe_scenarios_duplicates;
 mod stripe_scenarios_lifecycle;
 mod stripe_scenarios_payments;
 mod stripe_scenarios_refund_requests;

@@ -80,7 +80,7 @@ async fn dunning_to_past_due_and_unpaid_then_paid_is_active_again(
         &purchase.subscription("updated", "unpaid", false, purchase.period_end, t0 + 20),
     )
     .await;
-    assert_eq!(my_subscription(&app, &reader).await["state"], "past_due");
+    assert_eq!(my_subscription(&app, &reader).await["state"], "unpaid");
     let access = deep_dive_granted(&app, &reader).await;
     assert_eq!(
         access["granted"], false,
@@ -175,6 +175,7 @@ async fn paused_suspends_access_and_resumed_restores_it(app: TestApp, stripe: Fa
         &purchase.subscription("updated", "paused", false, purchase.period_end, t0 + 10),
     )
     .await;
+    assert_eq!(my_subscription(&app, &reader).await["state"], "paused");
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], false);
     deliver_ok(
         &app,

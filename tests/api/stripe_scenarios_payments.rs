@@ -293,17 +293,13 @@ async fn a_trial_is_not_a_payment(app: TestApp, stripe: FakeStripe) {
     )
     .await;
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true);
-    let paid: Vec<i64> = stored(&app, &reader)[0]
-        .payments
-        .iter()
-        .map(|p| p.amount_cents)
-        .filter(|amount| *amount > 0)
-        .collect();
+    assert_eq!(my_subscription(&app, &reader).await["state"], "trialing");
+    let paid = stored(&app, &reader)[0].payments.clone();
     assert!(paid.is_empty(), "a trial is not a payment: {paid:?}");
     let id = stored(&app, &reader)[0].row.id.clone();
     let (status, body) = staff_refund(&app, &id).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["code"], "nothing_to_refund");
+    assert_eq!(body["code"], "not_refundable", "a trial took no money");
 
     let (first, intent) = (stripe_id("in"), stripe_id("pi"));
     stripe.invoice_paid_by(&first, &intent, None).await;
@@ -329,6 +325,26 @@ async fn a_trial_is_not_a_payment(app: TestApp, stripe: FakeStripe) {
         .map(|p| (p.amount_cents, p.provider_payment_id.clone()))
         .collect();
     assert_eq!(paid, vec![(PRICE_CENTS, intent)]);
+    assert_eq!(
+        my_subscription(&app, &reader).await["state"],
+        "active",
+        "the first real payment ends the trial"
+    );
+    let events: Vec<(Option<String>, String)> = stored(&app, &reader)[0].events.clone();
+    assert_eq!(
+        events.iter().map(|(_, to)| to.as_str()).collect::<Vec<_>>(),
+        vec!["incomplete", "trialing", "active"]
+    );
+    // The guarantee counts from that payment: a staff refund now is
+    // inside it (support may refund) and refunds exactly that payment.
+    let (status, body) = staff_refund(&app, &id).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let refunds = stripe.requests_to("POST", "/v1/refunds").await;
+    assert_eq!(refunds.len(), 1, "{refunds:#?}");
+    assert_eq!(
+        refunds[0].param("amount"),
+        Some(PRICE_CENTS.to_string().as_str())
+    );
 }
 
 /// Test and live mode are separate worlds

@@ -2,7 +2,8 @@
 //! payment intent behind an invoice (API versions since 2025-03-31 name it
 //! only on the invoice's payments), ending the Stripe subscription after a
 //! full refund made in the dashboard, pausing collection while a dispute
-//! runs and resuming it when the dispute is won, ending it when lost.
+//! runs and resuming it when the dispute is won, ending it when lost, and
+//! cancelling and refunding a duplicate paid subscription.
 //!
 //! A handler never calls Stripe itself: it queues the follow-up in the
 //! event's own transaction (so it is durable exactly when the event is),
@@ -33,15 +34,19 @@ pub enum FollowUpKind {
     PauseCollection,
     /// Clear `pause_collection` on the Stripe subscription.
     ResumeCollection,
+    /// Refund what is left of our payment `target` (a duplicate
+    /// subscription's) at Stripe, and record the refund.
+    RefundPayment,
 }
 
 impl FollowUpKind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::LearnInvoicePayment,
         Self::CancelSubscription,
         Self::PauseCollection,
         Self::ResumeCollection,
+        Self::RefundPayment,
     ];
 
     /// The stored name.
@@ -51,6 +56,7 @@ impl FollowUpKind {
             Self::CancelSubscription => "cancel_subscription",
             Self::PauseCollection => "pause_collection",
             Self::ResumeCollection => "resume_collection",
+            Self::RefundPayment => "refund_payment",
         }
     }
 
@@ -83,10 +89,23 @@ pub(crate) fn queue(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     let id = format!("{}:{}", follow_up.event, follow_up.kind.as_str());
+    queue_as(conn, &id, follow_up, now)
+}
+
+/// Queues `follow_up` under `id` (its Stripe `Idempotency-Key` too),
+/// unless a follow-up with that id was queued before, by whichever event:
+/// for actions that must happen once per object, not once per event (a
+/// duplicate subscription is cancelled once, each payment refunded once).
+pub(crate) fn queue_as(
+    conn: &mut DbConnection,
+    id: &str,
+    follow_up: &FollowUp<'_>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
     provider_follow_ups::queue(
         conn,
         &NewFollowUp {
-            id: &id,
+            id,
             provider: super::stripe::StripeProvider::NAME,
             kind: follow_up.kind.as_str(),
             target: follow_up.target,

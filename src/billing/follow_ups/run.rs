@@ -137,11 +137,41 @@ async fn attempt(db: &Database, provider: &Provider, row: &FollowUpRow) -> Resul
         Some(FollowUpKind::ResumeCollection) => Ok(stripe
             .set_pause_collection(&row.target, false, &key)
             .await?),
+        Some(FollowUpKind::RefundPayment) => refund_payment(db, stripe, row, &key).await,
         None => Err(Failure::GiveUp(format!(
             "follow-up kind {} is unknown to this release",
             row.kind
         ))),
     }
+}
+
+/// Refunds what is left of payment `row.target` at Stripe (once: the
+/// follow-up's id is the key) and records the refund with actor `stripe`;
+/// a payment refunded in full meanwhile needs nothing.
+async fn refund_payment(
+    db: &Database,
+    stripe: &crate::billing::StripeProvider,
+    row: &FollowUpRow,
+    key: &IdempotencyKey,
+) -> Result<(), Failure> {
+    let id = row.target.clone();
+    let payment = db
+        .run(move |conn| Ok(provider_payments::find(conn, &id)?))
+        .await?;
+    let left = payment.amount_cents - payment.refunded_cents;
+    if left <= 0 {
+        return Ok(());
+    }
+    let refund = stripe.refund(&payment, left, key).await?;
+    crate::billing::refund::record_as(
+        db,
+        &payment,
+        refund,
+        crate::billing::webhooks::ACTOR.to_owned(),
+        row.reason.clone(),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s, ... up to an hour.

@@ -21,6 +21,8 @@ mod claim;
 mod finish;
 mod record;
 
+pub(crate) use record::record_as;
+
 use super::provider::Provider;
 use crate::db::audit_log::AuditEntry;
 use crate::db::refunds::RefundRow;

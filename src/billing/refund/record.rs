@@ -18,11 +18,26 @@ pub(super) async fn record(
     refund: ProviderRefund,
     order: &RefundOrder,
 ) -> Result<(), ApiError> {
-    let (payment_id, actor, reason) = (
-        payment.id.clone(),
+    record_as(
+        db,
+        payment,
+        refund,
         order.actor.clone(),
         order.reason.clone(),
-    );
+    )
+    .await
+}
+
+/// Records a refund the provider confirmed of `payment`, by `actor` for
+/// `reason` (a staff refund, or Masthead's own of a duplicate payment).
+pub(crate) async fn record_as(
+    db: &Database,
+    payment: &PaymentRow,
+    refund: ProviderRefund,
+    actor: String,
+    reason: String,
+) -> Result<(), ApiError> {
+    let payment_id = payment.id.clone();
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {

@@ -59,6 +59,8 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
         record_payment(conn, &row, &facts, context.now)?;
         record_invoice_details(conn, &invoice)?;
         follow_up_if_unnamed(conn, context, &row, &facts)?;
+        // Money taken for a duplicate goes back too, once per payment.
+        super::duplicate::undo(conn, context, &row)?;
     }
     provider::set_payment_action_url(conn, &row.subscription_id(), None)?;
     if apply::is_stale(conn, context, &row)? {
@@ -66,12 +68,20 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
     }
     let changes = apply::extend_period(conn, &row, facts.period, SubscriptionChanges::default())?;
     match row.state() {
-        Some(SubscriptionState::PastDue) => {
+        // Paid at last: dunning (`past_due`, `unpaid`) is over, or a
+        // trial's first real invoice is paid.
+        Some(SubscriptionState::PastDue | SubscriptionState::Unpaid) => {
             let changes = SubscriptionChanges {
                 grace_ends_at: Some(None),
                 ..changes
             };
             apply::move_to(conn, context, &row, SubscriptionState::Active, &changes)?;
+        }
+        Some(SubscriptionState::Trialing) if facts.amount != Some(0) => {
+            apply::move_to(conn, context, &row, SubscriptionState::Active, &changes)?;
+        }
+        Some(SubscriptionState::Trialing) => {
+            apply::move_to(conn, context, &row, SubscriptionState::Trialing, &changes)?;
         }
         Some(state @ (SubscriptionState::Active | SubscriptionState::Canceling)) => {
             apply::move_to(conn, context, &row, state, &changes)?;
@@ -95,7 +105,11 @@ pub fn payment_failed(conn: &mut DbConnection, context: &mut Context<'_>) -> Res
     if apply::is_stale(conn, context, &row)? {
         return Ok(());
     }
-    if row.state() == Some(SubscriptionState::Active) {
+    // A renewal, or the first invoice after a trial, that failed.
+    if matches!(
+        row.state(),
+        Some(SubscriptionState::Active | SubscriptionState::Trialing)
+    ) {
         let changes = SubscriptionChanges {
             grace_ends_at: Some(Some(context.at + context.grace)),
             ..SubscriptionChanges::default()
@@ -192,6 +206,7 @@ pub fn invoice_payment_paid(
         charge: fields::id(object, &["payment", "charge"]).map(str::to_owned),
         period: None,
         paid_at: fields::time(object, &["status_transitions", "paid_at"]),
+        trial: false,
     };
     if let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)? {
         correct(conn, &payment, &facts)?;
@@ -253,6 +268,7 @@ fn facts(invoice: &Value) -> PaymentFacts {
         charge: charge.map(str::to_owned),
         period: period(invoice),
         paid_at: fields::time(invoice, &["status_transitions", "paid_at"]),
+        trial: false,
     }
 }
 

@@ -57,6 +57,8 @@ pub struct PaymentFacts {
     pub charge: Option<String>,
     pub period: Option<(NaiveDateTime, NaiveDateTime)>,
     pub paid_at: Option<NaiveDateTime>,
+    /// The event reports a free trial (`trialing`).
+    pub trial: bool,
 }
 
 impl PaymentFacts {
@@ -66,7 +68,7 @@ impl PaymentFacts {
         self.payment.as_deref().or(self.invoice.as_deref())
     }
 
-    fn paid(
+    pub(super) fn paid(
         &self,
         refs: &Refs,
         checkout: &CheckoutRow,
@@ -107,6 +109,7 @@ impl PaymentFacts {
             provider_payment_id: key.to_owned(),
             provider_invoice_id: self.invoice.clone(),
             paid_at: at,
+            trial: self.trial,
         })
     }
 }
@@ -129,8 +132,9 @@ pub fn find(conn: &mut DbConnection, refs: &Refs) -> Result<Option<SubscriptionR
 
 /// Completes the checkout `refs` names as paid (`facts`), or finds the
 /// subscription an earlier event completed it with. `Ok(None)` (logged)
-/// when the event names no usable checkout of ours, or the reader may not
-/// have another subscription now; nothing is written then.
+/// when the event names no usable checkout of ours; nothing is written
+/// then. A checkout paid while the reader has a renewing subscription
+/// becomes a `duplicate` one ([`super::duplicate::record`]).
 pub fn complete(
     conn: &mut DbConnection,
     context: &mut Context<'_>,
@@ -184,6 +188,12 @@ pub fn complete(
             tracing::error!(%event, %checkout, "stripe reports a payment for a checkout that expired first; needs staff");
             return Ok(None);
         }
+        // Two checkouts paid (two tabs): the second is recorded, then
+        // cancelled and refunded at Stripe (see `duplicate`).
+        Err(ApiError::Conflict {
+            code: "already_subscribed",
+            ..
+        }) => return super::duplicate::record(conn, context, refs, facts, &row, at),
         Err(error @ (ApiError::NotFound { .. } | ApiError::Conflict { .. })) => {
             tracing::error!(%event, %checkout, %reason, %error, "stripe reports a payment Masthead cannot turn into a subscription; needs staff");
             return Ok(None);

@@ -15,6 +15,7 @@
 mod apply;
 mod checkout_session;
 mod dispute;
+mod duplicate;
 mod event;
 mod fields;
 mod invoice;

@@ -49,6 +49,7 @@ pub fn changed(
             invoice: fields::id(&object, &["latest_invoice"]).map(str::to_owned),
             period: period(&object),
             paid_at: fields::time(&object, &["start_date"]),
+            trial,
             ..PaymentFacts::default()
         };
         let Some(row) = link::complete(conn, context, &refs, &facts)? else {
@@ -62,10 +63,7 @@ pub fn changed(
     let ended_at = fields::time(&object, &["ended_at"]).map(|at| at.min(context.now));
     let changes =
         apply::extend_period(conn, &row, period(&object), SubscriptionChanges::default())?;
-    let mut changes = changes_for(context, &row, target, changes, ended_at);
-    if closes_grace(status) {
-        changes.grace_ends_at = Some(Some(context.at));
-    }
+    let changes = changes_for(context, &row, target, changes, ended_at);
     crate::billing::plan_change::follow_provider_plan(
         conn,
         &row,
@@ -102,13 +100,13 @@ fn end_unpaid_checkout(
 /// so there is no subscription of ours to end, only its checkout:
 /// [`end_unpaid_checkout`]). Stripe's statuses
 /// (<https://docs.stripe.com/billing/subscriptions/overview#subscription-statuses>):
-/// `unpaid` is not terminal (paying the open invoice makes it `active`
-/// again) and `paused` (a trial ended without a payment method, or
-/// Stripe's pause endpoint) suspends service until resumed, so both keep
-/// the subscription recoverable as `past_due` with its grace window
-/// closed ([`closes_grace`]): access ends now and returns when Stripe
-/// reports it `active` or an invoice is paid. `trialing` grants access
-/// like `active` (a trial is not a payment).
+/// each has its own state. `unpaid` (the retries ran out) grants nothing
+/// but is not terminal: paying the open invoice makes it `active` again.
+/// `paused` (a trial ended without a payment method, or Stripe's pause
+/// endpoint, <https://docs.stripe.com/billing/subscriptions/pause>)
+/// grants nothing until Stripe resumes it. `trialing` grants access until
+/// the trial ends (a trial is not a payment); cancelled during the trial,
+/// it is `canceling` like a paid one.
 fn target(object: &Value, status: Option<&str>, deleted: bool) -> Option<SubscriptionState> {
     if deleted {
         return Some(SubscriptionState::Expired);
@@ -117,16 +115,14 @@ fn target(object: &Value, status: Option<&str>, deleted: bool) -> Option<Subscri
         || fields::int(object, &["cancel_at"]).is_some();
     match status? {
         "active" | "trialing" if canceling => Some(SubscriptionState::Canceling),
-        "active" | "trialing" => Some(SubscriptionState::Active),
-        "past_due" | "unpaid" | "paused" => Some(SubscriptionState::PastDue),
+        "active" => Some(SubscriptionState::Active),
+        "trialing" => Some(SubscriptionState::Trialing),
+        "past_due" => Some(SubscriptionState::PastDue),
+        "unpaid" => Some(SubscriptionState::Unpaid),
+        "paused" => Some(SubscriptionState::Paused),
         "canceled" => Some(SubscriptionState::Expired),
         _ => None,
     }
-}
-
-/// Whether the status suspends access at once (no grace window left).
-fn closes_grace(status: Option<&str>) -> bool {
-    matches!(status, Some("unpaid" | "paused"))
 }
 
 /// The current period: from the items (API versions since 2025-03), else
@@ -158,7 +154,7 @@ fn changes_for(
         SubscriptionState::PastDue if from != Some(SubscriptionState::PastDue) => {
             changes.grace_ends_at = Some(Some(context.at + context.grace));
         }
-        SubscriptionState::Active => {
+        SubscriptionState::Active | SubscriptionState::Trialing => {
             changes.grace_ends_at = Some(None);
             changes.cancel_reason = Some(None);
         }

@@ -44,6 +44,8 @@ pub struct SubscriptionRow {
     pub ended_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// For a `duplicate`: the renewing subscription it duplicated.
+    pub duplicate_of: Option<String>,
 }
 
 impl SubscriptionRow {
@@ -104,6 +106,7 @@ pub struct NewSubscription<'a> {
     pub started_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub duplicate_of: Option<&'a str>,
 }
 
 impl<'a> NewSubscription<'a> {
@@ -132,6 +135,7 @@ impl<'a> NewSubscription<'a> {
             started_at: now,
             created_at: now,
             updated_at: now,
+            duplicate_of: None,
         }
     }
 }

@@ -111,9 +111,16 @@ pub struct SubscriptionDetail {
     pub payments: Vec<PaymentView>,
     /// Refunds given, oldest first.
     pub refunds: Vec<RefundView>,
+    /// For a `duplicate` (a second paid subscription Stripe reported while
+    /// this reader had a renewing one, cancelled and refunded at Stripe):
+    /// the subscription it duplicated, which kept the access; absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
     /// Calls to the payment provider that its webhooks made necessary
     /// (cancel after a dashboard refund, pause or resume collection during
-    /// a dispute, learn an invoice's payment), oldest first; absent when
+    /// a dispute, learn an invoice's payment, cancel and refund a
+    /// duplicate), oldest first; absent when
     /// there were none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub provider_follow_ups: Vec<FollowUpView>,
@@ -188,6 +195,7 @@ impl SubscriptionDetail {
             provider_subscription_id: row.provider_subscription_id,
             started_at: utc(row.started_at),
             ended_at: row.ended_at.map(utc),
+            duplicate_of: row.duplicate_of,
             events: events.into_iter().map(Into::into).collect(),
             refunds: refunds
                 .into_iter()

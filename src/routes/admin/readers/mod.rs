@@ -94,11 +94,17 @@ pub fn granting_subscription(
 /// When the subscription's access ends (or ended), as its state has it.
 pub fn access_ends(row: &SubscriptionRow) -> Option<NaiveDateTime> {
     match row.state()? {
-        SubscriptionState::Active | SubscriptionState::Canceling => row.current_period_end,
+        SubscriptionState::Active | SubscriptionState::Canceling | SubscriptionState::Trialing => {
+            row.current_period_end
+        }
         SubscriptionState::PastDue => row.grace_ends_at,
         SubscriptionState::Comped => row.comped_until,
-        SubscriptionState::Expired | SubscriptionState::Refunded => row.ended_at,
-        SubscriptionState::Incomplete => None,
+        SubscriptionState::Expired | SubscriptionState::Refunded | SubscriptionState::Duplicate => {
+            row.ended_at
+        }
+        SubscriptionState::Incomplete | SubscriptionState::Unpaid | SubscriptionState::Paused => {
+            None
+        }
     }
 }
 
