@@ -226,7 +226,10 @@ pub fn depth_by_kind(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>>
 }
 
 /// When the longest-waiting due job became due (none: nothing waits).
-pub fn oldest_due(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+pub fn oldest_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
     jobs::table
         .filter(jobs::state.eq("pending"))
         .filter(jobs::run_at.le(now))

@@ -38,7 +38,8 @@ impl std::fmt::Display for JobError {
 
 /// A boxed future a handler returns (the registry holds handlers of
 /// different types behind one trait object).
-pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<JobSuccess, JobError>> + Send + 'a>>;
+pub type HandlerFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<JobSuccess, JobError>> + Send + 'a>>;
 
 /// Runs jobs of one kind. A handler may run more than once for one job (a
 /// worker killed after the effect, before settling): it makes the effect
@@ -71,9 +72,18 @@ impl Handlers {
         use super::housekeeping::Sweep;
         Self::default()
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
-            .register(JobKind::ExpireCheckouts, Sweep::new(db, JobKind::ExpireCheckouts))
-            .register(JobKind::PruneAccountTokens, Sweep::new(db, JobKind::PruneAccountTokens))
-            .register(JobKind::PruneSessions, Sweep::new(db, JobKind::PruneSessions))
+            .register(
+                JobKind::ExpireCheckouts,
+                Sweep::new(db, JobKind::ExpireCheckouts),
+            )
+            .register(
+                JobKind::PruneAccountTokens,
+                Sweep::new(db, JobKind::PruneAccountTokens),
+            )
+            .register(
+                JobKind::PruneSessions,
+                Sweep::new(db, JobKind::PruneSessions),
+            )
             .register(JobKind::PruneJobs, Sweep::new(db, JobKind::PruneJobs))
     }
 

@@ -51,14 +51,18 @@ impl JobHandler for Sweep {
                 .run(move |conn| {
                     let now = chrono::Utc::now().naive_utc();
                     let swept = match kind {
-                        JobKind::ExpireCheckouts => housekeeping::expire_lapsed_checkouts(conn, now)?,
+                        JobKind::ExpireCheckouts => {
+                            housekeeping::expire_lapsed_checkouts(conn, now)?
+                        }
                         JobKind::PruneAccountTokens => {
                             housekeeping::prune_account_tokens(conn, now - TOKEN_RETENTION)?
                         }
                         JobKind::PruneSessions => {
                             housekeeping::prune_sessions(conn, now - SESSION_RETENTION)?
                         }
-                        JobKind::PruneJobs => crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?,
+                        JobKind::PruneJobs => {
+                            crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
+                        }
                         JobKind::SendEmail => 0,
                     };
                     Ok(swept)

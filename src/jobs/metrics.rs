@@ -21,10 +21,15 @@ pub async fn sample(db: &Database, metrics: &JobMetrics) -> anyhow::Result<()> {
             .iter()
             .find(|(name, _)| name == kind.as_str())
             .map_or(0, |(_, count)| *count);
-        metrics.depth.with_label_values(&[kind.as_str()]).set(waiting);
+        metrics
+            .depth
+            .with_label_values(&[kind.as_str()])
+            .set(waiting);
     }
     #[allow(clippy::cast_precision_loss)]
-    let age = oldest.map_or(0.0, |oldest| (now - oldest).num_milliseconds().max(0) as f64 / 1000.0);
+    let age = oldest.map_or(0.0, |oldest| {
+        (now - oldest).num_milliseconds().max(0) as f64 / 1000.0
+    });
     metrics.oldest_pending_seconds.set(age);
     Ok(())
 }

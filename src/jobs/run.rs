@@ -40,7 +40,12 @@ struct Tuning {
 
 /// Starts this instance's dispatcher and scheduler (from
 /// `Application::build`) and returns the handle that wakes them.
-pub fn start(db: &Database, settings: &Settings, handlers: Handlers, metrics: Arc<Metrics>) -> Queue {
+pub fn start(
+    db: &Database,
+    settings: &Settings,
+    handlers: Handlers,
+    metrics: Arc<Metrics>,
+) -> Queue {
     let queue = Queue {
         wake: Arc::new(Notify::new()),
     };
@@ -51,7 +56,13 @@ pub fn start(db: &Database, settings: &Settings, handlers: Handlers, metrics: Ar
         max_attempts: settings.job_max_attempts.max(1),
         housekeeping_minutes: settings.housekeeping_minutes.max(1),
     };
-    tokio::spawn(dispatch(db.clone(), handlers, metrics, queue.clone(), tuning));
+    tokio::spawn(dispatch(
+        db.clone(),
+        handlers,
+        metrics,
+        queue.clone(),
+        tuning,
+    ));
     tokio::spawn(schedule(db.clone(), queue.clone(), tuning));
     queue
 }
@@ -62,15 +73,29 @@ async fn schedule(db: Database, queue: Queue, tuning: Tuning) {
     let mut ticks = tokio::time::interval(Duration::from_secs(60));
     loop {
         ticks.tick().await;
-        match super::scheduler::enqueue_period(&db, &super::housekeeping::SWEEPS, tuning.housekeeping_minutes).await {
+        match super::scheduler::enqueue_period(
+            &db,
+            &super::housekeeping::SWEEPS,
+            tuning.housekeeping_minutes,
+        )
+        .await
+        {
             Ok(0) => {}
             Ok(_) => queue.wake(),
-            Err(error) => tracing::warn!(%error, "cannot enqueue the housekeeping sweeps; trying again later"),
+            Err(error) => {
+                tracing::warn!(%error, "cannot enqueue the housekeeping sweeps; trying again later")
+            }
         }
     }
 }
 
-async fn dispatch(db: Database, handlers: Handlers, metrics: Arc<Metrics>, queue: Queue, tuning: Tuning) {
+async fn dispatch(
+    db: Database,
+    handlers: Handlers,
+    metrics: Arc<Metrics>,
+    queue: Queue,
+    tuning: Tuning,
+) {
     loop {
         let claimed = match super::claim::due(&db, tuning.lease, tuning.batch).await {
             Ok(claimed) => claimed,
@@ -114,7 +139,13 @@ async fn run_one(handlers: &Handlers, job: &JobRow, lease: Lease) -> Result<JobS
     }
 }
 
-async fn settle(db: &Database, metrics: &Metrics, job: &JobRow, outcome: Result<JobSuccess, JobError>, max_attempts: i32) {
+async fn settle(
+    db: &Database,
+    metrics: &Metrics,
+    job: &JobRow,
+    outcome: Result<JobSuccess, JobError>,
+    max_attempts: i32,
+) {
     let (id, attempt, kind) = (job.id.clone(), job.attempts, job.kind.clone());
     let result = db
         .run(move |conn| {
@@ -146,7 +177,11 @@ async fn settle(db: &Database, metrics: &Metrics, job: &JobRow, outcome: Result<
         .await;
     match result {
         Ok((true, outcome)) => super::metrics::count(&metrics.jobs, &job.kind, outcome),
-        Ok((false, _)) => tracing::warn!(job = %job.id, "a job's claim was lost before it was settled (its lease ran out)"),
-        Err(error) => tracing::warn!(%error, job = %job.id, "cannot settle a job; its lease runs out and it runs again"),
+        Ok((false, _)) => {
+            tracing::warn!(job = %job.id, "a job's claim was lost before it was settled (its lease ran out)")
+        }
+        Err(error) => {
+            tracing::warn!(%error, job = %job.id, "cannot settle a job; its lease runs out and it runs again")
+        }
     }
 }

@@ -55,7 +55,10 @@ mod tests {
         let start = at("2026-12-01 13:00:00");
         assert_eq!(period_start(at("2026-12-01 13:00:00"), 60), start);
         assert_eq!(period_start(at("2026-12-01 13:59:59"), 60), start);
-        assert_eq!(period_start(at("2026-12-01 14:00:00"), 60), at("2026-12-01 14:00:00"));
+        assert_eq!(
+            period_start(at("2026-12-01 14:00:00"), 60),
+            at("2026-12-01 14:00:00")
+        );
         assert_eq!(
             period_key(JobKind::PruneJobs, start),
             format!("prune_jobs:{}", start.and_utc().timestamp())

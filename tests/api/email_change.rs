@@ -99,7 +99,11 @@ async fn a_change_needs_the_password_and_a_free_address(app: TestApp) {
     let same = request_change(&app, &reader, &reader.email, &reader.password).await;
     let body = assert_problem(same, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(body["errors"][0]["code"], "unchanged");
-    assert!(emails_to(&app, "moved@example.com", CHANGE).await.is_empty());
+    assert!(
+        emails_to(&app, "moved@example.com", CHANGE)
+            .await
+            .is_empty()
+    );
     let anonymous = app
         .post_json(
             "/v1/me/email",

@@ -23,7 +23,10 @@ pub async fn emails_settled(app: &TestApp) {
         if waiting == 0 {
             return;
         }
-        assert!(Instant::now() < deadline, "{waiting} emails still queued after 15 s");
+        assert!(
+            Instant::now() < deadline,
+            "{waiting} emails still queued after 15 s"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

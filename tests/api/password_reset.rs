@@ -145,7 +145,11 @@ async fn every_address_gets_the_same_answer(app: TestApp) {
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{odd}");
         assert_eq!(response.json::<Value>().await.unwrap(), known, "{odd}");
     }
-    assert!(emails_to(&app, "nobody@example.com", RESET).await.is_empty());
+    assert!(
+        emails_to(&app, "nobody@example.com", RESET)
+            .await
+            .is_empty()
+    );
     // Within the cooldown, a second request sends nothing more.
     assert_eq!(emails_to(&app, &reader.email, RESET).await.len(), 1);
     let not_json = app
