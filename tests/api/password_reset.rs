@@ -3,6 +3,7 @@
 
 use crate::helpers::{TestApp, assert_problem};
 use crate::outbox::{CHANGED, RESET, emails_to, latest_token};
+use diesel::prelude::*;
 use masthead::settings::Settings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -259,11 +260,9 @@ async fn a_mail_server_down_changes_nothing_for_the_reader(app: TestApp) {
     );
     // The messages wait in the queue, retried until the server is back
     // (tests/api/jobs.rs follows one through).
-    use diesel::prelude::*;
-    use masthead::db::schema::jobs;
-    let queued: i64 = jobs::table
-        .filter(jobs::kind.eq("send_email"))
-        .filter(jobs::state.ne("done"))
+    let queued: i64 = masthead::db::schema::jobs::table
+        .filter(masthead::db::schema::jobs::kind.eq("send_email"))
+        .filter(masthead::db::schema::jobs::state.ne("done"))
         .count()
         .get_result(&mut app.db())
         .unwrap();
