@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod head_requests;
 pub mod import;
+pub mod jobs;
 pub mod mail;
 pub mod media;
 pub mod metrics;

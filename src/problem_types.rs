@@ -77,6 +77,8 @@ problem_types! {
     "invalid_transition" [409] "The subscription is not in a state that allows this change.",
     "issue_not_found" [404] "No such issue (or it is not published).",
     "issue_number_taken" [409] "An issue with this number exists already.",
+    "job_not_dead" [409] "Only a dead job can be retried; this one is pending, running or done.",
+    "job_not_found" [404] "No job has this id.",
     "livemode_mismatch" [400] "A Stripe event from live mode reached a test-mode key (or the reverse); nothing was changed. Check the webhook endpoint's account and key.",
     "login_required" [401] "The gate: log in to see this.",
     "malformed_body" [400] "The request body cannot be read.",

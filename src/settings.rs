@@ -216,6 +216,20 @@ pub struct Settings {
     /// follow-ups (calls a webhook made necessary) are retried and picked
     /// up after a restart; a webhook also runs them at once.
     pub follow_up_poll_seconds: u64,
+    /// `MASTHEAD_JOB_MAX_ATTEMPTS`: attempts a queued job (an email, a
+    /// sweep) gets before it is given up into `dead`, for staff to retry.
+    pub job_max_attempts: i32,
+    /// `MASTHEAD_JOB_POLL_MILLISECONDS`: how often each instance's workers
+    /// look for due jobs (a job enqueued by this instance is run at once).
+    pub job_poll_milliseconds: u64,
+    /// `MASTHEAD_JOB_LEASE_SECONDS`: how long a claimed job stays with its
+    /// worker; after it, a job whose worker died is claimed again.
+    pub job_lease_seconds: i64,
+    /// `MASTHEAD_JOB_WORKERS`: jobs one instance runs at once.
+    pub job_workers: usize,
+    /// `MASTHEAD_HOUSEKEEPING_MINUTES`: the period of the scheduled sweeps
+    /// (expire checkouts, prune spent tokens, old sessions and done jobs).
+    pub housekeeping_minutes: i64,
     /// `MASTHEAD_SITE_URL`: the magazine's site, which serves the pages a
     /// reader is sent to (email links, Stripe's return pages); default: the
     /// public URL (site and API on one host).
@@ -293,6 +307,11 @@ impl Default for Settings {
             metrics_token: None,
             metrics_public: false,
             follow_up_poll_seconds: 30,
+            job_max_attempts: 10,
+            job_poll_milliseconds: 1000,
+            job_lease_seconds: 120,
+            job_workers: 4,
+            housekeeping_minutes: 60,
             site_url: None,
             site_verify_email_path: "/verify-email".to_owned(),
             site_reset_password_path: "/reset-password".to_owned(),

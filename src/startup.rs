@@ -32,8 +32,11 @@ pub struct AppState {
     pub payments: crate::billing::Provider,
     /// Per-address limits on login, sign-up and email requests.
     pub rate_limits: crate::auth::RateLimits,
-    /// Sends verification, reset and notice emails (SMTP or the outbox).
-    pub mailer: crate::mail::Mailer,
+    /// Sends verification, reset and notice emails (SMTP or the outbox);
+    /// the `send_email` jobs use it.
+    pub mailer: Arc<crate::mail::Mailer>,
+    /// Wakes this instance's job workers after a commit that queued work.
+    pub jobs: crate::jobs::Queue,
     /// What `GET /metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
 }
@@ -168,8 +171,14 @@ impl Application {
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
-        let mailer = crate::mail::Mailer::from_settings(&settings)?;
+        let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
+        let jobs = crate::jobs::start(
+            &db,
+            &settings,
+            crate::jobs::Handlers::standard(&db, mailer.clone()),
+            metrics.clone(),
+        );
         tokio::spawn(crate::billing::follow_ups::run_forever(
             db.clone(),
             payments.clone(),
@@ -184,6 +193,7 @@ impl Application {
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,
+            jobs,
             metrics,
             settings,
         });

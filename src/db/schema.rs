@@ -368,6 +368,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        run_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        dedupe_key -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        provider_message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -393,4 +410,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscription_plan_changes,
     email_collisions,
     provider_follow_ups,
+    jobs,
 );

@@ -95,6 +95,10 @@ typed_id!(
     /// Identifies a recorded payment (one successful charge).
     PaymentId
 );
+typed_id!(
+    /// Identifies a queued job: one effect (an email, a sweep) of a change.
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

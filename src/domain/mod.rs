@@ -43,7 +43,7 @@ pub use checkout_status::CheckoutStatus;
 pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;
 pub use email::ReaderEmail;
-pub use ids::{CheckoutId, PaymentId, ReaderId, SessionId, SubscriptionId};
+pub use ids::{CheckoutId, JobId, PaymentId, ReaderId, SessionId, SubscriptionId};
 pub use instant_text::{rfc3339_seconds, rfc3339_seconds_naive};
 pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use money::{AmountCents, BillingInterval, Currency};

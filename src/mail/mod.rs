@@ -5,14 +5,24 @@
 //! message as a file under `<data dir>/outbox/` (see [`outbox`]).
 //! Production refuses to start on the outbox.
 //!
-//! Sending never fails a request and never holds it up: an SMTP message is
-//! handed to a background task bounded by `MASTHEAD_SMTP_TIMEOUT_SECONDS`,
-//! and a failure is logged. So a reset request answers the same, and in
-//! the same time, whether the mail server is fast, slow or down.
+//! Sending never fails a request and never holds it up: a request calls
+//! [`queue`] inside its own transaction, so the message is a `send_email`
+//! job committed with the change (see [`crate::jobs`]); a worker delivers
+//! it, each attempt bounded by `MASTHEAD_SMTP_TIMEOUT_SECONDS`, retrying
+//! with backoff while the mail server is down. So a reset request answers
+//! the same, and in the same time, whether the mail server is fast, slow
+//! or down, and the message still arrives once the server is back.
 
 pub mod messages;
 pub mod outbox;
 mod template;
+
+/// Queues `email` as a `send_email` job on `conn`, inside the caller's
+/// transaction: sent once the transaction commits, never if it rolls back.
+pub fn queue(conn: &mut crate::db::DbConnection, email: &Email) -> diesel::QueryResult<()> {
+    let now = chrono::Utc::now().naive_utc();
+    crate::jobs::enqueue(conn, crate::jobs::JobKind::SendEmail, email, now, None).map(drop)
+}
 
 use crate::settings::Settings;
 use anyhow::Context;
@@ -23,7 +33,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// One message: a plain-text and an HTML rendering of the same content.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     /// The recipient's address.
     pub to: String,
@@ -82,58 +92,52 @@ impl Mailer {
         })
     }
 
-    /// Sends `email` without making the caller wait for a mail server;
-    /// failures are logged, never returned.
-    pub fn send(&self, email: Email) {
-        let to = match email.to.parse::<Mailbox>() {
-            Ok(to) => to,
-            Err(error) => {
-                tracing::error!(%error, subject = %email.subject, "cannot send: the recipient is not a mailbox");
-                return;
-            }
-        };
+    /// Delivers `email` as the message with id `id` (the job's), and
+    /// returns its `Message-ID`. The outbox writes a given id once; SMTP
+    /// sends with `Message-ID: <id@sender's domain>`, so a message sent
+    /// twice (a worker killed before settling) is recognisably one. An
+    /// error is worth retrying (the server refused, timed out, or is down).
+    /// `retried`: an earlier attempt may have delivered it.
+    pub async fn deliver(&self, email: &Email, id: &str, retried: bool) -> Result<String, String> {
+        let to = email
+            .to
+            .parse::<Mailbox>()
+            .map_err(|error| format!("the recipient is not a mailbox: {error}"))?;
+        let message_id = format!("<{id}@{}>", self.from.email.domain());
         match &self.transport {
-            Transport::Outbox(dir) => match outbox::write(dir, &self.from.to_string(), &email) {
-                Ok(path) => tracing::info!(
-                    to = %email.to,
-                    subject = %email.subject,
-                    path = %path.display(),
-                    "email written to the outbox"
-                ),
-                Err(error) => {
-                    tracing::error!(%error, to = %email.to, "cannot write an email to the outbox");
-                }
-            },
+            Transport::Outbox(dir) => {
+                outbox::write_once(dir, &self.from.to_string(), email, id, retried)
+                    .map_err(|error| format!("cannot write to the outbox: {error}"))?;
+                Ok(message_id)
+            }
             Transport::Smtp(transport) => {
-                let message = match self.message(to, &email) {
-                    Ok(message) => message,
-                    Err(error) => {
-                        tracing::error!(%error, subject = %email.subject, "cannot build an email");
-                        return;
+                let message = self
+                    .message(to, email, Some(message_id.clone()))
+                    .map_err(|error| format!("cannot build the email: {error}"))?;
+                match tokio::time::timeout(self.timeout, transport.send(message)).await {
+                    Ok(Ok(response)) => {
+                        let reply = response.message().collect::<Vec<_>>().join(" ");
+                        tracing::info!(subject = %email.subject, %message_id, %reply, "email sent");
+                        Ok(message_id)
                     }
-                };
-                let transport = transport.clone();
-                let timeout = self.timeout;
-                let subject = email.subject;
-                tokio::spawn(async move {
-                    match tokio::time::timeout(timeout, transport.send(message)).await {
-                        Ok(Ok(_)) => tracing::info!(%subject, "email sent"),
-                        Ok(Err(error)) => {
-                            tracing::error!(%error, %subject, "the SMTP server refused an email");
-                        }
-                        Err(_) => tracing::error!(
-                            %subject,
-                            seconds = timeout.as_secs(),
-                            "sending an email timed out"
-                        ),
-                    }
-                });
+                    Ok(Err(error)) => Err(format!("the SMTP server refused the email: {error}")),
+                    Err(_) => Err(format!(
+                        "sending the email timed out after {} s",
+                        self.timeout.as_secs()
+                    )),
+                }
             }
         }
     }
 
-    fn message(&self, to: Mailbox, email: &Email) -> Result<Message, lettre::error::Error> {
+    fn message(
+        &self,
+        to: Mailbox,
+        email: &Email,
+        message_id: Option<String>,
+    ) -> Result<Message, lettre::error::Error> {
         Message::builder()
+            .message_id(message_id)
             .from(self.from.clone())
             .to(to)
             .subject(email.subject.clone())
@@ -160,12 +164,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_outbox_is_the_default_and_holds_readable_json() {
+    #[tokio::test]
+    async fn the_outbox_is_the_default_and_holds_readable_json() {
         let dir = tempfile::tempdir().unwrap();
         let mailer = Mailer::from_settings(&settings(dir.path())).unwrap();
         assert!(mailer.uses_outbox());
-        mailer.send(messages::password_changed("Ada <3", "ada@example.com"));
+        let email = messages::password_changed("Ada <3", "ada@example.com");
+        let id = uuid::Uuid::now_v7().to_string();
+        let message_id = mailer.deliver(&email, &id, false).await.unwrap();
+        assert_eq!(message_id, format!("<{id}@masthead.localhost>"));
+        // A second delivery under the same id (a retried job) writes nothing.
+        mailer.deliver(&email, &id, true).await.unwrap();
         let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
             .unwrap()
             .flatten()
@@ -214,11 +223,16 @@ mod tests {
         let mailer = Mailer::from_settings(&settings(dir.path())).unwrap();
         let email = messages::password_changed("Ada", "ada@example.com");
         let message = mailer
-            .message("ada@example.com".parse().unwrap(), &email)
+            .message(
+                "ada@example.com".parse().unwrap(),
+                &email,
+                Some("<j@masthead.localhost>".into()),
+            )
             .unwrap();
         let raw = String::from_utf8(message.formatted()).unwrap();
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain"));
         assert!(raw.contains("text/html"));
+        assert!(raw.contains("Message-ID: <j@masthead.localhost>"));
     }
 }

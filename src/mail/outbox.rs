@@ -20,11 +20,27 @@ struct OutboxMessage<'a> {
     html: &'a str,
 }
 
-/// Writes `email` into `dir` and returns the file's path. A small local
-/// write: done at once, so the message is there when the request answers.
-pub fn write(dir: &Path, from: &str, email: &Email) -> std::io::Result<PathBuf> {
+/// Writes `email` into `dir` as the message `id` (a job's id), unless a
+/// message with that id is there already (a retried job); returns the
+/// file's path. Only a retry (`retried`) looks, so a first delivery costs
+/// one write however full the outbox is.
+pub fn write_once(
+    dir: &Path,
+    from: &str,
+    email: &Email,
+    id: &str,
+    retried: bool,
+) -> std::io::Result<PathBuf> {
+    if retried {
+        let suffix = format!("-{id}.json");
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            if entry.file_name().to_string_lossy().ends_with(&suffix) {
+                return Ok(entry.path());
+            }
+        }
+    }
     let now = chrono::Utc::now();
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = id.to_owned();
     let path = dir.join(format!("{}-{id}.json", now.format("%Y%m%dT%H%M%S%.6fZ")));
     let message = OutboxMessage {
         id,

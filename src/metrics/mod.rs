@@ -10,6 +10,7 @@
 mod current;
 mod gate;
 mod http;
+mod jobs;
 mod logins;
 mod password_work;
 mod pool;
@@ -19,6 +20,7 @@ mod webhooks;
 pub use current::{in_scope, with_current};
 pub use gate::{GateMetrics, GateResource};
 pub use http::{HttpMetrics, track_requests};
+pub use jobs::JobMetrics;
 pub use logins::LoginMetrics;
 pub use password_work::PasswordWorkMetrics;
 pub use refunds::RefundMetrics;
@@ -42,6 +44,8 @@ pub struct Metrics {
     pub refunds: RefundMetrics,
     /// The work password verification did.
     pub password_work: PasswordWorkMetrics,
+    /// The job queue's runs, depth and oldest waiting job.
+    pub jobs: JobMetrics,
 }
 
 impl Metrics {
@@ -58,6 +62,7 @@ impl Metrics {
             webhooks: WebhookMetrics::new(&registry)?,
             refunds: RefundMetrics::new(&registry)?,
             password_work: PasswordWorkMetrics::new(&registry)?,
+            jobs: JobMetrics::new(&registry)?,
             registry,
         })
     }

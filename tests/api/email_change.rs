@@ -36,8 +36,8 @@ async fn the_email_changes_only_once_verified(app: TestApp) {
     let new_email = "moved@example.com";
     let response = request_change(&app, &reader, new_email, &reader.password).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    assert_eq!(emails_to(&app, new_email, CHANGE).len(), 1);
-    let notice = emails_to(&app, &reader.email, CHANGE_NOTICE);
+    assert_eq!(emails_to(&app, new_email, CHANGE).await.len(), 1);
+    let notice = emails_to(&app, &reader.email, CHANGE_NOTICE).await;
     assert_eq!(notice.len(), 1);
     assert!(notice[0]["text"].as_str().unwrap().contains(new_email));
 
@@ -51,7 +51,7 @@ async fn the_email_changes_only_once_verified(app: TestApp) {
         StatusCode::UNAUTHORIZED
     );
 
-    let token = latest_token(&app, new_email, CHANGE);
+    let token = latest_token(&app, new_email, CHANGE).await;
     let verified = verify(&app, &token).await;
     assert_eq!(verified.status(), StatusCode::OK);
     let body: Value = verified.json().await.unwrap();
@@ -76,7 +76,7 @@ async fn the_email_changes_only_once_verified(app: TestApp) {
     let again = verify(&app, &token).await;
     assert_problem(again, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
     // The signup link went to the old address: it verifies nothing now.
-    let old_link = latest_token(&app, &reader.email, crate::outbox::VERIFY);
+    let old_link = latest_token(&app, &reader.email, crate::outbox::VERIFY).await;
     let stale = verify(&app, &old_link).await;
     assert_problem(stale, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
 }
@@ -99,7 +99,11 @@ async fn a_change_needs_the_password_and_a_free_address(app: TestApp) {
     let same = request_change(&app, &reader, &reader.email, &reader.password).await;
     let body = assert_problem(same, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(body["errors"][0]["code"], "unchanged");
-    assert!(emails_to(&app, "moved@example.com", CHANGE).is_empty());
+    assert!(
+        emails_to(&app, "moved@example.com", CHANGE)
+            .await
+            .is_empty()
+    );
     let anonymous = app
         .post_json(
             "/v1/me/email",
@@ -114,7 +118,7 @@ async fn an_address_taken_meanwhile_is_a_conflict(app: TestApp) {
     let wanted = "contested@example.com";
     let response = request_change(&app, &reader, wanted, &reader.password).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let token = latest_token(&app, wanted, CHANGE);
+    let token = latest_token(&app, wanted, CHANGE).await;
     assert_eq!(
         app.signup(wanted, "first come first served", "Other")
             .await

@@ -58,14 +58,14 @@ async fn verified(app: &TestApp, access_token: &str) -> bool {
 
 async fn signup_emails_a_link_that_verifies_once(app: TestApp) {
     let reader = app.new_reader().await;
-    let emails = emails_to(&app, &reader.email, VERIFY);
+    let emails = emails_to(&app, &reader.email, VERIFY).await;
     assert_eq!(emails.len(), 1);
     let text = emails[0]["text"].as_str().unwrap();
     assert!(text.contains(&format!("{}/verify-email?token=", app.address)));
     assert!(emails[0]["html"].as_str().unwrap().contains("<a href="));
     assert!(!verified(&app, &reader.access_token).await);
 
-    let token = latest_token(&app, &reader.email, VERIFY);
+    let token = latest_token(&app, &reader.email, VERIFY).await;
     let response = verify(&app, &token).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
@@ -95,7 +95,7 @@ async fn resending_inside_the_cooldown_is_429(app: TestApp) {
         "verification_recently_sent",
     )
     .await;
-    assert_eq!(emails_to(&app, &reader.email, VERIFY).len(), 1);
+    assert_eq!(emails_to(&app, &reader.email, VERIFY).await.len(), 1);
     let anonymous = app
         .post_json("/v1/auth/verify-email/resend", &json!({}))
         .await;
@@ -104,10 +104,10 @@ async fn resending_inside_the_cooldown_is_429(app: TestApp) {
 
 async fn resending_after_the_cooldown_sends_a_new_link(app: TestApp) {
     let reader = app.new_reader().await;
-    let first = latest_token(&app, &reader.email, VERIFY);
+    let first = latest_token(&app, &reader.email, VERIFY).await;
     let response = resend(&app, &reader.access_token).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let second = latest_token(&app, &reader.email, VERIFY);
+    let second = latest_token(&app, &reader.email, VERIFY).await;
     assert_ne!(first, second);
     assert_eq!(verify(&app, &second).await.status(), StatusCode::OK);
     assert!(verified(&app, &log_in_again(&app, &reader).await).await);
@@ -128,7 +128,7 @@ async fn checkout_can_require_a_verified_email(app: TestApp) {
     let reader = app.new_reader().await;
     let refused = checkout(&app, &reader, "digital", "month").await;
     assert_problem(refused, StatusCode::FORBIDDEN, "email_not_verified").await;
-    let token = latest_token(&app, &reader.email, VERIFY);
+    let token = latest_token(&app, &reader.email, VERIFY).await;
     assert_eq!(verify(&app, &token).await.status(), StatusCode::OK);
     let reader = crate::helpers::TestReader {
         access_token: log_in_again(&app, &reader).await,

@@ -56,6 +56,9 @@ pub fn test_settings(
         // The tests of reuse detection replay a rotated token at once; the
         // reuse interval's own tests (refresh_reuse_interval.rs) set it.
         refresh_reuse_interval_seconds: 0,
+        // Emails are jobs: the tests read them as soon as they are written,
+        // and a retry (a server down in the test) comes round quickly.
+        job_poll_milliseconds: 50,
         ..Settings::default()
     };
     (settings, database)

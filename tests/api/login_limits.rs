@@ -125,7 +125,7 @@ async fn a_password_reset_lifts_the_accounts_lock(app: TestApp) {
         .post_json("/v1/auth/password-reset", &json!({"email": reader.email}))
         .await;
     assert_eq!(asked.status(), StatusCode::ACCEPTED);
-    let token = crate::outbox::latest_token(&app, &reader.email, crate::outbox::RESET);
+    let token = crate::outbox::latest_token(&app, &reader.email, crate::outbox::RESET).await;
     let confirmed = app
         .post_json(
             "/v1/auth/password-reset/confirm",

@@ -70,6 +70,8 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/admin/refund-requests/{id}/approve", "post"),
         ("/v1/admin/refund-requests/{id}/deny", "post"),
         ("/v1/admin/audit-log", "get"),
+        ("/v1/admin/jobs", "get"),
+        ("/v1/admin/jobs/{id}/retry", "post"),
         ("/v1/admin/issues", "post"),
         ("/v1/admin/issues", "get"),
         ("/v1/admin/issues/{number}", "get"),

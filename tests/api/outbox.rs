@@ -2,10 +2,38 @@
 //! the tests find the links Masthead emails.
 
 use crate::helpers::TestApp;
+use diesel::prelude::*;
+use masthead::db::schema::jobs;
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
-/// Every message written so far, oldest first.
-pub fn outbox(app: &TestApp) -> Vec<Value> {
+/// Waits until no email job is pending or running: every email the
+/// requests so far queued (in their own transactions, so before they
+/// answered) has been written, or has given up. So a test that expects no
+/// email sees none because none was queued, not because it is late.
+pub async fn emails_settled(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let waiting: i64 = jobs::table
+            .filter(jobs::kind.eq("send_email"))
+            .filter(jobs::state.eq_any(["pending", "running"]))
+            .count()
+            .get_result(&mut app.db())
+            .unwrap();
+        if waiting == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{waiting} emails still queued after 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Every message written so far, oldest first (once the queue is settled).
+pub async fn outbox(app: &TestApp) -> Vec<Value> {
+    emails_settled(app).await;
     let dir = app.data_dir.path().join("outbox");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .map(|entries| entries.flatten().map(|e| e.path()).collect())
@@ -18,8 +46,9 @@ pub fn outbox(app: &TestApp) -> Vec<Value> {
 }
 
 /// The messages to `to` whose subject contains `subject`, oldest first.
-pub fn emails_to(app: &TestApp, to: &str, subject: &str) -> Vec<Value> {
+pub async fn emails_to(app: &TestApp, to: &str, subject: &str) -> Vec<Value> {
     outbox(app)
+        .await
         .into_iter()
         .filter(|m| m["to"] == to && m["subject"].as_str().unwrap().contains(subject))
         .collect()
@@ -36,8 +65,8 @@ pub fn token_in(message: &Value) -> String {
 }
 
 /// The token of the newest message to `to` with `subject`.
-pub fn latest_token(app: &TestApp, to: &str, subject: &str) -> String {
-    let emails = emails_to(app, to, subject);
+pub async fn latest_token(app: &TestApp, to: &str, subject: &str) -> String {
+    let emails = emails_to(app, to, subject).await;
     let last = emails
         .last()
         .unwrap_or_else(|| panic!("no email to {to} about {subject:?}"));

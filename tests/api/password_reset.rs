@@ -3,6 +3,7 @@
 
 use crate::helpers::{TestApp, assert_problem};
 use crate::outbox::{CHANGED, RESET, emails_to, latest_token};
+use diesel::prelude::*;
 use masthead::settings::Settings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -56,7 +57,7 @@ async fn reset_end_to_end_through_the_outbox(app: TestApp) {
         .unwrap();
     let (status, _) = request_reset(&app, &reader.email).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    let reset = emails_to(&app, &reader.email, RESET);
+    let reset = emails_to(&app, &reader.email, RESET).await;
     assert_eq!(reset.len(), 1);
     assert!(
         reset[0]["text"]
@@ -65,7 +66,7 @@ async fn reset_end_to_end_through_the_outbox(app: TestApp) {
             .contains(&format!("{}/reset-password?token=", app.address)),
         "links use the public URL"
     );
-    let token = latest_token(&app, &reader.email, RESET);
+    let token = latest_token(&app, &reader.email, RESET).await;
 
     // Unacceptable passwords are refused without spending the token.
     let common = confirm(&app, &token, "password").await;
@@ -113,7 +114,7 @@ async fn reset_end_to_end_through_the_outbox(app: TestApp) {
     let again = confirm(&app, &token, "yet another passphrase").await;
     assert_problem(again, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
     // The reader is told.
-    assert_eq!(emails_to(&app, &reader.email, CHANGED).len(), 1);
+    assert_eq!(emails_to(&app, &reader.email, CHANGED).await.len(), 1);
     // Only the new password logs in.
     assert_eq!(
         app.login(&reader.email, &reader.password).await.status(),
@@ -145,9 +146,13 @@ async fn every_address_gets_the_same_answer(app: TestApp) {
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{odd}");
         assert_eq!(response.json::<Value>().await.unwrap(), known, "{odd}");
     }
-    assert!(emails_to(&app, "nobody@example.com", RESET).is_empty());
+    assert!(
+        emails_to(&app, "nobody@example.com", RESET)
+            .await
+            .is_empty()
+    );
     // Within the cooldown, a second request sends nothing more.
-    assert_eq!(emails_to(&app, &reader.email, RESET).len(), 1);
+    assert_eq!(emails_to(&app, &reader.email, RESET).await.len(), 1);
     let not_json = app
         .client
         .post(app.url("/v1/auth/password-reset"))
@@ -162,7 +167,7 @@ async fn every_address_gets_the_same_answer(app: TestApp) {
 async fn reset_and_session_tokens_are_not_interchangeable(app: TestApp) {
     let reader = app.new_reader().await;
     request_reset(&app, &reader.email).await;
-    let reset = latest_token(&app, &reader.email, RESET);
+    let reset = latest_token(&app, &reader.email, RESET).await;
     for session_token in [&reader.refresh_token, &reader.access_token] {
         let refused = confirm(&app, session_token, "a fresh reset passphrase").await;
         assert_problem(refused, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
@@ -177,7 +182,7 @@ async fn reset_and_session_tokens_are_not_interchangeable(app: TestApp) {
     let as_bearer = app.get_auth("/v1/me", &reset).await;
     assert_eq!(as_bearer.status(), StatusCode::UNAUTHORIZED);
     // A verification token is no reset token either.
-    let verify = latest_token(&app, &reader.email, crate::outbox::VERIFY);
+    let verify = latest_token(&app, &reader.email, crate::outbox::VERIFY).await;
     let refused = confirm(&app, &verify, "a fresh reset passphrase").await;
     assert_problem(refused, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
     // Nor the other way round.
@@ -215,7 +220,7 @@ async fn confirm_needs_a_token_and_json(app: TestApp) {
 async fn an_expired_reset_token_is_refused(app: TestApp) {
     let reader = app.new_reader().await;
     request_reset(&app, &reader.email).await;
-    let token = latest_token(&app, &reader.email, RESET);
+    let token = latest_token(&app, &reader.email, RESET).await;
     let expired = confirm(&app, &token, "a fresh reset passphrase").await;
     assert_problem(expired, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
     assert_eq!(
@@ -227,9 +232,9 @@ async fn an_expired_reset_token_is_refused(app: TestApp) {
 async fn a_reset_spends_the_other_reset_links(app: TestApp) {
     let reader = app.new_reader().await;
     request_reset(&app, &reader.email).await;
-    let first = latest_token(&app, &reader.email, RESET);
+    let first = latest_token(&app, &reader.email, RESET).await;
     request_reset(&app, &reader.email).await;
-    let second = latest_token(&app, &reader.email, RESET);
+    let second = latest_token(&app, &reader.email, RESET).await;
     assert_ne!(first, second);
     assert_eq!(
         confirm(&app, &second, "a fresh reset passphrase")
@@ -250,7 +255,16 @@ async fn a_mail_server_down_changes_nothing_for_the_reader(app: TestApp) {
     assert_eq!(body, unknown);
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert!(
-        crate::outbox::outbox(&app).is_empty(),
+        !app.data_dir.path().join("outbox").exists(),
         "SMTP replaces the outbox"
     );
+    // The messages wait in the queue, retried until the server is back
+    // (tests/api/jobs.rs follows one through).
+    let queued: i64 = masthead::db::schema::jobs::table
+        .filter(masthead::db::schema::jobs::kind.eq("send_email"))
+        .filter(masthead::db::schema::jobs::state.ne("done"))
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
+    assert_eq!(queued, 2, "the verification and the reset email");
 }

@@ -61,7 +61,7 @@ async fn park_change(app: &TestApp, holder: &TestReader) -> String {
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    latest_token(app, ATTACKER, CHANGE)
+    latest_token(app, ATTACKER, CHANGE).await
 }
 
 async fn verify(app: &TestApp, token: &str) -> reqwest::Response {
@@ -75,7 +75,7 @@ async fn owner_resets(app: &TestApp, email: &str, new_password: &str) {
         .post_json("/v1/auth/password-reset", &json!({"email": email}))
         .await;
     assert_eq!(asked.status(), StatusCode::ACCEPTED);
-    let token = latest_token(app, email, RESET);
+    let token = latest_token(app, email, RESET).await;
     let confirmed = app
         .post_json(
             "/v1/auth/password-reset/confirm",
@@ -109,7 +109,7 @@ async fn a_parked_email_change_survives_no_password_reset(app: TestApp) {
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED, "the squatter is out");
     // The signup link in the owner's mailbox is spent too: the reset
     // already verified the address.
-    let signup_link = latest_token(&app, VICTIM, VERIFY);
+    let signup_link = latest_token(&app, VICTIM, VERIFY).await;
     let stale = verify(&app, &signup_link).await;
     assert_problem(stale, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
 }
@@ -215,7 +215,7 @@ async fn a_token_left_unspent_from_before_a_password_change_is_refused(app: Test
 
     // A verification link of a disabled account verifies nothing.
     let other = app.new_reader().await;
-    let link = latest_token(&app, &other.email, VERIFY);
+    let link = latest_token(&app, &other.email, VERIFY).await;
     let support = app.new_staff(Role::Support).await;
     app.post_json_auth(
         &format!("/v1/admin/readers/{}/disable", other.id),
@@ -237,7 +237,7 @@ async fn a_token_left_unspent_from_before_a_password_change_is_refused(app: Test
 async fn the_first_verification_ends_the_squatters_sessions_and_changes(app: TestApp) {
     let squatter = squat(&app).await;
     let parked = park_change(&app, &squatter).await;
-    let link = latest_token(&app, VICTIM, VERIFY);
+    let link = latest_token(&app, VICTIM, VERIFY).await;
     assert_eq!(verify(&app, &link).await.status(), StatusCode::OK);
 
     let me = app.get_auth("/v1/me", &squatter.access_token).await;
@@ -249,7 +249,7 @@ async fn the_first_verification_ends_the_squatters_sessions_and_changes(app: Tes
     // A later verification (after an email change, say) is no first one:
     // it leaves the sessions alone.
     let reader = app.new_reader().await;
-    let first = latest_token(&app, &reader.email, VERIFY);
+    let first = latest_token(&app, &reader.email, VERIFY).await;
     assert_eq!(verify(&app, &first).await.status(), StatusCode::OK);
     let body: Value = app
         .login(&reader.email, &reader.password)
@@ -266,7 +266,7 @@ async fn the_first_verification_ends_the_squatters_sessions_and_changes(app: Tes
         )
         .await;
     assert_eq!(moved.status(), StatusCode::ACCEPTED);
-    let change = latest_token(&app, "moved@example.com", CHANGE);
+    let change = latest_token(&app, "moved@example.com", CHANGE).await;
     assert_eq!(verify(&app, &change).await.status(), StatusCode::OK);
     assert_eq!(app.get_auth("/v1/me", token).await.status(), StatusCode::OK);
 }
@@ -277,13 +277,13 @@ async fn the_first_verification_ends_the_squatters_sessions_and_changes(app: Tes
 async fn signing_up_with_a_squatted_address_mails_its_owner_a_way_in(app: TestApp) {
     let squatter = squat(&app).await;
     let parked = park_change(&app, &squatter).await;
-    assert!(emails_to(&app, VICTIM, RESET).is_empty());
+    assert!(emails_to(&app, VICTIM, RESET).await.is_empty());
     let refused_signup = app
         .signup(VICTIM, "the owner's own passphrase", "Owner")
         .await;
     assert_problem(refused_signup, StatusCode::CONFLICT, "email_taken").await;
-    assert_eq!(emails_to(&app, VICTIM, RESET).len(), 1);
-    let token = latest_token(&app, VICTIM, RESET);
+    assert_eq!(emails_to(&app, VICTIM, RESET).await.len(), 1);
+    let token = latest_token(&app, VICTIM, RESET).await;
     let confirmed = app
         .post_json(
             "/v1/auth/password-reset/confirm",
@@ -303,9 +303,9 @@ async fn signing_up_with_a_squatted_address_mails_its_owner_a_way_in(app: TestAp
 
     // A verified address mails nothing: its owner already holds it.
     let verified = app.new_reader().await;
-    let link = latest_token(&app, &verified.email, VERIFY);
+    let link = latest_token(&app, &verified.email, VERIFY).await;
     verify(&app, &link).await;
     let again = app.signup(&verified.email, "another passphrase", "X").await;
     assert_problem(again, StatusCode::CONFLICT, "email_taken").await;
-    assert!(emails_to(&app, &verified.email, RESET).is_empty());
+    assert!(emails_to(&app, &verified.email, RESET).await.is_empty());
 }

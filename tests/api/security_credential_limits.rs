@@ -107,7 +107,11 @@ async fn guessing_is_limited(app: &TestApp, which: Check) {
     )
     .await;
     // Nothing was changed by the refused request.
-    assert!(emails_to(app, "elsewhere@example.com", CHANGE).is_empty());
+    assert!(
+        emails_to(app, "elsewhere@example.com", CHANGE)
+            .await
+            .is_empty()
+    );
     assert_eq!(
         app.get_auth("/v1/me", &stolen.access_token).await.status(),
         StatusCode::OK
@@ -181,7 +185,11 @@ async fn mail_bombing_through_the_email_change(app: TestApp) {
         )
         .await;
     assert_problem(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
-    assert!(emails_to(&app, "target-2@example.com", CHANGE).is_empty());
+    assert!(
+        emails_to(&app, "target-2@example.com", CHANGE)
+            .await
+            .is_empty()
+    );
     let reset = app
         .post_json("/v1/auth/password-reset", &json!({"email": reader.email}))
         .await;
@@ -206,5 +214,9 @@ async fn mail_bombing_through_signup(app: TestApp) {
         .signup("two@example.com", "a fine passphrase", "Two")
         .await;
     assert_problem(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
-    assert!(emails_to(&app, "two@example.com", crate::outbox::VERIFY).is_empty());
+    assert!(
+        emails_to(&app, "two@example.com", crate::outbox::VERIFY)
+            .await
+            .is_empty()
+    );
 }

@@ -189,7 +189,7 @@ async fn an_attacker_guessing_does_not_lock_the_reader_out(app: TestApp) {
         .post_json("/v1/auth/password-reset", &json!({"email": reader.email}))
         .await;
     assert_eq!(asked.status(), StatusCode::ACCEPTED);
-    let token = latest_token(&app, &reader.email, RESET);
+    let token = latest_token(&app, &reader.email, RESET).await;
     let confirmed = app
         .post_json(
             "/v1/auth/password-reset/confirm",

@@ -52,7 +52,7 @@ fn only(calls: Vec<StripeCall>) -> StripeCall {
 
 async fn email_links_point_at_the_site(app: TestApp) {
     let reader = app.new_reader().await;
-    let verify = emails_to(&app, &reader.email, VERIFY);
+    let verify = emails_to(&app, &reader.email, VERIFY).await;
     let text = text_of(&verify[0]);
     assert!(
         text.contains(&format!("{SITE}/account/confirm?token=")),
@@ -64,7 +64,7 @@ async fn email_links_point_at_the_site(app: TestApp) {
         .post_json("/v1/auth/password-reset", &json!({"email": reader.email}))
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let reset = emails_to(&app, &reader.email, RESET);
+    let reset = emails_to(&app, &reader.email, RESET).await;
     let html = reset[0]["html"].as_str().unwrap();
     assert!(
         html.contains(&format!(r#"href="{SITE}/account/new-password?token="#)),
@@ -108,7 +108,7 @@ async fn stripe_returns_readers_to_the_site(app: TestApp, stripe: FakeStripe) {
 /// documented default paths.
 async fn the_site_defaults_to_the_public_url(app: TestApp) {
     let reader = app.new_reader().await;
-    let verify = emails_to(&app, &reader.email, VERIFY);
+    let verify = emails_to(&app, &reader.email, VERIFY).await;
     assert!(text_of(&verify[0]).contains(&format!("{}/verify-email?token=", app.address)));
 }
 

@@ -8,6 +8,7 @@ pub mod articles;
 pub mod audit_log;
 mod input;
 pub mod issues;
+pub mod jobs;
 pub mod print;
 pub mod readers;
 pub mod refund_requests;
@@ -68,5 +69,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(refund_requests::approve::approve_refund_request)
             .service(refund_requests::deny::deny_refund_request),
     )
-    .service(scope::scope("/v1/admin/audit-log").service(audit_log::list::audit_log));
+    .service(scope::scope("/v1/admin/audit-log").service(audit_log::list::audit_log))
+    .service(
+        scope::scope("/v1/admin/jobs")
+            .service(jobs::list::list_jobs)
+            .service(jobs::retry::retry_job),
+    );
 }

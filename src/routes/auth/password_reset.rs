@@ -38,8 +38,8 @@ const ACCEPTED: Accepted = Accepted {
 ///
 /// The work is kept alike too: a known and an unknown address both cost a
 /// write transaction with one lookup; a known one adds an insert of a
-/// hashed token (under a millisecond). The email itself is sent in the
-/// background (see [`crate::mail`]), so neither a slow mail server nor a
+/// hashed token and of its email's job (under a millisecond). The email
+/// itself is sent by a job worker (see [`crate::mail`]), so neither a slow mail server nor a
 /// failure shows in the answer or its timing. At most one link per reader
 /// per `MASTHEAD_VERIFICATION_RESEND_COOLDOWN_SECONDS`: further requests
 /// inside it send nothing (and still answer 202), so the endpoint cannot
@@ -82,18 +82,22 @@ pub async fn request_password_reset(
                 let Some(token) = issue_reset_link(conn, &app.settings, &reader, now)? else {
                     return Ok(None);
                 };
-                Ok::<_, ApiError>(Some((reader, token)))
+                crate::mail::queue(
+                    conn,
+                    &messages::password_reset(
+                        &app.settings,
+                        &reader.name,
+                        &reader.email,
+                        &token,
+                        app.settings.password_reset_ttl_minutes,
+                    ),
+                )?;
+                Ok::<_, ApiError>(Some(()))
             })
         })
         .await?;
-    if let Some((reader, token)) = issued {
-        state.mailer.send(messages::password_reset(
-            &state.settings,
-            &reader.name,
-            &reader.email,
-            &token,
-            state.settings.password_reset_ttl_minutes,
-        ));
+    if issued.is_some() {
+        state.jobs.wake();
     }
     Ok(HttpResponse::Accepted().json(ACCEPTED))
 }

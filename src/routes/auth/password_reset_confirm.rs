@@ -80,6 +80,7 @@ pub async fn confirm_password_reset(
         .await??;
     let id = reader.reader_id();
     let email = reader.email.clone();
+    let name = reader.name.clone();
     state
         .db
         .run(move |conn| {
@@ -104,13 +105,12 @@ pub async fn confirm_password_reset(
                 // The link reached this mailbox: that verifies it, if the
                 // account still uses it.
                 db::readers::mark_email_verified(conn, &id, &token.email, now)?;
+                crate::mail::queue(conn, &messages::password_changed(&name, &email))?;
                 Ok(())
             })
         })
         .await?;
     state.cache.sessions_changed();
-    state
-        .mailer
-        .send(messages::password_changed(&reader.name, &reader.email));
+    state.jobs.wake();
     Ok(HttpResponse::NoContent().finish())
 }

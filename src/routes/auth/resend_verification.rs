@@ -44,7 +44,7 @@ pub async fn resend_verification(
     }
     let app = state.clone();
     let id = reader.reader_id.clone();
-    let (account, token) = state
+    state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
@@ -79,17 +79,21 @@ pub async fn resend_verification(
                     chrono::Duration::hours(hours),
                     now,
                 )?;
-                Ok((account, token))
+                crate::mail::queue(
+                    conn,
+                    &messages::verify_email(
+                        &app.settings,
+                        &account.name,
+                        &account.email,
+                        &token,
+                        hours,
+                    ),
+                )?;
+                Ok(())
             })
         })
         .await?;
-    state.mailer.send(messages::verify_email(
-        &state.settings,
-        &account.name,
-        &account.email,
-        &token,
-        state.settings.verification_token_ttl_hours,
-    ));
+    state.jobs.wake();
     Ok(HttpResponse::Accepted().json(Accepted {
         detail: "a new verification link is on its way",
     }))

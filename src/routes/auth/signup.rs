@@ -18,12 +18,12 @@ use utoipa::ToSchema;
 
 /// What the sign-up transaction did.
 enum Created {
-    /// A new account: the reader, its session, refresh token and the
-    /// verification token to mail.
-    New(Box<(ReaderRow, SessionId, String, String)>),
-    /// The address was taken; for an unverified account, the reset link
-    /// to mail its address's owner.
-    Taken(Option<Box<(ReaderRow, String)>>),
+    /// A new account: the reader, its session and refresh token (the
+    /// verification link is queued).
+    New(Box<(ReaderRow, SessionId, String)>),
+    /// The address was taken; `true` when a reset link to its owner was
+    /// queued (an unverified account).
+    Taken(bool),
 }
 
 fn email_taken() -> ApiError {
@@ -114,15 +114,24 @@ pub async fn signup(
     let outcome = state
         .db
         .run(move |conn| {
+            // The emails are queued in this transaction (see `crate::mail`).
             db::write_transaction(conn, |conn| {
                 let now = chrono::Utc::now().naive_utc();
                 if let Some(existing) = db::readers::find_by_email(conn, email.as_str())? {
-                    return Ok(Created::Taken(reclaim_link(
-                        conn,
-                        &app.settings,
-                        existing,
-                        now,
-                    )?));
+                    let reclaim = reclaim_link(conn, &app.settings, existing, now)?;
+                    if let Some((owner, token)) = reclaim.as_deref() {
+                        crate::mail::queue(
+                            conn,
+                            &messages::password_reset(
+                                &app.settings,
+                                &owner.name,
+                                &owner.email,
+                                token,
+                                app.settings.password_reset_ttl_minutes,
+                            ),
+                        )?;
+                    }
+                    return Ok(Created::Taken(reclaim.is_some()));
                 }
                 let id = ReaderId::generate();
                 db::readers::insert(
@@ -153,36 +162,29 @@ pub async fn signup(
                     now,
                 )?;
                 let reader = db::readers::find(conn, &id)?;
-                Ok(Created::New(Box::new((
-                    reader,
-                    session,
-                    refresh,
-                    verification,
-                ))))
+                crate::mail::queue(
+                    conn,
+                    &messages::verify_email(
+                        &app.settings,
+                        &reader.name,
+                        &reader.email,
+                        &verification,
+                        app.settings.verification_token_ttl_hours,
+                    ),
+                )?;
+                Ok(Created::New(Box::new((reader, session, refresh))))
             })
         })
         .await?;
-    let (reader, session, refresh, verification) = match outcome {
+    let (reader, session, refresh) = match outcome {
         Created::New(created) => *created,
-        Created::Taken(reclaim) => {
-            if let Some((owner, token)) = reclaim.map(|boxed| *boxed) {
-                state.mailer.send(messages::password_reset(
-                    &state.settings,
-                    &owner.name,
-                    &owner.email,
-                    &token,
-                    state.settings.password_reset_ttl_minutes,
-                ));
+        Created::Taken(mailed) => {
+            if mailed {
+                state.jobs.wake();
             }
             return Err(email_taken());
         }
     };
-    state.mailer.send(messages::verify_email(
-        &state.settings,
-        &reader.name,
-        &reader.email,
-        &verification,
-        state.settings.verification_token_ttl_hours,
-    ));
+    state.jobs.wake();
     auth_response(&state, StatusCode::CREATED, reader, &session, refresh).await
 }

@@ -95,7 +95,8 @@ pub async fn change_email(
     let app = state.clone();
     let id = reader.reader_id.clone();
     let to = new_email.clone();
-    let token = state
+    let name = reader.account.name.clone();
+    state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
@@ -103,30 +104,28 @@ pub async fn change_email(
                 if db::readers::find_by_email(conn, to.as_str())?.is_some() {
                     return Err(email_taken());
                 }
-                Ok(issue_account_token(
+                let hours = app.settings.verification_token_ttl_hours;
+                let token = issue_account_token(
                     conn,
                     &id,
                     TokenPurpose::EmailChange,
                     to.as_str(),
-                    chrono::Duration::hours(app.settings.verification_token_ttl_hours),
+                    chrono::Duration::hours(hours),
                     now,
-                )?)
+                )?;
+                crate::mail::queue(
+                    conn,
+                    &messages::email_change(&app.settings, &name, to.as_str(), &token, hours),
+                )?;
+                crate::mail::queue(
+                    conn,
+                    &messages::email_change_notice(&name, &current, to.as_str()),
+                )?;
+                Ok(())
             })
         })
         .await?;
-    let name = &reader.account.name;
-    state.mailer.send(messages::email_change(
-        &state.settings,
-        name,
-        new_email.as_str(),
-        &token,
-        state.settings.verification_token_ttl_hours,
-    ));
-    state.mailer.send(messages::email_change_notice(
-        name,
-        &current,
-        new_email.as_str(),
-    ));
+    state.jobs.wake();
     Ok(HttpResponse::Accepted().json(Accepted {
         detail: "a confirmation link was sent to the new address; the address changes once it is used",
     }))

@@ -1,0 +1,76 @@
+//! The scheduled sweeps, each a job the [`super::scheduler`] enqueues once
+//! per `MASTHEAD_HOUSEKEEPING_MINUTES` across instances: expire lapsed
+//! open checkouts (so staff views and metrics do not count them open),
+//! prune spent account tokens, long-dead sessions and done jobs. Each is a
+//! conditional statement, so a repeated run changes nothing more.
+
+use super::JobKind;
+use super::handler::{HandlerFuture, JobError, JobHandler, JobSuccess};
+use crate::db::{Database, housekeeping, jobs::JobRow};
+use chrono::Duration;
+
+/// How long a spent or expired account token is kept (support can still
+/// see that a link went out).
+const TOKEN_RETENTION: Duration = Duration::days(1);
+/// How long a revoked or expired session is kept (the reader's session
+/// list and reuse detection no longer need it).
+const SESSION_RETENTION: Duration = Duration::days(30);
+/// How long a done job is kept (its message id, for support).
+const JOB_RETENTION: Duration = Duration::days(7);
+
+/// The sweeps' kinds, in the order the scheduler enqueues them.
+pub const SWEEPS: [JobKind; 4] = [
+    JobKind::ExpireCheckouts,
+    JobKind::PruneAccountTokens,
+    JobKind::PruneSessions,
+    JobKind::PruneJobs,
+];
+
+/// Runs one sweep.
+pub struct Sweep {
+    db: Database,
+    kind: JobKind,
+}
+
+impl Sweep {
+    /// The handler of the sweep `kind`.
+    pub fn new(db: &Database, kind: JobKind) -> Self {
+        Self {
+            db: db.clone(),
+            kind,
+        }
+    }
+}
+
+impl JobHandler for Sweep {
+    fn run<'a>(&'a self, _job: &'a JobRow) -> HandlerFuture<'a> {
+        let kind = self.kind;
+        Box::pin(async move {
+            let swept = self
+                .db
+                .run(move |conn| {
+                    let now = chrono::Utc::now().naive_utc();
+                    let swept = match kind {
+                        JobKind::ExpireCheckouts => {
+                            housekeeping::expire_lapsed_checkouts(conn, now)?
+                        }
+                        JobKind::PruneAccountTokens => {
+                            housekeeping::prune_account_tokens(conn, now - TOKEN_RETENTION)?
+                        }
+                        JobKind::PruneSessions => {
+                            housekeeping::prune_sessions(conn, now - SESSION_RETENTION)?
+                        }
+                        JobKind::PruneJobs => {
+                            crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
+                        }
+                        JobKind::SendEmail => 0,
+                    };
+                    Ok(swept)
+                })
+                .await
+                .map_err(|error| JobError::Retry(error.to_string()))?;
+            tracing::info!(kind = kind.as_str(), swept, "housekeeping sweep done");
+            Ok(JobSuccess::default())
+        })
+    }
+}

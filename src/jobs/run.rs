@@ -1,0 +1,187 @@
+//! The workers: each instance runs one dispatcher that claims up to
+//! `MASTHEAD_JOB_WORKERS` due jobs, runs them side by side, settles each,
+//! and claims again; when nothing is due it waits for a wake (a job this
+//! instance enqueued) or the next poll (jobs other instances enqueued,
+//! retries coming due, abandoned claims). A second task runs the scheduler.
+
+use super::backoff;
+use super::handler::{Handlers, JobError, JobSuccess};
+use super::lease::Lease;
+use crate::db::{self, Database, jobs::JobRow};
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// This instance's handle on its workers.
+#[derive(Clone)]
+pub struct Queue {
+    wake: Arc<Notify>,
+}
+
+impl Queue {
+    /// Tells the workers a job was just committed, so it runs now rather
+    /// than at the next poll. Call after the transaction commits.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// How the workers run, from the settings.
+#[derive(Clone, Copy)]
+struct Tuning {
+    lease: Lease,
+    batch: i64,
+    poll: Duration,
+    max_attempts: i32,
+    housekeeping_minutes: i64,
+}
+
+/// Starts this instance's dispatcher and scheduler (from
+/// `Application::build`) and returns the handle that wakes them.
+pub fn start(
+    db: &Database,
+    settings: &Settings,
+    handlers: Handlers,
+    metrics: Arc<Metrics>,
+) -> Queue {
+    let queue = Queue {
+        wake: Arc::new(Notify::new()),
+    };
+    let tuning = Tuning {
+        lease: Lease::seconds(settings.job_lease_seconds),
+        batch: i64::try_from(settings.job_workers.max(1)).unwrap_or(1),
+        poll: Duration::from_millis(settings.job_poll_milliseconds.max(10)),
+        max_attempts: settings.job_max_attempts.max(1),
+        housekeeping_minutes: settings.housekeeping_minutes.max(1),
+    };
+    tokio::spawn(dispatch(
+        db.clone(),
+        handlers,
+        metrics,
+        queue.clone(),
+        tuning,
+    ));
+    tokio::spawn(schedule(db.clone(), queue.clone(), tuning));
+    queue
+}
+
+async fn schedule(db: Database, queue: Queue, tuning: Tuning) {
+    // Ticking every minute starts a new period's sweeps within a minute of
+    // its start, whichever instance is up; the first tick is at start.
+    let mut ticks = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        ticks.tick().await;
+        match super::scheduler::enqueue_period(
+            &db,
+            &super::housekeeping::SWEEPS,
+            tuning.housekeeping_minutes,
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(_) => queue.wake(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot enqueue the housekeeping sweeps; trying again later")
+            }
+        }
+    }
+}
+
+async fn dispatch(
+    db: Database,
+    handlers: Handlers,
+    metrics: Arc<Metrics>,
+    queue: Queue,
+    tuning: Tuning,
+) {
+    loop {
+        let claimed = match super::claim::due(&db, tuning.lease, tuning.batch).await {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(%error, "cannot claim jobs; trying again later");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            if let Err(error) = super::metrics::sample(&db, &metrics.jobs).await {
+                tracing::debug!(%error, "cannot sample the job queue");
+            }
+            let _ = tokio::time::timeout(tuning.poll, queue.wake.notified()).await;
+            continue;
+        }
+        let mut running = tokio::task::JoinSet::new();
+        for job in claimed {
+            let (db, handlers, metrics) = (db.clone(), handlers.clone(), metrics.clone());
+            running.spawn(async move {
+                let outcome = run_one(&handlers, &job, tuning.lease).await;
+                settle(&db, &metrics, &job, outcome, tuning.max_attempts).await;
+            });
+        }
+        while running.join_next().await.is_some() {}
+    }
+}
+
+async fn run_one(handlers: &Handlers, job: &JobRow, lease: Lease) -> Result<JobSuccess, JobError> {
+    let Some(handler) = super::JobKind::parse(&job.kind).and_then(|kind| handlers.get(kind)) else {
+        return Err(JobError::Retry(format!(
+            "no handler for job kind {} in this release",
+            job.kind
+        )));
+    };
+    match tokio::time::timeout(lease.run_limit(), handler.run(job)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(JobError::Retry(format!(
+            "the job ran past {} s and was stopped",
+            lease.run_limit().as_secs()
+        ))),
+    }
+}
+
+async fn settle(
+    db: &Database,
+    metrics: &Metrics,
+    job: &JobRow,
+    outcome: Result<JobSuccess, JobError>,
+    max_attempts: i32,
+) {
+    let (id, attempt, kind) = (job.id.clone(), job.attempts, job.kind.clone());
+    let result = db
+        .run(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            let (settled, label) = match outcome {
+                Ok(success) => (
+                    db::jobs::complete(
+                        conn,
+                        &id,
+                        attempt,
+                        success.provider_message_id.as_deref(),
+                        success.payload_after.as_deref(),
+                        now,
+                    )?,
+                    "done",
+                ),
+                Err(JobError::Retry(error)) if backoff::retries(attempt, max_attempts) => {
+                    tracing::warn!(job = %id, %kind, attempt, %error, "job failed; retried later");
+                    let at = now + backoff::after(attempt);
+                    (db::jobs::fail(conn, &id, attempt, &error, Some(at), now)?, "retried")
+                }
+                Err(error) => {
+                    tracing::error!(job = %id, %kind, attempt, %error, "job given up: dead, for staff to retry");
+                    (db::jobs::fail(conn, &id, attempt, &error.to_string(), None, now)?, "dead")
+                }
+            };
+            Ok((settled, label))
+        })
+        .await;
+    match result {
+        Ok((true, outcome)) => super::metrics::count(&metrics.jobs, &job.kind, outcome),
+        Ok((false, _)) => {
+            tracing::warn!(job = %job.id, "a job's claim was lost before it was settled (its lease ran out)")
+        }
+        Err(error) => {
+            tracing::warn!(%error, job = %job.id, "cannot settle a job; its lease runs out and it runs again")
+        }
+    }
+}
