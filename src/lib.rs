@@ -9,6 +9,7 @@ pub mod auth;
 pub mod billing;
 pub mod cache;
 pub mod cli;
+pub mod clock;
 pub mod cors;
 pub mod db;
 pub mod demo;

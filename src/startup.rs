@@ -39,6 +39,8 @@ pub struct AppState {
     pub jobs: crate::jobs::Queue,
     /// What `GET /metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The time handlers read (the system clock; tests advance it).
+    pub clock: crate::clock::Clock,
 }
 
 /// A bound, not yet running, server.
@@ -46,6 +48,7 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Database,
+    clock: crate::clock::Clock,
 }
 
 /// Opens the database and applies pending migrations.
@@ -196,7 +199,9 @@ impl Application {
             jobs,
             metrics,
             settings,
+            clock: crate::clock::Clock::system(),
         });
+        let clock = state.clock.clone();
         let public_url = state.settings.public_url();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -224,7 +229,18 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(port, workers, "masthead is listening");
-        Ok(Self { port, server, db })
+        Ok(Self {
+            port,
+            server,
+            db,
+            clock,
+        })
+    }
+
+    /// The clock the application reads, shared: a test that advances it
+    /// moves the application's time.
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock.clone()
     }
 
     /// The port actually bound (useful with port 0).

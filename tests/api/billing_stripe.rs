@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Instant;
 
-on_both_backends_with_stripe!(
+on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
     checkout_opens_a_stripe_session,
     customer_and_price_are_created_once,
     a_configured_price_is_used_as_is,

@@ -224,25 +224,7 @@ async fn cookies_are_ignored_outside_browser_mode(backend: Backend) {
     assert!(body["refresh_token"].is_string() && body.get("csrf_token").is_none());
 }
 
-macro_rules! browser_tests {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::helpers::Backend::Sqlite).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name($crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )+
-    };
-}
-
-browser_tests!(
+on_both_backends!(with = crate::helpers::the_backend;
     login_sets_the_cookies_instead_of_the_body,
     refresh_by_cookie_needs_the_custom_header,
     logout_by_cookie_clears_the_cookies,

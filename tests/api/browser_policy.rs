@@ -181,25 +181,7 @@ async fn https_deployments_send_hsts(backend: Backend) {
     }
 }
 
-macro_rules! policy_tests {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::helpers::Backend::Sqlite).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name($crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )+
-    };
-}
-
-policy_tests!(
+on_both_backends!(with = crate::helpers::the_backend;
     an_allowed_origin_may_call_with_credentials,
     other_origins_get_no_cors_headers,
     every_response_carries_the_security_headers,

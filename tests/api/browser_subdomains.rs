@@ -30,7 +30,7 @@ async fn subdomains(backend: Backend) -> TestApp {
     .await
 }
 
-on_both_backends_with!(subdomains;
+on_both_backends!(with = subdomains;
     a_reload_refreshes_with_only_the_cookie_and_the_header,
     the_preflight_lets_the_site_send_the_header,
     cross_site_request_forgery_from_another_origin_is_refused,

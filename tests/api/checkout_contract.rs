@@ -28,7 +28,7 @@ on_both_backends!(
     an_unknown_checkout_has_no_page,
 );
 
-on_both_backends_with_stripe!(the_stripe_answer_has_the_same_shape);
+on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;the_stripe_answer_has_the_same_shape);
 
 fn stored_source_article(app: &TestApp, checkout_id: &str) -> Option<String> {
     checkouts::table

@@ -13,8 +13,8 @@ on_both_backends!(
     resending_inside_the_cooldown_is_429,
     bad_tokens_are_refused
 );
-on_both_backends_adjusted!(no_cooldown => resending_after_the_cooldown_sends_a_new_link);
-on_both_backends_adjusted!(verified_checkout => checkout_can_require_a_verified_email);
+on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, no_cooldown); resending_after_the_cooldown_sends_a_new_link);
+on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, verified_checkout); checkout_can_require_a_verified_email);
 
 fn no_cooldown(settings: &mut Settings) {
     settings.verification_resend_cooldown_seconds = 0;

@@ -405,27 +405,3 @@ pub async fn spawn_app_with_stripe(backend: Backend) -> (TestApp, FakeStripe) {
     .await;
     (app, stripe)
 }
-
-/// Runs each named `async fn(TestApp, FakeStripe)` on SQLite and on
-/// PostgreSQL, each with its own fake Stripe.
-macro_rules! on_both_backends_with_stripe {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                use $crate::helpers::Backend;
-
-                #[tokio::test]
-                async fn sqlite() {
-                    let (app, stripe) = $crate::fake_stripe::spawn_app_with_stripe(Backend::Sqlite).await;
-                    super::$name(app, stripe).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let (app, stripe) = $crate::fake_stripe::spawn_app_with_stripe(Backend::Postgres).await;
-                    super::$name(app, stripe).await;
-                }
-            }
-        )+
-    };
-}

@@ -415,7 +415,7 @@ async fn expired_media_links_stop_working(backend: Backend) {
         None,
     );
     let url = signed_media_url(&app, "/v1/articles/deep-dive/audio", &reader.access_token).await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    app.advance(std::time::Duration::from_secs(2));
     assert_problem(
         app.client.get(&url).send().await.unwrap(),
         StatusCode::FORBIDDEN,

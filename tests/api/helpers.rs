@@ -24,6 +24,8 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    /// The application's clock, shared: [`TestApp::advance`] moves it.
+    pub clock: masthead::clock::Clock,
     _database: Option<TestDatabase>,
 }
 
@@ -41,7 +43,16 @@ pub fn test_settings(
     backend: Backend,
     data_dir: &std::path::Path,
 ) -> (Settings, Option<TestDatabase>) {
-    let database = (backend == Backend::Postgres).then(TestDatabase::create);
+    let database = (backend == Backend::Postgres).then(TestDatabase::migrated);
+    if backend == Backend::Sqlite {
+        // A copy of the file migrated once for this process; the app's own
+        // migration run then finds nothing pending.
+        std::fs::copy(
+            crate::test_database::migrated_sqlite_file(),
+            data_dir.join("masthead.db"),
+        )
+        .expect("copy the migrated SQLite database");
+    }
     let settings = Settings {
         bind: "127.0.0.1:0".to_owned(),
         data_dir: data_dir.to_path_buf(),
@@ -104,6 +115,7 @@ async fn launch(
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let clock = app.clock();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -113,6 +125,7 @@ async fn launch(
             .build()
             .unwrap(),
         data_dir,
+        clock,
         _database: database,
     }
 }
@@ -127,6 +140,12 @@ pub struct TestReader {
 }
 
 impl TestApp {
+    /// Moves the application's clock forward by `by`, so a test of an
+    /// expiry need not sleep through it.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.clock.advance(by);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -271,43 +290,71 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
     body
 }
 
-/// Runs each named `async fn(TestApp)` once on SQLite and once on PostgreSQL,
-/// as `<name>::sqlite` and `<name>::postgres`.
+/// A test function the per-backend macro can call with what its spawner
+/// made: `async fn(T)` with `T`, or `async fn(A, B)` with a pair `(A, B)`
+/// (an app and its fake Stripe). `Marker` only keeps the two apart.
+pub trait TestFn<Made, Marker> {
+    /// Runs the test on `made`.
+    fn call(self, made: Made) -> impl Future<Output = ()>;
+}
+
+impl<F, T, Fut> TestFn<T, (T,)> for F
+where
+    F: FnOnce(T) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    fn call(self, made: T) -> impl Future<Output = ()> {
+        self(made)
+    }
+}
+
+impl<F, A, B, Fut> TestFn<(A, B), (A, B)> for F
+where
+    F: FnOnce(A, B) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    fn call(self, (a, b): (A, B)) -> impl Future<Output = ()> {
+        self(a, b)
+    }
+}
+
+/// The spawner for tests that start their own app: hands them the backend.
+#[allow(clippy::unused_async)]
+pub async fn the_backend(backend: Backend) -> Backend {
+    backend
+}
+
+/// Runs each named test once on SQLite and once on PostgreSQL, as
+/// `<name>::sqlite` and `<name>::postgres`.
+///
+/// `on_both_backends!(a, b)` calls each `async fn(TestApp)` with the app of
+/// [`spawn_app`]. `on_both_backends!(with = SPAWN; a, b)` calls each with
+/// what `SPAWN(backend).await` makes instead: an app with adjusted settings,
+/// an `(app, fake Stripe)` pair (then the test takes two arguments), or just
+/// the backend ([`the_backend`]). `SPAWN` is any expression callable with a
+/// [`Backend`], a function or a closure, named as in the test's module.
 macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
+    (with = $spawn:expr; $($name:ident),+ $(,)?) => {
         $(
             mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
                 #[tokio::test]
                 async fn sqlite() {
-                    super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await).await;
+                    let made = ($spawn)($crate::helpers::Backend::Sqlite).await;
+                    $crate::helpers::TestFn::call(super::$name, made).await;
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await;
+                    let made = ($spawn)($crate::helpers::Backend::Postgres).await;
+                    $crate::helpers::TestFn::call(super::$name, made).await;
                 }
             }
         )+
     };
-}
-
-/// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL, the app
-/// started by `spawn(backend)` (a function of the test module that adjusts
-/// the settings).
-macro_rules! on_both_backends_with {
-    ($spawn:ident; $($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name(super::$spawn($crate::helpers::Backend::Sqlite).await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name(super::$spawn($crate::helpers::Backend::Postgres).await).await;
-                }
-            }
-        )+
+    ($($name:ident),+ $(,)?) => {
+        on_both_backends!(with = $crate::helpers::spawn_app; $($name),+);
     };
 }

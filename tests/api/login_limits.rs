@@ -7,13 +7,13 @@ use masthead::db::schema::login_failures;
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
-on_both_backends_with!(behind_a_proxy;
+on_both_backends!(with = behind_a_proxy;
     the_101st_failure_within_the_hour_is_refused_from_any_address,
 );
-on_both_backends_with!(strict_per_address;
+on_both_backends!(with = strict_per_address;
     an_address_over_its_limit_waits,
 );
-on_both_backends_with!(three_failures_lock;
+on_both_backends!(with = three_failures_lock;
     a_password_reset_lifts_the_accounts_lock,
 );
 

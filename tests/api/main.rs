@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod helpers;
+#[allow(dead_code)]
 mod test_database;
 #[macro_use]
 mod fake_stripe;

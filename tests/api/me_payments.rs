@@ -23,7 +23,7 @@ async fn webhooks(backend: Backend) -> TestApp {
     spawn_with_webhooks(backend).await
 }
 
-on_both_backends_with!(webhooks; stripe_invoices_show_their_tax_and_page);
+on_both_backends!(with = webhooks; stripe_invoices_show_their_tax_and_page);
 
 async fn items(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
     let response = app.get_auth(path, token).await;

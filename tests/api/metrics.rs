@@ -14,8 +14,8 @@ on_both_backends!(
     traffic_shows_in_the_metrics,
     staff_refunds_are_counted_with_their_money,
 );
-on_both_backends_with!(spawn_with_webhooks; webhook_deliveries_are_counted_by_type_and_outcome);
-on_both_backends_with!(spawn_with_token; a_metrics_token_is_required_when_set);
+on_both_backends!(with = spawn_with_webhooks; webhook_deliveries_are_counted_by_type_and_outcome);
+on_both_backends!(with = spawn_with_token; a_metrics_token_is_required_when_set);
 
 /// A scrape of `/metrics`.
 struct Scrape(String);

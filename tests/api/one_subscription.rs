@@ -28,7 +28,7 @@ on_both_backends!(
     a_comp_does_not_block_a_checkout,
 );
 
-on_both_backends_with_stripe!(a_second_stripe_checkout_resumes_the_open_session);
+on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;a_second_stripe_checkout_resumes_the_open_session);
 
 async fn a_second_checkout_while_one_is_open_answers_with_its_url(app: TestApp) {
     let reader = app.new_reader().await;

@@ -79,23 +79,3 @@ pub const CHANGE: &str = "Confirm your new email address";
 pub const CHANGE_NOTICE: &str = "Your email address is about to change";
 pub const RESET: &str = "Reset your password";
 pub const CHANGED: &str = "Your password was changed";
-
-/// Runs each named `async fn(TestApp)` on both backends, with the settings
-/// adjusted by the function `$adjust(&mut Settings)`.
-macro_rules! on_both_backends_adjusted {
-    ($adjust:ident => $($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, super::$adjust).await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name($crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, super::$adjust).await).await;
-                }
-            }
-        )+
-    };
-}

@@ -14,9 +14,9 @@ on_both_backends!(
     reset_and_session_tokens_are_not_interchangeable,
     confirm_needs_a_token_and_json
 );
-on_both_backends_adjusted!(expired_links => an_expired_reset_token_is_refused);
-on_both_backends_adjusted!(no_cooldown => a_reset_spends_the_other_reset_links);
-on_both_backends_adjusted!(unreachable_smtp => a_mail_server_down_changes_nothing_for_the_reader);
+on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, expired_links); an_expired_reset_token_is_refused);
+on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, no_cooldown); a_reset_spends_the_other_reset_links);
+on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, unreachable_smtp); a_mail_server_down_changes_nothing_for_the_reader);
 
 fn unreachable_smtp(settings: &mut Settings) {
     // Nothing listens on port 1: every send fails (and is logged).

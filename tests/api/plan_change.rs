@@ -48,29 +48,7 @@ async fn spawn_with_stripe(backend: Backend) -> (TestApp, FakeStripe) {
     (app, stripe)
 }
 
-macro_rules! with_stripe_and_webhooks {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                use $crate::helpers::Backend;
-
-                #[tokio::test]
-                async fn sqlite() {
-                    let (app, stripe) = super::spawn_with_stripe(Backend::Sqlite).await;
-                    super::$name(app, stripe).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let (app, stripe) = super::spawn_with_stripe(Backend::Postgres).await;
-                    super::$name(app, stripe).await;
-                }
-            }
-        )+
-    };
-}
-
-with_stripe_and_webhooks!(
+on_both_backends!(with = spawn_with_stripe;
     a_portal_plan_change_moves_the_tier_and_its_perks,
     a_payment_first_update_still_pending_keeps_the_old_plan,
     a_stripe_upgrade_invokes_always_invoice_and_a_downgrade_a_schedule,

@@ -23,7 +23,7 @@ async fn with_interval(backend: Backend) -> TestApp {
     .await
 }
 
-on_both_backends_with!(with_interval;
+on_both_backends!(with = with_interval;
     two_tabs_refreshing_at_once_both_stay_logged_in,
     a_retry_inside_the_interval_gets_a_sibling_pair,
     reuse_after_the_interval_still_revokes_the_family,

@@ -16,15 +16,15 @@ use crate::outbox::{CHANGE, emails_to};
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
-on_both_backends_with!(three_checks_an_hour;
+on_both_backends!(with = three_checks_an_hour;
     password_guessing_through_the_email_change,
     password_guessing_through_the_password_change,
     password_guessing_through_account_deletion,
 );
-on_both_backends_with!(three_attempts_a_minute;
+on_both_backends!(with = three_attempts_a_minute;
     password_guessing_through_account_changes_meets_the_address_limit,
 );
-on_both_backends_with!(two_emails_a_minute;
+on_both_backends!(with = two_emails_a_minute;
     mail_bombing_through_the_email_change,
     mail_bombing_through_signup,
 );

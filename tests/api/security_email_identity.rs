@@ -23,8 +23,7 @@ on_both_backends!(
     a_unicode_domain_and_its_punycode_are_one_mailbox,
     the_migration_lists_collisions_instead_of_failing,
 );
-on_both_backends_with!(
-    spawn_production;
+on_both_backends!(with = spawn_production;
     production_refuses_localhost_and_ip_literal_domains,
 );
 

@@ -19,7 +19,7 @@ use crate::outbox::{RESET, latest_token};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-on_both_backends_with!(behind_a_proxy;
+on_both_backends!(with = behind_a_proxy;
     a_locked_account_and_an_unknown_address_answer_alike,
     a_burst_of_concurrent_guesses_from_one_address_gets_no_more_than_the_cap,
     a_burst_of_concurrent_guesses_from_many_addresses_gets_no_more_than_the_cap,

@@ -112,7 +112,7 @@ async fn the_site_defaults_to_the_public_url(app: TestApp) {
     assert!(text_of(&verify[0]).contains(&format!("{}/verify-email?token=", app.address)));
 }
 
-on_both_backends_adjusted!(on_the_site => email_links_point_at_the_site);
+on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, on_the_site); email_links_point_at_the_site);
 on_both_backends!(the_site_defaults_to_the_public_url);
 
 mod stripe_returns_readers_to_the_site {

@@ -9,7 +9,7 @@ use masthead::domain::Role;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-on_both_backends_with_stripe!(
+on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
     support_refunds_on_day_59_and_access_ends_at_once,
     after_the_guarantee_only_an_admin_with_override_refunds,
     twenty_concurrent_refunds_refund_once,

@@ -27,26 +27,6 @@ static FIXTURES: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(raw).expect("the vendored Stripe objects are JSON")
 });
 
-/// Runs each named `async fn(TestApp)` on both backends with the webhook
-/// secret configured (and no Stripe API key).
-macro_rules! on_both_backends_with_webhooks {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::stripe_events::spawn_with_webhooks($crate::helpers::Backend::Sqlite).await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name($crate::stripe_events::spawn_with_webhooks($crate::helpers::Backend::Postgres).await).await;
-                }
-            }
-        )+
-    };
-}
-
 /// The app with [`WEBHOOK_SECRET`] configured.
 pub async fn spawn_with_webhooks(backend: crate::helpers::Backend) -> TestApp {
     crate::helpers::spawn_app_with(backend, |s| {
@@ -369,29 +349,6 @@ pub enum Shape {
     /// 2024 versions (acacia): `invoice.payment_intent`, `invoice.charge`,
     /// `invoice.subscription` and `charge.invoice` present.
     Legacy2024,
-}
-
-/// Runs each named `async fn(TestApp, FakeStripe)` on both backends with
-/// a fake Stripe, the webhook secret [`WEBHOOK_SECRET`] and follow-ups
-/// polled every second (so retries show quickly).
-macro_rules! on_both_backends_with_stripe_webhooks {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    let (app, stripe) = $crate::stripe_events::spawn_with_stripe_and_webhooks($crate::helpers::Backend::Sqlite).await;
-                    super::$name(app, stripe).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let (app, stripe) = $crate::stripe_events::spawn_with_stripe_and_webhooks($crate::helpers::Backend::Postgres).await;
-                    super::$name(app, stripe).await;
-                }
-            }
-        )+
-    };
 }
 
 /// The app with a fake Stripe (test-mode key) and [`WEBHOOK_SECRET`].

@@ -15,7 +15,7 @@ use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use serde_json::{Value, json};
 
-on_both_backends_with_stripe_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
     dunning_to_past_due_and_unpaid_then_paid_is_active_again,
     a_renewal_needing_3d_secure_shows_where_to_finish_it,
     portal_cancel_at_then_resume_in_masthead_clears_it,

@@ -16,7 +16,7 @@ use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_backends_with_stripe_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
     new_subscription_in_stripes_order_then_a_staff_refund,
     new_subscription_shuffled_without_invoice_payment_paid,
     invoice_payment_paid_names_the_intent_when_the_invoice_cannot_be_read,

@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-on_both_backends_with_stripe_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
     a_dashboard_refund_closes_the_pending_request,
     a_direct_staff_refund_closes_the_pending_request,
     a_deny_racing_an_approval_in_flight_loses,
@@ -139,7 +139,15 @@ async fn a_deny_racing_an_approval_in_flight_loses(app: TestApp, stripe: FakeStr
                 .unwrap()
         })
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The approval is in flight once Stripe has its refund call (it
+    // claimed the request before calling); Stripe then answers slowly.
+    for _ in 0..100 {
+        if !stripe.calls_to("/v1/refunds").await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(stripe.calls_to("/v1/refunds").await.len(), 1);
     let deny_answer = app
         .post_json_auth(
             &format!("/v1/admin/refund-requests/{id}/deny"),

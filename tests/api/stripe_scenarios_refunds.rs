@@ -18,7 +18,7 @@ use masthead::db::refunds;
 use masthead::domain::SubscriptionId;
 use serde_json::Value;
 
-on_both_backends_with_stripe_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
     dashboard_full_refund_ends_access_and_cancels_at_stripe_once,
     dashboard_full_refund_on_2024_shapes,
     full_refund_of_an_older_payment_keeps_the_paid_period,

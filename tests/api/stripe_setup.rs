@@ -608,7 +608,7 @@ async fn portal_sessions_use_the_configured_portal(app: TestApp, stripe: FakeStr
     assert_eq!(sessions[1].param("configuration"), Some("bpc_setup7"));
 }
 
-on_both_backends_with_stripe!(
+on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
     portal_sessions_use_the_configured_portal,
     setup_creates_the_account_once,
     setup_dry_run_writes_nothing,

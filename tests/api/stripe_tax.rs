@@ -15,7 +15,7 @@ async fn webhooks(backend: Backend) -> TestApp {
     spawn_with_webhooks(backend).await
 }
 
-on_both_backends_with!(webhooks; a_partial_refund_shows_its_share_of_the_tax);
+on_both_backends!(with = webhooks; a_partial_refund_shows_its_share_of_the_tax);
 
 async fn json_at(app: &TestApp, path: &str, token: &str) -> Value {
     let response = app.get_auth(path, token).await;

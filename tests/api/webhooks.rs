@@ -13,7 +13,7 @@ use masthead::db::webhook_events;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_backends_with_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_webhooks;
     paid_checkout_opens_the_gate,
     a_print_checkout_keeps_the_collected_address,
     invoice_paid_before_the_session_completes_the_checkout,

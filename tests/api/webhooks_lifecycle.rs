@@ -10,7 +10,7 @@ use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use serde_json::Value;
 
-on_both_backends_with_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_webhooks;
     shuffled_lifecycles_end_in_the_same_state,
     deleted_subscription_expires,
     failed_renewal_is_past_due_with_access_during_grace,

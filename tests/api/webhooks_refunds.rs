@@ -13,7 +13,7 @@ use masthead::db::refunds;
 use masthead::db::schema::subscriptions;
 use masthead::domain::SubscriptionId;
 
-on_both_backends_with_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_webhooks;
     dashboard_refund_ends_access,
     partial_refunds_are_recorded_once_and_keep_access,
     dispute_ends_access,

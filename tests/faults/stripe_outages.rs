@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, ResponseTemplate};
 
-on_both_backends_with_stripe!(
+on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
     checkout_with_stripe_failing_or_stalled_is_bounded_and_records_nothing,
     refund_with_stripe_failing_or_stalled_is_bounded_and_changes_nothing,
 );

@@ -18,7 +18,7 @@ pub struct SignedUrl {
 
 /// Signs a URL for `media_id` valid from now.
 pub fn signed_url(state: &AppState, media_id: &str) -> SignedUrl {
-    let now = Utc::now().timestamp();
+    let now = state.clock.now().timestamp();
     let (token, expires) = state.media_tokens.issue(media_id, now);
     SignedUrl {
         url: format!("{}/v1/media/{token}", state.settings.public_url()),

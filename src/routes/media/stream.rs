@@ -30,7 +30,7 @@ pub async fn stream_media(
 ) -> Result<HttpResponse, ApiError> {
     let media_id = state
         .media_tokens
-        .verify(&token, chrono::Utc::now().timestamp())
+        .verify(&token, state.clock.now().timestamp())
         .map_err(|error| match error {
             MediaTokenError::Invalid => {
                 ApiError::forbidden("invalid_media_link", error.to_string())

@@ -12,27 +12,7 @@ use serde_json::Value;
 /// Limit for both kinds in these tests' apps.
 const SMALL_LIMIT: u64 = 1024;
 
-/// Runs each named `async fn(TestApp)` on both backends with uploads
-/// limited to [`SMALL_LIMIT`] bytes.
-macro_rules! with_small_limits_on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name(super::small_limits_app($crate::helpers::Backend::Sqlite).await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name(super::small_limits_app($crate::helpers::Backend::Postgres).await).await;
-                }
-            }
-        )+
-    };
-}
-
-with_small_limits_on_both_backends!(
+on_both_backends!(with = small_limits_app;
     oversize_uploads_are_413_and_leave_no_file,
     uploads_at_the_limit_are_accepted
 );
