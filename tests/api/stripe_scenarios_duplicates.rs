@@ -13,7 +13,7 @@ use crate::webhooks::deep_dive_granted;
 use masthead::domain::Role;
 use serde_json::Value;
 
-on_both_backends_with_stripe_webhooks!(
+on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
     a_second_paid_checkout_is_cancelled_and_refunded_once,
     a_second_checkout_in_a_trial_is_a_duplicate_too,
 );
