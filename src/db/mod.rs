@@ -34,9 +34,11 @@ pub mod sessions;
 pub mod subscriptions;
 pub mod tiers;
 mod transaction;
+mod unique;
 pub mod webhook_events;
 
 pub use connection::{Backend, DbConnection};
 pub use migrations::run_migrations;
 pub use pool::{Database, PoolStats};
 pub use transaction::write_transaction;
+pub use unique::InsertError;
