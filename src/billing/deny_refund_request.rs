@@ -1,7 +1,9 @@
 //! Support denies a reader's refund request with a note the reader can be
 //! told; the subscription is left as it is. Denying a denied request
 //! answers it again; a request whose subscription is being (or was)
-//! refunded cannot be denied.
+//! refunded cannot be denied. Approving refunds through
+//! [`crate::billing::refund_subscription`]; [`refund_request_to_approve`]
+//! finds the request it names.
 
 use crate::db::audit_log::{self, AuditEntry};
 use crate::db::refund_requests::{self, RefundRequestRow};
@@ -20,6 +22,23 @@ pub fn refund_request_decided(status: &str) -> ApiError {
         "refund_request_decided",
         format!("this refund request was already {status}"),
     )
+}
+
+/// The request support is about to approve: pending, or approved before
+/// (approving again replays the result); 404 for an unknown id, 409
+/// `refund_request_decided` when it was denied.
+pub async fn refund_request_to_approve(
+    db: &Database,
+    id: String,
+) -> Result<RefundRequestRow, ApiError> {
+    let row = db
+        .run(move |conn| Ok(refund_requests::find(conn, &id)?))
+        .await?
+        .ok_or_else(refund_request_not_found)?;
+    match row.status.as_str() {
+        "pending" | "approved" => Ok(row),
+        other => Err(refund_request_decided(other)),
+    }
 }
 
 /// Denies request `id` on behalf of `actor` (`staff:<id>`) with `note`,

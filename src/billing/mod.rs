@@ -32,6 +32,7 @@ pub use checkout::{
 };
 pub use deny_refund_request::{
     deny_refund_request, refund_request_decided, refund_request_not_found,
+    refund_request_to_approve,
 };
 pub use dev::DevProvider;
 pub use dev_checkout_page::{

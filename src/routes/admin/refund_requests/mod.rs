@@ -5,9 +5,6 @@ pub mod approve;
 pub mod deny;
 pub mod list;
 
-use crate::billing::{
-    refund_request_decided as already_decided, refund_request_not_found as request_not_found,
-};
 use crate::db::refund_requests::RefundRequestRow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
