@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod billing;
 pub mod cache;
+pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod cors;

@@ -8,6 +8,7 @@
 mod activation;
 mod cancel;
 mod checkout;
+mod deny_refund_request;
 mod dev;
 mod dev_checkout_page;
 pub mod follow_ups;
@@ -28,6 +29,10 @@ pub use cancel::{cancel_at_period_end, resume, stop_renewals_for_departure};
 pub use checkout::{
     CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, blocks_a_new_checkout, price_for,
     start_checkout,
+};
+pub use deny_refund_request::{
+    deny_refund_request, refund_request_decided, refund_request_not_found,
+    refund_request_to_approve,
 };
 pub use dev::DevProvider;
 pub use dev_checkout_page::{

@@ -2,8 +2,8 @@
 //! or not, with its issue's number and its audio file's details. What
 //! readers see lives in `catalogue.rs`.
 
-use super::DbConnection;
 use super::schema::{articles, issues, media_files};
+use super::{DbConnection, InsertError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -86,12 +86,13 @@ macro_rules! articles_with_details {
     };
 }
 
-/// Inserts an article; a taken slug is a unique violation.
-pub fn insert(conn: &mut DbConnection, article: &NewArticle<'_>) -> QueryResult<()> {
+/// Inserts an article; a taken slug is [`InsertError::Taken`].
+pub fn insert(conn: &mut DbConnection, article: &NewArticle<'_>) -> Result<(), InsertError> {
     diesel::insert_into(articles::table)
         .values(article)
         .execute(conn)
         .map(drop)
+        .map_err(InsertError::from)
 }
 
 /// One article by slug, published or not.
@@ -140,11 +141,16 @@ pub fn list_all(
 }
 
 /// Applies changes to the article with this slug; returns how many rows
-/// changed (0: no such article). A taken new slug is a unique violation.
-pub fn update(conn: &mut DbConnection, slug: &str, changes: &ArticleChanges) -> QueryResult<usize> {
+/// changed (0: no such article). A taken new slug is [`InsertError::Taken`].
+pub fn update(
+    conn: &mut DbConnection,
+    slug: &str,
+    changes: &ArticleChanges,
+) -> Result<usize, InsertError> {
     diesel::update(articles::table.filter(articles::slug.eq(slug)))
         .set(changes)
         .execute(conn)
+        .map_err(InsertError::from)
 }
 
 /// Publishes the article unless it already is (its first `published_at`

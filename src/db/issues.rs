@@ -2,8 +2,8 @@
 //! not, with its digital edition's file details. What readers see lives in
 //! `catalogue.rs`.
 
-use super::DbConnection;
 use super::schema::{issues, media_files};
+use super::{DbConnection, InsertError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -74,12 +74,13 @@ macro_rules! issues_with_edition {
     };
 }
 
-/// Inserts an issue; a taken number is a unique violation.
-pub fn insert(conn: &mut DbConnection, issue: &NewIssue<'_>) -> QueryResult<()> {
+/// Inserts an issue; a taken number is [`InsertError::Taken`].
+pub fn insert(conn: &mut DbConnection, issue: &NewIssue<'_>) -> Result<(), InsertError> {
     diesel::insert_into(issues::table)
         .values(issue)
         .execute(conn)
         .map(drop)
+        .map_err(InsertError::from)
 }
 
 /// One issue by number, published or not.
@@ -117,11 +118,16 @@ pub fn list_all(
 }
 
 /// Applies changes to the issue with this number; returns how many rows
-/// changed (0: no such issue). A taken new number is a unique violation.
-pub fn update(conn: &mut DbConnection, number: i32, changes: &IssueChanges) -> QueryResult<usize> {
+/// changed (0: no such issue). A taken new number is [`InsertError::Taken`].
+pub fn update(
+    conn: &mut DbConnection,
+    number: i32,
+    changes: &IssueChanges,
+) -> Result<usize, InsertError> {
     diesel::update(issues::table.filter(issues::number.eq(number)))
         .set(changes)
         .execute(conn)
+        .map_err(InsertError::from)
 }
 
 /// Publishes the issue unless it already is (its first `published_at`

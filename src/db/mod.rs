@@ -36,6 +36,7 @@ pub mod sessions;
 pub mod subscriptions;
 pub mod tiers;
 mod transaction;
+mod unique;
 pub mod webhook_events;
 
 #[cfg(test)]
@@ -45,3 +46,4 @@ pub use connection::{Backend, DbConnection};
 pub use migrations::run_migrations;
 pub use pool::{Database, PoolStats};
 pub use transaction::write_transaction;
+pub use unique::InsertError;

@@ -5,6 +5,7 @@ mod access;
 mod audit_action;
 mod catalogue_numbers;
 mod catalogue_text;
+mod change;
 mod checkout_status;
 mod common_passwords;
 mod cover_image_url;
@@ -39,6 +40,7 @@ pub use access::{
 pub use audit_action::AuditAction;
 pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
 pub use catalogue_text::{ArticleBody, Author, Dek, Title};
+pub use change::Change;
 pub use checkout_status::CheckoutStatus;
 pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;

@@ -36,6 +36,12 @@ impl PublicationDate {
         Ok(Self(utc))
     }
 
+    /// A date the program computed rather than read (the demo magazine's,
+    /// relative to today), so no year range needs checking.
+    pub fn at(instant: DateTime<Utc>) -> Self {
+        Self(instant)
+    }
+
     /// The instant, as stored (UTC without offset).
     pub fn naive_utc(self) -> NaiveDateTime {
         self.0.naive_utc()

@@ -4,6 +4,7 @@
 //! rather than a failure of the whole body; and a PATCH can tell a field
 //! left out from a field set to `null`.
 
+pub use crate::domain::Change;
 use crate::error::FieldError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -29,29 +30,6 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Input<T> {
             value => serde_json::from_value(value)
                 .map_or_else(|e| Self::Invalid(e.to_string()), Self::Given),
         })
-    }
-}
-
-/// What a PATCH does to a nullable column.
-#[derive(Debug)]
-pub enum Change<T> {
-    /// Left out: keep the stored value.
-    Keep,
-    /// `null`: clear it.
-    Clear,
-    /// A new value.
-    Set(T),
-}
-
-impl<T> Change<T> {
-    /// The diesel changeset form: outer `None` keeps, `Some(None)` clears.
-    #[allow(clippy::option_option)]
-    pub fn into_column<U>(self, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
-        match self {
-            Self::Keep => None,
-            Self::Clear => Some(None),
-            Self::Set(value) => Some(Some(f(value))),
-        }
     }
 }
 

@@ -1,9 +1,9 @@
 //! `POST /v1/admin/articles`: an editor creates an article, unpublished
 //! until it is published explicitly.
 
-use super::{AdminArticleView, article_not_found, issue_id, parse_visibility, slug_taken};
+use super::{AdminArticleView, parse_visibility};
 use crate::auth::{EditorRole, Staff};
-use crate::db::{self, articles::NewArticle};
+use crate::catalogue::create_article::{ArticleDraft, create_article as create};
 use crate::domain::AuditAction;
 use crate::domain::{
     ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
@@ -90,40 +90,19 @@ pub async fn create_article(
         publication_date = "publication_date" => request.publication_date.required(PublicationDate::parse),
     }
     let audit = editor.audit(AuditAction::ArticleCreated, ("article", slug.as_str()));
-    let article = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let issue = issue_number
-                    .map(|number| issue_id(conn, number))
-                    .transpose()?;
-                let now = chrono::Utc::now().naive_utc();
-                let id = uuid::Uuid::now_v7().to_string();
-                db::articles::insert(
-                    conn,
-                    &NewArticle {
-                        id: &id,
-                        slug: slug.as_str(),
-                        title: title.as_str(),
-                        dek: dek.as_str(),
-                        author: author.as_str(),
-                        body: text.as_str(),
-                        issue_id: issue.as_deref(),
-                        visibility: visibility.as_str(),
-                        paywall_cut: paywall_cut.map(PaywallCut::get),
-                        publication_date: publication_date.naive_utc(),
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .map_err(slug_taken)?;
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
-            })
-        })
-        .await?;
+    let draft = ArticleDraft {
+        slug,
+        title,
+        dek,
+        author,
+        body: text,
+        issue_number,
+        visibility,
+        paywall_cut,
+        publication_date,
+    };
+    let article = create(&state.db, &state.cache, audit, draft).await?;
     let location = format!("/v1/admin/articles/{}", article.article.slug);
-    state.cache.catalogue_changed();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(AdminArticleView::from(article)))

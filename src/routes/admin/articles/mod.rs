@@ -1,5 +1,5 @@
 //! Editors' articles: every article, published or not, as the admin
-//! endpoints show it, and the rules the create and update actions share.
+//! endpoints show it, and the parsing the create and update actions share.
 
 pub mod create;
 pub mod get;
@@ -9,11 +9,12 @@ pub mod unpublish;
 pub mod update;
 pub mod upload_audio;
 
-use crate::db::{self, DbConnection, articles::ArticleRecord};
-use crate::domain::{IssueNumber, Slug, Visibility};
+pub use crate::catalogue::article_not_found;
+
+use crate::db::articles::ArticleRecord;
+use crate::domain::{Slug, Visibility};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, Utc};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -95,24 +96,9 @@ impl From<ArticleRecord> for AdminArticleView {
     }
 }
 
-/// 404 for a slug nobody created.
-pub fn article_not_found() -> ApiError {
-    ApiError::not_found("article_not_found", "no article has this slug")
-}
-
 /// The slug of a path: one that cannot be valid cannot exist either.
 pub fn path_slug(raw: String) -> Result<Slug, ApiError> {
     Slug::parse(raw).map_err(|_| article_not_found())
-}
-
-/// A unique violation on `articles` means the slug is taken.
-pub fn slug_taken(error: DieselError) -> ApiError {
-    match error {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::conflict("slug_taken", "another article has this slug")
-        }
-        other => other.into(),
-    }
 }
 
 /// Parses a visibility name.
@@ -121,16 +107,6 @@ pub fn parse_visibility(raw: String) -> Result<Visibility, FieldError> {
         FieldError::new(
             "invalid_choice",
             "visibility is one of public, registered, subscribers",
-        )
-    })
-}
-
-/// The id of the issue an article is placed in; an unknown number is a
-/// field error of `issue_number`.
-pub fn issue_id(conn: &mut DbConnection, number: IssueNumber) -> Result<String, ApiError> {
-    db::issues::id_by_number(conn, number.get())?.ok_or_else(|| {
-        ApiError::invalid_field(
-            FieldError::new("unknown_issue", "no issue has this number").at("issue_number"),
         )
     })
 }

@@ -2,9 +2,9 @@
 //! from now on (once its issue, if any, is published too). Publishing again
 //! changes nothing, so a retried request is harmless.
 
-use super::{AdminArticleView, article_not_found, path_slug};
+use super::{AdminArticleView, path_slug};
 use crate::auth::{EditorRole, Staff};
-use crate::db;
+use crate::catalogue::publish_article::publish_article as publish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
@@ -30,16 +30,6 @@ pub async fn publish_article(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path_slug(slug.into_inner())?;
     let audit = editor.audit(AuditAction::ArticlePublished, ("article", slug.as_str()));
-    let article = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                db::articles::publish(conn, slug.as_str(), chrono::Utc::now().naive_utc())?;
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
-            })
-        })
-        .await?;
-    state.cache.catalogue_changed();
+    let article = publish(&state.db, &state.cache, audit, slug).await?;
     Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
 }

@@ -1,9 +1,9 @@
 //! `POST /v1/admin/articles/{slug}/unpublish`: takes the article off the
 //! public catalogue. Unpublishing an unpublished article changes nothing.
 
-use super::{AdminArticleView, article_not_found, path_slug};
+use super::{AdminArticleView, path_slug};
 use crate::auth::{EditorRole, Staff};
-use crate::db;
+use crate::catalogue::unpublish_article::unpublish_article as unpublish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
@@ -29,16 +29,6 @@ pub async fn unpublish_article(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path_slug(slug.into_inner())?;
     let audit = editor.audit(AuditAction::ArticleUnpublished, ("article", slug.as_str()));
-    let article = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                db::articles::unpublish(conn, slug.as_str(), chrono::Utc::now().naive_utc())?;
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)
-            })
-        })
-        .await?;
-    state.cache.catalogue_changed();
+    let article = unpublish(&state.db, &state.cache, audit, slug).await?;
     Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
 }

@@ -2,18 +2,16 @@
 //! left out stay as they are, `null` clears `issue_number` and
 //! `paywall_cut`.
 
-use super::{
-    AdminArticleView, article_not_found, issue_id, parse_visibility, path_slug, slug_taken,
-};
+use super::{AdminArticleView, parse_visibility, path_slug};
 use crate::auth::{EditorRole, Staff};
-use crate::db::{self, articles::ArticleChanges};
+use crate::catalogue::update_article::{ArticleEdit, update_article as update};
 use crate::domain::AuditAction;
 use crate::domain::{
     ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
 };
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::admin::input::{Change, Input};
+use crate::routes::admin::input::Input;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, patch, web};
 use serde::Deserialize;
@@ -95,38 +93,18 @@ pub async fn update_article(
         paywall_cut = "paywall_cut" => request.paywall_cut.nullable_change(PaywallCut::parse),
         publication_date = "publication_date" => request.publication_date.change(PublicationDate::parse),
     }
-    let renamed = slug.unwrap_or_else(|| current.clone());
-    let mut changes = ArticleChanges {
-        slug: Some(renamed.as_str().to_owned()).filter(|new| new != current.as_str()),
-        title: title.map(|title| title.as_str().to_owned()),
-        dek: dek.map(|dek| dek.as_str().to_owned()),
-        author: author.map(|author| author.as_str().to_owned()),
-        body: text.map(|text| text.as_str().to_owned()),
-        issue_id: None,
-        visibility: visibility.map(|visibility| visibility.as_str().to_owned()),
-        paywall_cut: paywall_cut.into_column(PaywallCut::get),
-        publication_date: publication_date.map(PublicationDate::naive_utc),
-        updated_at: chrono::Utc::now().naive_utc(),
-    };
     let audit = editor.audit(AuditAction::ArticleUpdated, ("article", current.as_str()));
-    let article = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                changes.issue_id = match issue_number {
-                    Change::Keep => None,
-                    Change::Clear => Some(None),
-                    Change::Set(number) => Some(Some(issue_id(conn, number)?)),
-                };
-                if db::articles::update(conn, current.as_str(), &changes).map_err(slug_taken)? == 0
-                {
-                    return Err(article_not_found());
-                }
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::articles::find_by_slug(conn, renamed.as_str())?.ok_or_else(article_not_found)
-            })
-        })
-        .await?;
-    state.cache.catalogue_changed();
+    let wanted = ArticleEdit {
+        slug,
+        title,
+        dek,
+        author,
+        body: text,
+        issue_number,
+        visibility,
+        paywall_cut,
+        publication_date,
+    };
+    let article = update(&state.db, &state.cache, audit, current, wanted).await?;
     Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
 }

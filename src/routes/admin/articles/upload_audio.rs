@@ -3,9 +3,9 @@
 //! seconds (a `duration_seconds` text part, or the query parameter),
 //! replacing any earlier audio.
 
-use super::{AdminArticleView, article_not_found, path_slug};
+use super::{AdminArticleView, path_slug};
 use crate::auth::{EditorRole, Staff};
-use crate::db;
+use crate::catalogue::upload_audio::upload_audio as store;
 use crate::domain::AudioDuration;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, FieldError, Problem};
@@ -77,64 +77,28 @@ pub async fn upload_audio(
     if let Some(raw) = &from_query {
         parse_duration(raw)?;
     }
-    let known = slug.clone();
-    let known = state
-        .db
-        .run(move |conn| Ok(db::articles::id_by_slug(conn, known.as_str())?))
-        .await?;
-    if known.is_none() {
-        return Err(article_not_found());
-    }
     let media_dir = state.settings.media_dir();
     let rules = UploadRules {
         kind: MediaKind::Audio,
         max_bytes: state.settings.max_audio_bytes,
     };
-    let upload = media::receive(&req, multipart, &media_dir, rules).await?;
-    let duration = upload
-        .fields
-        .get(DURATION_FIELD)
-        .or(from_query.as_ref())
-        .ok_or_else(|| {
-            ApiError::invalid_field(
-                FieldError::new("required", "send the audio's length in seconds")
-                    .at(DURATION_FIELD),
-            )
-        })
-        .and_then(|raw| parse_duration(raw))?;
-    let stored = upload.file.persist(&media_dir)?;
-    let record = stored.record.clone();
-    let audit = editor.audit(AuditAction::AudioUploaded, ("article", slug.as_str()));
-    let (article, replaced) = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                let current = db::articles::find_by_slug(conn, slug.as_str())?
-                    .ok_or_else(article_not_found)?;
-                db::media::insert(conn, &record.as_new_row(now))?;
-                db::articles::set_audio(
-                    conn,
-                    &current.article.id,
-                    &record.id,
-                    duration.get(),
-                    now,
-                )?;
-                let replaced = match current.article.audio_media_id {
-                    Some(old) => db::media::delete(conn, &old)?,
-                    None => None,
-                };
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                let article = db::articles::find_by_slug(conn, slug.as_str())?
-                    .ok_or_else(article_not_found)?;
-                Ok((article, replaced))
+    // Read only once the use case knows the article exists.
+    let receive = async {
+        let upload = media::receive(&req, multipart, &media_dir, rules).await?;
+        let duration = upload
+            .fields
+            .get(DURATION_FIELD)
+            .or(from_query.as_ref())
+            .ok_or_else(|| {
+                ApiError::invalid_field(
+                    FieldError::new("required", "send the audio's length in seconds")
+                        .at(DURATION_FIELD),
+                )
             })
-        })
-        .await?;
-    stored.keep();
-    if let Some(old) = replaced {
-        media::remove_replaced(&media_dir, old).await;
-    }
-    state.cache.catalogue_changed();
+            .and_then(|raw| parse_duration(raw))?;
+        Ok((upload.file, duration))
+    };
+    let audit = editor.audit(AuditAction::AudioUploaded, ("article", slug.as_str()));
+    let article = store(&state.db, &state.cache, &media_dir, audit, slug, receive).await?;
     Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
 }

@@ -1,9 +1,9 @@
 //! `POST /v1/admin/issues`: an editor creates an issue, unpublished until
 //! it is published explicitly.
 
-use super::{AdminIssueView, issue_not_found, number_taken};
+use super::AdminIssueView;
 use crate::auth::{EditorRole, Staff};
-use crate::db::{self, issues::NewIssue};
+use crate::catalogue::create_issue::{IssueDraft, create_issue as create};
 use crate::domain::AuditAction;
 use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
 use crate::error::{ApiError, Problem};
@@ -76,34 +76,16 @@ pub async fn create_issue(
         AuditAction::IssueCreated,
         ("issue", &number.get().to_string()),
     );
-    let issue = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                let id = uuid::Uuid::now_v7().to_string();
-                db::issues::insert(
-                    conn,
-                    &NewIssue {
-                        id: &id,
-                        number: number.get(),
-                        volume: volume.get(),
-                        year: year.get(),
-                        title: title.as_str(),
-                        cover_image_url: cover.as_ref().map(CoverImageUrl::as_str),
-                        publication_date: publication_date.naive_utc(),
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .map_err(number_taken)?;
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::issues::find_by_number(conn, number.get())?.ok_or_else(issue_not_found)
-            })
-        })
-        .await?;
+    let draft = IssueDraft {
+        number,
+        volume,
+        year,
+        title,
+        cover_image_url: cover,
+        publication_date,
+    };
+    let issue = create(&state.db, &state.cache, audit, draft).await?;
     let location = format!("/v1/admin/issues/{}", issue.issue.number);
-    state.cache.catalogue_changed();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(AdminIssueView::from(issue)))

@@ -9,10 +9,10 @@ pub mod unpublish;
 pub mod update;
 pub mod upload_edition;
 
+pub use crate::catalogue::issue_not_found;
+
 use crate::db::issues::IssueRecord;
-use crate::error::ApiError;
 use chrono::{DateTime, Utc};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -71,20 +71,5 @@ impl From<IssueRecord> for AdminIssueView {
                 },
             ),
         }
-    }
-}
-
-/// 404 for an issue number nobody created.
-pub fn issue_not_found() -> ApiError {
-    ApiError::not_found("issue_not_found", "no issue has this number")
-}
-
-/// A unique violation on `issues` means the number is taken.
-pub fn number_taken(error: DieselError) -> ApiError {
-    match error {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::conflict("issue_number_taken", "another issue has this number")
-        }
-        other => other.into(),
     }
 }

@@ -2,9 +2,9 @@
 //! (and its published articles) from now on. Publishing again changes
 //! nothing, so a retried request is harmless.
 
-use super::{AdminIssueView, issue_not_found};
+use super::AdminIssueView;
 use crate::auth::{EditorRole, Staff};
-use crate::db;
+use crate::catalogue::publish_issue::publish_issue as publish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
@@ -30,16 +30,6 @@ pub async fn publish_issue(
 ) -> Result<HttpResponse, ApiError> {
     let number = number.into_inner();
     let audit = editor.audit(AuditAction::IssuePublished, ("issue", &number.to_string()));
-    let issue = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                db::issues::publish(conn, number, chrono::Utc::now().naive_utc())?;
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)
-            })
-        })
-        .await?;
-    state.cache.catalogue_changed();
+    let issue = publish(&state.db, &state.cache, audit, number).await?;
     Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
 }

@@ -2,9 +2,9 @@
 //! it its articles) off the public catalogue. Unpublishing an unpublished
 //! issue changes nothing.
 
-use super::{AdminIssueView, issue_not_found};
+use super::AdminIssueView;
 use crate::auth::{EditorRole, Staff};
-use crate::db;
+use crate::catalogue::unpublish_issue::unpublish_issue as unpublish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
@@ -33,16 +33,6 @@ pub async fn unpublish_issue(
         AuditAction::IssueUnpublished,
         ("issue", &number.to_string()),
     );
-    let issue = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                db::issues::unpublish(conn, number, chrono::Utc::now().naive_utc())?;
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)
-            })
-        })
-        .await?;
-    state.cache.catalogue_changed();
+    let issue = unpublish(&state.db, &state.cache, audit, number).await?;
     Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
 }

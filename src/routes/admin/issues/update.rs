@@ -1,9 +1,9 @@
 //! `PATCH /v1/admin/issues/{number}`: an editor corrects an issue; fields
 //! left out stay as they are, `cover_image_url: null` removes the cover.
 
-use super::{AdminIssueView, issue_not_found, number_taken};
+use super::AdminIssueView;
 use crate::auth::{EditorRole, Staff};
-use crate::db::{self, issues::IssueChanges};
+use crate::catalogue::update_issue::{IssueEdit, update_issue as update};
 use crate::domain::AuditAction;
 use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
 use crate::error::{ApiError, Problem};
@@ -75,29 +75,15 @@ pub async fn update_issue(
         cover = "cover_image_url" => body.cover_image_url.nullable_change(CoverImageUrl::parse),
         publication_date = "publication_date" => body.publication_date.change(PublicationDate::parse),
     }
-    let changes = IssueChanges {
-        number: number.map(IssueNumber::get),
-        volume: volume.map(Volume::get),
-        year: year.map(IssueYear::get),
-        title: title.map(|title| title.as_str().to_owned()),
-        cover_image_url: cover.into_column(|url| url.as_str().to_owned()),
-        publication_date: publication_date.map(PublicationDate::naive_utc),
-        updated_at: chrono::Utc::now().naive_utc(),
-    };
-    let renumbered = changes.number.unwrap_or(current);
     let audit = editor.audit(AuditAction::IssueUpdated, ("issue", &current.to_string()));
-    let issue = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                if db::issues::update(conn, current, &changes).map_err(number_taken)? == 0 {
-                    return Err(issue_not_found());
-                }
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                db::issues::find_by_number(conn, renumbered)?.ok_or_else(issue_not_found)
-            })
-        })
-        .await?;
-    state.cache.catalogue_changed();
+    let wanted = IssueEdit {
+        number,
+        volume,
+        year,
+        title,
+        cover_image_url: cover,
+        publication_date,
+    };
+    let issue = update(&state.db, &state.cache, audit, current, wanted).await?;
     Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
 }

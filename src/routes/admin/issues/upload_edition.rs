@@ -1,9 +1,9 @@
 //! `PUT /v1/admin/issues/{number}/edition`: uploads the issue's digital
 //! edition (a PDF, multipart part `file`), replacing any earlier one.
 
-use super::{AdminIssueView, issue_not_found};
+use super::AdminIssueView;
 use crate::auth::{EditorRole, Staff};
-use crate::db;
+use crate::catalogue::upload_edition::upload_edition as store;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::media::{self, MediaKind, UploadRules};
@@ -46,47 +46,18 @@ pub async fn upload_edition(
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let number = number.into_inner();
-    // Refuse before reading a byte of the body when the issue is unknown.
-    let known = state
-        .db
-        .run(move |conn| Ok(db::issues::id_by_number(conn, number)?))
-        .await?;
-    if known.is_none() {
-        return Err(issue_not_found());
-    }
     let media_dir = state.settings.media_dir();
     let rules = UploadRules {
         kind: MediaKind::Edition,
         max_bytes: state.settings.max_edition_bytes,
     };
-    let upload = media::receive(&req, multipart, &media_dir, rules).await?;
-    let stored = upload.file.persist(&media_dir)?;
-    let record = stored.record.clone();
+    // Read only once the use case knows the issue exists.
+    let receive = async {
+        Ok(media::receive(&req, multipart, &media_dir, rules)
+            .await?
+            .file)
+    };
     let audit = editor.audit(AuditAction::EditionUploaded, ("issue", &number.to_string()));
-    let (issue, replaced) = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                let current =
-                    db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
-                db::media::insert(conn, &record.as_new_row(now))?;
-                db::issues::set_edition(conn, &current.issue.id, &record.id, now)?;
-                let replaced = match current.issue.edition_media_id {
-                    Some(old) => db::media::delete(conn, &old)?,
-                    None => None,
-                };
-                db::audit_log::record(conn, &audit.at(chrono::Utc::now().naive_utc()))?;
-                let issue =
-                    db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
-                Ok((issue, replaced))
-            })
-        })
-        .await?;
-    stored.keep();
-    if let Some(old) = replaced {
-        media::remove_replaced(&media_dir, old).await;
-    }
-    state.cache.catalogue_changed();
+    let issue = store(&state.db, &state.cache, &media_dir, audit, number, receive).await?;
     Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
 }

@@ -6,16 +6,14 @@
 
 use super::{MailingList, MissingAddress, Recipient};
 use crate::auth::{Staff, SupportRole};
-use crate::db;
+use crate::catalogue::export_mailing_list::{MailingListExport, export_mailing_list as export};
 use crate::domain::AuditAction;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::routes::admin::issues::issue_not_found;
 use crate::spreadsheet::Spreadsheet;
 use crate::startup::AppState;
 use actix_web::http::header::{self, Header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::IntoParams;
 
 /// Which issue, and which list.
@@ -121,35 +119,19 @@ pub async fn mailing_list(
             FieldError::new("required", "name the issue by its number").at("issue"),
         )
     })?;
-    let cutoff_days = state.settings.print_cutoff_days;
-    let list = state
-        .db
-        .run(move |conn| {
-            let issue = db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
-            let cutoff = issue.issue.publication_date - chrono::Duration::days(cutoff_days);
-            let candidates = db::mailing_list::print_candidates(conn, cutoff)?;
-            Ok(MailingList::draw_up(number, cutoff.and_utc(), candidates))
-        })
-        .await?;
     let json = wants_json(&req);
     let chase = !json && query.missing_address.unwrap_or(false);
-    let entry = support
-        .audit(
-            AuditAction::MailingListExported,
-            ("issue", &number.to_string()),
-        )
-        .details(&json!({
-            "format": if json { "json" } else { "csv" },
-            "list": if chase { "missing_address" } else { "recipients" },
-            "recipients": list.recipients.len(),
-            "missing_address": list.missing_address.len(),
-        }));
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| Ok(db::audit_log::record(conn, &entry)?))
-        })
-        .await?;
+    let form = match (json, chase) {
+        (true, _) => MailingListExport::Json,
+        (false, true) => MailingListExport::MissingAddressCsv,
+        (false, false) => MailingListExport::RecipientsCsv,
+    };
+    let audit = support.audit(
+        AuditAction::MailingListExported,
+        ("issue", &number.to_string()),
+    );
+    let cutoff_days = state.settings.print_cutoff_days;
+    let list = export(&state.db, number, cutoff_days, form, audit).await?;
     if json {
         return Ok(HttpResponse::Ok().json(list));
     }

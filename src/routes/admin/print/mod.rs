@@ -2,6 +2,5 @@
 //! the `support` role (and `admin`).
 
 pub mod mailing_list;
-mod recipients;
 
-pub use recipients::{MailingList, MissingAddress, Recipient};
+pub use crate::catalogue::mailing_list::{MailingList, MissingAddress, Recipient};

@@ -2,10 +2,8 @@
 //! subscription (the same rules, idempotency and audit as a direct
 //! refund) and marks the request approved in the same transaction.
 
-use super::{already_decided, request_not_found};
 use crate::auth::{Staff, SupportRole};
-use crate::db;
-use crate::db::refund_requests::RefundRequestRow;
+use crate::billing;
 use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -27,16 +25,6 @@ pub struct ApproveBody {
     /// An admin's explicit choice to refund after the guarantee ended.
     #[serde(default, rename = "override")]
     pub override_window: bool,
-}
-
-/// The request, pending or approved (approving again replays the result);
-/// 409 when it was denied.
-fn pending_or_approved(row: Option<RefundRequestRow>) -> Result<RefundRequestRow, ApiError> {
-    let row = row.ok_or_else(request_not_found)?;
-    match row.status.as_str() {
-        "pending" | "approved" => Ok(row),
-        other => Err(already_decided(other)),
-    }
 }
 
 /// Approves a refund request: refunds and ends the subscription. Approving
@@ -76,14 +64,7 @@ pub async fn approve_refund_request(
         key = "Idempotency-Key" => idempotency_key(&req),
     }
     let id = id.into_inner();
-    let request = {
-        let id = id.clone();
-        state
-            .db
-            .run(move |conn| Ok(db::refund_requests::find(conn, &id)?))
-            .await
-            .and_then(pending_or_approved)?
-    };
+    let request = billing::refund_request_to_approve(&state.db, id.clone()).await?;
     let subscription = SubscriptionId::from_db(request.subscription_id.clone());
     let reason = note.map_or_else(
         || format!("refund request: {}", request.reason),

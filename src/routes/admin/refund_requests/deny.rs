@@ -3,10 +3,10 @@
 //! request answers it again; a request whose subscription is being (or
 //! was) refunded cannot be denied.
 
-use super::{RefundRequestView, already_decided, request_not_found};
+use super::RefundRequestView;
 use crate::auth::{Staff, SupportRole};
-use crate::db::{self, audit_log, readers, refund_actions, refund_requests};
-use crate::domain::{AuditAction, ReaderId, Reason};
+use crate::billing::deny_refund_request as deny;
+use crate::domain::{AuditAction, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::startup::AppState;
@@ -54,43 +54,6 @@ pub async fn deny_refund_request(
         staff.actor(),
         staff.audit(AuditAction::RefundRequestDenied, ("refund_request", &id)),
     );
-    let denied = state
-        .db
-        .run(move |conn| {
-            let now = chrono::Utc::now().naive_utc();
-            db::write_transaction(conn, |conn| {
-                let request = refund_requests::find(conn, &id)?.ok_or_else(request_not_found)?;
-                match request.status.as_str() {
-                    // Denying again replays the decision.
-                    "denied" => return Ok(Some(request)),
-                    "pending" => {}
-                    other => return Err(already_decided(other)),
-                }
-                // Serialised with the refund of the same subscription (which
-                // locks the reader too): a refund under way or done wins.
-                readers::lock(conn, &ReaderId::from_db(request.reader_id.clone()))?;
-                if let Some(claim) = refund_actions::find(conn, &request.subscription_id)?
-                    && claim.status != "failed"
-                {
-                    return Err(ApiError::conflict(
-                        "refund_in_progress",
-                        "this subscription is being refunded (or was); the request cannot be denied",
-                    ));
-                }
-                if !refund_requests::decide(conn, &id, "denied", &actor, Some(note.as_str()), now)?
-                {
-                    return Err(already_decided("decided"));
-                }
-                let entry = audit
-                    .reader(&request.reader_id)
-                    .reason(Some(note.as_str()))
-                    .details(&serde_json::json!({"subscription": request.subscription_id}))
-                    .at(now);
-                audit_log::record(conn, &entry)?;
-                Ok(refund_requests::find(conn, &id)?)
-            })
-        })
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("a decided refund request vanished"))?;
+    let denied = deny(&state.db, id, actor, note, audit).await?;
     Ok(HttpResponse::Ok().json(RefundRequestView::from(&denied)))
 }

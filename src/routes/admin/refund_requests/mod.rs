@@ -6,7 +6,6 @@ pub mod deny;
 pub mod list;
 
 use crate::db::refund_requests::RefundRequestRow;
-use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -48,15 +47,4 @@ impl From<&RefundRequestRow> for RefundRequestView {
             created_at: row.created_at.and_utc(),
         }
     }
-}
-
-fn request_not_found() -> ApiError {
-    ApiError::not_found("refund_request_not_found", "no refund request has this id")
-}
-
-fn already_decided(status: &str) -> ApiError {
-    ApiError::conflict(
-        "refund_request_decided",
-        format!("this refund request was already {status}"),
-    )
 }

@@ -1,0 +1,88 @@
+//! Support denies a reader's refund request with a note the reader can be
+//! told; the subscription is left as it is. Denying a denied request
+//! answers it again; a request whose subscription is being (or was)
+//! refunded cannot be denied. Approving refunds through
+//! [`crate::billing::refund_subscription`]; [`refund_request_to_approve`]
+//! finds the request it names.
+
+use crate::db::audit_log::{self, AuditEntry};
+use crate::db::refund_requests::{self, RefundRequestRow};
+use crate::db::{self, Database, readers, refund_actions};
+use crate::domain::{ReaderId, Reason};
+use crate::error::ApiError;
+
+/// 404 for a refund request id nobody was given.
+pub fn refund_request_not_found() -> ApiError {
+    ApiError::not_found("refund_request_not_found", "no refund request has this id")
+}
+
+/// 409 for a request decided the other way before.
+pub fn refund_request_decided(status: &str) -> ApiError {
+    ApiError::conflict(
+        "refund_request_decided",
+        format!("this refund request was already {status}"),
+    )
+}
+
+/// The request support is about to approve: pending, or approved before
+/// (approving again replays the result); 404 for an unknown id, 409
+/// `refund_request_decided` when it was denied.
+pub async fn refund_request_to_approve(
+    db: &Database,
+    id: String,
+) -> Result<RefundRequestRow, ApiError> {
+    let row = db
+        .run(move |conn| Ok(refund_requests::find(conn, &id)?))
+        .await?
+        .ok_or_else(refund_request_not_found)?;
+    match row.status.as_str() {
+        "pending" | "approved" => Ok(row),
+        other => Err(refund_request_decided(other)),
+    }
+}
+
+/// Denies request `id` on behalf of `actor` (`staff:<id>`) with `note`,
+/// appending `audit` in the same transaction; returns the request, denied.
+pub async fn deny_refund_request(
+    db: &Database,
+    id: String,
+    actor: String,
+    note: Reason,
+    audit: AuditEntry,
+) -> Result<RefundRequestRow, ApiError> {
+    db.run(move |conn| {
+        let now = chrono::Utc::now().naive_utc();
+        db::write_transaction(conn, |conn| {
+            let request = refund_requests::find(conn, &id)?.ok_or_else(refund_request_not_found)?;
+            match request.status.as_str() {
+                // Denying again replays the decision.
+                "denied" => return Ok(Some(request)),
+                "pending" => {}
+                other => return Err(refund_request_decided(other)),
+            }
+            // Serialised with the refund of the same subscription (which
+            // locks the reader too): a refund under way or done wins.
+            readers::lock(conn, &ReaderId::from_db(request.reader_id.clone()))?;
+            if let Some(claim) = refund_actions::find(conn, &request.subscription_id)?
+                && claim.status != "failed"
+            {
+                return Err(ApiError::conflict(
+                    "refund_in_progress",
+                    "this subscription is being refunded (or was); the request cannot be denied",
+                ));
+            }
+            if !refund_requests::decide(conn, &id, "denied", &actor, Some(note.as_str()), now)? {
+                return Err(refund_request_decided("decided"));
+            }
+            let entry = audit
+                .reader(&request.reader_id)
+                .reason(Some(note.as_str()))
+                .details(&serde_json::json!({"subscription": request.subscription_id}))
+                .at(now);
+            audit_log::record(conn, &entry)?;
+            Ok(refund_requests::find(conn, &id)?)
+        })
+    })
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("a decided refund request vanished").into())
+}
