@@ -10,12 +10,15 @@
 //! ago, the one before a month earlier, and the next (not yet published)
 //! issue's print cut-off is a week ahead.
 
+use crate::accounts::{NewAccount, create_account};
 use crate::auth::hash_password;
 use crate::db::{
     self, DbConnection, articles::NewArticle, issues::NewIssue, media::NewMediaFile,
-    readers::NewReader, readers::ProfileChanges, subscriptions::NewSubscription,
+    readers::ProfileChanges, subscriptions::NewSubscription,
 };
-use crate::domain::{Password, ReaderId, Role, ShippingAddress, SubscriptionId, SubscriptionState};
+use crate::domain::{
+    DisplayName, Password, ReaderEmail, Role, ShippingAddress, SubscriptionId, SubscriptionState,
+};
 use crate::settings::Settings;
 use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDateTime};
@@ -237,23 +240,24 @@ fn add_readers(
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
     for ((email, _, tier), hash) in DEMO_READERS.iter().zip(hashes) {
-        let id = ReaderId::generate();
-        db::readers::insert(
-            conn,
-            &NewReader {
-                id: id.as_str(),
-                email,
-                password_hash: hash,
-                name: match tier {
-                    None => "Demo Reader",
-                    Some("print") => "Demo Print Subscriber",
-                    Some(_) => "Demo Subscriber",
-                },
-                role: Role::Reader.as_str(),
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
+        let email =
+            ReaderEmail::parse((*email).to_owned()).map_err(|e| anyhow::anyhow!(e.message))?;
+        let name = DisplayName::parse(
+            match tier {
+                None => "Demo Reader",
+                Some("print") => "Demo Print Subscriber",
+                Some(_) => "Demo Subscriber",
+            }
+            .to_owned(),
+        )
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+        let account = NewAccount {
+            email: &email,
+            password_hash: hash,
+            name: &name,
+            role: Role::Reader,
+        };
+        let id = create_account(conn, &account, now)?;
         let Some(tier) = tier else { continue };
         if *tier == "print" {
             let mut changes = ProfileChanges::default();
