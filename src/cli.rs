@@ -3,7 +3,7 @@
 
 use crate::accounts::{NewAccount, create_account};
 use crate::auth::hash_password;
-use crate::db::{self, readers::InsertError};
+use crate::db::readers::InsertError;
 use crate::domain::{DisplayName, Password, ReaderEmail, Role};
 use crate::settings::Settings;
 use crate::startup::Application;
