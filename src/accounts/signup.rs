@@ -47,7 +47,7 @@ enum Written {
     New(Box<(ReaderRow, SessionId, String, String)>),
     /// The address was taken; for an unverified account, the reset link to
     /// mail its address's owner.
-    Taken(Option<(ReaderRow, String)>),
+    Taken(Option<Box<(ReaderRow, String)>>),
 }
 
 /// Creates a reader account from `client` with a logged-in session and
@@ -88,7 +88,9 @@ pub async fn signup(
                         return Ok(Written::Taken(None));
                     }
                     let token = reset_link(conn, cooldown, reset_ttl, &existing, now)?;
-                    return Ok(Written::Taken(token.map(|token| (existing, token))));
+                    return Ok(Written::Taken(
+                        token.map(|token| Box::new((existing, token))),
+                    ));
                 }
                 let account = NewAccount {
                     email: &email,
@@ -125,7 +127,7 @@ pub async fn signup(
     let (reader, session, refresh, verification) = match written {
         Written::New(created) => *created,
         Written::Taken(reclaim) => {
-            if let Some((owner, token)) = reclaim {
+            if let Some((owner, token)) = reclaim.map(|boxed| *boxed) {
                 send_reset_link(accounts, &owner, &token);
             }
             return Ok(SignupOutcome::EmailTaken);
