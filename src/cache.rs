@@ -110,6 +110,13 @@ impl AppCache {
         ))
     }
 
+    /// A reader's snapshots if the cache holds them, without reading the
+    /// database: for a use case that reads them itself, on a connection it
+    /// already holds (the login), rather than in a round trip of its own.
+    pub fn cached_snapshots(&self, reader: &ReaderId) -> Option<Arc<Vec<SubscriptionSnapshot>>> {
+        self.entitlements.get(reader.as_str())
+    }
+
     /// Forgets a reader's snapshots after their subscription changed here.
     pub fn subscriptions_changed(&self, reader: &ReaderId) {
         self.entitlements.invalidate(reader.as_str());

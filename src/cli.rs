@@ -1,9 +1,10 @@
 //! The command line: `serve` (default), `migrate`, `demo`, `staff create`,
 //! `readers import`, `stripe setup`.
 
+use crate::accounts::{NewAccount, create_account};
 use crate::auth::hash_password;
-use crate::db::{self, readers::NewReader};
-use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role};
+use crate::db::readers::InsertError;
+use crate::domain::{DisplayName, Password, ReaderEmail, Role};
 use crate::settings::Settings;
 use crate::startup::Application;
 use anyhow::Context;
@@ -158,27 +159,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             system.block_on(with_database(&settings, |db| {
                 let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
                 let now = chrono::Utc::now().naive_utc();
-                let id = ReaderId::generate();
-                db::readers::insert(
-                    &mut conn,
-                    &NewReader {
-                        id: id.as_str(),
-                        email: email.as_str(),
-                        password_hash: &hash,
-                        name: name.as_str(),
-                        role,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .map_err(|error| match error {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => {
+                let account = NewAccount {
+                    email: &email,
+                    password_hash: &hash,
+                    name: &name,
+                    role,
+                };
+                let id = create_account(&mut conn, &account, now).map_err(|error| match error {
+                    InsertError::EmailTaken => {
                         anyhow::anyhow!("an account with email {} already exists", email.as_str())
                     }
-                    other => anyhow::Error::new(other),
+                    InsertError::Database(other) => anyhow::Error::new(other),
                 })?;
                 println!(
                     "created {} account {} ({id})",

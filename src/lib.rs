@@ -5,6 +5,7 @@
 //! `startup` wires them into one actix-web application that the binary and
 //! the tests build the same way.
 
+pub mod accounts;
 pub mod auth;
 pub mod billing;
 pub mod cache;

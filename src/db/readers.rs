@@ -55,7 +55,9 @@ impl ReaderRow {
     }
 }
 
-/// A new account.
+/// A new account. Sign-up, `staff create`, `demo` and `readers import` all
+/// insert through [`insert`]; only the import brings an address and an
+/// import time.
 #[derive(Insertable)]
 #[diesel(table_name = readers)]
 pub struct NewReader<'a> {
@@ -64,16 +66,69 @@ pub struct NewReader<'a> {
     pub password_hash: &'a str,
     pub name: &'a str,
     pub role: Role,
+    pub address_line1: Option<&'a str>,
+    pub address_line2: Option<&'a str>,
+    pub address_city: Option<&'a str>,
+    pub address_region: Option<&'a str>,
+    pub address_postal_code: Option<&'a str>,
+    pub address_country: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub imported_at: Option<NaiveDateTime>,
 }
 
-/// Inserts an account; a taken email is a unique violation.
-pub fn insert(conn: &mut DbConnection, reader: &NewReader<'_>) -> QueryResult<()> {
+impl<'a> NewReader<'a> {
+    /// An account with no address, created `now`.
+    pub fn new(
+        id: &'a ReaderId,
+        email: &'a str,
+        password_hash: &'a str,
+        name: &'a str,
+        role: Role,
+        now: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: id.as_str(),
+            email,
+            password_hash,
+            name,
+            role,
+            address_line1: None,
+            address_line2: None,
+            address_city: None,
+            address_region: None,
+            address_postal_code: None,
+            address_country: None,
+            created_at: now,
+            updated_at: now,
+            imported_at: None,
+        }
+    }
+}
+
+/// Why an account could not be inserted: its email is taken (the unique
+/// constraint is the arbiter under concurrency), or something else failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError {
+    /// Another account holds this email.
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    /// Any other database failure.
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Inserts an account; a taken email is [`InsertError::EmailTaken`].
+pub fn insert(conn: &mut DbConnection, reader: &NewReader<'_>) -> Result<(), InsertError> {
+    use diesel::result::{DatabaseErrorKind, Error};
     diesel::insert_into(readers::table)
         .values(reader)
         .execute(conn)
         .map(drop)
+        .map_err(|error| match error {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => InsertError::EmailTaken,
+            other => InsertError::Database(other),
+        })
 }
 
 /// Finds an account by its normalised email.

@@ -5,13 +5,13 @@
 use super::row::ReaderRecord;
 use crate::auth::unusable_password_hash;
 use crate::db::{
-    self, DbConnection,
-    imported_readers::{self, NewImportedReader},
+    self, DbConnection, imported_readers,
+    readers::{self, InsertError, NewReader},
     subscriptions::NewSubscription,
 };
 use crate::domain::{ReaderId, Role, SubscriptionId, SubscriptionState};
 use chrono::{DateTime, Utc};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 
 /// The actor recorded on the subscription events an import creates.
 pub const IMPORT_ACTOR: &str = "import";
@@ -34,7 +34,7 @@ pub fn store(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Stored, DieselError> {
-    let outcome = db::write_transaction(conn, |conn| {
+    let outcome = db::write_transaction(conn, |conn| -> Result<Stored, InsertError> {
         if imported_readers::email_taken(conn, record.email.as_str())? {
             return Ok(Stored::AlreadyRegistered);
         }
@@ -45,23 +45,24 @@ pub fn store(
             .unwrap_or_else(unusable_password_hash);
         let address = record.address.as_ref();
         let at = now.naive_utc();
-        imported_readers::insert(
+        readers::insert(
             conn,
-            &NewImportedReader {
-                id: id.as_str(),
-                email: record.email.as_str(),
-                password_hash: &password_hash,
-                name: record.name.as_str(),
-                role: Role::Reader.as_str(),
+            &NewReader {
                 address_line1: address.map(|a| a.line1.as_str()),
                 address_line2: address.and_then(|a| a.line2.as_deref()),
                 address_city: address.map(|a| a.city.as_str()),
                 address_region: address.and_then(|a| a.region.as_deref()),
                 address_postal_code: address.map(|a| a.postal_code.as_str()),
                 address_country: address.map(|a| a.country.as_str()),
-                created_at: at,
-                updated_at: at,
-                imported_at: at,
+                imported_at: Some(at),
+                ..NewReader::new(
+                    &id,
+                    record.email.as_str(),
+                    &password_hash,
+                    record.name.as_str(),
+                    Role::Reader,
+                    at,
+                )
             },
         )?;
         let Some(paid) = record.paid.as_ref().filter(|paid| paid.paid_until > now) else {
@@ -84,10 +85,9 @@ pub fn store(
         Ok(Stored::Imported { subscribed: true })
     });
     match outcome {
+        Ok(stored) => Ok(stored),
         // Another writer registered the email between the check and the insert.
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            Ok(Stored::AlreadyRegistered)
-        }
-        other => other,
+        Err(InsertError::EmailTaken) => Ok(Stored::AlreadyRegistered),
+        Err(InsertError::Database(error)) => Err(error),
     }
 }

@@ -21,7 +21,7 @@ pub use current::{in_scope, with_current};
 pub use gate::{GateMetrics, GateResource};
 pub use http::{HttpMetrics, track_requests};
 pub use jobs::JobMetrics;
-pub use logins::LoginMetrics;
+pub use logins::{LoginCounted, LoginMetrics};
 pub use password_work::PasswordWorkMetrics;
 pub use refunds::RefundMetrics;
 pub use webhooks::{WebhookMetrics, WebhookOutcome};

@@ -1,32 +1,24 @@
 //! What we record about the device behind a login.
 
+use crate::accounts::Client;
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
 use std::net::IpAddr;
 
-/// The user agent and address a session was created from.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    /// The `User-Agent` header, truncated.
-    pub user_agent: Option<String>,
-    /// The client's address: the peer's, or, when the peer is a trusted
-    /// proxy (`MASTHEAD_TRUSTED_PROXIES`), the one it forwarded.
-    pub ip: Option<String>,
-}
-
 const MAX_USER_AGENT: usize = 512;
 
-impl ClientInfo {
-    /// Reads the request's user agent and peer address.
-    pub fn of(req: &HttpRequest) -> Self {
-        let user_agent = req
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|ua| ua.chars().take(MAX_USER_AGENT).collect());
-        let ip = client_ip(req).map(|ip| ip.to_string());
-        Self { user_agent, ip }
+/// The request's client for the account use cases: its address and its
+/// user agent, truncated.
+pub fn client_of(req: &HttpRequest) -> Client {
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(MAX_USER_AGENT).collect());
+    Client {
+        ip: client_ip(req),
+        user_agent,
     }
 }
 

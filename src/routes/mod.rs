@@ -25,7 +25,7 @@ mod problems;
 mod reader_view;
 pub mod webhooks;
 
-pub use client_info::{ClientInfo, client_ip};
+pub use client_info::{client_ip, client_of};
 pub use openapi::openapi_document;
 pub use reader_view::ReaderView;
 

@@ -243,15 +243,7 @@ impl TestApp {
         let id = ReaderId::generate();
         masthead::db::readers::insert(
             &mut self.db(),
-            &NewReader {
-                id: id.as_str(),
-                email: &email,
-                password_hash: &hash,
-                name: "Staff",
-                role: role.as_str(),
-                created_at: now,
-                updated_at: now,
-            },
+            &NewReader::new(&id, &email, &hash, "Staff", role, now),
         )
         .expect("insert staff");
         let body: Value = self.login(&email, &password).await.json().await.unwrap();

@@ -13,6 +13,7 @@ use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use diesel::prelude::*;
 use masthead::db::readers::NewReader;
 use masthead::db::schema::{email_collisions, readers};
+use masthead::domain::{ReaderId, Role};
 use masthead::settings::Environment;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -89,17 +90,10 @@ async fn the_migration_lists_collisions_instead_of_failing(app: TestApp) {
         "Lone@old.example",
         "J\u{f6}rg@old.example",
     ]) {
+        let id = ReaderId::from_db(id.clone());
         masthead::db::readers::insert(
             &mut conn,
-            &NewReader {
-                id,
-                email,
-                password_hash: "x",
-                name: "Old",
-                role: "reader",
-                created_at: now,
-                updated_at: now,
-            },
+            &NewReader::new(&id, email, "x", "Old", Role::Reader, now),
         )
         .unwrap();
     }

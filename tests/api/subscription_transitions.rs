@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use masthead::db::readers::{self, NewReader};
 use masthead::db::subscriptions::{self, SubscriptionChanges, TransitionError, TransitionOutcome};
 use masthead::db::{DbConnection, write_transaction};
-use masthead::domain::{ReaderId, SubscriptionId, SubscriptionState};
+use masthead::domain::{ReaderId, Role, SubscriptionId, SubscriptionState};
 use std::sync::{Arc, Barrier};
 
 on_both_backends!(
@@ -38,15 +38,7 @@ fn direct_reader(app: &TestApp) -> String {
     let id = ReaderId::generate();
     let now = Utc::now().naive_utc();
     let email = format!("{id}@example.com");
-    let reader = NewReader {
-        id: id.as_str(),
-        email: &email,
-        password_hash: "not a hash",
-        name: "Racer",
-        role: "reader",
-        created_at: now,
-        updated_at: now,
-    };
+    let reader = NewReader::new(&id, &email, "not a hash", "Racer", Role::Reader, now);
     readers::insert(&mut app.db(), &reader).expect("insert a reader");
     id.to_string()
 }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use masthead::db::DbConnection;
 use masthead::db::readers::NewReader;
 use masthead::db::schema::{payments, refunds, subscription_events, subscriptions, webhook_events};
-use masthead::domain::{Password, ReaderId};
+use masthead::domain::{Password, ReaderId, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -60,15 +60,7 @@ fn insert_readers(conn: &mut DbConnection, n: usize) -> Vec<String> {
             let email = format!("fixture-{}@example.com", uuid::Uuid::new_v4().simple());
             masthead::db::readers::insert(
                 conn,
-                &NewReader {
-                    id: id.as_str(),
-                    email: &email,
-                    password_hash: &hash,
-                    name: "Fixture",
-                    role: "reader",
-                    created_at: now,
-                    updated_at: now,
-                },
+                &NewReader::new(&id, &email, &hash, "Fixture", Role::Reader, now),
             )
             .unwrap();
             id.to_string()

@@ -4,7 +4,6 @@ pub mod browser_session;
 mod invalid_token;
 pub mod login;
 pub mod logout;
-mod password_check;
 pub mod password_reset;
 pub mod password_reset_confirm;
 pub mod refresh;
@@ -12,12 +11,10 @@ pub mod resend_verification;
 pub mod signup;
 pub mod verify_email;
 
-pub use password_check::{MAX_PASSWORD_BYTES, guarded_check};
-
-use super::{ClientInfo, ReaderView};
-use crate::auth::RefreshToken;
-use crate::db::{self, DbConnection, readers::ReaderRow, sessions::NewSession};
-use crate::domain::{ReaderId, Role, SessionId, entitlements};
+use super::ReaderView;
+use crate::accounts::Accounts;
+use crate::db::readers::ReaderRow;
+use crate::domain::{ReaderId, Role, SessionId, SubscriptionSnapshot, entitlements};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use actix_web::HttpResponse;
@@ -55,31 +52,17 @@ pub struct AuthResponse {
     pub tokens: TokenPair,
 }
 
-/// Creates a session (a new refresh-token family) for a reader inside the
-/// caller's transaction; returns its id and the refresh token to hand out.
-pub fn open_session(
-    conn: &mut DbConnection,
-    settings: &crate::settings::Settings,
-    reader: &ReaderId,
-    client: &ClientInfo,
-) -> Result<(SessionId, String), ApiError> {
-    let now = chrono::Utc::now().naive_utc();
-    let session_id = SessionId::generate();
-    let refresh = RefreshToken::generate();
-    db::sessions::create(
-        conn,
-        &NewSession {
-            id: session_id.as_str(),
-            reader_id: reader.as_str(),
-            user_agent: client.user_agent.as_deref(),
-            ip: client.ip.as_deref(),
-            created_at: now,
-            last_used_at: now,
-            expires_at: now + chrono::Duration::days(settings.refresh_token_ttl_days),
-        },
-        &refresh.hash(),
-    )?;
-    Ok((session_id, refresh.into_plaintext()))
+/// The account use cases' view of the application state.
+pub fn accounts(state: &AppState) -> Accounts<'_> {
+    Accounts {
+        db: &state.db,
+        settings: &state.settings,
+        cache: &state.cache,
+        password_work: &state.password_work,
+        rate_limits: &state.rate_limits,
+        jobs: &state.jobs,
+        metrics: &state.metrics,
+    }
 }
 
 /// Tokens ready to hand out: the JSON part, and in browser mode the cookies.
@@ -118,7 +101,20 @@ pub async fn issue_tokens(
         .cache
         .snapshots_without_filling(&state.db, reader)
         .await?;
-    let (perks, _) = entitlements(&snapshots, chrono::Utc::now());
+    tokens_with(state, reader, session, role, refresh_token, &snapshots)
+}
+
+/// [`issue_tokens`] for a caller that already read the reader's
+/// subscriptions (the login, in its own round trip).
+pub fn tokens_with(
+    state: &AppState,
+    reader: &ReaderId,
+    session: &SessionId,
+    role: Role,
+    refresh_token: String,
+    snapshots: &[SubscriptionSnapshot],
+) -> Result<IssuedTokens, ApiError> {
+    let (perks, _) = entitlements(snapshots, chrono::Utc::now());
     let access = state.tokens.issue(reader, session, role, &perks)?;
     let browser = state
         .settings
@@ -145,8 +141,18 @@ pub async fn auth_response(
 ) -> Result<HttpResponse, ApiError> {
     let id = reader.reader_id();
     let issued = issue_tokens(state, &id, session, reader.role(), refresh_token).await?;
-    Ok(issued.respond(state, status, |tokens| AuthResponse {
+    Ok(respond_with_reader(state, status, reader, issued))
+}
+
+/// The answer to signup and login: the reader and the tokens.
+pub fn respond_with_reader(
+    state: &AppState,
+    status: StatusCode,
+    reader: ReaderRow,
+    issued: IssuedTokens,
+) -> HttpResponse {
+    issued.respond(state, status, |tokens| AuthResponse {
         reader: reader.into(),
         tokens,
-    }))
+    })
 }

@@ -1,17 +1,13 @@
 //! `POST /v1/auth/password-reset`: email a reset link, if the account exists.
 
-use crate::auth::{Limited, issue_account_token};
-use crate::db;
-use crate::db::{DbConnection, readers::ReaderRow};
-use crate::domain::{ReaderEmail, TokenPurpose};
+use super::accounts;
+use crate::accounts::request_password_reset as request_reset;
+use crate::domain::ReaderEmail;
 use crate::error::{ApiError, Problem};
-use crate::mail::messages;
 use crate::routes::accepted::Accepted;
 use crate::routes::client_ip;
-use crate::settings::Settings;
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -38,8 +34,8 @@ const ACCEPTED: Accepted = Accepted {
 ///
 /// The work is kept alike too: a known and an unknown address both cost a
 /// write transaction with one lookup; a known one adds an insert of a
-/// hashed token and of its email's job (under a millisecond). The email
-/// itself is sent by a job worker (see [`crate::mail`]), so neither a slow mail server nor a
+/// hashed token (under a millisecond). The email itself is sent in the
+/// background (see [`crate::mail`]), so neither a slow mail server nor a
 /// failure shows in the answer or its timing. At most one link per reader
 /// per `MASTHEAD_VERIFICATION_RESEND_COOLDOWN_SECONDS`: further requests
 /// inside it send nothing (and still answer 202), so the endpoint cannot
@@ -59,71 +55,10 @@ pub async fn request_password_reset(
     req: HttpRequest,
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .rate_limits
-        .check(Limited::EmailRequest, client_ip(&req))?;
     let email = body
         .get("email")
         .and_then(serde_json::Value::as_str)
         .and_then(|raw| ReaderEmail::parse(raw.to_owned()).ok());
-    let app = state.clone();
-    let issued = state
-        .db
-        .run(move |conn| {
-            let Some(email) = email else {
-                return Ok(None);
-            };
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                let reader = db::readers::find_by_email(conn, email.as_str())?;
-                let Some(reader) = reader.filter(|r| r.disabled_at.is_none()) else {
-                    return Ok(None);
-                };
-                let Some(token) = issue_reset_link(conn, &app.settings, &reader, now)? else {
-                    return Ok(None);
-                };
-                crate::mail::queue(
-                    conn,
-                    &messages::password_reset(
-                        &app.settings,
-                        &reader.name,
-                        &reader.email,
-                        &token,
-                        app.settings.password_reset_ttl_minutes,
-                    ),
-                )?;
-                Ok::<_, ApiError>(Some(()))
-            })
-        })
-        .await?;
-    if issued.is_some() {
-        state.jobs.wake();
-    }
+    request_reset(&accounts(&state), email, client_ip(&req)).await?;
     Ok(HttpResponse::Accepted().json(ACCEPTED))
-}
-
-/// Issues a reset link for `reader`, unless one was sent within
-/// `MASTHEAD_VERIFICATION_RESEND_COOLDOWN_SECONDS` (then `None`: a mailbox
-/// is not flooded). Shared with sign-up, which sends one to the mailbox of
-/// an existing unverified account.
-pub fn issue_reset_link(
-    conn: &mut DbConnection,
-    settings: &Settings,
-    reader: &ReaderRow,
-    now: NaiveDateTime,
-) -> Result<Option<String>, ApiError> {
-    let id = reader.reader_id();
-    let cooldown = chrono::Duration::seconds(settings.verification_resend_cooldown_seconds);
-    let last = db::account_tokens::last_issued_at(conn, &id, TokenPurpose::PasswordReset)?;
-    if last.is_some_and(|last| now - last < cooldown) {
-        return Ok(None);
-    }
-    Ok(Some(issue_account_token(
-        conn,
-        &id,
-        TokenPurpose::PasswordReset,
-        &reader.email,
-        chrono::Duration::minutes(settings.password_reset_ttl_minutes),
-        now,
-    )?))
 }

@@ -1,50 +1,16 @@
 //! `POST /v1/auth/signup`: create an account and log it in.
 
-use super::password_reset::issue_reset_link;
-use super::{AuthResponse, auth_response, open_session};
-use crate::auth::{Limited, hash_password, issue_account_token};
-use crate::db::{self, readers::NewReader, readers::ReaderRow};
-use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role, SessionId, TokenPurpose};
+use super::{AuthResponse, accounts, auth_response};
+use crate::accounts::{NewSignup, signup as sign_up, signup::check_limits};
+use crate::domain::{DisplayName, Password, ReaderEmail};
 use crate::error::{ApiError, Problem};
-use crate::mail::messages;
 use crate::parse_fields;
-use crate::routes::{ClientInfo, client_ip};
+use crate::routes::client_of;
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Deserialize;
 use utoipa::ToSchema;
-
-/// What the sign-up transaction did.
-enum Created {
-    /// A new account: the reader, its session and refresh token (the
-    /// verification link is queued).
-    New(Box<(ReaderRow, SessionId, String)>),
-    /// The address was taken; `true` when a reset link to its owner was
-    /// queued (an unverified account).
-    Taken(bool),
-}
-
-fn email_taken() -> ApiError {
-    ApiError::conflict("email_taken", "an account with this email already exists")
-}
-
-/// For an address taken by an account that never verified it (and is not
-/// disabled): a reset link for the mailbox, unless one went out within the
-/// cooldown.
-fn reclaim_link(
-    conn: &mut db::DbConnection,
-    settings: &crate::settings::Settings,
-    existing: ReaderRow,
-    now: chrono::NaiveDateTime,
-) -> Result<Option<Box<(ReaderRow, String)>>, ApiError> {
-    if existing.email_verified_at.is_some() || existing.disabled_at.is_some() {
-        return Ok(None);
-    }
-    let token = issue_reset_link(conn, settings, &existing, now)?;
-    Ok(token.map(|token| Box::new((existing, token))))
-}
 
 /// A new account.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -91,11 +57,10 @@ pub async fn signup(
     req: HttpRequest,
     body: web::Json<SignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = client_ip(&req);
-    state.rate_limits.check(Limited::Signup, ip)?;
-    // It sends mail (a verification link, or a reset link to the owner of
-    // an unverified address): it shares the email limit.
-    state.rate_limits.check(Limited::EmailRequest, ip)?;
+    let accounts = accounts(&state);
+    let client = client_of(&req);
+    // Counted before the fields are judged, so invalid bodies count too.
+    check_limits(&accounts, &client)?;
     let body = body.into_inner();
     parse_fields! {
         email = "email" => ReaderEmail::parse_deliverable(body.email, state.settings.is_production()),
@@ -105,86 +70,11 @@ pub async fn signup(
         ),
         name = "name" => DisplayName::parse(body.name),
     }
-    let hash = state
-        .password_work
-        .run(move || hash_password(&password))
-        .await??;
-    let client = ClientInfo::of(&req);
-    let app = state.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            // The emails are queued in this transaction (see `crate::mail`).
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                if let Some(existing) = db::readers::find_by_email(conn, email.as_str())? {
-                    let reclaim = reclaim_link(conn, &app.settings, existing, now)?;
-                    if let Some((owner, token)) = reclaim.as_deref() {
-                        crate::mail::queue(
-                            conn,
-                            &messages::password_reset(
-                                &app.settings,
-                                &owner.name,
-                                &owner.email,
-                                token,
-                                app.settings.password_reset_ttl_minutes,
-                            ),
-                        )?;
-                    }
-                    return Ok(Created::Taken(reclaim.is_some()));
-                }
-                let id = ReaderId::generate();
-                db::readers::insert(
-                    conn,
-                    &NewReader {
-                        id: id.as_str(),
-                        email: email.as_str(),
-                        password_hash: &hash,
-                        name: name.as_str(),
-                        role: Role::Reader,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .map_err(|error| match error {
-                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                        email_taken()
-                    }
-                    other => other.into(),
-                })?;
-                let (session, refresh) = open_session(conn, &app.settings, &id, &client)?;
-                let verification = issue_account_token(
-                    conn,
-                    &id,
-                    TokenPurpose::VerifyEmail,
-                    email.as_str(),
-                    chrono::Duration::hours(app.settings.verification_token_ttl_hours),
-                    now,
-                )?;
-                let reader = db::readers::find(conn, &id)?;
-                crate::mail::queue(
-                    conn,
-                    &messages::verify_email(
-                        &app.settings,
-                        &reader.name,
-                        &reader.email,
-                        &verification,
-                        app.settings.verification_token_ttl_hours,
-                    ),
-                )?;
-                Ok(Created::New(Box::new((reader, session, refresh))))
-            })
-        })
-        .await?;
-    let (reader, session, refresh) = match outcome {
-        Created::New(created) => *created,
-        Created::Taken(mailed) => {
-            if mailed {
-                state.jobs.wake();
-            }
-            return Err(email_taken());
-        }
+    let new = NewSignup {
+        email,
+        password,
+        name,
     };
-    state.jobs.wake();
+    let (reader, session, refresh) = sign_up(&accounts, new, client).await?.into_result()?;
     auth_response(&state, StatusCode::CREATED, reader, &session, refresh).await
 }

@@ -1,6 +1,7 @@
 //! `POST /v1/me/email`: move the account to a new address, once that
 //! address is confirmed.
 
+use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
 use crate::auth::{AuthenticatedReader, Limited, issue_account_token, verify_password};
 use crate::db;
 use crate::domain::{ReaderEmail, TokenPurpose};
@@ -8,7 +9,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::mail::messages;
 use crate::parse_fields;
 use crate::routes::accepted::Accepted;
-use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
+use crate::routes::auth::accounts;
 use crate::routes::client_ip;
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -81,10 +82,17 @@ pub async fn change_email(
     }
     let password = body.current_password;
     let stored = reader.account.password_hash.clone();
-    let (password_ok, ()) = guarded_check(&state, &current, Some(&reader.account), ip, move || {
-        let ok = password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
-        (ok, ())
-    })
+    let (password_ok, ()) = guarded_check(
+        &accounts(&state),
+        &current,
+        Some(&reader.account),
+        ip,
+        move || {
+            let ok =
+                password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
+            (ok, ())
+        },
+    )
     .await?;
     if !password_ok {
         return Err(ApiError::forbidden(

@@ -1,5 +1,6 @@
 //! `POST /v1/me/password`: change the password, ending every other session.
 
+use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
 use crate::auth::{
     AuthenticatedReader, Limited, end_outstanding_tokens, hash_password, verify_password,
 };
@@ -7,7 +8,7 @@ use crate::db;
 use crate::domain::Password;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
+use crate::routes::auth::accounts;
 use crate::routes::client_ip;
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -64,7 +65,7 @@ pub async fn change_password(
     let current = body.current_password;
     let email = row.email.clone();
     let account = row.clone();
-    let (ok, hash) = guarded_check(&state, &email, Some(&account), ip, move || {
+    let (ok, hash) = guarded_check(&accounts(&state), &email, Some(&account), ip, move || {
         let ok = current.len() <= MAX_PASSWORD_BYTES
             && verify_password(&current, Some(&row.password_hash));
         (ok, ok.then(|| hash_password(&new_password)))

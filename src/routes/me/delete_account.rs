@@ -2,13 +2,14 @@
 //! paid for is not taken back), every session ends, and the personal data
 //! is erased; payment records stay, with the anonymised account.
 
+use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
 use crate::auth::{
     AuthenticatedReader, Limited, end_outstanding_tokens, unusable_password_hash, verify_password,
 };
 use crate::billing;
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::routes::auth::{MAX_PASSWORD_BYTES, guarded_check};
+use crate::routes::auth::accounts;
 use crate::routes::client_ip;
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, web};
@@ -53,10 +54,17 @@ pub async fn delete_account(
     let password = body.into_inner().password;
     let stored = reader.account.password_hash.clone();
     let email = reader.account.email.clone();
-    let (ok, ()) = guarded_check(&state, &email, Some(&reader.account), ip, move || {
-        let ok = password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
-        (ok, ())
-    })
+    let (ok, ()) = guarded_check(
+        &accounts(&state),
+        &email,
+        Some(&reader.account),
+        ip,
+        move || {
+            let ok =
+                password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
+            (ok, ())
+        },
+    )
     .await?;
     if !ok {
         return Err(ApiError::forbidden(
