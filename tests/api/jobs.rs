@@ -160,7 +160,11 @@ async fn sent_emails_show_in_the_metrics(app: TestApp) {
     let mut scrape = String::new();
     for _ in 0..100 {
         scrape = app.get("/metrics").await.text().await.unwrap();
-        if scrape.contains("masthead_jobs_total{kind=\"send_email\",outcome=\"done\"} 1") {
+        // The counter moves when the email is sent, the depth once the
+        // job's row is marked done just after: wait for both.
+        if scrape.contains("masthead_jobs_total{kind=\"send_email\",outcome=\"done\"} 1")
+            && scrape.contains("masthead_jobs_queue_depth{kind=\"send_email\"} 0")
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

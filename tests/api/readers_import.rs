@@ -73,7 +73,7 @@ async fn good_rows_are_imported_once_and_bad_rows_reported(app: TestApp) {
         .unwrap()
         .expect("imported with its email normalised");
     assert_eq!(second.name, "Second Reader");
-    assert_eq!(second.role, "reader");
+    assert_eq!(second.role, masthead::domain::Role::Reader);
     assert!(second.imported_at.is_some());
     let taken = masthead::db::readers::find_by_email(&mut app.db(), "taken@example.com")
         .unwrap()
