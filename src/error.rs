@@ -7,38 +7,9 @@ use serde::Serialize;
 use std::fmt;
 use utoipa::ToSchema;
 
-/// One invalid field of a request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The JSON field name, e.g. `email` or `shipping_address.country`.
-    pub field: String,
-    /// A stable snake_case code, e.g. `too_short`.
-    pub code: &'static str,
-    /// A sentence a person can read.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A field error not yet attached to a field name.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field: String::new(),
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// Attaches the error to a field (prefixing any nested path).
-    #[must_use]
-    pub fn at(mut self, field: &str) -> Self {
-        self.field = if self.field.is_empty() {
-            field.to_owned()
-        } else {
-            format!("{field}.{}", self.field)
-        };
-        self
-    }
-}
+/// Field errors are domain values (parsing fails with them); re-exported
+/// here because every handler names them beside `ApiError`.
+pub use crate::domain::FieldError;
 
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
@@ -357,9 +328,9 @@ impl ApiError {
 #[macro_export]
 macro_rules! parse_fields {
     ($($name:ident = $field:literal => $parse:expr),+ $(,)?) => {
-        $( let $name: Result<_, $crate::error::FieldError> = $parse.map_err(|e| e.at($field)); )+
+        $( let $name: Result<_, $crate::domain::FieldError> = $parse.map_err(|e| e.at($field)); )+
         {
-            let errors: Vec<$crate::error::FieldError> =
+            let errors: Vec<$crate::domain::FieldError> =
                 [$( $name.as_ref().err().cloned() ),+].into_iter().flatten().collect();
             if !errors.is_empty() {
                 return Err($crate::error::ApiError::Validation(errors));
@@ -381,6 +352,21 @@ fn denial_detail(denial: crate::domain::Denial) -> String {
         Denial::PaymentPastDue => {
             "your last payment failed and the grace period is over; update your payment method"
                 .to_owned()
+        }
+    }
+}
+
+impl From<crate::domain::OutOfScope> for ApiError {
+    fn from(refused: crate::domain::OutOfScope) -> Self {
+        use crate::domain::OutOfScope;
+        match refused {
+            OutOfScope::OwnAccount => {
+                Self::conflict(refused.code(), "staff cannot act on their own account")
+            }
+            OutOfScope::AdminProtected => Self::forbidden(
+                refused.code(),
+                "only an admin may act on an admin's account",
+            ),
         }
     }
 }

@@ -27,4 +27,5 @@ pub mod settings;
 pub mod site_url;
 pub mod spreadsheet;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

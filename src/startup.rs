@@ -6,6 +6,7 @@ use crate::cache::AppCache;
 use crate::db::{self, Database};
 use crate::routes;
 use crate::settings::Settings;
+use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware::from_fn, web};
 use anyhow::Context;
@@ -13,30 +14,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 use utoipa_actix_web::AppExt;
-
-/// What every handler can reach.
-pub struct AppState {
-    /// The connection pool.
-    pub db: Database,
-    /// Issues and verifies access tokens.
-    pub tokens: AccessTokens,
-    /// The settings in effect.
-    pub settings: Settings,
-    /// The bounded lane for password hashing.
-    pub password_work: PasswordWork,
-    /// What the gate reads on every page view.
-    pub cache: AppCache,
-    /// Signs and checks media URLs.
-    pub media_tokens: MediaTokens,
-    /// Whoever takes the readers' money (the development provider or Stripe).
-    pub payments: crate::billing::Provider,
-    /// Per-address limits on login, sign-up and email requests.
-    pub rate_limits: crate::auth::RateLimits,
-    /// Sends verification, reset and notice emails (SMTP or the outbox).
-    pub mailer: crate::mail::Mailer,
-    /// What `GET /metrics` reports.
-    pub metrics: Arc<crate::metrics::Metrics>,
-}
 
 /// A bound, not yet running, server.
 pub struct Application {

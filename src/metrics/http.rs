@@ -9,7 +9,7 @@
 //! (an unusual status, a method a route does not serve) takes the
 //! registry's locked path, which is rare by construction.
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};

@@ -7,9 +7,9 @@ pub mod admin;
 pub mod articles;
 pub mod auth;
 pub mod billing;
-mod client_info;
 pub mod decoding;
 mod docs;
+pub mod extract;
 pub mod gate;
 mod health;
 pub mod issues;
@@ -25,7 +25,6 @@ mod problems;
 mod reader_view;
 pub mod webhooks;
 
-pub use client_info::{ClientInfo, client_ip};
 pub use openapi::openapi_document;
 pub use reader_view::ReaderView;
 

@@ -4,7 +4,7 @@
 //! rather than a failure of the whole body; and a PATCH can tell a field
 //! left out from a field set to `null`.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 

@@ -14,12 +14,13 @@ pub mod verify_email;
 
 pub use password_check::{MAX_PASSWORD_BYTES, guarded_check};
 
-use super::{ClientInfo, ReaderView};
+use super::ReaderView;
+use super::extract::ClientInfo;
 use crate::auth::RefreshToken;
 use crate::db::{self, DbConnection, readers::ReaderRow, sessions::NewSession};
 use crate::domain::{ReaderId, Role, SessionId, entitlements};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use browser_session::BrowserSession;

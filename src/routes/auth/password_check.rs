@@ -7,7 +7,7 @@ use crate::auth::{Locked, LoginLimits, begin_attempt};
 use crate::db;
 use crate::db::readers::ReaderRow;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use std::net::IpAddr;
 
 /// Longest password we will spend a hash on; longer cannot be a valid one.

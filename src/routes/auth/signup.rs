@@ -8,8 +8,8 @@ use crate::domain::{DisplayName, Password, ReaderEmail, ReaderId, Role, SessionI
 use crate::error::{ApiError, Problem};
 use crate::mail::messages;
 use crate::parse_fields;
-use crate::routes::{ClientInfo, client_ip};
-use crate::startup::AppState;
+use crate::routes::extract::{ClientInfo, client_ip};
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -10,8 +10,9 @@ pub mod update;
 pub mod upload_audio;
 
 use crate::db::{self, DbConnection, articles::ArticleRecord};
+use crate::domain::FieldError;
 use crate::domain::{IssueNumber, Slug, Visibility};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;

@@ -3,11 +3,11 @@
 //! changes nothing, so a retried request is harmless.
 
 use super::{AdminArticleView, article_not_found, path_slug};
-use crate::auth::{EditorRole, Staff};
 use crate::db;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Publishes an article.

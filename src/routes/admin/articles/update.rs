@@ -5,7 +5,6 @@
 use super::{
     AdminArticleView, article_not_found, issue_id, parse_visibility, path_slug, slug_taken,
 };
-use crate::auth::{EditorRole, Staff};
 use crate::db::{self, articles::ArticleChanges};
 use crate::domain::AuditAction;
 use crate::domain::{
@@ -14,7 +13,8 @@ use crate::domain::{
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::{Change, Input};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, patch, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -3,11 +3,11 @@
 //! issue changes nothing.
 
 use super::{AdminIssueView, issue_not_found};
-use crate::auth::{EditorRole, Staff};
 use crate::db;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Unpublishes an issue.

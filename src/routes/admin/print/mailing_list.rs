@@ -5,13 +5,14 @@
 //! mailing house); JSON with `Accept: application/json`.
 
 use super::{MailingList, MissingAddress, Recipient};
-use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::domain::AuditAction;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::{ApiError, Problem};
 use crate::routes::admin::issues::issue_not_found;
+use crate::routes::extract::{Staff, SupportRole};
 use crate::spreadsheet::Spreadsheet;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header::{self, Header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;

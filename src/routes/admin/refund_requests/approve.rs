@@ -3,17 +3,16 @@
 //! refund) and marks the request approved in the same transaction.
 
 use super::{already_decided, request_not_found};
-use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::db::refund_requests::RefundRequestRow;
 use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::admin::subscriptions::refund::{
-    RefundResultView, idempotency_key, refund_as_staff,
-};
+use crate::routes::admin::subscriptions::refund::{RefundResultView, refund_as_staff};
 use crate::routes::decoding::OptionalJson;
-use crate::startup::AppState;
+use crate::routes::extract::idempotency_key;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -4,12 +4,12 @@
 //! was) refunded cannot be denied.
 
 use super::{RefundRequestView, already_decided, request_not_found};
-use crate::auth::{Staff, SupportRole};
 use crate::db::{self, audit_log, readers, refund_actions, refund_requests};
 use crate::domain::{AuditAction, ReaderId, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
