@@ -129,7 +129,7 @@ impl Application {
             settings.access_token_ttl_seconds,
         )?
         .with_previous_keys(&previous_keys(&settings)?)?;
-        let cors_origins = crate::cors::allowed_origins(&settings.cors_origins)?;
+        let cors_origins = routes::middleware::cors::allowed_origins(&settings.cors_origins)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
@@ -164,6 +164,8 @@ impl Application {
             metrics,
             settings,
         });
+        // The request-metrics middleware reads only this component.
+        let request_metrics = web::Data::from(Arc::clone(&state.metrics));
         let public_url = state.settings.public_url();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -171,19 +173,26 @@ impl Application {
                 .configure(routes::configure)
                 .split_for_parts();
             app.app_data(state.clone())
+                .app_data(request_metrics.clone())
                 .app_data(web::Data::from(openapi.clone()))
                 .app_data(routes::decoding::json_config())
                 .app_data(routes::decoding::path_config())
                 .app_data(routes::decoding::query_config())
                 .default_service(web::to(routes::decoding::route_not_found))
-                .wrap(from_fn(routes::no_nul::refuse_nul))
-                .wrap(crate::cors::policy(&cors_origins))
-                .wrap(from_fn(crate::cors::preflight_problems))
-                .wrap(from_fn(crate::security_headers::no_store_when_private))
-                .wrap(crate::security_headers::default_headers(&public_url))
-                .wrap(from_fn(crate::metrics::track_requests))
-                .wrap(from_fn(crate::telemetry::request_id))
-                .wrap(from_fn(crate::head_requests::route_head_as_get))
+                .wrap(from_fn(routes::middleware::no_nul::refuse_nul))
+                .wrap(routes::middleware::cors::policy(&cors_origins))
+                .wrap(from_fn(routes::middleware::cors::preflight_problems))
+                .wrap(from_fn(
+                    routes::middleware::security_headers::no_store_when_private,
+                ))
+                .wrap(routes::middleware::security_headers::default_headers(
+                    &public_url,
+                ))
+                .wrap(from_fn(routes::middleware::request_metrics::track_requests))
+                .wrap(from_fn(routes::middleware::request_id::request_id))
+                .wrap(from_fn(
+                    routes::middleware::head_requests::route_head_as_get,
+                ))
         })
         .workers(workers)
         .backlog(4096)

@@ -81,7 +81,10 @@ fn the_checker_sees_a_cycle() {
         SourceFile::new("billing/c.rs", "use crate::{billing::{a::Z, d}, db};"),
         SourceFile::new("billing/mod.rs", "mod a; mod b; pub use b::X;"),
         SourceFile::new("db/mod.rs", "use crate::billing::X;"),
-        SourceFile::new("auth.rs", "// use crate::db;\nuse crate::error;"),
+        SourceFile::new(
+            "auth.rs",
+            "// use crate::db;\nuse crate::error;\n#[cfg(test)]\nmod tests { use crate::db; fn f() {} }",
+        ),
     ];
     let sub = graph_at_depth(&files, &["billing"], &reexports(&files, &["billing"]));
     assert_eq!(tangles(&sub), [set(&["a", "b", "c"])]);
@@ -112,7 +115,7 @@ impl SourceFile {
         Self {
             path: path.to_owned(),
             module: module_of(path),
-            text: strip_comments(text),
+            text: without_test_modules(&strip_comments(text)),
         }
     }
 }
@@ -130,7 +133,9 @@ fn source_files() -> Vec<SourceFile> {
         .iter()
         .filter_map(|path| {
             let relative = path.strip_prefix(&root).ok()?.to_str()?.replace('\\', "/");
-            if relative == "main.rs" || relative == "lib.rs" {
+            // The binary is no module of the library; `x/tests.rs` files are
+            // `#[cfg(test)] mod tests;` (see `without_test_modules`).
+            if relative == "main.rs" || relative == "lib.rs" || relative.ends_with("/tests.rs") {
                 return None;
             }
             let text = std::fs::read_to_string(path).ok()?;
@@ -230,6 +235,45 @@ fn strip_comments(text: &str) -> String {
 
 fn ident_before(chars: &[char], i: usize) -> bool {
     i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')
+}
+
+/// Drops `#[cfg(test)]` items: a unit test may import the layer above to
+/// check its own module against it (`problem_types` lists `ApiError`'s
+/// codes), and that is no dependency of the library.
+fn without_test_modules(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let end = match (after.find('{'), after.find(';')) {
+            // `#[cfg(test)] mod tests;` or a `use` line
+            (Some(open), Some(semi)) if semi < open => semi + 1,
+            (Some(open), _) => {
+                let mut depth = 0;
+                let mut end = after.len();
+                for (i, c) in after[open..].char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = open + i + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                end
+            }
+            (None, Some(semi)) => semi + 1,
+            (None, None) => after.len(),
+        };
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every path a file names through `crate::` or `super::`, made absolute.

@@ -18,7 +18,7 @@ mod webhooks;
 
 pub use current::{in_scope, with_current};
 pub use gate::{GateMetrics, GateResource};
-pub use http::{HttpMetrics, track_requests};
+pub use http::{HttpMetrics, UNMATCHED};
 pub use logins::LoginMetrics;
 pub use password_work::PasswordWorkMetrics;
 pub use refunds::RefundMetrics;

@@ -17,7 +17,7 @@ mod jwks;
 pub mod me;
 pub mod media;
 mod metrics;
-pub mod no_nul;
+pub mod middleware;
 mod openapi;
 mod openapi_examples;
 pub mod plans;

@@ -5,7 +5,7 @@ use super::AuthenticatedReader;
 use crate::db::audit_log::AuditEntry;
 use crate::domain::{AuditAction, Role};
 use crate::error::ApiError;
-use crate::telemetry::RequestId;
+use crate::routes::middleware::RequestId;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
