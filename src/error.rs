@@ -370,3 +370,46 @@ impl From<crate::domain::OutOfScope> for ApiError {
         }
     }
 }
+
+/// A refused move is 409 `invalid_transition`; database errors map as usual.
+impl From<crate::db::subscriptions::TransitionError> for ApiError {
+    fn from(error: crate::db::subscriptions::TransitionError) -> Self {
+        match error {
+            crate::db::subscriptions::TransitionError::Refused(refused) => {
+                Self::conflict("invalid_transition", refused.to_string())
+            }
+            crate::db::subscriptions::TransitionError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// `db/` reports that it could not run the work; the API answers 503
+/// (`database_unavailable`) or an opaque 500.
+impl From<crate::db::PoolError> for ApiError {
+    fn from(error: crate::db::PoolError) -> Self {
+        match error {
+            crate::db::PoolError::Unavailable => Self::database_unavailable(),
+            crate::db::PoolError::Unexpected(cause) => Self::Unexpected(anyhow::anyhow!(cause)),
+        }
+    }
+}
+
+impl crate::db::RunError for ApiError {
+    fn may_come_from_the_connection(&self) -> bool {
+        matches!(self, Self::Unavailable { .. } | Self::Unexpected(_))
+    }
+}
+
+impl crate::db::Database {
+    /// [`Database::run_with`](crate::db::Database::run_with) for the API's
+    /// error type: what handlers and use cases call. A separate name
+    /// because with one generic `run` the compiler could not tell the
+    /// error type of every `Ok(query(conn)?)` closure.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_with(f).await
+    }
+}
