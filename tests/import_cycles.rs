@@ -458,21 +458,24 @@ fn assert_no_cycle(what: &str, graph: &Graph) {
     if tangles.is_empty() {
         return;
     }
-    let mut report = String::new();
+    let mut lines = Vec::new();
     for group in &tangles {
-        report.push_str(&format!(
-            "\n{}:\n",
+        lines.push(format!(
+            "{}:",
             group.iter().cloned().collect::<Vec<_>>().join(", ")
         ));
         for from in group {
             for (to, by) in graph.get(from).into_iter().flatten() {
                 if group.contains(to) {
-                    report.push_str(&format!("  {from} -> {to}  ({})\n", join(by)));
+                    lines.push(format!("  {from} -> {to}  ({})", join(by)));
                 }
             }
         }
     }
-    panic!("import cycles between {what}; each group below imports itself in a loop:{report}");
+    panic!(
+        "import cycles between {what}; each group below imports itself in a loop:\n{}",
+        lines.join("\n")
+    );
 }
 
 /// The strongly connected components with more than one module: every
