@@ -7,38 +7,9 @@ use serde::Serialize;
 use std::fmt;
 use utoipa::ToSchema;
 
-/// One invalid field of a request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The JSON field name, e.g. `email` or `shipping_address.country`.
-    pub field: String,
-    /// A stable snake_case code, e.g. `too_short`.
-    pub code: &'static str,
-    /// A sentence a person can read.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A field error not yet attached to a field name.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field: String::new(),
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// Attaches the error to a field (prefixing any nested path).
-    #[must_use]
-    pub fn at(mut self, field: &str) -> Self {
-        self.field = if self.field.is_empty() {
-            field.to_owned()
-        } else {
-            format!("{field}.{}", self.field)
-        };
-        self
-    }
-}
+/// Field errors are domain values (parsing fails with them); re-exported
+/// here because every handler names them beside `ApiError`.
+pub use crate::domain::FieldError;
 
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
@@ -357,9 +328,9 @@ impl ApiError {
 #[macro_export]
 macro_rules! parse_fields {
     ($($name:ident = $field:literal => $parse:expr),+ $(,)?) => {
-        $( let $name: Result<_, $crate::error::FieldError> = $parse.map_err(|e| e.at($field)); )+
+        $( let $name: Result<_, $crate::domain::FieldError> = $parse.map_err(|e| e.at($field)); )+
         {
-            let errors: Vec<$crate::error::FieldError> =
+            let errors: Vec<$crate::domain::FieldError> =
                 [$( $name.as_ref().err().cloned() ),+].into_iter().flatten().collect();
             if !errors.is_empty() {
                 return Err($crate::error::ApiError::Validation(errors));
@@ -382,5 +353,63 @@ fn denial_detail(denial: crate::domain::Denial) -> String {
             "your last payment failed and the grace period is over; update your payment method"
                 .to_owned()
         }
+    }
+}
+
+impl From<crate::domain::OutOfScope> for ApiError {
+    fn from(refused: crate::domain::OutOfScope) -> Self {
+        use crate::domain::OutOfScope;
+        match refused {
+            OutOfScope::OwnAccount => {
+                Self::conflict(refused.code(), "staff cannot act on their own account")
+            }
+            OutOfScope::AdminProtected => Self::forbidden(
+                refused.code(),
+                "only an admin may act on an admin's account",
+            ),
+        }
+    }
+}
+
+/// A refused move is 409 `invalid_transition`; database errors map as usual.
+impl From<crate::db::subscriptions::TransitionError> for ApiError {
+    fn from(error: crate::db::subscriptions::TransitionError) -> Self {
+        match error {
+            crate::db::subscriptions::TransitionError::Refused(refused) => {
+                Self::conflict("invalid_transition", refused.to_string())
+            }
+            crate::db::subscriptions::TransitionError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// `db/` reports that it could not run the work; the API answers 503
+/// (`database_unavailable`) or an opaque 500.
+impl From<crate::db::PoolError> for ApiError {
+    fn from(error: crate::db::PoolError) -> Self {
+        match error {
+            crate::db::PoolError::Unavailable => Self::database_unavailable(),
+            crate::db::PoolError::Unexpected(cause) => Self::Unexpected(anyhow::anyhow!(cause)),
+        }
+    }
+}
+
+impl crate::db::RunError for ApiError {
+    fn may_come_from_the_connection(&self) -> bool {
+        matches!(self, Self::Unavailable { .. } | Self::Unexpected(_))
+    }
+}
+
+impl crate::db::Database {
+    /// [`Database::run_with`](crate::db::Database::run_with) for the API's
+    /// error type: what handlers and use cases call. A separate name
+    /// because with one generic `run` the compiler could not tell the
+    /// error type of every `Ok(query(conn)?)` closure.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_with(f).await
     }
 }

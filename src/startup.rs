@@ -6,6 +6,7 @@ use crate::cache::AppCache;
 use crate::db::{self, Database};
 use crate::routes;
 use crate::settings::Settings;
+use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware::from_fn, web};
 use anyhow::Context;
@@ -13,35 +14,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 use utoipa_actix_web::AppExt;
-
-/// What every handler can reach.
-pub struct AppState {
-    /// The connection pool.
-    pub db: Database,
-    /// Issues and verifies access tokens.
-    pub tokens: AccessTokens,
-    /// The settings in effect.
-    pub settings: Settings,
-    /// The bounded lane for password hashing.
-    pub password_work: PasswordWork,
-    /// What the gate reads on every page view.
-    pub cache: AppCache,
-    /// Signs and checks media URLs.
-    pub media_tokens: MediaTokens,
-    /// Whoever takes the readers' money (the development provider or Stripe).
-    pub payments: crate::billing::Provider,
-    /// Per-address limits on login, sign-up and email requests.
-    pub rate_limits: crate::auth::RateLimits,
-    /// Sends verification, reset and notice emails (SMTP or the outbox);
-    /// the `send_email` jobs use it.
-    pub mailer: Arc<crate::mail::Mailer>,
-    /// Wakes this instance's job workers after a commit that queued work.
-    pub jobs: crate::jobs::Queue,
-    /// What `GET /metrics` reports.
-    pub metrics: Arc<crate::metrics::Metrics>,
-    /// The time handlers read (the system clock; tests advance it).
-    pub clock: crate::clock::Clock,
-}
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -158,7 +130,7 @@ impl Application {
             settings.access_token_ttl_seconds,
         )?
         .with_previous_keys(&previous_keys(&settings)?)?;
-        let cors_origins = crate::cors::allowed_origins(&settings.cors_origins)?;
+        let cors_origins = routes::middleware::cors::allowed_origins(&settings.cors_origins)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
@@ -202,6 +174,8 @@ impl Application {
             clock: crate::clock::Clock::system(),
         });
         let clock = state.clock.clone();
+        // The request-metrics middleware reads only this component.
+        let request_metrics = web::Data::from(Arc::clone(&state.metrics));
         let public_url = state.settings.public_url();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -209,19 +183,26 @@ impl Application {
                 .configure(routes::configure)
                 .split_for_parts();
             app.app_data(state.clone())
+                .app_data(request_metrics.clone())
                 .app_data(web::Data::from(openapi.clone()))
                 .app_data(routes::decoding::json_config())
                 .app_data(routes::decoding::path_config())
                 .app_data(routes::decoding::query_config())
                 .default_service(web::to(routes::decoding::route_not_found))
-                .wrap(from_fn(routes::no_nul::refuse_nul))
-                .wrap(crate::cors::policy(&cors_origins))
-                .wrap(from_fn(crate::cors::preflight_problems))
-                .wrap(from_fn(crate::security_headers::no_store_when_private))
-                .wrap(crate::security_headers::default_headers(&public_url))
-                .wrap(from_fn(crate::metrics::track_requests))
-                .wrap(from_fn(crate::telemetry::request_id))
-                .wrap(from_fn(crate::head_requests::route_head_as_get))
+                .wrap(from_fn(routes::middleware::no_nul::refuse_nul))
+                .wrap(routes::middleware::cors::policy(&cors_origins))
+                .wrap(from_fn(routes::middleware::cors::preflight_problems))
+                .wrap(from_fn(
+                    routes::middleware::security_headers::no_store_when_private,
+                ))
+                .wrap(routes::middleware::security_headers::default_headers(
+                    &public_url,
+                ))
+                .wrap(from_fn(routes::middleware::request_metrics::track_requests))
+                .wrap(from_fn(routes::middleware::request_id::request_id))
+                .wrap(from_fn(
+                    routes::middleware::head_requests::route_head_as_get,
+                ))
         })
         .workers(workers)
         .backlog(4096)

@@ -1,13 +1,6 @@
 //! Structured logs and the request id that ties a request's lines together.
 
 use crate::settings::LogFormat;
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
-use std::time::Instant;
-use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; `RUST_LOG` overrides the default level.
@@ -20,52 +13,4 @@ pub fn init(format: LogFormat) {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
-}
-
-/// The id of the current request, as echoed in `X-Request-Id`.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Accepts a caller's request id only if it is short and printable, so it
-/// cannot forge log lines.
-fn acceptable(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// Middleware: takes `X-Request-Id` from the caller or makes one, runs the
-/// request inside a span carrying it, echoes it, and logs one line.
-pub async fn request_id(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let id = req
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| acceptable(v))
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-    req.extensions_mut().insert(RequestId(id.clone()));
-    // The route pattern, never the raw path: a path can carry a signed
-    // media token (`/v1/media/{token}`), which anyone reading the logs
-    // could replay until it expires.
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "(no route)".to_owned());
-    let span =
-        tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
-    let started = Instant::now();
-    let mut response = next.call(req).instrument(span.clone()).await?;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-            "served"
-        );
-    });
-    Ok(response)
 }

@@ -1,8 +1,8 @@
-//! Credentials: password hashing, access tokens (JWT), refresh tokens, and
-//! the extractors that turn a request's bearer token into a reader.
+//! Credentials: password hashing, access tokens (JWT), refresh tokens,
+//! emailed account tokens and rate limits. The extractors that turn a
+//! request's bearer token into a reader live in `routes::extract`.
 
 mod account_token;
-mod extractors;
 mod jwks;
 mod jwt;
 mod keys;
@@ -13,13 +13,9 @@ mod password_work;
 mod rate_limits;
 mod refresh_token;
 mod stored_hash;
-mod visitor;
 
 pub use account_token::{
     account_token_hash, end_outstanding_tokens, issue_account_token, token_still_honoured,
-};
-pub use extractors::{
-    AdminRole, AnyStaffRole, AuthenticatedReader, EditorRole, RequiredRole, Staff, SupportRole,
 };
 pub use jwks::{Jwk, JwkSet};
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
@@ -38,4 +34,3 @@ pub use refresh_token::RefreshToken;
 pub use stored_hash::{
     ImportedHashKind, check_imported_hash, needs_rehash, unusable_password_hash,
 };
-pub use visitor::Visitor;

@@ -7,10 +7,11 @@ use super::provider::{CheckoutRequest, Provider};
 use crate::db::readers::ReaderRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, checkouts};
+use crate::domain::FieldError;
 use crate::domain::{
     BillingInterval, CheckoutId, CheckoutStatus, Currency, ReaderId, Slug, SubscriptionSnapshot,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use chrono::{DateTime, Duration, Utc};
 
 /// How long a checkout can be paid, as Stripe's Checkout Sessions (24 h).

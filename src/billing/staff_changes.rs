@@ -11,8 +11,9 @@ use crate::db::subscriptions::{
     self, NewSubscription, SubscriptionChanges, SubscriptionRow, TransitionOutcome,
 };
 use crate::db::{self, Database, DbConnection, readers, tiers};
+use crate::domain::FieldError;
 use crate::domain::{ReaderId, StaffScope, SubscriptionId, SubscriptionState};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::OptionalExtension;
 use serde_json::json;

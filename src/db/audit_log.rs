@@ -9,7 +9,7 @@ use super::schema::audit_log;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// One entry to append. Built by [`crate::auth::Staff::audit`], which fills
+/// One entry to append. Built by [`crate::routes::extract::Staff::audit`], which fills
 /// in who, in which role, and the request id.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audit_log)]

@@ -2,7 +2,7 @@
 //! workers.
 
 use super::DbConnection;
-use crate::error::ApiError;
+use super::{PoolError, RunError};
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -98,12 +98,9 @@ impl std::ops::DerefMut for PooledDb {
 impl PooledDb {
     /// After an error that may have come from the connection itself, checks
     /// it with `SELECT 1` and marks it for discarding if that fails too.
-    fn check_after(&mut self, error: &ApiError) {
+    fn check_after(&mut self, error: &impl RunError) {
         use diesel::connection::SimpleConnection;
-        if matches!(
-            error,
-            ApiError::Unavailable { .. } | ApiError::Unexpected(_)
-        ) {
+        if error.may_come_from_the_connection() {
             self.broken = self.conn.batch_execute("SELECT 1").is_err();
         }
     }
@@ -260,20 +257,24 @@ impl Database {
     }
 
     /// A connection for blocking code (CLI, migrations, tests).
-    pub fn get(&self) -> Result<PooledConnection<ConnectionManager>, ApiError> {
+    pub fn get(&self) -> Result<PooledConnection<ConnectionManager>, PoolError> {
         self.pool.get().map_err(|error| {
             tracing::warn!(%error, "no database connection");
-            ApiError::database_unavailable()
+            PoolError::Unavailable
         })
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, so
     /// diesel never stalls an async worker. A pool that cannot hand out a
-    /// connection within the timeout answers 503.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// connection within the timeout fails with [`PoolError::Unavailable`],
+    /// converted into the caller's error type `E` (the API answers 503), so
+    /// `db/` does not know how the web layer reports it. Handlers call the
+    /// API's form, `Database::run` (defined beside the error type).
+    pub async fn run_with<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: RunError,
     {
         let permit = self.permit().await?;
         let db = self.clone();
@@ -287,15 +288,15 @@ impl Database {
             result
         })
         .await
-        .map_err(|error| ApiError::Unexpected(anyhow::anyhow!("blocking task failed: {error}")))?
+        .map_err(|error| PoolError::Unexpected(format!("blocking task failed: {error}")))?
     }
 
     /// A turn at a connection: at once when one is free (a fair semaphore
     /// hands none out while others queue), else in the queue, counted as
     /// waiting, for at most the timeout.
-    async fn permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+    async fn permit(&self) -> Result<OwnedSemaphorePermit, PoolError> {
         let closed = |error: &dyn std::fmt::Display| {
-            ApiError::Unexpected(anyhow::anyhow!("database permits closed: {error}"))
+            PoolError::Unexpected(format!("database permits closed: {error}"))
         };
         match self.permits.clone().try_acquire_owned() {
             Ok(permit) => return Ok(permit),
@@ -308,16 +309,17 @@ impl Database {
             .map_err(|_| {
                 self.waits.timeouts.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!("timed out waiting for a database connection");
-                ApiError::database_unavailable()
+                PoolError::Unavailable
             })?
             .map_err(|error| closed(&error))
     }
 
     /// Whether a connection can be had and answers `SELECT 1`.
     pub async fn is_ready(&self) -> bool {
-        self.run(|conn| {
+        self.run_with(|conn| {
             use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1").map_err(ApiError::from)
+            conn.batch_execute("SELECT 1")
+                .map_err(|error| PoolError::Unexpected(error.to_string()))
         })
         .await
         .is_ok()

@@ -2,7 +2,7 @@
 //! can mean: issue numbers, volumes and years, the paywall cut, and how
 //! long an article's audio runs.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use std::ops::RangeInclusive;
 
 macro_rules! bounded_number {

@@ -2,7 +2,7 @@
 //! article bodies. Each is trimmed, required and bounded, so a page never
 //! renders an empty headline or a body too large to serve.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 
 /// Trims `raw` and checks it is non-empty, at most `max` characters and
 /// free of control characters (line breaks and tabs allowed when

@@ -1,7 +1,7 @@
 //! Where an issue's cover image lives: an absolute web address the
 //! front-end can put in an `<img src>` as is.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 
 /// Longest accepted URL, in characters.
 const MAX_CHARS: usize = 2048;

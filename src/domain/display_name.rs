@@ -1,6 +1,6 @@
 //! The name a reader goes by, as printed on a mailing label or a greeting.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 
 /// Longest name, in characters.
 const MAX_CHARS: usize = 100;

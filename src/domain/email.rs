@@ -3,7 +3,7 @@
 //! Unicode composition (`é` as one code point or two) or a domain written
 //! in Unicode rather than its IDNA (punycode) form.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use unicode_normalization::UnicodeNormalization;
 use validator::ValidateEmail;
 

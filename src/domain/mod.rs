@@ -11,6 +11,7 @@ mod common_passwords;
 mod cover_image_url;
 mod display_name;
 mod email;
+mod field_error;
 mod ids;
 mod instant_text;
 mod minor_units;
@@ -45,6 +46,7 @@ pub use checkout_status::CheckoutStatus;
 pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;
 pub use email::ReaderEmail;
+pub use field_error::FieldError;
 pub use ids::{CheckoutId, JobId, PaymentId, ReaderId, SessionId, SubscriptionId};
 pub use instant_text::{rfc3339_seconds, rfc3339_seconds_naive};
 pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
@@ -61,7 +63,7 @@ pub use refund_tax::refund_tax_share;
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
 pub use slug::Slug;
-pub use staff_scope::StaffScope;
+pub use staff_scope::{OutOfScope, StaffScope};
 pub use subscription_state::{
     Access as StateAccess, Cause, SubscriptionState, TRANSITIONS, Transition, TransitionRefused,
 };

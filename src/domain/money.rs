@@ -1,7 +1,7 @@
 //! Money as integer cents plus a currency, never a float, and the billing
 //! intervals a price can recur over.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use chrono::{Months, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,7 +2,7 @@
 //! not a commonly used password, not the account's own email), no
 //! composition rules; never truncated, never printed.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use std::fmt;
 
 /// Shortest acceptable password, in characters.

@@ -1,7 +1,7 @@
 //! The date an issue or article carries in print, as the front-end sends
 //! and shows it: an RFC 3339 timestamp, kept in UTC.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 /// Earliest and latest accepted years: a typo like `20266` is refused

@@ -2,7 +2,7 @@
 //! their money back, a staff member refunding or comping. Kept for people
 //! to read, so it must be plain text of a sane length.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 
 /// The longest reason accepted, in characters.
 pub const MAX_REASON_CHARS: usize = 1000;

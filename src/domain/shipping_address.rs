@@ -1,6 +1,6 @@
 //! Where the print edition is mailed.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -1,7 +1,7 @@
 //! The URL name of an article (`/v1/articles/{slug}`): readers share these
 //! links, so a slug is plain, lowercase and stable.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 
 /// Longest slug, in characters.
 const MAX_CHARS: usize = 120;

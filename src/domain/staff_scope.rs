@@ -5,7 +5,26 @@
 //! them). One rule for every directory and subscription action.
 
 use super::{ReaderId, Role};
-use crate::error::ApiError;
+
+/// Why a staff member may not act on an account; `ApiError` maps it to
+/// 409 `cannot_change_own_account` or 403 `admin_account_protected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfScope {
+    /// Their own account.
+    OwnAccount,
+    /// An admin's account, and they are not an admin.
+    AdminProtected,
+}
+
+impl OutOfScope {
+    /// The stable problem code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OwnAccount => "cannot_change_own_account",
+            Self::AdminProtected => "admin_account_protected",
+        }
+    }
+}
 
 /// The staff member acting, as the rule needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,20 +37,13 @@ pub struct StaffScope {
 
 impl StaffScope {
     /// Refuses acting on `target` (whose role is `target_role`): their own
-    /// account is 409 `cannot_change_own_account`, an admin's account
-    /// without being admin is 403 `admin_account_protected`.
-    pub fn may_act_on(&self, target: &ReaderId, target_role: Role) -> Result<(), ApiError> {
+    /// account, or an admin's account without being admin.
+    pub fn may_act_on(&self, target: &ReaderId, target_role: Role) -> Result<(), OutOfScope> {
         if target == &self.staff {
-            return Err(ApiError::conflict(
-                "cannot_change_own_account",
-                "staff cannot act on their own account",
-            ));
+            return Err(OutOfScope::OwnAccount);
         }
         if target_role == Role::Admin && self.role != Role::Admin {
-            return Err(ApiError::forbidden(
-                "admin_account_protected",
-                "only an admin may act on an admin's account",
-            ));
+            return Err(OutOfScope::AdminProtected);
         }
         Ok(())
     }
@@ -48,8 +60,8 @@ mod tests {
         }
     }
 
-    fn code(result: Result<(), ApiError>) -> Option<&'static str> {
-        result.err().map(|error| error.code())
+    fn code(result: Result<(), OutOfScope>) -> Option<&'static str> {
+        result.err().map(OutOfScope::code)
     }
 
     #[test]

@@ -8,7 +8,8 @@
 
 use super::stored::{FileGuard, ReceivedFile, blocking};
 use super::{MediaFormat, MediaKind, format::SNIFF_BYTES};
-use crate::error::{ApiError, FieldError};
+use crate::domain::FieldError;
+use crate::error::ApiError;
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::{HttpRequest, http::header};
 use futures_util::StreamExt;

@@ -9,18 +9,13 @@
 //! (an unusual status, a method a route does not serve) takes the
 //! registry's locked path, which is rare by construction.
 
-use crate::startup::AppState;
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::Next;
-use actix_web::{Error, web};
 use prometheus::{
     Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry,
 };
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
+use std::time::Duration;
 
 /// The route label of requests no route matched.
 pub const UNMATCHED: &str = "unmatched";
@@ -151,39 +146,6 @@ fn documented_routes(openapi: &str) -> anyhow::Result<HashMap<String, Vec<Slots>
     }
     routes.insert(UNMATCHED.to_owned(), METHODS.iter().map(slots).collect());
     Ok(routes)
-}
-
-/// Middleware: times each request and counts it under the pattern of the
-/// route that answered. It also makes the application's metrics current
-/// for the request (see [`super::in_scope`]).
-pub async fn track_requests(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let Some(metrics) = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| Arc::clone(&state.metrics))
-    else {
-        return next.call(req).await;
-    };
-    let started = Instant::now();
-    // Not the request itself: routing needs it unshared.
-    let method = req.method().clone();
-    let result = super::in_scope(Arc::clone(&metrics), next.call(req)).await;
-    // Routing has recorded which resource matched: reading its pattern
-    // walks no routing table again. An error instead of a response (no
-    // handler answers so; only a failing middleware could) has no route.
-    let (route, status) = match &result {
-        Ok(response) => (response.request().match_pattern(), response.status()),
-        Err(error) => (None, error.as_response_error().status_code()),
-    };
-    metrics.http.observe(
-        route.as_deref().unwrap_or(UNMATCHED),
-        &method,
-        status,
-        started.elapsed(),
-    );
-    result
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ mod webhooks;
 
 pub use current::{in_scope, with_current};
 pub use gate::{GateMetrics, GateResource};
-pub use http::{HttpMetrics, track_requests};
+pub use http::{HttpMetrics, UNMATCHED};
 pub use jobs::JobMetrics;
 pub use logins::{LoginCounted, LoginMetrics};
 pub use password_work::PasswordWorkMetrics;

@@ -1,7 +1,8 @@
 //! Decoding failures (JSON bodies, paths, queries) and unknown routes answer
 //! with the same problem+json body as every other error.
 
-use crate::error::{ApiError, FieldError};
+use crate::domain::FieldError;
+use crate::error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header;

@@ -2,11 +2,11 @@
 //! issue loaded once per request (from the cache), then a pure decision per
 //! resource.
 
-use crate::auth::Visitor;
 use crate::db::catalogue::PublishedArticle;
 use crate::domain::{AccessDecision, Resource, SubscriptionSnapshot, Viewer, Visibility, decide};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::routes::extract::Visitor;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 

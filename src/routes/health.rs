@@ -1,7 +1,7 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 //! so another service (or a front-end's server) can check a token itself.
 
 use crate::auth::JwkSet;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 

@@ -2,7 +2,7 @@
 //! bearer token.
 
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use secrecy::ExposeSecret;

@@ -7,9 +7,9 @@ pub mod admin;
 pub mod articles;
 pub mod auth;
 pub mod billing;
-mod client_info;
 pub mod decoding;
 mod docs;
+pub mod extract;
 pub mod gate;
 mod health;
 pub mod issues;
@@ -17,7 +17,7 @@ mod jwks;
 pub mod me;
 pub mod media;
 mod metrics;
-pub mod no_nul;
+pub mod middleware;
 mod openapi;
 mod openapi_examples;
 pub mod plans;
@@ -25,7 +25,6 @@ mod problems;
 mod reader_view;
 pub mod webhooks;
 
-pub use client_info::{client_ip, client_of};
 pub use openapi::openapi_document;
 pub use reader_view::ReaderView;
 

@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use crate::error::{FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::Problem;
 use actix_web::{App, HttpResponse, get, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};

@@ -9,10 +9,11 @@ use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, payments};
+use crate::domain::FieldError;
 use crate::domain::{
     BillingInterval, Currency, PlanChangeKind, PricedPlan, SubscriptionState, classify, prorate,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use chrono::{NaiveDateTime, Utc};
 
 /// The plan the reader asks for; a field left out stays as it is.

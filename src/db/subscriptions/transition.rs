@@ -6,7 +6,6 @@ use super::events::NewEvent;
 use crate::db::DbConnection;
 use crate::db::schema::subscriptions;
 use crate::domain::{Cause, SubscriptionId, SubscriptionState, TransitionRefused};
-use crate::error::ApiError;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -46,18 +45,6 @@ pub enum TransitionError {
     /// The database failed.
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
-}
-
-/// A refused move is 409 `invalid_transition`; database errors map as usual.
-impl From<TransitionError> for ApiError {
-    fn from(error: TransitionError) -> Self {
-        match error {
-            TransitionError::Refused(refused) => {
-                Self::conflict("invalid_transition", refused.to_string())
-            }
-            TransitionError::Database(error) => error.into(),
-        }
-    }
 }
 
 /// Moves subscription `id` from `from` to `to` if the state machine allows

@@ -5,7 +5,7 @@
 //! left out from a field set to `null`.
 
 pub use crate::domain::Change;
-use crate::error::FieldError;
+use crate::domain::FieldError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 

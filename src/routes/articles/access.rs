@@ -2,12 +2,12 @@
 //! render the page themselves and only need the gate's answer.
 
 use super::visible_article;
-use crate::auth::Visitor;
 use crate::domain::AccessView;
 use crate::error::{ApiError, Problem};
 use crate::metrics::GateResource;
+use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 
 /// Whether this visitor may read the article in full, and if not why.

@@ -2,12 +2,12 @@
 //! only when the gate grants it.
 
 use super::visible_article;
-use crate::auth::Visitor;
 use crate::error::{ApiError, Problem};
 use crate::metrics::GateResource;
+use crate::routes::extract::Visitor;
 use crate::routes::gate::{Gate, require};
 use crate::routes::media::{SignedUrl, signed_url};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 
 /// A signed URL to play the article's audio.

@@ -3,11 +3,11 @@
 
 use super::visible_article;
 use super::{ArticleSummary, teaser};
-use crate::auth::Visitor;
 use crate::error::{ApiError, Problem};
 use crate::metrics::GateResource;
+use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -2,11 +2,12 @@
 //! of one issue, each with the gate's answer for this visitor.
 
 use super::ArticleSummary;
-use crate::auth::Visitor;
 use crate::db;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::{ApiError, Problem};
+use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -10,7 +10,7 @@ use crate::db::catalogue::PublishedArticle;
 pub use crate::domain::teaser;
 use crate::domain::{AccessDecision, AccessView, Slug};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! The one answer for an emailed token that cannot be used.
 
-use crate::error::{ApiError, FieldError};
+use crate::domain::FieldError;
+use crate::error::ApiError;
 
 /// 400 `invalid_or_expired_token`: unknown, already used, expired, or for
 /// another purpose. One answer for all, so a caller learns nothing about

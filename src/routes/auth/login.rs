@@ -3,8 +3,8 @@
 use super::{AuthResponse, accounts, respond_with_reader, tokens_with};
 use crate::accounts::{Credentials, login as log_in};
 use crate::error::{ApiError, Problem};
-use crate::routes::client_of;
-use crate::startup::AppState;
+use crate::routes::extract::client_of;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;

@@ -1,10 +1,11 @@
 //! `POST /v1/auth/logout`: end the current session.
 
 use super::browser_session;
-use crate::auth::{AuthenticatedReader, RefreshToken};
+use crate::auth::RefreshToken;
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, http::header, post, web};
 
 /// The session to end: the bearer token's, or in browser mode without one,

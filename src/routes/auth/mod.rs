@@ -16,7 +16,7 @@ use crate::accounts::Accounts;
 use crate::db::readers::ReaderRow;
 use crate::domain::{ReaderId, Role, SessionId, SubscriptionSnapshot, entitlements};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use browser_session::BrowserSession;

@@ -10,7 +10,7 @@ use crate::domain::{Password, TokenPurpose};
 use crate::error::{ApiError, Problem};
 use crate::mail::messages;
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

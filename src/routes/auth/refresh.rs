@@ -3,9 +3,10 @@
 use super::{TokenPair, browser_session, issue_tokens};
 use crate::auth::RefreshToken;
 use crate::db::{self, sessions::Rotation};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::{ApiError, Problem};
 use crate::routes::decoding::OptionalJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;

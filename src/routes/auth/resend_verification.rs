@@ -1,13 +1,14 @@
 //! `POST /v1/auth/verify-email/resend`: send a fresh verification link.
 
-use crate::auth::{AuthenticatedReader, Limited, issue_account_token};
+use crate::auth::{Limited, issue_account_token};
 use crate::db;
 use crate::domain::TokenPurpose;
 use crate::error::{ApiError, Problem};
 use crate::mail::messages;
 use crate::routes::accepted::Accepted;
-use crate::routes::client_ip;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::routes::extract::client_ip;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 fn already_verified() -> ApiError {

@@ -6,7 +6,7 @@ use crate::auth::{account_token_hash, end_outstanding_tokens, token_still_honour
 use crate::db;
 use crate::domain::TokenPurpose;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};

@@ -1,11 +1,12 @@
 //! `POST /v1/billing/checkout`: start paying for a tier.
 
-use crate::auth::AuthenticatedReader;
 use crate::billing::{self, CheckoutOrder};
+use crate::domain::FieldError;
 use crate::domain::{BillingInterval, Currency, Slug};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -8,7 +8,7 @@ use crate::billing::{self, PageButton, PageOutcome};
 use crate::domain::CheckoutId;
 use crate::error::{ApiError, Problem};
 use crate::site_url::SitePage;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;

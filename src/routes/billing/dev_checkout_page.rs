@@ -5,7 +5,7 @@ use super::dev_provider;
 use crate::billing::{self, DevCheckoutPage};
 use crate::domain::{CheckoutId, CheckoutStatus};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 

@@ -2,12 +2,12 @@
 //! "payment": confirms a checkout as if the reader had paid.
 
 use super::dev_provider;
-use crate::auth::AuthenticatedReader;
 use crate::billing::Completion;
 use crate::domain::CheckoutId;
 use crate::error::{ApiError, Problem};
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::SubscriptionView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Activates the subscription of one of the reader's checkouts as if paid

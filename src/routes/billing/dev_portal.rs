@@ -2,12 +2,12 @@
 //! a billing portal, so the portal link leads somewhere during development.
 
 use super::dev_provider;
-use crate::auth::AuthenticatedReader;
 use crate::billing;
 use crate::db::{self, payments::PaymentRow};
 use crate::error::{ApiError, Problem};
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::SubscriptionView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

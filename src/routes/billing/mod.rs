@@ -10,7 +10,7 @@ pub mod dev_portal;
 pub mod portal;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The development provider's pages exist only while it is in use.
 fn dev_provider(state: &AppState) -> Result<&crate::billing::DevProvider, ApiError> {

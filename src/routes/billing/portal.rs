@@ -1,9 +1,9 @@
 //! `POST /v1/billing/portal`: where the reader manages payment details.
 
-use crate::auth::AuthenticatedReader;
 use crate::billing;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Serialize;
 use utoipa::ToSchema;

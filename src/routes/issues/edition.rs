@@ -1,13 +1,13 @@
 //! `GET /v1/issues/{number}/edition`: a short-lived signed URL to the
 //! digital edition, only when the gate grants it.
 
-use crate::auth::Visitor;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::metrics::GateResource;
+use crate::routes::extract::Visitor;
 use crate::routes::gate::{Gate, require};
 use crate::routes::media::{SignedUrl, signed_url};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 
 /// A signed URL to download the issue's PDF.

@@ -1,12 +1,12 @@
 //! `GET /v1/issues/{number}`: an issue and its table of contents.
 
 use super::IssueSummary;
-use crate::auth::Visitor;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::ArticleSummary;
+use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;

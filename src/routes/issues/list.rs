@@ -1,12 +1,12 @@
 //! `GET /v1/issues`: published issues, newest first, paged.
 
 use super::IssueSummary;
-use crate::auth::Visitor;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
+use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -1,14 +1,14 @@
 //! `POST /v1/me/subscription/cancel`: cancel anytime; access continues to
 //! the end of the paid period.
 
-use crate::auth::AuthenticatedReader;
 use crate::billing;
 use crate::domain::Reason;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::decoding::OptionalJson;
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::SubscriptionView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -2,16 +2,18 @@
 //! address is confirmed.
 
 use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
-use crate::auth::{AuthenticatedReader, Limited, issue_account_token, verify_password};
+use crate::auth::{Limited, issue_account_token, verify_password};
 use crate::db;
+use crate::domain::FieldError;
 use crate::domain::{ReaderEmail, TokenPurpose};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::mail::messages;
 use crate::parse_fields;
 use crate::routes::accepted::Accepted;
 use crate::routes::auth::accounts;
-use crate::routes::client_ip;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::routes::extract::client_ip;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -1,16 +1,15 @@
 //! `POST /v1/me/password`: change the password, ending every other session.
 
 use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
-use crate::auth::{
-    AuthenticatedReader, Limited, end_outstanding_tokens, hash_password, verify_password,
-};
+use crate::auth::{Limited, end_outstanding_tokens, hash_password, verify_password};
 use crate::db;
 use crate::domain::Password;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::auth::accounts;
-use crate::routes::client_ip;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::routes::extract::client_ip;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -1,14 +1,15 @@
 //! `POST /v1/me/subscription/change`: move the reader's paid subscription
 //! to another tier or interval.
 
-use crate::auth::AuthenticatedReader;
 use crate::billing::plan_change::{PlanOrder, change_plan};
 use crate::db::plan_changes::PlanChangeRow;
 use crate::domain::BillingInterval;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::{ApiError, Problem};
 use crate::parse_fields;
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::SubscriptionView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -3,15 +3,14 @@
 //! is erased; payment records stay, with the anonymised account.
 
 use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
-use crate::auth::{
-    AuthenticatedReader, Limited, end_outstanding_tokens, unusable_password_hash, verify_password,
-};
+use crate::auth::{Limited, end_outstanding_tokens, unusable_password_hash, verify_password};
 use crate::billing;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
-use crate::routes::client_ip;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::routes::extract::client_ip;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, delete, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -6,7 +6,6 @@
 
 use super::payments::{MoneyEntry, history};
 use super::refund_requests::MyRefundRequestStatus;
-use crate::auth::AuthenticatedReader;
 use crate::db::{
     self,
     billing_customers::BillingCustomerRow,
@@ -16,7 +15,8 @@ use crate::db::{
 };
 use crate::error::{ApiError, Problem};
 use crate::routes::ReaderView;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};

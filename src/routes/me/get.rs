@@ -1,12 +1,12 @@
 //! `GET /v1/me`: the reader's profile and what their subscriptions grant.
 
-use crate::auth::AuthenticatedReader;
 use crate::db::readers::ReaderRow;
 use crate::domain::entitlements;
 use crate::error::{ApiError, Problem};
 use crate::routes::ReaderView;
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::EntitlementsView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -2,14 +2,14 @@
 //! subscriptions, newest first, so they can check what they were charged
 //! and given back without asking support.
 
-use crate::auth::AuthenticatedReader;
 use crate::db::{
     self,
     reader_money::{ReaderPaymentRow, ReaderRefundRow},
 };
 use crate::domain::{PaymentStatus, refund_tax_share};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

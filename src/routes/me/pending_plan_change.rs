@@ -2,11 +2,11 @@
 //! period end, so the site can show it and offer to undo it.
 
 use super::change_plan::PlanChangeView;
-use crate::auth::AuthenticatedReader;
 use crate::billing;
 use crate::db::plan_changes;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use serde::Serialize;

@@ -1,10 +1,10 @@
 //! `GET /v1/me/refund-requests`: the reader's refund requests and what
 //! support decided, so they need not write in to ask.
 
-use crate::auth::AuthenticatedReader;
 use crate::db::{self, refund_requests::RefundRequestRow};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -1,12 +1,12 @@
 //! `POST /v1/me/subscription/refund-request`: the 60-day money-back
 //! guarantee, from the reader's side: a pending request support answers.
 
-use crate::auth::AuthenticatedReader;
 use crate::billing;
 use crate::domain::{Guarantee, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

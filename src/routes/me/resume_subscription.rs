@@ -1,11 +1,11 @@
 //! `POST /v1/me/subscription/resume`: undo a cancellation before the paid
 //! period ends.
 
-use crate::auth::AuthenticatedReader;
 use crate::billing;
 use crate::error::{ApiError, Problem};
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::SubscriptionView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Makes the reader's canceling subscription renew again (`active`).

@@ -1,9 +1,9 @@
 //! `DELETE /v1/me/sessions`: log out everywhere, this session included.
 
-use crate::auth::AuthenticatedReader;
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, web};
 
 /// Ends every session of the reader.

@@ -1,10 +1,10 @@
 //! `DELETE /v1/me/sessions/{id}`: ends one of the reader's sessions (a lost
 //! phone, a shared computer); its tokens stop working at once.
 
-use crate::auth::AuthenticatedReader;
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, web};
 
 /// Ends one session of the reader.

@@ -1,11 +1,11 @@
 //! `GET /v1/me/sessions`: where the reader is logged in (device, address,
 //! when), so they can spot a login that is not theirs and end it.
 
-use crate::auth::AuthenticatedReader;
 use crate::db::{self, sessions::SessionRow};
 use crate::domain::SessionId;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -1,13 +1,13 @@
 //! `GET /v1/me/subscription`: the reader's current subscription and what it
 //! entitles them to.
 
-use crate::auth::AuthenticatedReader;
 use crate::db::{self, subscriptions::SubscriptionRow};
 use crate::domain::{
     BillingInterval, Perk, PerkStatus, SubscriptionSnapshot, SubscriptionState, entitlements,
 };
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::AuthenticatedReader;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -2,11 +2,11 @@
 //! period ends.
 
 use super::change_plan::{ChangedPlan, PlanChangeView};
-use crate::auth::AuthenticatedReader;
 use crate::billing::plan_change::undo_plan_change;
 use crate::error::{ApiError, Problem};
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::SubscriptionView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Undoes the pending downgrade: the subscription renews on its current

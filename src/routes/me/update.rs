@@ -1,12 +1,12 @@
 //! `PATCH /v1/me`: change the name or the shipping address; answers the
 //! same shape as `GET /v1/me`, so a front-end keeps one model of the reader.
 
-use crate::auth::AuthenticatedReader;
 use crate::db::{self, readers::ProfileChanges};
 use crate::domain::{DisplayName, ShippingAddress};
 use crate::error::{ApiError, Problem};
+use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::get::MeView;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, patch, web};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;

@@ -2,7 +2,7 @@
 
 pub mod stream;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -4,7 +4,7 @@
 use crate::auth::MediaTokenError;
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_files::NamedFile;
 use actix_web::http::header::{self, ContentDisposition, DispositionType, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};

@@ -4,7 +4,7 @@
 use crate::db::{self, tiers::Tier};
 use crate::domain::{AmountCents, BillingInterval, Currency, Perk, PerkStatus};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -3,7 +3,7 @@
 use crate::billing::webhooks::{self, Applied, StripeEvent};
 use crate::error::{ApiError, Problem};
 use crate::metrics::WebhookOutcome;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::error::PayloadError;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use secrecy::ExposeSecret;

@@ -2,7 +2,6 @@
 //! until it is published explicitly.
 
 use super::{AdminArticleView, parse_visibility};
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::create_article::{ArticleDraft, create_article as create};
 use crate::domain::AuditAction;
 use crate::domain::{
@@ -11,7 +10,8 @@ use crate::domain::{
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;

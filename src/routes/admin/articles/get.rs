@@ -2,10 +2,10 @@
 //! its full text.
 
 use super::{AdminArticleView, article_not_found, path_slug};
-use crate::auth::{EditorRole, Staff};
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 
 /// Shows one article as editors see it.

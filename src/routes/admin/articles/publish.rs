@@ -3,11 +3,11 @@
 //! changes nothing, so a retried request is harmless.
 
 use super::{AdminArticleView, path_slug};
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::publish_article::publish_article as publish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Publishes an article.

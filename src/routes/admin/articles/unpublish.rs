@@ -2,11 +2,11 @@
 //! public catalogue. Unpublishing an unpublished article changes nothing.
 
 use super::{AdminArticleView, path_slug};
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::unpublish_article::unpublish_article as unpublish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Unpublishes an article.

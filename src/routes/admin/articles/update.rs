@@ -3,7 +3,6 @@
 //! `paywall_cut`.
 
 use super::{AdminArticleView, parse_visibility, path_slug};
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::update_article::{ArticleEdit, update_article as update};
 use crate::domain::AuditAction;
 use crate::domain::{
@@ -12,7 +11,8 @@ use crate::domain::{
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, patch, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

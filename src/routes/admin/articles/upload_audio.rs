@@ -4,13 +4,14 @@
 //! replacing any earlier audio.
 
 use super::{AdminArticleView, path_slug};
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::upload_audio::upload_audio as store;
 use crate::domain::AudioDuration;
 use crate::domain::AuditAction;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::{ApiError, Problem};
 use crate::media::{self, MediaKind, UploadRules};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 use serde::Deserialize;

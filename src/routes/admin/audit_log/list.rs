@@ -2,13 +2,14 @@
 //! member, reader, action, target and time. Admins only: it is the record
 //! of what every other staff member did.
 
-use crate::auth::{AdminRole, Staff};
 use crate::db::{self, audit_log::AuditFilter, audit_log::AuditRow};
 use crate::domain::AuditAction;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::domain::FieldError;
+use crate::error::{ApiError, Problem};
 use crate::routes::admin::subscriptions::extend::parse_instant;
 use crate::routes::articles::list::paging;
-use crate::startup::AppState;
+use crate::routes::extract::{AdminRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

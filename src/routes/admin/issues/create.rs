@@ -2,14 +2,14 @@
 //! it is published explicitly.
 
 use super::AdminIssueView;
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::create_issue::{IssueDraft, create_issue as create};
 use crate::domain::AuditAction;
 use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;

@@ -1,10 +1,10 @@
 //! `GET /v1/admin/issues/{number}`: one issue, published or not.
 
 use super::{AdminIssueView, issue_not_found};
-use crate::auth::{EditorRole, Staff};
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 
 /// Shows one issue as editors see it.

@@ -2,11 +2,11 @@
 //! number first, paged.
 
 use super::AdminIssueView;
-use crate::auth::{EditorRole, Staff};
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

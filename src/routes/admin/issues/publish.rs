@@ -3,11 +3,11 @@
 //! nothing, so a retried request is harmless.
 
 use super::AdminIssueView;
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::publish_issue::publish_issue as publish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Publishes an issue.

@@ -3,11 +3,11 @@
 //! issue changes nothing.
 
 use super::AdminIssueView;
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::unpublish_issue::unpublish_issue as unpublish;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Unpublishes an issue.

@@ -2,14 +2,14 @@
 //! left out stay as they are, `cover_image_url: null` removes the cover.
 
 use super::AdminIssueView;
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::update_issue::{IssueEdit, update_issue as update};
 use crate::domain::AuditAction;
 use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, patch, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -2,12 +2,12 @@
 //! edition (a PDF, multipart part `file`), replacing any earlier one.
 
 use super::AdminIssueView;
-use crate::auth::{EditorRole, Staff};
 use crate::catalogue::upload_edition::upload_edition as store;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::media::{self, MediaKind, UploadRules};
-use crate::startup::AppState;
+use crate::routes::extract::{EditorRole, Staff};
+use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 use utoipa::ToSchema;

@@ -1,11 +1,11 @@
 //! `GET /v1/admin/jobs?state=dead`: the jobs in a state, newest first.
 
 use super::JobView;
-use crate::auth::{AdminRole, Staff};
 use crate::db;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::jobs::JobState;
-use crate::startup::AppState;
+use crate::routes::extract::{AdminRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

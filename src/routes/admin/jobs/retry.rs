@@ -2,11 +2,11 @@
 //! attempts, due now (the mail server is back, the bug is fixed).
 
 use super::JobView;
-use crate::auth::{AdminRole, Staff};
 use crate::db;
 use crate::domain::JobId;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{AdminRole, Staff};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 fn job_not_found() -> ApiError {

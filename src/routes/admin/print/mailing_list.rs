@@ -5,12 +5,12 @@
 //! mailing house); JSON with `Accept: application/json`.
 
 use super::{MailingList, MissingAddress, Recipient};
-use crate::auth::{Staff, SupportRole};
 use crate::catalogue::export_mailing_list::{MailingListExport, export_mailing_list as export};
 use crate::domain::AuditAction;
 use crate::error::{ApiError, FieldError, Problem};
+use crate::routes::extract::{Staff, SupportRole};
 use crate::spreadsheet::Spreadsheet;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header::{self, Header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;

@@ -3,13 +3,13 @@
 //! account answers 200 with `changed: false` and writes no audit entry.
 
 use super::{AccountStatus, may_change_account, path_reader, reader_not_found, staff_reason};
-use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::decoding::OptionalJson;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use diesel::OptionalExtension;
 use serde::Deserialize;

@@ -3,12 +3,12 @@
 //! system, so the download is audited; password hashes never do.
 
 use super::{granting_subscription, paid_until, role_filter};
-use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
+use crate::routes::extract::{Staff, SupportRole};
 use crate::spreadsheet::Spreadsheet;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::json;

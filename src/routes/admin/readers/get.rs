@@ -2,10 +2,10 @@
 
 use super::detail::{ReaderDetail, SubscriptionDetail};
 use super::{path_reader, reader_not_found};
-use crate::auth::{Staff, SupportRole};
 use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use diesel::OptionalExtension;
 

@@ -2,12 +2,13 @@
 //! name, by subscription state or tier; paged, in a chosen order.
 
 use super::{ReaderSummary, current_subscription, role_filter};
-use crate::auth::{Staff, SupportRole};
 use crate::db::{self, reader_directory::ReaderSearch, reader_directory::SearchOrder};
+use crate::domain::FieldError;
 use crate::domain::SubscriptionState;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -13,11 +13,12 @@ mod views;
 
 pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 
-use crate::auth::{RequiredRole, Staff};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::{SubscriptionRow, WithPerks};
+use crate::domain::FieldError;
 use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
+use crate::routes::extract::{RequiredRole, Staff};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// The accounts a staff listing shows, from its `role` parameter: readers
@@ -63,7 +64,9 @@ pub fn may_change_account<R: RequiredRole>(
     staff: &Staff<R>,
     target: &ReaderRow,
 ) -> Result<(), ApiError> {
-    staff.scope().may_act_on(&target.reader_id(), target.role())
+    Ok(staff
+        .scope()
+        .may_act_on(&target.reader_id(), target.role())?)
 }
 
 /// The subscription to summarise a reader by: the newest one granting

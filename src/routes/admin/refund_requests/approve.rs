@@ -2,16 +2,15 @@
 //! subscription (the same rules, idempotency and audit as a direct
 //! refund) and marks the request approved in the same transaction.
 
-use crate::auth::{Staff, SupportRole};
 use crate::billing;
 use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::admin::subscriptions::refund::{
-    RefundResultView, idempotency_key, refund_as_staff,
-};
+use crate::routes::admin::subscriptions::refund::{RefundResultView, refund_as_staff};
 use crate::routes::decoding::OptionalJson;
-use crate::startup::AppState;
+use crate::routes::extract::idempotency_key;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

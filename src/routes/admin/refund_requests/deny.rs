@@ -4,12 +4,12 @@
 //! was) refunded cannot be denied.
 
 use super::RefundRequestView;
-use crate::auth::{Staff, SupportRole};
 use crate::billing::deny_refund_request as deny;
 use crate::domain::{AuditAction, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

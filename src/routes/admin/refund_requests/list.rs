@@ -3,16 +3,17 @@
 //! whether the guarantee still covers it.
 
 use super::RefundRequestView;
-use crate::auth::{Staff, SupportRole};
 use crate::db::{
     self,
     refund_queue::{AskedPayment, AskedSubscription, Asker},
     refund_requests::RefundRequestRow,
 };
+use crate::domain::FieldError;
 use crate::domain::Guarantee;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

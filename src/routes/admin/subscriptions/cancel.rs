@@ -3,12 +3,13 @@
 //! (access ends, no money back: that is a refund).
 
 use super::{AdminSubscriptionView, staff_change, subscription_id};
-use crate::auth::{Staff, SupportRole};
 use crate::billing::{self, CancelWhen};
+use crate::domain::FieldError;
 use crate::domain::{AuditAction, Reason};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

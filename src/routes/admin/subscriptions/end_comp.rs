@@ -2,13 +2,13 @@
 //! subscription now; access stops at once.
 
 use super::{AdminSubscriptionView, staff_change, subscription_id};
-use crate::auth::{Staff, SupportRole};
 use crate::billing;
 use crate::domain::{AuditAction, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::subscriptions::cancel::ReasonBody;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 
 /// Ends a comp.

@@ -4,12 +4,13 @@
 
 use super::AdminSubscriptionView;
 use super::extend::parse_instant;
-use crate::auth::{Staff, SupportRole};
 use crate::billing::{self, StaffChange};
+use crate::domain::FieldError;
 use crate::domain::{AuditAction, ReaderId, Reason};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole};
+use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

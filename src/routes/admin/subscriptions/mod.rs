@@ -9,12 +9,12 @@ pub mod extend;
 pub mod grant_comp;
 pub mod refund;
 
-use crate::auth::{RequiredRole, Staff};
 use crate::billing::StaffChange;
 use crate::db::refunds::RefundRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::domain::{AuditAction, BillingInterval, SubscriptionId, SubscriptionState};
 use crate::error::ApiError;
+use crate::routes::extract::{RequiredRole, Staff};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -5,12 +5,12 @@
 //! first is still talking to the provider).
 
 use super::{AdminSubscriptionView, RefundView, subscription_id};
-use crate::auth::{Staff, SupportRole};
 use crate::billing::{self, RefundOrder, RefundOutcome};
 use crate::domain::{AuditAction, Reason, SubscriptionId};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::startup::AppState;
+use crate::routes::extract::{Staff, SupportRole, idempotency_key};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -54,23 +54,6 @@ impl From<&RefundOutcome> for RefundResultView {
             replayed: outcome.replayed,
         }
     }
-}
-
-/// The `Idempotency-Key` header, when sent: at most 255 printable ASCII
-/// characters.
-pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, FieldError> {
-    let Some(value) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|key| {
-            !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic())
-        })
-        .map(|key| Some(key.to_owned()))
-        .ok_or_else(|| FieldError::new("invalid", "1 to 255 printable ASCII characters"))
 }
 
 /// Refunds a subscription in full and ends it now.

@@ -4,7 +4,7 @@
 //! Session liveness comes from the short-TTL cache: the gate is on every
 //! page view.
 
-use super::extractors::{app_state, bearer_token, identity, session_ended};
+use super::bearer::{app_state, bearer_token, identity, session_ended};
 use crate::domain::{ReaderId, Role};
 use crate::error::ApiError;
 use actix_web::dev::Payload;

@@ -8,8 +8,8 @@
 //! signature covers, and it is parsed by its own strict decoder) and
 //! multipart uploads (files, not strings).
 
-use super::admin::ARTICLE_JSON_LIMIT_BYTES;
 use crate::error::ApiError;
+use crate::routes::admin::ARTICLE_JSON_LIMIT_BYTES;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;

@@ -1,7 +1,7 @@
 //! What we record about the device behind a login.
 
 use crate::accounts::Client;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
 use std::net::IpAddr;

@@ -1,0 +1,123 @@
+//! `Staff<R>`: a staff member holding role `R` (or admin); the role types
+//! name the requirement in the handler's signature.
+
+use super::AuthenticatedReader;
+use crate::db::audit_log::AuditEntry;
+use crate::domain::{AuditAction, Role};
+use crate::error::ApiError;
+use crate::routes::middleware::RequestId;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use std::marker::PhantomData;
+
+/// A role requirement for [`Staff`].
+pub trait RequiredRole {
+    /// Whether `role` satisfies the requirement.
+    fn allows(role: Role) -> bool;
+    /// Names the requirement in a 403.
+    const NAME: &'static str;
+}
+
+/// Support staff (or admin).
+pub struct SupportRole;
+/// Editors (or admin).
+pub struct EditorRole;
+/// Admins only.
+pub struct AdminRole;
+/// Any staff role.
+pub struct AnyStaffRole;
+
+impl RequiredRole for SupportRole {
+    const NAME: &'static str = "support";
+    fn allows(role: Role) -> bool {
+        role.grants(Role::Support)
+    }
+}
+impl RequiredRole for EditorRole {
+    const NAME: &'static str = "editor";
+    fn allows(role: Role) -> bool {
+        role.grants(Role::Editor)
+    }
+}
+impl RequiredRole for AdminRole {
+    const NAME: &'static str = "admin";
+    fn allows(role: Role) -> bool {
+        role == Role::Admin
+    }
+}
+impl RequiredRole for AnyStaffRole {
+    const NAME: &'static str = "staff";
+    fn allows(role: Role) -> bool {
+        role.is_staff()
+    }
+}
+
+/// A staff member holding the role `R` requires: 401 without a valid
+/// session, 403 with the wrong role.
+pub struct Staff<R: RequiredRole> {
+    /// The staff member.
+    pub member: AuthenticatedReader,
+    /// The request's id (`X-Request-Id`), recorded in the audit log.
+    pub request_id: Option<String>,
+    role: PhantomData<R>,
+}
+
+impl<R: RequiredRole> Staff<R> {
+    /// Whom this staff member may act on (see [`crate::domain::StaffScope`]).
+    pub fn scope(&self) -> crate::domain::StaffScope {
+        crate::domain::StaffScope {
+            staff: self.member.reader_id.clone(),
+            role: self.member.role,
+        }
+    }
+
+    /// Who the subscription history names when this staff member acts,
+    /// e.g. `staff:<id>`.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.member.reader_id)
+    }
+
+    /// An audit entry for `action` on `target` (its kind and id) by this
+    /// staff member in this request, timed now; add the reader, reason and
+    /// details, then record it in the transaction that makes the change.
+    pub fn audit(&self, action: AuditAction, target: (&str, &str)) -> AuditEntry {
+        AuditEntry {
+            staff_id: self.member.reader_id.to_string(),
+            staff_role: self.member.role.as_str().to_owned(),
+            action: action.as_str().to_owned(),
+            target_type: target.0.to_owned(),
+            target_id: target.1.to_owned(),
+            reader_id: None,
+            reason: None,
+            details: None,
+            request_id: self.request_id.clone(),
+            occurred_at: chrono::Utc::now().naive_utc(),
+        }
+    }
+}
+
+impl<R: RequiredRole + 'static> FromRequest for Staff<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let reader = AuthenticatedReader::from_request(req, payload);
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+        Box::pin(async move {
+            let member = reader.await?;
+            if R::allows(member.role) {
+                Ok(Self {
+                    member,
+                    request_id,
+                    role: PhantomData,
+                })
+            } else {
+                Err(ApiError::forbidden(
+                    "insufficient_role",
+                    format!("this action needs the {} role", R::NAME),
+                ))
+            }
+        })
+    }
+}

@@ -1,0 +1,39 @@
+//! The components handlers reach, defined below the routes and the wiring
+//! (like crates.io's `src/app.rs`): composition only, no behaviour.
+//! `startup` builds it; extractors and handlers read it through
+//! `web::Data<AppState>`.
+
+use crate::auth::{AccessTokens, MediaTokens, PasswordWork};
+use crate::cache::AppCache;
+use crate::db::Database;
+use crate::settings::Settings;
+use std::sync::Arc;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The connection pool.
+    pub db: Database,
+    /// Issues and verifies access tokens.
+    pub tokens: AccessTokens,
+    /// The settings in effect.
+    pub settings: Settings,
+    /// The bounded lane for password hashing.
+    pub password_work: PasswordWork,
+    /// What the gate reads on every page view.
+    pub cache: AppCache,
+    /// Signs and checks media URLs.
+    pub media_tokens: MediaTokens,
+    /// Whoever takes the readers' money (the development provider or Stripe).
+    pub payments: crate::billing::Provider,
+    /// Per-address limits on login, sign-up and email requests.
+    pub rate_limits: crate::auth::RateLimits,
+    /// Sends verification, reset and notice emails (SMTP or the outbox);
+    /// the `send_email` jobs use it.
+    pub mailer: Arc<crate::mail::Mailer>,
+    /// Wakes this instance's job workers after a commit that queued work.
+    pub jobs: crate::jobs::Queue,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// The time handlers read (the system clock; tests advance it).
+    pub clock: crate::clock::Clock,
+}
