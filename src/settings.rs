@@ -212,10 +212,6 @@ pub struct Settings {
     /// without `MASTHEAD_METRICS_TOKEN` (when only the operators' network
     /// reaches it); default false, so production asks for the token.
     pub metrics_public: bool,
-    /// `MASTHEAD_FOLLOW_UP_POLL_SECONDS`: how often queued Stripe
-    /// follow-ups (calls a webhook made necessary) are retried and picked
-    /// up after a restart; a webhook also runs them at once.
-    pub follow_up_poll_seconds: u64,
     /// `MASTHEAD_JOB_MAX_ATTEMPTS`: attempts a queued job (an email, a
     /// sweep) gets before it is given up into `dead`, for staff to retry.
     pub job_max_attempts: i32,
@@ -306,7 +302,6 @@ impl Default for Settings {
             require_verified_email_for_checkout: false,
             metrics_token: None,
             metrics_public: false,
-            follow_up_poll_seconds: 30,
             job_max_attempts: 10,
             job_poll_milliseconds: 1000,
             job_lease_seconds: 120,

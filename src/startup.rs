@@ -151,14 +151,13 @@ impl Application {
         let jobs = crate::jobs::start(
             &db,
             &settings,
-            crate::jobs::Handlers::standard(&db, mailer.clone()),
+            crate::jobs::Handlers::standard(
+                &db,
+                mailer.clone(),
+                crate::billing::follow_ups::RunFollowUps::new(&db, &payments),
+            ),
             metrics.clone(),
         );
-        tokio::spawn(crate::billing::follow_ups::run_forever(
-            db.clone(),
-            payments.clone(),
-            Duration::from_secs(settings.follow_up_poll_seconds.max(1)),
-        ));
         let state = web::Data::new(AppState {
             db: db.clone(),
             tokens,

@@ -59,7 +59,7 @@ pub(super) fn queue_reset_link(
     reader: &ReaderRow,
     token: &str,
 ) -> diesel::QueryResult<()> {
-    crate::mail::queue(
+    crate::jobs::queue_email(
         conn,
         &messages::password_reset(
             settings,

@@ -111,7 +111,7 @@ pub async fn signup(
                     now,
                 )?;
                 let reader = db::readers::find(conn, &id)?;
-                crate::mail::queue(
+                crate::jobs::queue_email(
                     conn,
                     &messages::verify_email(
                         &mail_settings,

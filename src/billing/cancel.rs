@@ -80,7 +80,13 @@ pub async fn cancel_at_period_end(
     reader: &ReaderId,
     reason: Option<Reason>,
 ) -> Result<SubscriptionRow, ApiError> {
-    let Some(active) = newest_in(db, reader, SubscriptionState::Active).await? else {
+    // A reader in a free trial may cancel too (cancel anytime): the trial
+    // runs to its end and no first payment is taken.
+    let active = match newest_in(db, reader, SubscriptionState::Active).await? {
+        Some(active) => Some(active),
+        None => newest_in(db, reader, SubscriptionState::Trialing).await?,
+    };
+    let Some(active) = active else {
         if let Some(canceling) = newest_in(db, reader, SubscriptionState::Canceling).await? {
             return Err(ApiError::conflict(
                 "already_canceling",
@@ -98,7 +104,8 @@ pub async fn cancel_at_period_end(
         cancel_reason: Some(reason.clone()),
         ..SubscriptionChanges::default()
     };
-    let transition = (SubscriptionState::Active, SubscriptionState::Canceling);
+    let from = active.state().unwrap_or(SubscriptionState::Active);
+    let transition = (from, SubscriptionState::Canceling);
     move_subscription(
         db,
         &active,

@@ -9,6 +9,13 @@ use crate::db::jobs::JobRow;
 use crate::mail::{Email, Mailer};
 use std::sync::Arc;
 
+/// Queues `email` as a `send_email` job on `conn`, inside the caller's
+/// transaction: sent once the transaction commits, never if it rolls back.
+pub fn queue_email(conn: &mut crate::db::DbConnection, email: &Email) -> diesel::QueryResult<()> {
+    let now = chrono::Utc::now().naive_utc();
+    super::enqueue(conn, super::JobKind::SendEmail, email, now, None).map(drop)
+}
+
 /// Sends queued emails.
 pub struct SendEmail(pub Arc<Mailer>);
 

@@ -68,9 +68,18 @@ impl Handlers {
     }
 
     /// Every built-in kind's handler.
-    pub fn standard(db: &crate::db::Database, mailer: Arc<crate::mail::Mailer>) -> Self {
+    ///
+    /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`],
+    /// passed in by the composition root so the queue does not depend on
+    /// the use cases it runs.
+    pub fn standard(
+        db: &crate::db::Database,
+        mailer: Arc<crate::mail::Mailer>,
+        run_follow_ups: impl JobHandler + 'static,
+    ) -> Self {
         use super::housekeeping::Sweep;
         Self::default()
+            .register(JobKind::RunFollowUps, run_follow_ups)
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
             .register(
                 JobKind::ExpireCheckouts,
@@ -113,6 +122,13 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        assert!(super::Handlers::standard(&db, mailer).missing().is_empty());
+        struct Nothing;
+        impl super::JobHandler for Nothing {
+            fn run<'a>(&'a self, _job: &'a crate::db::jobs::JobRow) -> super::HandlerFuture<'a> {
+                Box::pin(async { Ok(super::JobSuccess::default()) })
+            }
+        }
+        let handlers = super::Handlers::standard(&db, mailer, Nothing);
+        assert!(handlers.missing().is_empty());
     }
 }

@@ -19,11 +19,14 @@ const SESSION_RETENTION: Duration = Duration::days(30);
 const JOB_RETENTION: Duration = Duration::days(7);
 
 /// The sweeps' kinds, in the order the scheduler enqueues them.
-pub const SWEEPS: [JobKind; 4] = [
+/// `RunFollowUps` is among them so a Stripe follow-up whose attempt a
+/// crash interrupted (its own lease since expired) is picked up.
+pub const SWEEPS: [JobKind; 5] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
     JobKind::PruneJobs,
+    JobKind::RunFollowUps,
 ];
 
 /// Runs one sweep.
@@ -63,7 +66,7 @@ impl JobHandler for Sweep {
                         JobKind::PruneJobs => {
                             crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
                         }
-                        JobKind::SendEmail => 0,
+                        JobKind::SendEmail | JobKind::RunFollowUps => 0,
                     };
                     Ok(swept)
                 })

@@ -14,16 +14,21 @@ pub enum JobKind {
     PruneSessions,
     /// Deletes jobs done a week ago.
     PruneJobs,
+    /// Runs the due Stripe follow-ups (calls a webhook made necessary,
+    /// `billing::follow_ups`); queued with each follow-up and each retry,
+    /// and swept periodically for what a crash left mid-attempt.
+    RunFollowUps,
 }
 
 impl JobKind {
     /// Every kind, for metrics and the registry check at start.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::SendEmail,
         Self::ExpireCheckouts,
         Self::PruneAccountTokens,
         Self::PruneSessions,
         Self::PruneJobs,
+        Self::RunFollowUps,
     ];
 
     /// The stored name.
@@ -34,6 +39,7 @@ impl JobKind {
             Self::PruneAccountTokens => "prune_account_tokens",
             Self::PruneSessions => "prune_sessions",
             Self::PruneJobs => "prune_jobs",
+            Self::RunFollowUps => "run_provider_follow_ups",
         }
     }
 

@@ -25,7 +25,8 @@ pub mod metrics;
 pub mod run;
 pub mod scheduler;
 
+pub use email::queue_email;
 pub use enqueue::enqueue;
-pub use handler::{Handlers, JobError, JobHandler, JobSuccess};
+pub use handler::{HandlerFuture, Handlers, JobError, JobHandler, JobSuccess};
 pub use kind::{JobKind, JobState};
 pub use run::{Queue, start};

@@ -46,6 +46,9 @@ pub fn start(
     handlers: Handlers,
     metrics: Arc<Metrics>,
 ) -> Queue {
+    metrics
+        .jobs
+        .declare_kinds(super::JobKind::ALL.map(super::JobKind::as_str));
     let queue = Queue {
         wake: Arc::new(Notify::new()),
     };

@@ -6,8 +6,9 @@
 //! Production refuses to start on the outbox.
 //!
 //! Sending never fails a request and never holds it up: a request calls
-//! [`queue`] inside its own transaction, so the message is a `send_email`
-//! job committed with the change (see [`crate::jobs`]); a worker delivers
+//! `jobs::queue_email` inside its own transaction, so the message is a
+//! `send_email` job committed with the change (the queue is above this
+//! module: it imports the mailer, not the other way); a worker delivers
 //! it, each attempt bounded by `MASTHEAD_SMTP_TIMEOUT_SECONDS`, retrying
 //! with backoff while the mail server is down. So a reset request answers
 //! the same, and in the same time, whether the mail server is fast, slow
@@ -16,13 +17,6 @@
 pub mod messages;
 pub mod outbox;
 mod template;
-
-/// Queues `email` as a `send_email` job on `conn`, inside the caller's
-/// transaction: sent once the transaction commits, never if it rolls back.
-pub fn queue(conn: &mut crate::db::DbConnection, email: &Email) -> diesel::QueryResult<()> {
-    let now = chrono::Utc::now().naive_utc();
-    crate::jobs::enqueue(conn, crate::jobs::JobKind::SendEmail, email, now, None).map(drop)
-}
 
 use crate::settings::Settings;
 use anyhow::Context;

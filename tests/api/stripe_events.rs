@@ -362,7 +362,6 @@ pub async fn spawn_with_stripe_and_webhooks(
         s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
         s.stripe_api_base = Some(base);
         s.stripe_timeout_seconds = 2;
-        s.follow_up_poll_seconds = 1;
     })
     .await;
     (app, stripe)

@@ -57,6 +57,7 @@ async fn a_second_paid_checkout_is_cancelled_and_refunded_once(app: TestApp, str
         deliver_ok(&app, event).await;
     }
     assert_eq!(settled(&app).await, follow_ups, "a replay queues nothing");
+    assert_follow_ups_ran_as_jobs(&app, &follow_ups).await;
 
     let subscriptions = stored(&app, &reader);
     assert_eq!(subscriptions.len(), 2, "both recorded");
@@ -229,5 +230,37 @@ fn redact_ids_in_text(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(redact_ids_in_text),
         _ => {}
+    }
+}
+
+/// The Stripe calls ran on the durable job queue: one
+/// `run_provider_follow_ups` job per follow-up, queued with it in the
+/// event's transaction (dedupe key `follow_up:<id>:0`), each done; the
+/// replay queued no more. (The periodic sweep's own jobs are keyed by
+/// period and left out.)
+async fn assert_follow_ups_ran_as_jobs(app: &TestApp, follow_ups: &[(String, String, String)]) {
+    use diesel::prelude::*;
+    use masthead::db::schema::jobs;
+    let mut jobs_seen = Vec::new();
+    for _ in 0..100 {
+        jobs_seen = jobs::table
+            .filter(jobs::kind.eq("run_provider_follow_ups"))
+            .filter(jobs::dedupe_key.like("follow\\_up:%").escape('\\'))
+            .select((jobs::dedupe_key, jobs::state))
+            .load::<(Option<String>, String)>(&mut app.db())
+            .unwrap();
+        if jobs_seen.iter().all(|(_, state)| state == "done") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        jobs_seen.len(),
+        follow_ups.len(),
+        "{jobs_seen:?} for {follow_ups:?}"
+    );
+    for (key, state) in &jobs_seen {
+        assert!(key.as_deref().is_some_and(|k| k.ends_with(":0")), "{key:?}");
+        assert_eq!(state, "done", "{jobs_seen:?}");
     }
 }

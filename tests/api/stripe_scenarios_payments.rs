@@ -23,6 +23,7 @@ on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
     new_subscription_on_2024_shapes_needs_no_lookup,
     a_renewal_is_a_second_payment_with_its_own_intent,
     a_trial_is_not_a_payment,
+    a_reader_in_a_trial_can_cancel_it,
     a_live_mode_event_on_a_test_key_is_refused,
     an_absurd_amount_is_not_booked,
     requests_carry_the_pinned_api_version,
@@ -415,4 +416,40 @@ async fn requests_carry_the_pinned_api_version(app: TestApp, stripe: FakeStripe)
         );
     }
     assert_eq!(masthead::billing::STRIPE_API_VERSION, "2026-09-30.endive");
+}
+
+/// Cancel anytime holds during a free trial: Masthead sets
+/// `cancel_at_period_end=true` on the Stripe subscription (the trial then
+/// ends without a first invoice being paid,
+/// <https://docs.stripe.com/billing/subscriptions/trials#cancel-trial>,
+/// <https://docs.stripe.com/api/subscriptions/update>), the reader keeps
+/// access to the trial's end, and the state is `canceling`.
+async fn a_reader_in_a_trial_can_cancel_it(app: TestApp, stripe: FakeStripe) {
+    let (reader, purchase) = reader_with_purchase(&app).await;
+    let now = Utc::now().timestamp() - 10;
+    deliver_ok(
+        &app,
+        &purchase.subscription("created", "trialing", false, purchase.period_end, now),
+    )
+    .await;
+    assert_eq!(my_subscription(&app, &reader).await["state"], "trialing");
+
+    let response =
+        crate::billing_fixtures::post_empty(&app, "/v1/me/subscription/cancel", &reader).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["state"], "canceling", "{body}");
+    let updates = stripe
+        .requests_to(
+            "POST",
+            &format!("/v1/subscriptions/{}", purchase.subscription),
+        )
+        .await;
+    assert_eq!(updates.len(), 1, "one update at Stripe");
+    assert_eq!(updates[0].param("cancel_at_period_end"), Some("true"));
+    assert_eq!(
+        deep_dive_granted(&app, &reader).await["granted"],
+        true,
+        "access to the trial's end"
+    );
 }

@@ -7,15 +7,18 @@
 //!
 //! A handler never calls Stripe itself: it queues the follow-up in the
 //! event's own transaction (so it is durable exactly when the event is),
-//! and [`run`] makes the call after the webhook is answered (kicked by the
-//! webhook, and polled from start, which picks up what a crash left),
-//! with retries and backoff, once per follow-up at Stripe (its id is the
-//! `Idempotency-Key`). Each follow-up stays visible, with its status and
+//! and a `run_provider_follow_ups` job on the durable queue (`crate::jobs`),
+//! queued in that same transaction, makes the call after the webhook is
+//! answered; each retry, with backoff, is another such job at its time, and
+//! the periodic sweep picks up what a crash left mid-attempt. Each
+//! follow-up is called once at Stripe (its id is the `Idempotency-Key`). Each follow-up stays visible, with its status and
 //! last error, in the staff reader view; its actor is `stripe`.
 
+mod job;
 mod run;
 
-pub use run::{kick, run_due, run_forever};
+pub use job::RunFollowUps;
+pub use run::run_due;
 
 use crate::db::DbConnection;
 use crate::db::provider_follow_ups::{self, NewFollowUp};
@@ -116,6 +119,7 @@ pub(crate) fn queue_as(
             created_at: now,
         },
     )?;
+    job::queue_run(conn, id, 0, now)?;
     tracing::info!(follow_up = %id, target = follow_up.target, "stripe follow-up queued");
     Ok(())
 }

@@ -77,23 +77,6 @@ pub async fn run_due(db: &Database, provider: &Provider) -> usize {
     succeeded
 }
 
-/// Runs one pass now, in the background (after a webhook is answered).
-pub fn kick(db: Database, provider: Provider) {
-    tokio::spawn(async move {
-        run_due(&db, &provider).await;
-    });
-}
-
-/// Runs a pass every `every`, forever (from start: picks up follow-ups a
-/// crash or an outage left, and the retries).
-pub async fn run_forever(db: Database, provider: Provider, every: std::time::Duration) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        run_due(&db, &provider).await;
-    }
-}
-
 async fn attempt(db: &Database, provider: &Provider, row: &FollowUpRow) -> Result<(), Failure> {
     let Provider::Stripe(stripe) = provider else {
         return Err(Failure::GiveUp(
@@ -195,6 +178,7 @@ async fn settle(db: &Database, row: &FollowUpRow, outcome: Result<(), Failure>) 
                     tracing::warn!(follow_up = %id, attempts, %error, "stripe follow-up failed; retried later");
                     let at = now + backoff(attempts);
                     provider_follow_ups::attempt_failed(conn, &id, &error, Some(at), now)?;
+                    super::job::queue_run(conn, &id, attempts, at)?;
                 }
                 Err(Failure::Retry(error) | Failure::GiveUp(error)) => {
                     tracing::error!(follow_up = %id, attempts, %error, "stripe follow-up given up; needs staff");

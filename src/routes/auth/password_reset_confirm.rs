@@ -105,7 +105,7 @@ pub async fn confirm_password_reset(
                 // The link reached this mailbox: that verifies it, if the
                 // account still uses it.
                 db::readers::mark_email_verified(conn, &id, &token.email, now)?;
-                crate::mail::queue(conn, &messages::password_changed(&name, &email))?;
+                crate::jobs::queue_email(conn, &messages::password_changed(&name, &email))?;
                 Ok(())
             })
         })

@@ -80,7 +80,7 @@ pub async fn resend_verification(
                     chrono::Duration::hours(hours),
                     now,
                 )?;
-                crate::mail::queue(
+                crate::jobs::queue_email(
                     conn,
                     &messages::verify_email(
                         &app.settings,

@@ -123,11 +123,11 @@ pub async fn change_email(
                     chrono::Duration::hours(hours),
                     now,
                 )?;
-                crate::mail::queue(
+                crate::jobs::queue_email(
                     conn,
                     &messages::email_change(&app.settings, &name, to.as_str(), &token, hours),
                 )?;
-                crate::mail::queue(
+                crate::jobs::queue_email(
                     conn,
                     &messages::email_change_notice(&name, &current, to.as_str()),
                 )?;

@@ -66,8 +66,9 @@ pub async fn stripe_webhook(
         state.cache.subscriptions_changed(reader);
     }
     if applied == Applied::Applied {
-        // Stripe calls the event made necessary run after this answer.
-        crate::billing::follow_ups::kick(state.db.clone(), state.payments.clone());
+        // Stripe calls the event made necessary were queued with it, as
+        // jobs: wake the workers so they run right after this answer.
+        state.jobs.wake();
     }
     Ok(HttpResponse::Ok().json(WebhookAck {
         received: true,
