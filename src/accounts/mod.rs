@@ -11,6 +11,7 @@ mod client;
 mod create;
 mod delete_account;
 pub mod directory;
+pub mod export;
 mod invalid_token;
 pub mod login;
 mod password_check;

@@ -4,6 +4,7 @@
 
 use super::reader_not_found;
 use crate::accounts::Accounts;
+use crate::db;
 use crate::db::payments::PaymentRow;
 use crate::db::provider_follow_ups::FollowUpRow;
 use crate::db::readers::ReaderRow;
@@ -11,7 +12,6 @@ use crate::db::refund_requests::RefundRequestRow;
 use crate::db::refunds::RefundRow;
 use crate::db::sessions::SessionRow;
 use crate::db::subscriptions::{EventRow, SubscriptionRow};
-use crate::db::{self};
 use crate::domain::ReaderId;
 use crate::error::ApiError;
 use diesel::OptionalExtension;

@@ -9,6 +9,7 @@ mod disable;
 mod enable;
 mod export;
 mod revoke_sessions;
+mod search;
 mod standing;
 
 pub use detail::{ReaderRecord, SubscriptionRecord, reader_record};
@@ -16,6 +17,7 @@ pub use disable::disable_reader;
 pub use enable::enable_reader;
 pub use export::export_readers;
 pub use revoke_sessions::revoke_reader_sessions;
+pub use search::{SearchPage, search_readers};
 pub use standing::{current_subscription, granting_subscription, paid_until};
 
 use crate::db::{self, DbConnection, readers::ReaderRow};

@@ -47,7 +47,7 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let change = PasswordChange {
+    let who = PasswordChange {
         reader: &reader.reader_id,
         session: &reader.session_id,
         email: &reader.account.email,
@@ -55,7 +55,7 @@ pub async fn change_password(
     };
     change(
         &accounts(&state),
-        change,
+        who,
         body.current_password,
         body.new_password,
     )
