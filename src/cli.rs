@@ -3,7 +3,7 @@
 
 use crate::accounts::{NewAccount, create_account};
 use crate::auth::hash_password;
-use crate::db::readers::InsertError;
+use crate::db::InsertError;
 use crate::domain::{DisplayName, Password, ReaderEmail, Role};
 use crate::settings::Settings;
 use crate::startup::Application;
@@ -166,7 +166,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     role,
                 };
                 let id = create_account(&mut conn, &account, now).map_err(|error| match error {
-                    InsertError::EmailTaken => {
+                    InsertError::Taken => {
                         anyhow::anyhow!("an account with email {} already exists", email.as_str())
                     }
                     InsertError::Database(other) => anyhow::Error::new(other),

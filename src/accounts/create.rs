@@ -2,8 +2,8 @@
 //! and `masthead demo` share, so every account starts with the same
 //! validated fields.
 
-use crate::db::DbConnection;
-use crate::db::readers::{self, InsertError, NewReader};
+use crate::db::readers::{self, NewReader};
+use crate::db::{DbConnection, InsertError};
 use crate::domain::{DisplayName, ReaderEmail, ReaderId, Role};
 use chrono::NaiveDateTime;
 
@@ -21,7 +21,7 @@ pub struct NewAccount<'a> {
 }
 
 /// Inserts the account inside the caller's transaction and returns its new
-/// id; a taken email is [`InsertError::EmailTaken`].
+/// id; a taken email is [`InsertError::Taken`].
 pub fn create_account(
     conn: &mut DbConnection,
     account: &NewAccount<'_>,

@@ -1,24 +1,45 @@
-//! Use cases for readers' accounts: signing up, logging in, sessions and
-//! password resets. Each file holds one action, its rules and its
+//! Use cases for readers' accounts: signing up, logging in, sessions,
+//! password resets, email changes, deletion and support's directory
+//! actions. Each file holds one action, its rules and its
 //! transaction; route handlers parse the request, make one call here and
 //! turn the typed outcome into a response. The CLI (`staff create`, `demo`)
 //! creates accounts through [`create_account`] too.
 
+mod change_email;
+mod change_password;
 mod client;
 mod create;
+mod delete_account;
+pub mod directory;
+pub mod export;
+mod invalid_token;
 pub mod login;
 mod password_check;
 pub mod password_reset;
+mod password_reset_confirm;
+mod refresh;
+mod resend_verification;
 mod session;
+pub mod sessions;
 pub mod signup;
+mod update_profile;
+mod verify_email;
 
+pub use change_email::request_email_change;
+pub use change_password::{PasswordChange, change_password};
 pub use client::Client;
 pub use create::{NewAccount, create_account};
+pub use delete_account::delete_account;
 pub use login::{Credentials, LoggedIn, LoginOutcome, login};
 pub use password_check::{MAX_PASSWORD_BYTES, guarded_check, measured};
 pub use password_reset::request_password_reset;
+pub use password_reset_confirm::confirm_password_reset;
+pub use refresh::{Rotated, rotate_refresh_token};
+pub use resend_verification::resend_verification;
 pub use session::open_session;
 pub use signup::{NewSignup, SignupOutcome, signup};
+pub use update_profile::update_profile;
+pub use verify_email::verify_email;
 
 use crate::auth::{PasswordWork, RateLimits};
 use crate::cache::AppCache;

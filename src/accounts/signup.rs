@@ -5,7 +5,7 @@ use super::create::{NewAccount, create_account};
 use super::password_reset::{queue_reset_link, reset_link};
 use super::{Accounts, Client, open_session};
 use crate::auth::{Limited, hash_password, issue_account_token};
-use crate::db::{self, readers::InsertError, readers::ReaderRow};
+use crate::db::{self, InsertError, readers::ReaderRow};
 use crate::domain::{DisplayName, Password, ReaderEmail, Role, SessionId, TokenPurpose};
 use crate::error::ApiError;
 use crate::mail::messages;
@@ -126,7 +126,7 @@ pub async fn signup(
             match written {
                 Ok(written) => Ok(written),
                 // Another sign-up took the address since the lookup.
-                Err(InsertError::EmailTaken) => Ok(Written::Taken(false)),
+                Err(InsertError::Taken) => Ok(Written::Taken(false)),
                 Err(InsertError::Database(error)) => Err(error.into()),
             }
         })

@@ -1,7 +1,7 @@
 //! The `readers` aggregate: accounts, profiles, password hashes.
 
-use super::DbConnection;
 use super::schema::readers;
+use super::{DbConnection, InsertError};
 use crate::domain::{ReaderId, Role, ShippingAddress};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -106,29 +106,14 @@ impl<'a> NewReader<'a> {
     }
 }
 
-/// Why an account could not be inserted: its email is taken (the unique
-/// constraint is the arbiter under concurrency), or something else failed.
-#[derive(Debug, thiserror::Error)]
-pub enum InsertError {
-    /// Another account holds this email.
-    #[error("an account with this email already exists")]
-    EmailTaken,
-    /// Any other database failure.
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-}
-
-/// Inserts an account; a taken email is [`InsertError::EmailTaken`].
+/// Inserts an account; a taken email is [`InsertError::Taken`] (the
+/// unique constraint is the arbiter under concurrency).
 pub fn insert(conn: &mut DbConnection, reader: &NewReader<'_>) -> Result<(), InsertError> {
-    use diesel::result::{DatabaseErrorKind, Error};
     diesel::insert_into(readers::table)
         .values(reader)
         .execute(conn)
         .map(drop)
-        .map_err(|error| match error {
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => InsertError::EmailTaken,
-            other => InsertError::Database(other),
-        })
+        .map_err(InsertError::from)
 }
 
 /// Finds an account by its normalised email.
@@ -296,13 +281,13 @@ pub fn mark_email_verified(
 }
 
 /// Moves the account to a new, just verified, address; a taken address is
-/// a unique violation.
+/// [`InsertError::Taken`].
 pub fn change_email(
     conn: &mut DbConnection,
     id: &ReaderId,
     email: &str,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> Result<(), InsertError> {
     diesel::update(readers::table.find(id.as_str()))
         .set((
             readers::email.eq(email),
@@ -311,4 +296,5 @@ pub fn change_email(
         ))
         .execute(conn)
         .map(drop)
+        .map_err(InsertError::from)
 }

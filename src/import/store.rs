@@ -5,8 +5,8 @@
 use super::row::ReaderRecord;
 use crate::auth::unusable_password_hash;
 use crate::db::{
-    self, DbConnection, imported_readers,
-    readers::{self, InsertError, NewReader},
+    self, DbConnection, InsertError, imported_readers,
+    readers::{self, NewReader},
     subscriptions::NewSubscription,
 };
 use crate::domain::{ReaderId, Role, SubscriptionId, SubscriptionState};
@@ -87,7 +87,7 @@ pub fn store(
     match outcome {
         Ok(stored) => Ok(stored),
         // Another writer registered the email between the check and the insert.
-        Err(InsertError::EmailTaken) => Ok(Stored::AlreadyRegistered),
+        Err(InsertError::Taken) => Ok(Stored::AlreadyRegistered),
         Err(InsertError::Database(error)) => Err(error),
     }
 }

@@ -1,8 +1,7 @@
 //! `POST /v1/auth/logout`: end the current session.
 
-use super::browser_session;
-use crate::auth::RefreshToken;
-use crate::db;
+use super::{accounts, browser_session};
+use crate::accounts::sessions::{end_session, session_of_refresh_token};
 use crate::error::{ApiError, Problem};
 use crate::routes::extract::AuthenticatedReader;
 use crate::state::AppState;
@@ -16,11 +15,7 @@ async fn session_to_end(req: &HttpRequest, state: &AppState) -> Result<Option<St
     if !bearer
         && let Some(token) = browser_session::refresh_token_from_cookie(req, &state.settings)?
     {
-        let hash = RefreshToken::hash_of(token.trim());
-        return state
-            .db
-            .run(move |conn| Ok(db::sessions::session_of_refresh_token(conn, &hash)?))
-            .await;
+        return session_of_refresh_token(&accounts(state), &token).await;
     }
     let reader = AuthenticatedReader::extract(req).await?;
     Ok(Some(reader.session_id.to_string()))
@@ -48,14 +43,7 @@ pub async fn logout(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(session) = session_to_end(&req, &state).await? {
-        state
-            .db
-            .run(move |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                Ok(db::sessions::revoke(conn, &session, "logout", now)?)
-            })
-            .await?;
-        state.cache.sessions_changed();
+        end_session(&accounts(&state), session).await?;
     }
     let mut response = HttpResponse::NoContent();
     if state.settings.refresh_cookie {

@@ -1,7 +1,6 @@
 //! Sign up, log in, refresh, log out.
 
 pub mod browser_session;
-mod invalid_token;
 pub mod login;
 pub mod logout;
 pub mod password_reset;

@@ -33,7 +33,7 @@ const ACCEPTED: Accepted = Accepted {
 /// endpoint cannot be used to find out who reads the magazine.
 ///
 /// The work is kept alike too: a known and an unknown address both cost a
-/// write transaction with one lookup; a known one adds an insert of a
+/// write with one lookup; a known one adds an insert of a
 /// hashed token (under a millisecond). The email itself is sent in the
 /// background (see [`crate::mail`]), so neither a slow mail server nor a
 /// failure shows in the answer or its timing. At most one link per reader

@@ -1,8 +1,7 @@
 //! `POST /v1/auth/refresh`: rotate a refresh token into a new pair.
 
-use super::{TokenPair, browser_session, issue_tokens};
-use crate::auth::RefreshToken;
-use crate::db::{self, sessions::Rotation};
+use super::{TokenPair, accounts, browser_session, issue_tokens};
+use crate::accounts::rotate_refresh_token;
 use crate::domain::FieldError;
 use crate::error::{ApiError, Problem};
 use crate::routes::decoding::OptionalJson;
@@ -78,47 +77,14 @@ pub async fn refresh(
     body: OptionalJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let presented = presented_token(&req, &state, body.0)?;
-    let presented_hash = RefreshToken::hash_of(&presented);
-    let next = RefreshToken::generate();
-    let next_hash = next.hash();
-    let reuse_interval =
-        chrono::Duration::seconds(state.settings.refresh_reuse_interval_seconds.max(0));
-    let rotation = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                Ok(db::sessions::rotate(
-                    conn,
-                    &presented_hash,
-                    &next_hash,
-                    now,
-                    reuse_interval,
-                )?)
-            })
-        })
-        .await?;
-    match rotation {
-        Rotation::Rotated {
-            reader_id,
-            session_id,
-            role,
-        } => {
-            let issued =
-                issue_tokens(&state, &reader_id, &session_id, role, next.into_plaintext()).await?;
-            Ok(issued.respond(&state, StatusCode::OK, |pair| pair))
-        }
-        Rotation::Reused => {
-            state.cache.sessions_changed();
-            tracing::warn!("a rotated refresh token was presented again; its session is revoked");
-            Err(ApiError::unauthenticated(
-                "refresh_token_reused",
-                "this refresh token was already used; the session has been ended, log in again",
-            ))
-        }
-        Rotation::Refused => Err(ApiError::unauthenticated(
-            "invalid_refresh_token",
-            "the refresh token is unknown, expired or revoked",
-        )),
-    }
+    let rotated = rotate_refresh_token(&accounts(&state), &presented).await?;
+    let issued = issue_tokens(
+        &state,
+        &rotated.reader_id,
+        &rotated.session_id,
+        rotated.role,
+        rotated.refresh_token,
+    )
+    .await?;
+    Ok(issued.respond(&state, StatusCode::OK, |pair| pair))
 }

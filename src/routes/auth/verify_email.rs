@@ -1,19 +1,13 @@
 //! `POST /v1/auth/verify-email`: use the token from a verification (or
 //! email change) message.
 
-use super::invalid_token::{invalid_or_expired_token, token_required};
-use crate::auth::{account_token_hash, end_outstanding_tokens, token_still_honoured};
-use crate::db;
-use crate::domain::TokenPurpose;
+use super::accounts;
+use crate::accounts::verify_email as verify;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// Why the sessions open before the first verification ended, as stored.
-const REVOKED_BY_FIRST_VERIFICATION: &str = "email_verified";
 
 /// The token from the email's link.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,62 +55,7 @@ pub async fn verify_email(
     state: web::Data<AppState>,
     body: web::Json<VerifyEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let presented = body.into_inner().token;
-    if presented.trim().is_empty() {
-        return Err(token_required());
-    }
-    let hash = account_token_hash(&presented);
-    let (email, first_verification) = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                let purposes = [TokenPurpose::VerifyEmail, TokenPurpose::EmailChange];
-                let Some(token) = db::account_tokens::claim(conn, &hash, &purposes, now)? else {
-                    return Err(invalid_or_expired_token());
-                };
-                let reader = token.reader_id();
-                let account = db::readers::find(conn, &reader)?;
-                if !token_still_honoured(&account, token.created_at) {
-                    return Err(invalid_or_expired_token());
-                }
-                if token.purpose() == Some(TokenPurpose::EmailChange) {
-                    db::readers::change_email(conn, &reader, &token.email, now).map_err(
-                        |error| match error {
-                            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                                ApiError::conflict(
-                                    "email_taken",
-                                    "an account with this email already exists",
-                                )
-                            }
-                            other => other.into(),
-                        },
-                    )?;
-                    db::account_tokens::spend_all(conn, &reader, now)?;
-                    return Ok((token.email, false));
-                }
-                if !db::readers::mark_email_verified(conn, &reader, &token.email, now)? {
-                    // The account has moved to another address since.
-                    return Err(invalid_or_expired_token());
-                }
-                let first = account.email_verified_at.is_none();
-                if first {
-                    end_outstanding_tokens(conn, &reader, now)?;
-                    db::sessions::revoke_all_except(
-                        conn,
-                        &reader,
-                        None,
-                        REVOKED_BY_FIRST_VERIFICATION,
-                        now,
-                    )?;
-                }
-                Ok((token.email, first))
-            })
-        })
-        .await?;
-    if first_verification {
-        state.cache.sessions_changed();
-    }
+    let email = verify(&accounts(&state), body.into_inner().token).await?;
     Ok(HttpResponse::Ok().json(VerifiedEmail {
         email,
         email_verified: true,

@@ -1,14 +1,8 @@
 //! `POST /v1/me/email`: move the account to a new address, once that
 //! address is confirmed.
 
-use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
-use crate::auth::{Limited, issue_account_token, verify_password};
-use crate::db;
-use crate::domain::FieldError;
-use crate::domain::{ReaderEmail, TokenPurpose};
+use crate::accounts::request_email_change;
 use crate::error::{ApiError, Problem};
-use crate::mail::messages;
-use crate::parse_fields;
 use crate::routes::accepted::Accepted;
 use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
@@ -29,20 +23,6 @@ pub struct ChangeEmailRequest {
     #[serde(default)]
     #[schema(required = true)]
     pub current_password: String,
-}
-
-fn email_taken() -> ApiError {
-    ApiError::conflict("email_taken", "an account with this email already exists")
-}
-
-fn unchanged(new: &ReaderEmail, current: &str) -> Result<ReaderEmail, FieldError> {
-    if new.as_str().eq_ignore_ascii_case(current) {
-        return Err(FieldError::new(
-            "unchanged",
-            "this is already the account's address",
-        ));
-    }
-    Ok(new.clone())
 }
 
 /// Emails a confirmation link (valid `MASTHEAD_VERIFICATION_TOKEN_TTL_HOURS`)
@@ -73,69 +53,17 @@ pub async fn change_email(
     req: HttpRequest,
     body: web::Json<ChangeEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = client_ip(&req);
-    state.rate_limits.check(Limited::Login, ip)?;
-    state.rate_limits.check(Limited::EmailRequest, ip)?;
     let body = body.into_inner();
-    let current = reader.account.email.clone();
-    parse_fields! {
-        new_email = "new_email" => ReaderEmail::parse_deliverable(body.new_email, state.settings.is_production())
-            .and_then(|new| unchanged(&new, &current)),
-    }
-    let password = body.current_password;
-    let stored = reader.account.password_hash.clone();
-    let (password_ok, ()) = guarded_check(
-        &accounts(&state),
-        &current,
-        Some(&reader.account),
+    let ip = client_ip(&req);
+    let accounts = accounts(&state);
+    request_email_change(
+        &accounts,
+        &reader.account,
+        body.new_email,
+        body.current_password,
         ip,
-        move || {
-            let ok =
-                password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
-            (ok, ())
-        },
     )
     .await?;
-    if !password_ok {
-        return Err(ApiError::forbidden(
-            "invalid_credentials",
-            "the current password is incorrect",
-        ));
-    }
-    let app = state.clone();
-    let id = reader.reader_id.clone();
-    let to = new_email.clone();
-    let name = reader.account.name.clone();
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                if db::readers::find_by_email(conn, to.as_str())?.is_some() {
-                    return Err(email_taken());
-                }
-                let hours = app.settings.verification_token_ttl_hours;
-                let token = issue_account_token(
-                    conn,
-                    &id,
-                    TokenPurpose::EmailChange,
-                    to.as_str(),
-                    chrono::Duration::hours(hours),
-                    now,
-                )?;
-                crate::jobs::queue_email(
-                    conn,
-                    &messages::email_change(&app.settings, &name, to.as_str(), &token, hours),
-                )?;
-                crate::jobs::queue_email(
-                    conn,
-                    &messages::email_change_notice(&name, &current, to.as_str()),
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
-    state.jobs.wake();
     Ok(HttpResponse::Accepted().json(Accepted {
         detail: "a confirmation link was sent to the new address; the address changes once it is used",
     }))

@@ -1,11 +1,7 @@
 //! `POST /v1/me/password`: change the password, ending every other session.
 
-use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
-use crate::auth::{Limited, end_outstanding_tokens, hash_password, verify_password};
-use crate::db;
-use crate::domain::Password;
+use crate::accounts::{PasswordChange, change_password as change};
 use crate::error::{ApiError, Problem};
-use crate::parse_fields;
 use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
 use crate::routes::extract::client_ip;
@@ -50,53 +46,19 @@ pub async fn change_password(
     req: HttpRequest,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = client_ip(&req);
-    state.rate_limits.check(Limited::Login, ip)?;
     let body = body.into_inner();
-    parse_fields! {
-        new_password = "new_password" => Password::parse_for(body.new_password, Some(&reader.account.email)),
-    }
-    let id = reader.reader_id.clone();
-    let row = state
-        .db
-        .run(move |conn| Ok(db::readers::find(conn, &id)?))
-        .await?;
-    let current = body.current_password;
-    let email = row.email.clone();
-    let account = row.clone();
-    let (ok, hash) = guarded_check(&accounts(&state), &email, Some(&account), ip, move || {
-        let ok = current.len() <= MAX_PASSWORD_BYTES
-            && verify_password(&current, Some(&row.password_hash));
-        (ok, ok.then(|| hash_password(&new_password)))
-    })
-    .await?;
-    let Some(hash) = hash.filter(|_| ok) else {
-        return Err(ApiError::forbidden(
-            "wrong_password",
-            "the current password is incorrect",
-        ));
+    let who = PasswordChange {
+        reader: &reader.reader_id,
+        session: &reader.session_id,
+        email: &reader.account.email,
+        ip: client_ip(&req),
     };
-    let hash = hash?;
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                db::readers::set_password_hash(conn, &reader.reader_id, &hash, now)?;
-                // A link sent before (a parked email change above all)
-                // must not outlive the old password.
-                end_outstanding_tokens(conn, &reader.reader_id, now)?;
-                db::sessions::revoke_all_except(
-                    conn,
-                    &reader.reader_id,
-                    Some(&reader.session_id),
-                    "password_changed",
-                    now,
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
-    state.cache.sessions_changed();
+    change(
+        &accounts(&state),
+        who,
+        body.current_password,
+        body.new_password,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,10 +2,7 @@
 //! paid for is not taken back), every session ends, and the personal data
 //! is erased; payment records stay, with the anonymised account.
 
-use crate::accounts::{MAX_PASSWORD_BYTES, guarded_check};
-use crate::auth::{Limited, end_outstanding_tokens, unusable_password_hash, verify_password};
-use crate::billing;
-use crate::db;
+use crate::accounts::delete_account as delete;
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
@@ -48,44 +45,15 @@ pub async fn delete_account(
     req: HttpRequest,
     body: web::Json<DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ip = client_ip(&req);
-    state.rate_limits.check(Limited::Login, ip)?;
     let password = body.into_inner().password;
-    let stored = reader.account.password_hash.clone();
-    let email = reader.account.email.clone();
-    let (ok, ()) = guarded_check(
+    let ip = client_ip(&req);
+    delete(
         &accounts(&state),
-        &email,
-        Some(&reader.account),
+        &state.payments,
+        &reader.account,
+        password,
         ip,
-        move || {
-            let ok =
-                password.len() <= MAX_PASSWORD_BYTES && verify_password(&password, Some(&stored));
-            (ok, ())
-        },
     )
     .await?;
-    if !ok {
-        return Err(ApiError::forbidden(
-            "wrong_password",
-            "the password is incorrect",
-        ));
-    }
-    billing::stop_renewals_for_departure(&state.db, &state.payments, &reader.reader_id).await?;
-    let id = reader.reader_id.clone();
-    state
-        .db
-        .run(move |conn| {
-            let now = chrono::Utc::now().naive_utc();
-            db::write_transaction(conn, |conn| {
-                db::readers::anonymise(conn, &id, &unusable_password_hash(), now)?;
-                db::sessions::revoke_all_except(conn, &id, None, "account_deleted", now)?;
-                end_outstanding_tokens(conn, &id, now)?;
-                Ok(())
-            })
-        })
-        .await?;
-    state.cache.sessions_changed();
-    state.cache.subscriptions_changed(&reader.reader_id);
     Ok(HttpResponse::NoContent().finish())
 }

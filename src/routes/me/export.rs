@@ -4,17 +4,16 @@
 //! refresh and email tokens identify nothing about the reader and would
 //! only help whoever got hold of the file.
 
-use super::payments::{MoneyEntry, history};
+use super::payments::{MoneyEntry, money_entries};
 use super::refund_requests::MyRefundRequestStatus;
+use crate::accounts::export::{ReaderData, reader_data};
 use crate::db::{
-    self,
-    billing_customers::BillingCustomerRow,
-    checkouts::CheckoutRow,
-    reader_export::{self, ExportedSessionRow},
-    subscriptions::SubscriptionRow,
+    billing_customers::BillingCustomerRow, checkouts::CheckoutRow,
+    reader_export::ExportedSessionRow, readers::ReaderRow, subscriptions::SubscriptionRow,
 };
 use crate::error::{ApiError, Problem};
 use crate::routes::ReaderView;
+use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
 use crate::state::AppState;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
@@ -163,40 +162,18 @@ pub struct ReaderExport {
     pub billing_customers: Vec<ExportedCustomer>,
 }
 
-/// Reads the whole export of the reader.
-fn gather(
-    conn: &mut db::DbConnection,
-    reader: &AuthenticatedReader,
-) -> Result<ReaderExport, ApiError> {
-    let id = reader.reader_id.as_str();
-    let mut subscriptions = db::subscriptions::for_reader(conn, &reader.reader_id)?;
-    subscriptions.sort_by(|a, b| {
-        b.started_at
-            .cmp(&a.started_at)
-            .then_with(|| b.id.cmp(&a.id))
-    });
-    Ok(ReaderExport {
+/// The export of `account` from its rows.
+fn export_of(account: ReaderRow, data: ReaderData) -> ReaderExport {
+    ReaderExport {
         exported_at: Utc::now(),
-        profile: ReaderView::from(reader.account.clone()),
-        subscriptions: subscriptions.into_iter().map(Into::into).collect(),
-        payments: history(conn, id)?,
-        refund_requests: db::refund_requests::for_reader(conn, id)?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        checkouts: reader_export::checkouts_of(conn, id)?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        sessions: reader_export::sessions_of(conn, id)?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        billing_customers: reader_export::customers_of(conn, id)?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    })
+        profile: ReaderView::from(account),
+        subscriptions: data.subscriptions.into_iter().map(Into::into).collect(),
+        payments: money_entries(data.payments, data.refunds),
+        refund_requests: data.refund_requests.into_iter().map(Into::into).collect(),
+        checkouts: data.checkouts.into_iter().map(Into::into).collect(),
+        sessions: data.sessions.into_iter().map(Into::into).collect(),
+        billing_customers: data.billing_customers.into_iter().map(Into::into).collect(),
+    }
 }
 
 /// Downloads everything Masthead holds about the reader.
@@ -213,7 +190,8 @@ pub async fn export_me(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
 ) -> Result<HttpResponse, ApiError> {
-    let export = state.db.run(move |conn| gather(conn, &reader)).await?;
+    let data = reader_data(&accounts(&state), reader.reader_id.clone()).await?;
+    let export = export_of(reader.account, data);
     Ok(HttpResponse::Ok()
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,

@@ -106,17 +106,24 @@ pub struct MoneyHistory {
 
 /// Every payment and refund of `reader`, newest first (one read).
 pub fn history(conn: &mut db::DbConnection, reader: &str) -> Result<Vec<MoneyEntry>, ApiError> {
-    let mut items: Vec<MoneyEntry> = db::reader_money::payments_of(conn, reader)?
+    Ok(money_entries(
+        db::reader_money::payments_of(conn, reader)?,
+        db::reader_money::refunds_of(conn, reader)?,
+    ))
+}
+
+/// Payments and refunds as one list, newest first.
+pub fn money_entries(
+    payments: Vec<ReaderPaymentRow>,
+    refunds: Vec<(ReaderRefundRow, i64, Option<i64>)>,
+) -> Vec<MoneyEntry> {
+    let mut items: Vec<MoneyEntry> = payments
         .into_iter()
         .map(MoneyEntry::from)
-        .chain(
-            db::reader_money::refunds_of(conn, reader)?
-                .into_iter()
-                .map(MoneyEntry::from),
-        )
+        .chain(refunds.into_iter().map(MoneyEntry::from))
         .collect();
     items.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
-    Ok(items)
+    items
 }
 
 /// Lists the reader's payments and refunds.

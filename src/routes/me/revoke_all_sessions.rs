@@ -1,7 +1,8 @@
 //! `DELETE /v1/me/sessions`: log out everywhere, this session included.
 
-use crate::db;
+use crate::accounts::sessions::revoke_all_sessions as revoke_all;
 use crate::error::{ApiError, Problem};
+use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, web};
@@ -20,20 +21,6 @@ pub async fn revoke_all_sessions(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = reader.reader_id.clone();
-    state
-        .db
-        .run(move |conn| {
-            let now = chrono::Utc::now().naive_utc();
-            Ok(db::sessions::revoke_all_except(
-                conn,
-                &owner,
-                None,
-                "logout_everywhere",
-                now,
-            )?)
-        })
-        .await?;
-    state.cache.sessions_changed();
+    revoke_all(&accounts(&state), reader.reader_id.clone()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,8 +1,9 @@
 //! `DELETE /v1/me/sessions/{id}`: ends one of the reader's sessions (a lost
 //! phone, a shared computer); its tokens stop working at once.
 
-use crate::db;
+use crate::accounts::sessions::revoke_own_session;
 use crate::error::{ApiError, Problem};
+use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, web};
@@ -24,26 +25,7 @@ pub async fn revoke_session(
     reader: AuthenticatedReader,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (session, owner) = (id.into_inner(), reader.reader_id.clone());
-    let ended = state
-        .db
-        .run(move |conn| {
-            let now = chrono::Utc::now().naive_utc();
-            Ok(db::sessions::revoke_own(
-                conn,
-                &owner,
-                &session,
-                "revoked_by_reader",
-                now,
-            )?)
-        })
-        .await?;
-    if ended == 0 {
-        return Err(ApiError::not_found(
-            "session_not_found",
-            "you have no live session with this id",
-        ));
-    }
-    state.cache.sessions_changed();
+    let accounts = accounts(&state);
+    revoke_own_session(&accounts, reader.reader_id.clone(), id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

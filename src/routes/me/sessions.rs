@@ -1,9 +1,11 @@
 //! `GET /v1/me/sessions`: where the reader is logged in (device, address,
 //! when), so they can spot a login that is not theirs and end it.
 
-use crate::db::{self, sessions::SessionRow};
+use crate::accounts::sessions::live_sessions;
+use crate::db::sessions::SessionRow;
 use crate::domain::SessionId;
 use crate::error::{ApiError, Problem};
+use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -65,17 +67,7 @@ pub async fn list_sessions(
     state: web::Data<AppState>,
     reader: AuthenticatedReader,
 ) -> Result<HttpResponse, ApiError> {
-    let id = reader.reader_id.clone();
-    let rows = state
-        .db
-        .run(move |conn| {
-            Ok(db::sessions::live_for_reader(
-                conn,
-                &id,
-                Utc::now().naive_utc(),
-            )?)
-        })
-        .await?;
+    let rows = live_sessions(&accounts(&state), reader.reader_id.clone()).await?;
     let items = rows
         .into_iter()
         .map(|row| SessionView::of(row, &reader.session_id))

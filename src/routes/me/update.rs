@@ -1,9 +1,11 @@
 //! `PATCH /v1/me`: change the name or the shipping address; answers the
 //! same shape as `GET /v1/me`, so a front-end keeps one model of the reader.
 
-use crate::db::{self, readers::ProfileChanges};
+use crate::accounts::update_profile;
+use crate::db::readers::ProfileChanges;
 use crate::domain::{DisplayName, ShippingAddress};
 use crate::error::{ApiError, Problem};
+use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::get::MeView;
 use crate::state::AppState;
@@ -69,16 +71,6 @@ pub async fn update_me(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    changes.updated_at = Some(chrono::Utc::now().naive_utc());
-    let row = state
-        .db
-        .run(move |conn| {
-            Ok(db::readers::update_profile(
-                conn,
-                &reader.reader_id,
-                &changes,
-            )?)
-        })
-        .await?;
+    let row = update_profile(&accounts(&state), reader.reader_id, changes).await?;
     Ok(HttpResponse::Ok().json(MeView::of(&state, row).await?))
 }

@@ -1,25 +1,24 @@
 //! `POST /v1/admin/readers/{id}/disable`: locks an account (abuse, fraud,
 //! a compromised account): it cannot log in or refresh, every session
 //! ends and every outstanding account token (verification, reset, email
-//! change) is spent, in one transaction with its audit entry.
+//! change) is spent, atomically with its audit entry.
 //!
 //! Idempotent: disabling a disabled account answers 200 with
 //! `changed: false`, keeps the first `disabled_at`, and writes no second
 //! audit entry (nothing changed).
 
-use super::{AccountStatus, may_change_account, path_reader, reader_not_found, staff_reason};
-use crate::db;
+use super::{AccountStatus, path_reader, staff_reason};
+use crate::accounts::directory::disable_reader as disable;
 use crate::domain::AuditAction;
 use crate::domain::FieldError;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;
+use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};
 use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
-use diesel::OptionalExtension;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 /// Why the account is disabled.
@@ -30,9 +29,6 @@ pub struct DisableReaderRequest {
     #[schema(required = true, value_type = String, example = "chargeback fraud")]
     pub reason: Input<String>,
 }
-
-/// Why the sessions of a disabled account ended, as stored.
-const REVOKED_BY_DISABLE: &str = "account_disabled";
 
 fn required_reason(reason: String) -> Result<String, FieldError> {
     staff_reason(Some(reason))?
@@ -70,32 +66,6 @@ pub async fn disable_reader(
         .audit(AuditAction::ReaderDisabled, ("reader", id.as_str()))
         .reader(id.as_str())
         .reason(Some(&reason));
-    let status = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let target = db::readers::find(conn, &id)
-                    .optional()?
-                    .ok_or_else(reader_not_found)?;
-                may_change_account(&support, &target)?;
-                let now = chrono::Utc::now().naive_utc();
-                if !db::reader_directory::disable(conn, &id, now)? {
-                    return Ok(AccountStatus::new(target.id, target.disabled_at, false, 0));
-                }
-                let revoked =
-                    db::sessions::revoke_all_except(conn, &id, None, REVOKED_BY_DISABLE, now)?;
-                // No link sent before may change the account once enabled
-                // again (a parked email change, a reset).
-                crate::auth::end_outstanding_tokens(conn, &id, now)?;
-                let entry = entry.details(&json!({ "sessions": revoked })).at(now);
-                db::audit_log::record(conn, &entry)?;
-                // Read back: PostgreSQL keeps microseconds, so `now` itself
-                // would not match what later answers show.
-                let disabled_at = db::readers::find(conn, &id)?.disabled_at;
-                Ok(AccountStatus::new(target.id, disabled_at, true, revoked))
-            })
-        })
-        .await?;
-    state.cache.sessions_changed();
-    Ok(HttpResponse::Ok().json(status))
+    let status = disable(&accounts(&state), support.scope(), entry, id).await?;
+    Ok(HttpResponse::Ok().json(AccountStatus::from(status)))
 }

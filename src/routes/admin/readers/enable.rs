@@ -2,16 +2,16 @@
 //! again (its old sessions stay ended). Idempotent: enabling an enabled
 //! account answers 200 with `changed: false` and writes no audit entry.
 
-use super::{AccountStatus, may_change_account, path_reader, reader_not_found, staff_reason};
-use crate::db;
+use super::{AccountStatus, path_reader, staff_reason};
+use crate::accounts::directory::enable_reader as enable;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
+use crate::routes::auth::accounts;
 use crate::routes::decoding::OptionalJson;
 use crate::routes::extract::{Staff, SupportRole};
 use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
-use diesel::OptionalExtension;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -55,23 +55,6 @@ pub async fn enable_reader(
         .audit(AuditAction::ReaderEnabled, ("reader", id.as_str()))
         .reader(id.as_str())
         .reason(reason.as_deref());
-    let status = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let target = db::readers::find(conn, &id)
-                    .optional()?
-                    .ok_or_else(reader_not_found)?;
-                may_change_account(&support, &target)?;
-                let now = chrono::Utc::now().naive_utc();
-                if !db::reader_directory::enable(conn, &id, now)? {
-                    return Ok(AccountStatus::new(target.id, target.disabled_at, false, 0));
-                }
-                db::audit_log::record(conn, &entry.at(now))?;
-                Ok(AccountStatus::new(target.id, None, true, 0))
-            })
-        })
-        .await?;
-    state.cache.sessions_changed();
-    Ok(HttpResponse::Ok().json(status))
+    let status = enable(&accounts(&state), support.scope(), entry, id).await?;
+    Ok(HttpResponse::Ok().json(AccountStatus::from(status)))
 }

@@ -1,13 +1,31 @@
 //! `GET /v1/admin/readers/{id}`: one reader, everything support may need.
 
 use super::detail::{ReaderDetail, SubscriptionDetail};
-use super::{path_reader, reader_not_found};
-use crate::db;
+use super::path_reader;
+use crate::accounts::directory::{ReaderRecord, reader_record};
 use crate::error::{ApiError, Problem};
+use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use diesel::OptionalExtension;
+
+/// The answer for `record`.
+fn detail(record: ReaderRecord) -> ReaderDetail {
+    let subscriptions = record
+        .subscriptions
+        .into_iter()
+        .map(|s| {
+            SubscriptionDetail::new(s.row, s.events, s.payments, s.refunds)
+                .with_follow_ups(s.follow_ups)
+        })
+        .collect();
+    ReaderDetail::new(
+        record.reader,
+        subscriptions,
+        record.refund_requests,
+        record.sessions,
+    )
+}
 
 /// Shows a reader with subscriptions (events, payments, refunds), refund
 /// requests and live sessions.
@@ -29,32 +47,6 @@ pub async fn get_reader(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_reader(&id)?;
-    let detail = state
-        .db
-        .run(move |conn| {
-            let reader = db::readers::find(conn, &id)
-                .optional()?
-                .ok_or_else(reader_not_found)?;
-            let mut subscriptions = Vec::new();
-            for row in db::subscriptions::for_reader(conn, &id)? {
-                let sid = row.subscription_id();
-                subscriptions.push(
-                    SubscriptionDetail::new(
-                        row,
-                        db::subscriptions::events(conn, &sid)?,
-                        db::payments::for_subscription(conn, &sid)?,
-                        db::refunds::for_subscription(conn, &sid)?,
-                    )
-                    .with_follow_ups(
-                        db::provider_follow_ups::for_subscription(conn, sid.as_str())?,
-                    ),
-                );
-            }
-            let requests = db::refund_requests::for_reader(conn, id.as_str())?;
-            let now = chrono::Utc::now().naive_utc();
-            let sessions = db::sessions::live_for_reader(conn, &id, now)?;
-            Ok(ReaderDetail::new(reader, subscriptions, requests, sessions))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(detail))
+    let record = reader_record(&accounts(&state), id).await?;
+    Ok(HttpResponse::Ok().json(detail(record)))
 }

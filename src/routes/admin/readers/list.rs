@@ -2,11 +2,13 @@
 //! name, by subscription state or tier; paged, in a chosen order.
 
 use super::{ReaderSummary, current_subscription, role_filter};
-use crate::db::{self, reader_directory::ReaderSearch, reader_directory::SearchOrder};
+use crate::accounts::directory::{SearchPage, search_readers as search};
+use crate::db::reader_directory::{ReaderSearch, SearchOrder};
 use crate::domain::FieldError;
 use crate::domain::SubscriptionState;
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
+use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -139,26 +141,15 @@ pub async fn search_readers(
     _support: Staff<SupportRole>,
     query: web::Query<SearchReadersQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let search = parse_search(&query)?;
+    let criteria = parse_search(&query)?;
     let (page, per_page) = paging(query.page, query.per_page)?;
     let offset = (page - 1).saturating_mul(per_page);
     let now = chrono::Utc::now();
-    let (readers, subscriptions, total) = state
-        .db
-        .run(move |conn| {
-            if let Some(tier) = &search.tier
-                && db::tiers::find(conn, tier)?.is_none()
-            {
-                return Err(ApiError::invalid_field(
-                    FieldError::new("unknown_tier", "no tier has this id, e.g. print").at("tier"),
-                ));
-            }
-            let (readers, total) = db::reader_directory::search(conn, &search, per_page, offset)?;
-            let ids: Vec<String> = readers.iter().map(|r| r.id.clone()).collect();
-            let subscriptions = db::subscriptions::for_readers_with_perks(conn, Some(&ids))?;
-            Ok((readers, subscriptions, total))
-        })
-        .await?;
+    let SearchPage {
+        readers,
+        subscriptions,
+        total,
+    } = search(&accounts(&state), criteria, per_page, offset).await?;
     let items = readers
         .into_iter()
         .map(|reader| {

@@ -11,15 +11,16 @@ pub mod list;
 pub mod revoke_sessions;
 mod views;
 
+pub use crate::accounts::directory::{
+    current_subscription, granting_subscription, paid_until, reader_not_found,
+};
 pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 
-use crate::db::readers::ReaderRow;
-use crate::db::subscriptions::{SubscriptionRow, WithPerks};
+use crate::db::subscriptions::SubscriptionRow;
 use crate::domain::FieldError;
 use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
 use crate::error::ApiError;
-use crate::routes::extract::{RequiredRole, Staff};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
 /// The accounts a staff listing shows, from its `role` parameter: readers
 /// only by default (staff accounts are not readers), `staff` for every
@@ -41,11 +42,6 @@ pub fn role_filter(raw: Option<&str>) -> Result<Option<Vec<Role>>, FieldError> {
     }
 }
 
-/// 404 for an id that names no reader (or is not an id at all).
-pub fn reader_not_found() -> ApiError {
-    ApiError::not_found("reader_not_found", "no reader has this id")
-}
-
 /// The reader id of a path; a malformed one cannot name a reader: 404.
 pub fn path_reader(raw: &str) -> Result<ReaderId, ApiError> {
     ReaderId::parse(raw).ok_or_else(reader_not_found)
@@ -55,43 +51,6 @@ pub fn path_reader(raw: &str) -> Result<ReaderId, ApiError> {
 /// reason (`domain::Reason`); `None` when empty.
 pub fn staff_reason(raw: Option<String>) -> Result<Option<String>, FieldError> {
     Ok(Reason::parse_optional(raw)?.map(|reason| reason.as_str().to_owned()))
-}
-
-/// Refuses a staff member acting on an account they may not change:
-/// their own (409, they would lock themselves out) or, unless they are an
-/// admin, an admin's (403: support cannot lock out the people above them).
-pub fn may_change_account<R: RequiredRole>(
-    staff: &Staff<R>,
-    target: &ReaderRow,
-) -> Result<(), ApiError> {
-    Ok(staff
-        .scope()
-        .may_act_on(&target.reader_id(), target.role())?)
-}
-
-/// The subscription to summarise a reader by: the newest one granting
-/// access at `now`, else the newest of all (so support sees "expired").
-pub fn current_subscription(
-    subscriptions: &[WithPerks],
-    now: DateTime<Utc>,
-) -> Option<&SubscriptionRow> {
-    granting_subscription(subscriptions, now)
-        .or_else(|| subscriptions.iter().map(|(row, _)| row).next())
-}
-
-/// The newest subscription granting access at `now` (subscriptions are
-/// given newest first).
-pub fn granting_subscription(
-    subscriptions: &[WithPerks],
-    now: DateTime<Utc>,
-) -> Option<&SubscriptionRow> {
-    subscriptions
-        .iter()
-        .find(|(row, perks)| {
-            row.snapshot(perks.clone())
-                .is_some_and(|s| s.grants_access(now))
-        })
-        .map(|(row, _)| row)
 }
 
 /// When the subscription's access ends (or ended), as its state has it.
@@ -109,11 +68,6 @@ pub fn access_ends(row: &SubscriptionRow) -> Option<NaiveDateTime> {
             None
         }
     }
-}
-
-/// What the reader has paid (or been comped) for up to.
-pub fn paid_until(row: &SubscriptionRow) -> Option<NaiveDateTime> {
-    row.current_period_end.or(row.comped_until)
 }
 
 #[cfg(test)]

@@ -1,19 +1,17 @@
 //! `POST /v1/admin/readers/{id}/sessions/revoke`: logs a reader out
-//! everywhere (a stolen device, a shared password), with an audit entry
-//! written in the same transaction.
+//! everywhere (a stolen device, a shared password), with an audit entry.
 
-use super::{may_change_account, path_reader, reader_not_found, staff_reason};
-use crate::db;
+use super::{path_reader, staff_reason};
+use crate::accounts::directory::revoke_reader_sessions as revoke;
 use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
+use crate::routes::auth::accounts;
 use crate::routes::decoding::OptionalJson;
 use crate::routes::extract::{Staff, SupportRole};
 use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
-use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 /// Why, if the staff member cares to say. The body may be omitted.
@@ -30,9 +28,6 @@ pub struct RevokedSessions {
     /// Sessions that were live and are now revoked.
     pub revoked: usize,
 }
-
-/// Why a session ended, as stored.
-const REVOKED_BY_STAFF: &str = "revoked_by_staff";
 
 /// Ends every session of a reader: their refresh tokens stop working at
 /// once, and so do their access tokens (every request checks the session).
@@ -69,23 +64,6 @@ pub async fn revoke_sessions(
         .audit(AuditAction::SessionsRevoked, ("reader", id.as_str()))
         .reader(id.as_str())
         .reason(reason.as_deref());
-    let revoked = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let target = db::readers::find(conn, &id)
-                    .optional()?
-                    .ok_or_else(reader_not_found)?;
-                may_change_account(&support, &target)?;
-                let now = chrono::Utc::now().naive_utc();
-                let revoked =
-                    db::sessions::revoke_all_except(conn, &id, None, REVOKED_BY_STAFF, now)?;
-                let entry = entry.details(&json!({ "sessions": revoked })).at(now);
-                db::audit_log::record(conn, &entry)?;
-                Ok(revoked)
-            })
-        })
-        .await?;
-    state.cache.sessions_changed();
+    let revoked = revoke(&accounts(&state), support.scope(), entry, id).await?;
     Ok(HttpResponse::Ok().json(RevokedSessions { revoked }))
 }

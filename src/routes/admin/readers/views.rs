@@ -102,3 +102,14 @@ impl AccountStatus {
         }
     }
 }
+
+impl From<crate::accounts::directory::AccountChange> for AccountStatus {
+    fn from(change: crate::accounts::directory::AccountChange) -> Self {
+        Self::new(
+            change.id,
+            change.disabled_at,
+            change.changed,
+            change.sessions_revoked,
+        )
+    }
+}

@@ -1,0 +1,49 @@
+//! Support's search of the reader directory.
+
+use crate::accounts::Accounts;
+use crate::db::subscriptions::WithPerks;
+use crate::db::{self, reader_directory::ReaderSearch, readers::ReaderRow};
+use crate::domain::FieldError;
+use crate::error::ApiError;
+
+/// One page of a search: the readers, their subscriptions (with perks, to
+/// say which grants access now), and how many readers match in all.
+pub struct SearchPage {
+    /// The readers on this page, in the search's order.
+    pub readers: Vec<ReaderRow>,
+    /// Every subscription of those readers.
+    pub subscriptions: Vec<WithPerks>,
+    /// Readers matching the search on every page.
+    pub total: i64,
+}
+
+/// Runs `search` for `per_page` readers from `offset`. A tier filter that
+/// names no tier is 422 `unknown_tier` (rather than an empty page that
+/// hides a typo).
+pub async fn search_readers(
+    accounts: &Accounts<'_>,
+    search: ReaderSearch,
+    per_page: i64,
+    offset: i64,
+) -> Result<SearchPage, ApiError> {
+    accounts
+        .db
+        .run(move |conn| {
+            if let Some(tier) = &search.tier
+                && db::tiers::find(conn, tier)?.is_none()
+            {
+                return Err(ApiError::invalid_field(
+                    FieldError::new("unknown_tier", "no tier has this id, e.g. print").at("tier"),
+                ));
+            }
+            let (readers, total) = db::reader_directory::search(conn, &search, per_page, offset)?;
+            let ids: Vec<String> = readers.iter().map(|r| r.id.clone()).collect();
+            let subscriptions = db::subscriptions::for_readers_with_perks(conn, Some(&ids))?;
+            Ok(SearchPage {
+                readers,
+                subscriptions,
+                total,
+            })
+        })
+        .await
+}

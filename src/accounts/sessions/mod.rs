@@ -1,0 +1,13 @@
+//! A reader's own sessions: listing them, ending one, ending all, and
+//! logging out. Each end invalidates the session cache beside the write,
+//! so a revoked access token stops working at once.
+
+mod list;
+mod logout;
+mod revoke_all;
+mod revoke_one;
+
+pub use list::live_sessions;
+pub use logout::{end_session, session_of_refresh_token};
+pub use revoke_all::revoke_all_sessions;
+pub use revoke_one::revoke_own_session;
