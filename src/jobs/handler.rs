@@ -107,6 +107,16 @@ impl Handlers {
 
 #[cfg(test)]
 mod tests {
+    /// Stands in for billing's follow-up handler, which the composition
+    /// root passes in.
+    struct Nothing;
+
+    impl super::JobHandler for Nothing {
+        fn run<'a>(&'a self, _job: &'a crate::db::jobs::JobRow) -> super::HandlerFuture<'a> {
+            Box::pin(async { Ok(super::JobSuccess::default()) })
+        }
+    }
+
     #[test]
     fn every_kind_has_a_standard_handler() {
         let settings = crate::settings::Settings::default();
@@ -122,12 +132,6 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        struct Nothing;
-        impl super::JobHandler for Nothing {
-            fn run<'a>(&'a self, _job: &'a crate::db::jobs::JobRow) -> super::HandlerFuture<'a> {
-                Box::pin(async { Ok(super::JobSuccess::default()) })
-            }
-        }
         let handlers = super::Handlers::standard(&db, mailer, Nothing);
         assert!(handlers.missing().is_empty());
     }

@@ -86,7 +86,7 @@ async fn schedule(db: Database, queue: Queue, tuning: Tuning) {
             Ok(0) => {}
             Ok(_) => queue.wake(),
             Err(error) => {
-                tracing::warn!(%error, "cannot enqueue the housekeeping sweeps; trying again later")
+                tracing::warn!(%error, "cannot enqueue the housekeeping sweeps; trying again later");
             }
         }
     }
@@ -181,10 +181,10 @@ async fn settle(
     match result {
         Ok((true, outcome)) => super::metrics::count(&metrics.jobs, &job.kind, outcome),
         Ok((false, _)) => {
-            tracing::warn!(job = %job.id, "a job's claim was lost before it was settled (its lease ran out)")
+            tracing::warn!(job = %job.id, "a job's claim was lost before it was settled (its lease ran out)");
         }
         Err(error) => {
-            tracing::warn!(%error, job = %job.id, "cannot settle a job; its lease runs out and it runs again")
+            tracing::warn!(%error, job = %job.id, "cannot settle a job; its lease runs out and it runs again");
         }
     }
 }
