@@ -25,6 +25,7 @@ mod staff_fixtures;
 mod stripe_events;
 
 /// The same modules under the path the API tests' harness names them by.
+#[allow(unused_imports)]
 mod support {
     pub(crate) use crate::{fake_stripe, helpers, staff_fixtures, stripe_events, test_database};
 }
