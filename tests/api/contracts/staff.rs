@@ -22,12 +22,12 @@ async fn directory_shapes(app: TestApp) {
     insta::assert_json_snapshot!("admin_readers_list", listed);
     for action in ["disable", "enable"] {
         let response = app
-            .client
-            .post(app.url(&format!("/v1/admin/readers/{}/{action}", reader.id)))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request sent");
+            .post_json_auth(
+                &format!("/v1/admin/readers/{}/{action}", reader.id),
+                token,
+                &json!({"reason": "a contract test"}),
+            )
+            .await;
         let body = shape(response, StatusCode::OK).await;
         insta::assert_json_snapshot!(format!("admin_reader_{action}"), body);
     }
