@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 on_both_backends!(directory_shapes, comp_shapes);
 
 async fn directory_shapes(app: TestApp) {
-    let support = app.new_staff(Role::Support).await;
+    let support = app.new_staff(Role::Admin).await;
     let reader = app.new_reader().await;
     let token = support.access_token.as_str();
     let listed = shape(
