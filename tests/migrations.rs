@@ -101,5 +101,5 @@ fn migrations_are_idempotent() {
 
 /// The per-test PostgreSQL database of the API tests, shared by path.
 #[allow(dead_code)]
-#[path = "api/test_database.rs"]
+#[path = "api/support/test_database.rs"]
 mod helpers_db;

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[allow(dead_code)]
-#[path = "api/test_database.rs"]
+#[path = "api/support/test_database.rs"]
 mod test_database;
 
 const BIN: &str = env!("CARGO_BIN_EXE_masthead");

@@ -11,7 +11,7 @@ mod upload_limits;
 mod upload_refusals;
 mod uploads;
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use masthead::domain::Role;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};

@@ -1,9 +1,9 @@
 //! Support's reader tools: search, the full account view, ending sessions,
 //! disabling and enabling accounts, and the CSV export.
 
-use crate::fixtures::give_subscription;
-use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::reader_fixtures::{audit_entries, give_address, parse_csv, reader_named};
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::reader_fixtures::{audit_entries, give_address, parse_csv, reader_named};
 use chrono::{Duration, Utc};
 use masthead::db::{payments, refund_requests, refunds};
 use masthead::domain::{Role, SubscriptionState};
@@ -68,36 +68,18 @@ async fn search_filters_by_state_and_tier_pages_and_sorts(app: TestApp) {
     let support = app.new_staff(Role::Support).await;
     let month = Some(Utc::now() + Duration::days(30));
     let zoe = reader_named(&app, "zoe", "Zoe Print").await;
-    give_subscription(
-        &app,
-        &zoe.id,
-        "print",
-        SubscriptionState::Active,
-        month,
-        None,
-        None,
-    );
+    subscription("print", SubscriptionState::Active)
+        .period_end(month)
+        .give(&app, &zoe.id);
     let bob = reader_named(&app, "bob", "Bob Digital").await;
-    give_subscription(
-        &app,
-        &bob.id,
-        "digital",
-        SubscriptionState::Canceling,
-        month,
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Canceling)
+        .period_end(month)
+        .give(&app, &bob.id);
     let cy = reader_named(&app, "cy", "Cy Lapsed").await;
     let past = Some(Utc::now() - Duration::days(3));
-    give_subscription(
-        &app,
-        &cy.id,
-        "digital",
-        SubscriptionState::Expired,
-        past,
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Expired)
+        .period_end(past)
+        .give(&app, &cy.id);
 
     let active = search(&app, &support.access_token, "state=active").await;
     assert_eq!(names(&active), ["Zoe Print"]);
@@ -251,25 +233,13 @@ async fn detail_shows_history_money_requests_and_sessions(app: TestApp) {
     let reader = reader_named(&app, "detail", "Dee Tail").await;
     give_address(&app, &reader, "1 Fleet Street").await;
     let old = Some(Utc::now() - Duration::days(40));
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Expired,
-        old,
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Expired)
+        .period_end(old)
+        .give(&app, &reader.id);
     let year = Some(Utc::now() + Duration::days(365));
-    let current = give_subscription(
-        &app,
-        &reader.id,
-        "print",
-        SubscriptionState::Active,
-        year,
-        None,
-        None,
-    );
+    let current = subscription("print", SubscriptionState::Active)
+        .period_end(year)
+        .give(&app, &reader.id);
     arrange_money(&app, &reader.id, &current);
     app.login(&reader.email, &reader.password).await;
 
@@ -574,26 +544,14 @@ async fn export_lists_every_reader_without_password_hashes(app: TestApp) {
     let ada = reader_named(&app, "ada", "Ada, Countess").await;
     give_address(&app, &ada, "=1+2").await;
     let year = Utc::now() + Duration::days(365);
-    give_subscription(
-        &app,
-        &ada.id,
-        "print",
-        SubscriptionState::Active,
-        Some(year),
-        None,
-        None,
-    );
+    subscription("print", SubscriptionState::Active)
+        .period_end(year)
+        .give(&app, &ada.id);
     let lapsed = reader_named(&app, "lapsed", "@Lapsed").await;
     let past = Some(Utc::now() - Duration::days(2));
-    give_subscription(
-        &app,
-        &lapsed.id,
-        "digital",
-        SubscriptionState::Expired,
-        past,
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Expired)
+        .period_end(past)
+        .give(&app, &lapsed.id);
 
     let response = app
         .get_auth("/v1/admin/readers/export?role=all", &support.access_token)

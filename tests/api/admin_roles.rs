@@ -2,7 +2,7 @@
 //! so an endpoint added later is covered without touching this file:
 //! anonymous 401, readers 403, each staff role 403 unless its role may.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use masthead::domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -2,8 +2,8 @@
 //! Whatever line endings an editor's tool sends, the teaser shows only the
 //! paragraphs before the paywall cut.
 
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::helpers::TestApp;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::helpers::TestApp;
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

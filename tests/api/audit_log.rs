@@ -1,8 +1,8 @@
 //! The audit log: every staff action with who, role, what, target, reason,
 //! when and request id; searchable by admins; never changed or deleted.
 
-use crate::helpers::{TestApp, assert_problem};
-use crate::staff_fixtures::paid_subscription;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::staff_fixtures::paid_subscription;
 use diesel::prelude::*;
 use masthead::db::schema::audit_log;
 use masthead::domain::Role;

@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

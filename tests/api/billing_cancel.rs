@@ -2,10 +2,10 @@
 //! through the state machine, access continues to the period end, and
 //! every move that does not apply is a 409.
 
-use crate::billing_fixtures::{post_empty, stored, subscribe};
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::fixtures::give_subscription;
-use crate::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::billing_fixtures::{post_empty, stored, subscribe};
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
 use chrono::{Duration, Utc};
 use masthead::domain::SubscriptionState;
 use reqwest::StatusCode;
@@ -141,15 +141,9 @@ async fn nothing_to_cancel_or_resume_is_a_conflict(app: TestApp) {
 
 async fn resume_after_the_period_ended_is_refused(app: TestApp) {
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Canceling,
-        Some(Utc::now() - Duration::minutes(1)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Canceling)
+        .period_end(Utc::now() - Duration::minutes(1))
+        .give(&app, &reader.id);
     assert_problem(
         post_empty(&app, "/v1/me/subscription/resume", &reader).await,
         StatusCode::CONFLICT,

@@ -2,9 +2,9 @@
 //! subscription goes through the state machine, the gate opens; confirming
 //! is idempotent, even concurrently, and every refusal is a clear problem.
 
-use crate::billing_fixtures::{checkout, confirm, open_checkout, stored, subscribe};
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::billing_fixtures::{checkout, confirm, open_checkout, stored, subscribe};
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::helpers::{TestApp, assert_problem};
 use chrono::{DateTime, Duration, Months, Utc};
 use diesel::prelude::*;
 use masthead::db::schema::checkouts;

@@ -3,9 +3,9 @@
 //! what a reader gets when Stripe fails or is slow (a bounded 503 and no
 //! change recorded).
 
-use crate::billing_fixtures::{checkout, open_checkout, post_empty, stored};
-use crate::fake_stripe::{FakeStripe, StripeCall};
-use crate::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::billing_fixtures::{checkout, open_checkout, post_empty, stored};
+use crate::support::fake_stripe::{FakeStripe, StripeCall};
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use masthead::billing::{Paid, Provider, complete_checkout};
@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Instant;
 
-on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
+on_both_backends!(with = crate::support::fake_stripe::spawn_app_with_stripe;
     checkout_opens_a_stripe_session,
     customer_and_price_are_created_once,
     a_configured_price_is_used_as_is,

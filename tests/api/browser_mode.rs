@@ -3,7 +3,7 @@
 //! `X-CSRF-Token` header (any value). Cookies are read from `Set-Cookie` and
 //! sent back by hand. Across subdomains: browser_subdomains.rs.
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app, spawn_app_with};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -224,7 +224,7 @@ async fn cookies_are_ignored_outside_browser_mode(backend: Backend) {
     assert!(body["refresh_token"].is_string() && body.get("csrf_token").is_none());
 }
 
-on_both_backends!(with = crate::helpers::the_backend;
+on_both_backends!(with = crate::support::helpers::the_backend;
     login_sets_the_cookies_instead_of_the_body,
     refresh_by_cookie_needs_the_custom_header,
     logout_by_cookie_clears_the_cookies,

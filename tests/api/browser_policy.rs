@@ -1,7 +1,7 @@
 //! What browsers are told: CORS for the configured origins only, and the
 //! security headers on every kind of response.
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use reqwest::{Method, Response, StatusCode};
 
 const ALLOWED: &str = "https://www.magazine.example";
@@ -181,7 +181,7 @@ async fn https_deployments_send_hsts(backend: Backend) {
     }
 }
 
-on_both_backends!(with = crate::helpers::the_backend;
+on_both_backends!(with = crate::support::helpers::the_backend;
     an_allowed_origin_may_call_with_credentials,
     other_origins_get_no_cors_headers,
     every_response_carries_the_security_headers,

@@ -12,7 +12,7 @@
 //! allowed is refused outright. A real browser runs the same journey in
 //! tests/browser/.
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 

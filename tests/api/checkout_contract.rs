@@ -9,10 +9,10 @@
 //! `cancel_url` when they go back
 //! (<https://docs.stripe.com/api/checkout/sessions/create>).
 
-use crate::billing_fixtures::{checkout, open_checkout, stored};
-use crate::checkout_fixtures::{browser, form_token, location, page, press};
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::billing_fixtures::{checkout, open_checkout, stored};
+use crate::support::checkout_fixtures::{browser, form_token, location, page, press};
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, assert_problem};
 use diesel::prelude::*;
 use masthead::db::schema::checkouts;
 use reqwest::StatusCode;
@@ -28,7 +28,7 @@ on_both_backends!(
     an_unknown_checkout_has_no_page,
 );
 
-on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;the_stripe_answer_has_the_same_shape);
+on_both_backends!(with = crate::support::fake_stripe::spawn_app_with_stripe;the_stripe_answer_has_the_same_shape);
 
 fn stored_source_article(app: &TestApp, checkout_id: &str) -> Option<String> {
     checkouts::table

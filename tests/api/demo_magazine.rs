@@ -2,7 +2,7 @@
 //! the archive, the current issue and the next issue's print mailing list
 //! look as they would on a working magazine.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use chrono::{DateTime, Duration, Utc};
 use masthead::domain::Role;
 use masthead::settings::Settings;

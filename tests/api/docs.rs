@@ -1,7 +1,7 @@
 //! `GET /docs`: the API reference page and the assets Masthead serves for
 //! it itself.
 
-use crate::helpers::{Backend, spawn_app};
+use crate::support::helpers::{Backend, spawn_app};
 use reqwest::StatusCode;
 
 /// The `src`/`href` values of the page.
@@ -80,5 +80,6 @@ async fn the_reference_page_loads_only_its_own_assets() {
     );
 
     let missing = app.get("/docs/assets/nothing.js").await;
-    crate::helpers::assert_problem(missing, StatusCode::NOT_FOUND, "asset_not_found").await;
+    crate::support::helpers::assert_problem(missing, StatusCode::NOT_FOUND, "asset_not_found")
+        .await;
 }

@@ -1,8 +1,8 @@
 //! Moving an account to a new address: password required, the old address
 //! told, the change made only when the link sent to the new one is used.
 
-use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::outbox::{CHANGE, CHANGE_NOTICE, emails_to, latest_token};
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::outbox::{CHANGE, CHANGE_NOTICE, emails_to, latest_token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -76,7 +76,7 @@ async fn the_email_changes_only_once_verified(app: TestApp) {
     let again = verify(&app, &token).await;
     assert_problem(again, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
     // The signup link went to the old address: it verifies nothing now.
-    let old_link = latest_token(&app, &reader.email, crate::outbox::VERIFY).await;
+    let old_link = latest_token(&app, &reader.email, crate::support::outbox::VERIFY).await;
     let stale = verify(&app, &old_link).await;
     assert_problem(stale, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
 }

@@ -1,9 +1,9 @@
 //! Email verification: the link sent at signup, its single use, resending
 //! with a cooldown, and checkout gated on it when configured.
 
-use crate::billing_fixtures::checkout;
-use crate::helpers::{TestApp, assert_problem};
-use crate::outbox::{VERIFY, emails_to, latest_token};
+use crate::support::billing_fixtures::checkout;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::outbox::{VERIFY, emails_to, latest_token};
 use masthead::settings::Settings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,8 +13,8 @@ on_both_backends!(
     resending_inside_the_cooldown_is_429,
     bad_tokens_are_refused
 );
-on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, no_cooldown); resending_after_the_cooldown_sends_a_new_link);
-on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, verified_checkout); checkout_can_require_a_verified_email);
+on_both_backends!(with = |backend| crate::support::helpers::spawn_app_with(backend, no_cooldown); resending_after_the_cooldown_sends_a_new_link);
+on_both_backends!(with = |backend| crate::support::helpers::spawn_app_with(backend, verified_checkout); checkout_can_require_a_verified_email);
 
 fn no_cooldown(settings: &mut Settings) {
     settings.verification_resend_cooldown_seconds = 0;
@@ -36,7 +36,7 @@ async fn resend(app: &TestApp, access_token: &str) -> reqwest::Response {
 
 /// A fresh access token: the first verification ends the sessions opened
 /// before it (see `security_account_takeover`), so the reader logs in again.
-async fn log_in_again(app: &TestApp, reader: &crate::helpers::TestReader) -> String {
+async fn log_in_again(app: &TestApp, reader: &crate::support::helpers::TestReader) -> String {
     let body: Value = app
         .login(&reader.email, &reader.password)
         .await
@@ -130,7 +130,7 @@ async fn checkout_can_require_a_verified_email(app: TestApp) {
     assert_problem(refused, StatusCode::FORBIDDEN, "email_not_verified").await;
     let token = latest_token(&app, &reader.email, VERIFY).await;
     assert_eq!(verify(&app, &token).await.status(), StatusCode::OK);
-    let reader = crate::helpers::TestReader {
+    let reader = crate::support::helpers::TestReader {
         access_token: log_in_again(&app, &reader).await,
         ..reader
     };

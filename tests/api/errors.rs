@@ -1,6 +1,6 @@
 //! The error contract: every bad input gets problem+json, never a 500.
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,9 +1,9 @@
 //! The gate, end to end: every kind of reader of PRODUCT.md against public,
 //! registered and subscriber articles, audio, editions and the archive.
 
-use crate::catalogue_fixtures::{publish_sample_catalogue, signed_media_url};
-use crate::fixtures::give_subscription;
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::catalogue_fixtures::{publish_sample_catalogue, signed_media_url};
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use chrono::{DateTime, Duration, Utc};
 use masthead::domain::SubscriptionState;
 use reqwest::StatusCode;
@@ -127,15 +127,11 @@ async fn every_reader_sees_what_the_product_promises(app: TestApp) {
 
     for (who, tier, state, period_end, grace, comped_until, expected) in subscriber_cases() {
         let reader = app.new_reader().await;
-        give_subscription(
-            &app,
-            &reader.id,
-            tier,
-            state,
-            period_end,
-            grace,
-            comped_until,
-        );
+        subscription(tier, state)
+            .period_end(period_end)
+            .grace_ends_at(grace)
+            .comped_until(comped_until)
+            .give(&app, &reader.id);
         assert_sees(&app, who, Some(&reader.access_token), expected).await;
     }
 }
@@ -268,15 +264,9 @@ async fn the_article_is_full_text_or_teaser(app: TestApp) {
     assert_eq!(anonymous["access"]["reason"], "login_required");
 
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        Some(Utc::now() + Duration::days(30)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Active)
+        .period_end(Utc::now() + Duration::days(30))
+        .give(&app, &reader.id);
     let subscriber: Value = app
         .get_auth("/v1/articles/deep-dive", &reader.access_token)
         .await
@@ -334,15 +324,9 @@ async fn unpublished_articles_are_invisible(app: TestApp) {
 async fn audio_streams_with_ranges_through_signed_urls(app: TestApp) {
     let audio = publish_sample_catalogue(&app).await;
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        Some(Utc::now() + Duration::days(30)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Active)
+        .period_end(Utc::now() + Duration::days(30))
+        .give(&app, &reader.id);
     let url = signed_media_url(&app, "/v1/articles/deep-dive/audio", &reader.access_token).await;
 
     let whole = app.client.get(&url).send().await.unwrap();
@@ -379,15 +363,9 @@ async fn audio_streams_with_ranges_through_signed_urls(app: TestApp) {
 async fn tampered_media_links_are_refused(app: TestApp) {
     publish_sample_catalogue(&app).await;
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        Some(Utc::now() + Duration::days(30)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Active)
+        .period_end(Utc::now() + Duration::days(30))
+        .give(&app, &reader.id);
     let url = signed_media_url(&app, "/v1/issues/2/edition", &reader.access_token).await;
     // Change one character of the signature (always to a different one).
     let at = url.len() - 5;
@@ -405,15 +383,9 @@ async fn expired_media_links_stop_working(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.media_url_ttl_seconds = 1).await;
     publish_sample_catalogue(&app).await;
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        Some(Utc::now() + Duration::days(30)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Active)
+        .period_end(Utc::now() + Duration::days(30))
+        .give(&app, &reader.id);
     let url = signed_media_url(&app, "/v1/articles/deep-dive/audio", &reader.access_token).await;
     app.advance(std::time::Duration::from_secs(2));
     assert_problem(

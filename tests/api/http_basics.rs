@@ -3,8 +3,8 @@
 //! headers at all, and dates in problem `detail`s are RFC 3339 to the
 //! second.
 
-use crate::billing_fixtures::{post_empty, subscribe};
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::billing_fixtures::{post_empty, subscribe};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
 
@@ -148,14 +148,18 @@ async fn cors_answers_to_a_stranger_carry_no_cors_headers(backend: Backend) {
 mod cors_answers_to_a_stranger_carry_no_cors_headers {
     #[tokio::test]
     async fn sqlite() {
-        super::cors_answers_to_a_stranger_carry_no_cors_headers(crate::helpers::Backend::Sqlite)
-            .await;
+        super::cors_answers_to_a_stranger_carry_no_cors_headers(
+            crate::support::helpers::Backend::Sqlite,
+        )
+        .await;
     }
 
     #[tokio::test]
     async fn postgres() {
-        super::cors_answers_to_a_stranger_carry_no_cors_headers(crate::helpers::Backend::Postgres)
-            .await;
+        super::cors_answers_to_a_stranger_carry_no_cors_headers(
+            crate::support::helpers::Backend::Postgres,
+        )
+        .await;
     }
 }
 

@@ -3,9 +3,11 @@
 //! back, dead after the last attempt and retried by an admin, reclaimed
 //! after a worker's lease lapses, run once across two instances.
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with, spawn_instance_beside};
-use crate::outbox::{VERIFY, emails_settled, outbox};
-use crate::smtp_sink::SmtpSink;
+use crate::support::helpers::{
+    Backend, TestApp, assert_problem, spawn_app_with, spawn_instance_beside,
+};
+use crate::support::outbox::{VERIFY, emails_settled, outbox};
+use crate::support::smtp_sink::SmtpSink;
 use diesel::prelude::*;
 use masthead::db::schema::jobs;
 use masthead::db::write_transaction;

@@ -1,8 +1,8 @@
 //! The JWKS lets anyone verify our access tokens, keys rotate without
 //! logging readers out, and the `perks` claim mirrors the gate at issuance.
 
-use crate::fixtures::give_subscription;
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
@@ -80,15 +80,9 @@ async fn tokens_verify_with_the_published_keys_alone(app: TestApp) {
     assert_eq!(claims["perks"], json!([]), "a new reader holds no perks");
 
     let in_30_days = Some(Utc::now() + Duration::days(30));
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        in_30_days,
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Active)
+        .period_end(in_30_days)
+        .give(&app, &reader.id);
     let refreshed: Value = app
         .refresh(login["refresh_token"].as_str().unwrap())
         .await

@@ -1,7 +1,7 @@
 //! Abuse limits on login: per client address (in memory, per instance)
 //! and per account (in the database, whatever the addresses).
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use diesel::prelude::*;
 use masthead::db::schema::login_failures;
 use reqwest::{Response, StatusCode};
@@ -125,7 +125,9 @@ async fn a_password_reset_lifts_the_accounts_lock(app: TestApp) {
         .post_json("/v1/auth/password-reset", &json!({"email": reader.email}))
         .await;
     assert_eq!(asked.status(), StatusCode::ACCEPTED);
-    let token = crate::outbox::latest_token(&app, &reader.email, crate::outbox::RESET).await;
+    let token =
+        crate::support::outbox::latest_token(&app, &reader.email, crate::support::outbox::RESET)
+            .await;
     let confirmed = app
         .post_json(
             "/v1/auth/password-reset/confirm",

@@ -1,18 +1,14 @@
 //! Black-box API tests: each test starts the real application on port 0 with
-//! a fresh database and runs once on SQLite and once on PostgreSQL.
+//! a fresh database and runs once on SQLite and once on PostgreSQL. The
+//! harness (spawning, databases, fakes, fixtures) is in `support/`.
 
 #[macro_use]
-mod helpers;
-#[allow(dead_code)]
-mod test_database;
-#[macro_use]
-mod fake_stripe;
-#[macro_use]
-mod outbox;
+mod support;
 
 mod admin_catalogue;
 mod admin_readers;
 mod admin_roles;
+mod article_bodies;
 mod audit_log;
 mod auth_login;
 mod auth_logout;
@@ -20,53 +16,43 @@ mod auth_refresh;
 mod auth_signup;
 mod billing_cancel;
 mod billing_dev;
-mod billing_fixtures;
 mod billing_stripe;
 mod browser_mode;
 mod browser_policy;
-mod catalogue_fixtures;
+mod browser_subdomains;
+mod checkout_contract;
+mod contracts;
+mod demo_magazine;
 mod docs;
 mod email_change;
 mod email_verification;
 mod errors;
-mod fixtures;
 mod gate;
+mod http_basics;
 mod jobs;
 mod jwks;
 mod login_limits;
 mod me;
+mod me_export;
 mod me_password;
+mod me_payments;
 mod me_sessions;
 mod metrics;
+mod one_subscription;
+mod openapi_clients;
 mod openapi_validity;
 mod operations;
 mod password_reset;
 mod password_rules;
+mod plan_change;
 mod plans;
 mod print_mailing_list;
-mod reader_fixtures;
+mod problems;
 mod readers_import;
+mod refresh_reuse_interval;
 mod refund_requests;
 mod resilience;
 mod scale_out;
-mod staff_fixtures;
-mod staff_refunds;
-mod staff_subscriptions;
-#[macro_use]
-mod stripe_events;
-mod article_bodies;
-mod browser_subdomains;
-mod checkout_contract;
-mod checkout_fixtures;
-mod demo_magazine;
-mod http_basics;
-mod me_export;
-mod me_payments;
-mod one_subscription;
-mod openapi_clients;
-mod plan_change;
-mod problems;
-mod refresh_reuse_interval;
 mod security_auth_scheme;
 mod security_cache_headers;
 mod security_csv_injection;
@@ -74,9 +60,9 @@ mod security_email_identity;
 mod security_nul_bytes;
 mod security_teaser_leak;
 mod site_url;
-mod smtp_sink;
+mod staff_refunds;
+mod staff_subscriptions;
 mod staff_views;
-mod stripe_fixtures;
 mod stripe_scenarios_duplicates;
 mod stripe_scenarios_lifecycle;
 mod stripe_scenarios_payments;

@@ -1,5 +1,5 @@
-use crate::fixtures::give_subscription;
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{TestApp, assert_problem};
 use masthead::domain::{Role, SubscriptionState};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -145,15 +145,9 @@ async fn staff_accounts_show_their_role(app: TestApp) {
 async fn me_summarises_entitlements(app: TestApp) {
     let reader = app.new_reader().await;
     let in_a_month = Some(chrono::Utc::now() + chrono::Duration::days(30));
-    give_subscription(
-        &app,
-        &reader.id,
-        "print",
-        SubscriptionState::Active,
-        in_a_month,
-        None,
-        None,
-    );
+    subscription("print", SubscriptionState::Active)
+        .period_end(in_a_month)
+        .give(&app, &reader.id);
     let me: Value = app
         .get_auth("/v1/me", &reader.access_token)
         .await

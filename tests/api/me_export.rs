@@ -5,8 +5,8 @@
 //! and the customer records at payment providers; never a secret (password
 //! or token hashes), never another reader's data.
 
-use crate::billing_fixtures::subscribe;
-use crate::helpers::TestApp;
+use crate::support::billing_fixtures::subscribe;
+use crate::support::helpers::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

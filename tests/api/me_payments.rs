@@ -5,9 +5,9 @@
 //! /v1/me/refund-requests` (status and support's note), and `PATCH /v1/me`
 //! answering exactly as `GET /v1/me`.
 
-use crate::helpers::{Backend, TestApp, assert_problem};
-use crate::staff_fixtures::paid_subscription;
-use crate::stripe_events::{deliver_ok, purchase, spawn_with_webhooks};
+use crate::support::helpers::{Backend, TestApp, assert_problem};
+use crate::support::staff_fixtures::paid_subscription;
+use crate::support::stripe_events::{deliver_ok, purchase, spawn_with_webhooks};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The reader's own sessions (list, end one, end all) and leaving for good.
 
-use crate::helpers::{TestApp, assert_problem};
-use crate::staff_fixtures::paid_subscription;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::staff_fixtures::paid_subscription;
 use diesel::prelude::*;
 use masthead::db::schema::{payments, readers, subscriptions};
 use reqwest::StatusCode;

@@ -1,10 +1,10 @@
 //! `GET /metrics`: the families an operator graphs and alerts on, counted
 //! from real traffic, and the optional bearer token.
 
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
-use crate::staff_fixtures::paid_subscription;
-use crate::stripe_events::{deliver, event, post_raw, spawn_with_webhooks, stripe_id};
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::staff_fixtures::paid_subscription;
+use crate::support::stripe_events::{deliver, event, post_raw, spawn_with_webhooks, stripe_id};
 use chrono::Utc;
 use masthead::domain::Role;
 use reqwest::StatusCode;

@@ -8,11 +8,11 @@
 //! so sending the reader back to the open session's `url` is how a second
 //! payment for the same thing is avoided.
 
-use crate::billing_fixtures::{checkout, open_checkout, post_empty, stored, subscribe};
-use crate::checkout_fixtures::{form_token, location, page, press};
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, assert_problem};
-use crate::staff_fixtures::paid_subscription;
+use crate::support::billing_fixtures::{checkout, open_checkout, post_empty, stored, subscribe};
+use crate::support::checkout_fixtures::{form_token, location, page, press};
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::staff_fixtures::paid_subscription;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use masthead::db::schema::{checkouts, subscriptions};
@@ -28,7 +28,7 @@ on_both_backends!(
     a_comp_does_not_block_a_checkout,
 );
 
-on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;a_second_stripe_checkout_resumes_the_open_session);
+on_both_backends!(with = crate::support::fake_stripe::spawn_app_with_stripe;a_second_stripe_checkout_resumes_the_open_session);
 
 async fn a_second_checkout_while_one_is_open_answers_with_its_url(app: TestApp) {
     let reader = app.new_reader().await;

@@ -7,7 +7,7 @@
 //! `.ci/typescript-client` then type-checks real calls against the client
 //! openapi-typescript generates.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use serde_json::Value;
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! The OpenAPI document is valid OpenAPI 3.1, self-contained, consistent in
 //! how it documents errors, and describes routes the application serves.
 
-use crate::helpers::{Backend, spawn_app};
+use crate::support::helpers::{Backend, spawn_app};
 use serde_json::Value;
 
 /// Every `$ref` in `value`, with where it was found.

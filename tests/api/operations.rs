@@ -1,4 +1,4 @@
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
 

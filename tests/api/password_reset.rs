@@ -1,8 +1,8 @@
 //! Password reset by emailed token: same answer for every address, one
 //! use, every session ended, never interchangeable with session tokens.
 
-use crate::helpers::{TestApp, assert_problem};
-use crate::outbox::{CHANGED, RESET, emails_to, latest_token};
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::outbox::{CHANGED, RESET, emails_to, latest_token};
 use diesel::prelude::*;
 use masthead::settings::Settings;
 use reqwest::StatusCode;
@@ -14,9 +14,9 @@ on_both_backends!(
     reset_and_session_tokens_are_not_interchangeable,
     confirm_needs_a_token_and_json
 );
-on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, expired_links); an_expired_reset_token_is_refused);
-on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, no_cooldown); a_reset_spends_the_other_reset_links);
-on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, unreachable_smtp); a_mail_server_down_changes_nothing_for_the_reader);
+on_both_backends!(with = |backend| crate::support::helpers::spawn_app_with(backend, expired_links); an_expired_reset_token_is_refused);
+on_both_backends!(with = |backend| crate::support::helpers::spawn_app_with(backend, no_cooldown); a_reset_spends_the_other_reset_links);
+on_both_backends!(with = |backend| crate::support::helpers::spawn_app_with(backend, unreachable_smtp); a_mail_server_down_changes_nothing_for_the_reader);
 
 fn unreachable_smtp(settings: &mut Settings) {
     // Nothing listens on port 1: every send fails (and is logged).
@@ -182,7 +182,7 @@ async fn reset_and_session_tokens_are_not_interchangeable(app: TestApp) {
     let as_bearer = app.get_auth("/v1/me", &reset).await;
     assert_eq!(as_bearer.status(), StatusCode::UNAUTHORIZED);
     // A verification token is no reset token either.
-    let verify = latest_token(&app, &reader.email, crate::outbox::VERIFY).await;
+    let verify = latest_token(&app, &reader.email, crate::support::outbox::VERIFY).await;
     let refused = confirm(&app, &verify, "a fresh reset passphrase").await;
     assert_problem(refused, StatusCode::BAD_REQUEST, "invalid_or_expired_token").await;
     // Nor the other way round.

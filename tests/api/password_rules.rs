@@ -1,7 +1,7 @@
 //! New passwords: not among the 10,000 most common, not the email, at
 //! signup and at a change (the reset is covered in `password_reset`).
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::StatusCode;
 use serde_json::json;
 

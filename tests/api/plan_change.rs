@@ -12,11 +12,11 @@
 //! (<https://docs.stripe.com/billing/subscriptions/subscription-schedules/use-cases#downgrading-subscriptions>),
 //! undone by releasing it (<https://docs.stripe.com/api/subscription_schedules/release>).
 
-use crate::billing_fixtures::{stored, subscribe};
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
-use crate::reader_fixtures::give_address;
-use crate::stripe_events::{Purchase, deliver_ok, purchase};
+use crate::support::billing_fixtures::{stored, subscribe};
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
+use crate::support::reader_fixtures::give_address;
+use crate::support::stripe_events::{Purchase, deliver_ok, purchase};
 use chrono::{DateTime, Duration, Months, Utc};
 use diesel::prelude::*;
 use masthead::db::schema::{subscriptions, tier_prices};
@@ -40,7 +40,7 @@ async fn spawn_with_stripe(backend: Backend) -> (TestApp, FakeStripe) {
     let base = stripe.url();
     let app = spawn_app_with(backend, move |settings| {
         settings.stripe_secret_key = Some("sk_test_masthead".into());
-        settings.stripe_webhook_secret = Some(crate::stripe_events::WEBHOOK_SECRET.into());
+        settings.stripe_webhook_secret = Some(crate::support::stripe_events::WEBHOOK_SECRET.into());
         settings.stripe_api_base = Some(base);
         settings.stripe_timeout_seconds = 2;
     })
@@ -336,7 +336,7 @@ async fn a_portal_plan_change_moves_the_tier_and_its_perks(app: TestApp, _stripe
         &updated_with_price(&purchase, "price_digital_year", Value::Null, now - 4),
     )
     .await;
-    let row = &crate::billing_fixtures::stored(&app, &reader)[0].row;
+    let row = &crate::support::billing_fixtures::stored(&app, &reader)[0].row;
     assert_eq!(
         (row.tier_id.as_str(), row.billing_interval.as_deref()),
         ("digital", Some("year"))
@@ -374,7 +374,7 @@ async fn a_payment_first_update_still_pending_keeps_the_old_plan(
 }
 
 fn stripe_subscription(id: &str, schedule: Option<&str>) -> Value {
-    let mut object = crate::fake_stripe::fixture("subscription");
+    let mut object = crate::support::fake_stripe::fixture("subscription");
     object["id"] = json!(id);
     object["pending_update"] = Value::Null;
     object["schedule"] = schedule.map_or(Value::Null, |s| json!(s));

@@ -1,6 +1,6 @@
 //! `GET /v1/plans`: the default tiers with their perks and prices.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,9 +2,9 @@
 //! (publication date minus 14 days by default), once each, as CSV for the
 //! mailing house or JSON, with the readers to chase for an address.
 
-use crate::fixtures::give_subscription;
-use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::reader_fixtures::{
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::reader_fixtures::{
     audit_entries, give_address, parse_csv, reader_named, subscription_between,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -113,15 +113,9 @@ async fn arrange_around_the_cutoff(app: &TestApp, now: DateTime<Utc>) -> (TestRe
         Some(before),
     );
     let year = Some(in_a_year);
-    give_subscription(
-        app,
-        &readers[3].id,
-        "print",
-        SubscriptionState::Active,
-        year,
-        None,
-        None,
-    );
+    subscription("print", SubscriptionState::Active)
+        .period_end(year)
+        .give(app, &readers[3].id);
     subscribe(
         &readers[4],
         "digital",
@@ -223,15 +217,9 @@ async fn readers_without_an_address_are_only_on_the_chase_list(app: TestApp) {
     give_address(&app, &housed, "2 Fleet Street").await;
     for reader in [&homeless, &housed] {
         let year = Some(now + Duration::days(365));
-        give_subscription(
-            &app,
-            &reader.id,
-            "print",
-            SubscriptionState::Active,
-            year,
-            None,
-            None,
-        );
+        subscription("print", SubscriptionState::Active)
+            .period_end(year)
+            .give(&app, &reader.id);
     }
 
     let (_, rows) = csv_list(&app, &support.access_token, &format!("issue={issue}")).await;
@@ -268,15 +256,9 @@ async fn names_that_look_like_formulas_are_escaped(app: TestApp) {
     let reader = reader_named(&app, "f", formula).await;
     give_address(&app, &reader, "+44 Formula Road").await;
     let year = Some(now + Duration::days(365));
-    give_subscription(
-        &app,
-        &reader.id,
-        "print",
-        SubscriptionState::Active,
-        year,
-        None,
-        None,
-    );
+    subscription("print", SubscriptionState::Active)
+        .period_end(year)
+        .give(&app, &reader.id);
 
     let (_, rows) = csv_list(&app, &support.access_token, &format!("issue={issue}")).await;
     assert_eq!(rows[0][1], format!("'{formula}"));

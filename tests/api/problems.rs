@@ -3,7 +3,7 @@
 //! §3.1.1, <https://www.rfc-editor.org/rfc/rfc9457#section-3.1.1>: "when
 //! dereferenced, it SHOULD provide human-readable documentation").
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 

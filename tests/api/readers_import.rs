@@ -3,7 +3,7 @@
 //! twice, imported passwords (bcrypt, argon2, none) and imported
 //! subscriptions, checked through the HTTP API.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use chrono::{DateTime, Utc};
 use indicatif::ProgressBar;
 use masthead::domain::{Password, SubscriptionId};

@@ -8,7 +8,7 @@
 //! and Okta's "Grace period for token rotation"
 //! (<https://developer.okta.com/docs/guides/refresh-tokens/main/#refresh-token-rotation>).
 
-use crate::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
 use diesel::prelude::*;
 use masthead::auth::RefreshToken;
 use masthead::db::schema::refresh_tokens;

@@ -1,7 +1,7 @@
 //! Readers ask for their money back; support approves (a refund) or denies.
 
-use crate::helpers::{TestApp, assert_problem};
-use crate::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! are discarded instead of poisoning the pool, and readiness reports an
 //! unreachable database as 503.
 
-use crate::helpers::{Backend, assert_problem, postgres_admin_url, spawn_app_with};
+use crate::support::helpers::{Backend, assert_problem, postgres_admin_url, spawn_app_with};
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use reqwest::StatusCode;
 

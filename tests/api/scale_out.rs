@@ -6,11 +6,13 @@
 //!
 //! PostgreSQL only: SQLite is one file for one instance.
 
-use crate::billing_fixtures::stored;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with, spawn_instance_beside};
-use crate::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
-use crate::stripe_events::{WEBHOOK_SECRET, deliver, purchase};
+use crate::support::billing_fixtures::stored;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{
+    Backend, TestApp, assert_problem, spawn_app_with, spawn_instance_beside,
+};
+use crate::support::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
+use crate::support::stripe_events::{WEBHOOK_SECRET, deliver, purchase};
 use chrono::Utc;
 use diesel::prelude::*;
 use masthead::db::schema::webhook_events;

@@ -15,8 +15,8 @@
 //! (USENIX Security 2022):
 //! <https://www.usenix.org/conference/usenixsecurity22/presentation/sudhodanan>.
 
-use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::outbox::{CHANGE, RESET, VERIFY, emails_to, latest_token};
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::outbox::{CHANGE, RESET, VERIFY, emails_to, latest_token};
 use diesel::prelude::*;
 use masthead::db::schema::account_tokens;
 use masthead::domain::Role;

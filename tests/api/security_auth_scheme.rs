@@ -3,7 +3,7 @@
 //! (<https://www.rfc-editor.org/rfc/rfc9110#section-11.1>). A client sending
 //! `BEARER` or `bEaReR` was refused as unauthenticated; another scheme still is.
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::StatusCode;
 
 on_both_backends!(the_bearer_scheme_is_accepted_in_any_case);

@@ -8,8 +8,8 @@
 //! Security Cheat Sheet asks for `no-store` on sensitive answers
 //! (<https://cheatsheetseries.owasp.org/cheatsheets/REST_Security_Cheat_Sheet.html#security-headers>).
 
-use crate::helpers::TestApp;
 use crate::security_teaser_leak::publish;
+use crate::support::helpers::TestApp;
 use masthead::domain::Role;
 use reqwest::Response;
 use reqwest::StatusCode;

@@ -11,8 +11,8 @@
 //! Features":
 //! <https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html>
 
-use crate::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
-use crate::outbox::{CHANGE, emails_to};
+use crate::support::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
+use crate::support::outbox::{CHANGE, emails_to};
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
@@ -215,7 +215,7 @@ async fn mail_bombing_through_signup(app: TestApp) {
         .await;
     assert_problem(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     assert!(
-        emails_to(&app, "two@example.com", crate::outbox::VERIFY)
+        emails_to(&app, "two@example.com", crate::support::outbox::VERIFY)
             .await
             .is_empty()
     );

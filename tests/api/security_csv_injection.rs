@@ -6,8 +6,8 @@
 //! (`＝` `＋` `－` `＠`, U+FF1D, U+FF0B, U+FF0D, U+FF20) as formula starts,
 //! so a reader named `＝HYPERLINK(..)` planted a link in the staff export.
 
-use crate::helpers::TestApp;
-use crate::reader_fixtures::{give_address, parse_csv, reader_named};
+use crate::support::helpers::TestApp;
+use crate::support::reader_fixtures::{give_address, parse_csv, reader_named};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 

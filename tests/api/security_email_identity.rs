@@ -9,7 +9,7 @@
 //! Also: production refuses `localhost` and IP-literal domains, and the
 //! migration lists existing collisions instead of failing.
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use diesel::prelude::*;
 use masthead::db::readers::NewReader;
 use masthead::db::schema::{email_collisions, readers};

@@ -15,7 +15,7 @@
 //! work factor 10 or more; argon2id m=19 MiB, t=2, p=1):
 //! <https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html>.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use indicatif::ProgressBar;
 use masthead::import::{ImportReport, import_readers};
 use reqwest::StatusCode;

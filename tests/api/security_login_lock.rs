@@ -14,8 +14,8 @@
 //! and the per user/IP-pair blocking of Auth0's brute-force protection:
 //! <https://auth0.com/docs/secure/attack-protection/brute-force-protection>.
 
-use crate::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
-use crate::outbox::{RESET, latest_token};
+use crate::support::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app_with};
+use crate::support::outbox::{RESET, latest_token};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 

@@ -6,7 +6,7 @@
 //! such request is now a 400 problem with code `nul_character`, on both
 //! backends; the Stripe webhook's raw signed body is not inspected.
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::json;

@@ -8,7 +8,7 @@
 //! and "Deny by Default":
 //! <https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html>
 
-use crate::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -9,7 +9,7 @@
 //! <https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#converting-an-entry-list-to-a-list-of-name-value-pairs>
 
 use crate::admin_catalogue::{article_body, editor, json_with, send};
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -7,11 +7,11 @@
 //! <https://docs.stripe.com/api/customer_portal/sessions/create>
 //! (`return_url`).
 
-use crate::billing_fixtures::open_checkout;
 use crate::billing_stripe::stripe_subscriber;
-use crate::fake_stripe::{FakeStripe, StripeCall, WEBHOOK_SECRET};
-use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::outbox::{RESET, VERIFY, emails_to};
+use crate::support::billing_fixtures::open_checkout;
+use crate::support::fake_stripe::{FakeStripe, StripeCall, WEBHOOK_SECRET};
+use crate::support::helpers::{Backend, TestApp, spawn_app_with};
+use crate::support::outbox::{RESET, VERIFY, emails_to};
 use masthead::settings::Settings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -112,11 +112,11 @@ async fn the_site_defaults_to_the_public_url(app: TestApp) {
     assert!(text_of(&verify[0]).contains(&format!("{}/verify-email?token=", app.address)));
 }
 
-on_both_backends!(with = |backend| crate::helpers::spawn_app_with(backend, on_the_site); email_links_point_at_the_site);
+on_both_backends!(with = |backend| crate::support::helpers::spawn_app_with(backend, on_the_site); email_links_point_at_the_site);
 on_both_backends!(the_site_defaults_to_the_public_url);
 
 mod stripe_returns_readers_to_the_site {
-    use crate::helpers::Backend;
+    use crate::support::helpers::Backend;
 
     #[tokio::test]
     async fn sqlite() {

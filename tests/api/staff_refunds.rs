@@ -2,14 +2,14 @@
 //! when, what happens at the payment provider (the fake Stripe), and that
 //! one refund is one refund however it is asked for.
 
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, assert_problem};
-use crate::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
 use masthead::domain::Role;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
+on_both_backends!(with = crate::support::fake_stripe::spawn_app_with_stripe;
     support_refunds_on_day_59_and_access_ends_at_once,
     after_the_guarantee_only_an_admin_with_override_refunds,
     twenty_concurrent_refunds_refund_once,

@@ -1,8 +1,8 @@
 //! Comps and manual fixes: support grants, extends and ends comps, and
 //! cancels subscriptions at the period end or now; each with its audit entry.
 
-use crate::helpers::{TestApp, assert_problem};
-use crate::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

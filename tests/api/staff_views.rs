@@ -3,9 +3,9 @@
 //! queue carries what deciding needs (who asked, the subscription, the
 //! money at stake, whether the guarantee covers it).
 
-use crate::helpers::{TestApp, assert_problem};
-use crate::reader_fixtures::parse_csv;
-use crate::staff_fixtures::paid_subscription;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::reader_fixtures::parse_csv;
+use crate::support::staff_fixtures::paid_subscription;
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -4,16 +4,16 @@
 //! subscription per reader.
 
 use crate::admin_readers::redact;
-use crate::billing_fixtures::stored;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::TestApp;
-use crate::stripe_events::{PRICE_CENTS, Shape, deliver_ok, purchase, settled, stripe_id};
-use crate::stripe_fixtures::paid_subscription;
+use crate::support::billing_fixtures::stored;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::TestApp;
+use crate::support::stripe_events::{PRICE_CENTS, Shape, deliver_ok, purchase, settled, stripe_id};
+use crate::support::stripe_fixtures::paid_subscription;
 use crate::webhooks::deep_dive_granted;
 use masthead::domain::Role;
 use serde_json::Value;
 
-on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_stripe_and_webhooks;
     a_second_paid_checkout_is_cancelled_and_refunded_once,
     a_second_checkout_in_a_trial_is_a_duplicate_too,
 );

@@ -3,19 +3,19 @@
 //! failed or 3-D Secure renewal, the portal's `cancel_at` then a resume in
 //! Masthead, a pause and resume, and disputes won and lost.
 
-use crate::billing_fixtures::{checkout, post_empty, stored};
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, assert_problem};
-use crate::stripe_events::{
+use crate::support::billing_fixtures::{checkout, post_empty, stored};
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, assert_problem};
+use crate::support::stripe_events::{
     PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id,
 };
-use crate::stripe_fixtures::paid_subscription;
+use crate::support::stripe_fixtures::paid_subscription;
 use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use serde_json::{Value, json};
 
-on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_stripe_and_webhooks;
     dunning_to_past_due_and_unpaid_then_paid_is_active_again,
     a_renewal_needing_3d_secure_shows_where_to_finish_it,
     portal_cancel_at_then_resume_in_masthead_clears_it,
@@ -186,7 +186,7 @@ async fn paused_suspends_access_and_resumed_restores_it(app: TestApp, stripe: Fa
     assert_eq!(deep_dive_granted(&app, &reader).await["granted"], true);
 }
 
-fn pause_calls(calls: &[crate::fake_stripe::StripeCall]) -> Vec<Option<String>> {
+fn pause_calls(calls: &[crate::support::fake_stripe::StripeCall]) -> Vec<Option<String>> {
     calls
         .iter()
         .map(|call| {

@@ -3,11 +3,11 @@
 //! payment ends up keyed by the payment intent Stripe refunds, whatever
 //! order the events come in, and a staff refund of it goes through.
 
-use crate::billing_fixtures::stored;
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::stripe_events::{
+use crate::support::billing_fixtures::stored;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::stripe_events::{
     PRICE_CENTS, Purchase, Shape, charge_of, deliver, deliver_ok, purchase, settled, stripe_id,
 };
 use crate::webhooks::{deep_dive_granted, my_subscription};
@@ -16,7 +16,7 @@ use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_stripe_and_webhooks;
     new_subscription_in_stripes_order_then_a_staff_refund,
     new_subscription_shuffled_without_invoice_payment_paid,
     invoice_payment_paid_names_the_intent_when_the_invoice_cannot_be_read,

@@ -3,11 +3,11 @@
 //! a deny racing an approval whose refund is under way cannot leave it
 //! denied while the money went back.
 
-use crate::billing_fixtures::stored;
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader, assert_problem};
-use crate::stripe_events::{
+use crate::support::billing_fixtures::stored;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::stripe_events::{
     PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id,
 };
 use chrono::Utc;
@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_stripe_and_webhooks;
     a_dashboard_refund_closes_the_pending_request,
     a_direct_staff_refund_closes_the_pending_request,
     a_deny_racing_an_approval_in_flight_loses,

@@ -5,20 +5,20 @@
 //! once); a partial or older refund keeps access; a refund of another
 //! charge of the same customer touches nothing; `refund.failed` undoes.
 
-use crate::billing_fixtures::stored;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader};
-use crate::stripe_events::{
+use crate::support::billing_fixtures::stored;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, TestReader};
+use crate::support::stripe_events::{
     PRICE_CENTS, Purchase, Shape, deliver_ok, event, refund_of, settled, stripe_id,
 };
-use crate::stripe_fixtures::paid_subscription;
+use crate::support::stripe_fixtures::paid_subscription;
 use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use masthead::db::refunds;
 use masthead::domain::SubscriptionId;
 use serde_json::Value;
 
-on_both_backends!(with = crate::stripe_events::spawn_with_stripe_and_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_stripe_and_webhooks;
     dashboard_full_refund_ends_access_and_cancels_at_stripe_once,
     dashboard_full_refund_on_2024_shapes,
     full_refund_of_an_older_payment_keeps_the_paid_period,

@@ -4,10 +4,10 @@
 //! so a second run can find them. The setup is run through the same
 //! library function the command calls, on the test app's database.
 
-use crate::billing_fixtures::open_checkout;
 use crate::billing_stripe::stripe_subscriber;
-use crate::fake_stripe::{FakeStripe, StripeCall, fixture};
-use crate::helpers::{TestApp, TestReader, spawn_instance_beside};
+use crate::support::billing_fixtures::open_checkout;
+use crate::support::fake_stripe::{FakeStripe, StripeCall, fixture};
+use crate::support::helpers::{TestApp, TestReader, spawn_instance_beside};
 use diesel::prelude::*;
 use masthead::billing::{STRIPE_API_VERSION, webhooks::HANDLED_EVENTS};
 use masthead::db::schema::tier_prices;
@@ -260,8 +260,10 @@ async fn run_setup(
     adjust: impl FnOnce(&mut masthead::settings::Settings),
 ) -> masthead::billing::StripeSetupReport {
     let data_dir = tempfile::tempdir().expect("data directory");
-    let (mut settings, _) =
-        crate::helpers::test_settings(crate::helpers::Backend::Sqlite, data_dir.path());
+    let (mut settings, _) = crate::support::helpers::test_settings(
+        crate::support::helpers::Backend::Sqlite,
+        data_dir.path(),
+    );
     settings.database_url = Some(app.database_url.clone().into());
     settings.public_url = Some("https://magazine.example".to_owned());
     settings.stripe_secret_key = Some("sk_test_masthead".into());
@@ -608,7 +610,7 @@ async fn portal_sessions_use_the_configured_portal(app: TestApp, stripe: FakeStr
     assert_eq!(sessions[1].param("configuration"), Some("bpc_setup7"));
 }
 
-on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
+on_both_backends!(with = crate::support::fake_stripe::spawn_app_with_stripe;
     portal_sessions_use_the_configured_portal,
     setup_creates_the_account_once,
     setup_dry_run_writes_nothing,

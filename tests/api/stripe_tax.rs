@@ -5,8 +5,8 @@
 //! a refund gives back its share of the payment's tax, as Stripe Tax
 //! reverses a partial refund pro rata (<https://docs.stripe.com/tax/custom#reversals>).
 
-use crate::helpers::{Backend, TestApp};
-use crate::stripe_events::{deliver_ok, purchase, spawn_with_webhooks};
+use crate::support::helpers::{Backend, TestApp};
+use crate::support::stripe_events::{deliver_ok, purchase, spawn_with_webhooks};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

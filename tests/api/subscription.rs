@@ -1,8 +1,8 @@
 //! `GET /v1/me/subscription`: the current subscription and entitlements
 //! for readers in each state of the lifecycle.
 
-use crate::fixtures::give_subscription;
-use crate::helpers::{TestApp, TestReader, assert_problem};
+use crate::support::fixtures::subscription;
+use crate::support::helpers::{TestApp, TestReader, assert_problem};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use masthead::domain::SubscriptionState;
 use reqwest::StatusCode;
@@ -53,15 +53,9 @@ async fn no_subscription_is_null_with_nothing_granted(app: TestApp) {
 async fn active_digital_grants_its_live_perks(app: TestApp) {
     let reader = app.new_reader().await;
     let end = days_from_now(30);
-    let id = give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        Some(end),
-        None,
-        None,
-    );
+    let id = subscription("digital", SubscriptionState::Active)
+        .period_end(end)
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(body["subscription"]["id"], id);
     assert_eq!(time(&body["subscription"]["current_period_end"]), end);
@@ -80,15 +74,10 @@ async fn active_digital_grants_its_live_perks(app: TestApp) {
 async fn past_due_inside_grace_still_grants(app: TestApp) {
     let reader = app.new_reader().await;
     let grace = days_from_now(3);
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::PastDue,
-        Some(days_from_now(-4)),
-        Some(grace),
-        None,
-    );
+    subscription("digital", SubscriptionState::PastDue)
+        .period_end(days_from_now(-4))
+        .grace_ends_at(grace)
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(body["subscription"]["state"], "past_due");
     assert_eq!(time(&body["subscription"]["grace_ends_at"]), grace);
@@ -97,15 +86,10 @@ async fn past_due_inside_grace_still_grants(app: TestApp) {
 
 async fn past_due_after_grace_grants_nothing(app: TestApp) {
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::PastDue,
-        Some(days_from_now(-10)),
-        Some(days_from_now(-3)),
-        None,
-    );
+    subscription("digital", SubscriptionState::PastDue)
+        .period_end(days_from_now(-10))
+        .grace_ends_at(days_from_now(-3))
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(
         body["subscription"]["state"], "past_due",
@@ -120,15 +104,9 @@ async fn past_due_after_grace_grants_nothing(app: TestApp) {
 async fn comped_grants_until_its_end_date(app: TestApp) {
     let reader = app.new_reader().await;
     let until = days_from_now(90);
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Comped,
-        None,
-        None,
-        Some(until),
-    );
+    subscription("digital", SubscriptionState::Comped)
+        .comped_until(until)
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(body["subscription"]["state"], "comped");
     assert_eq!(body["subscription"]["billing_interval"], Value::Null);
@@ -139,15 +117,9 @@ async fn comped_grants_until_its_end_date(app: TestApp) {
 
 async fn canceling_ends_at_period_end(app: TestApp) {
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Canceling,
-        Some(days_from_now(5)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Canceling)
+        .period_end(days_from_now(5))
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(body["subscription"]["state"], "canceling");
     assert_eq!(body["subscription"]["cancel_at_period_end"], true);
@@ -157,47 +129,23 @@ async fn canceling_ends_at_period_end(app: TestApp) {
 
 async fn a_granting_subscription_beats_a_newer_lapsed_one(app: TestApp) {
     let reader = app.new_reader().await;
-    let active = give_subscription(
-        &app,
-        &reader.id,
-        "digital",
-        SubscriptionState::Active,
-        Some(days_from_now(30)),
-        None,
-        None,
-    );
-    give_subscription(
-        &app,
-        &reader.id,
-        "print",
-        SubscriptionState::Expired,
-        Some(days_from_now(-1)),
-        None,
-        None,
-    );
+    let active = subscription("digital", SubscriptionState::Active)
+        .period_end(days_from_now(30))
+        .give(&app, &reader.id);
+    subscription("print", SubscriptionState::Expired)
+        .period_end(days_from_now(-1))
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(body["subscription"]["id"], active);
     assert_eq!(body["subscription"]["cancel_at_period_end"], false);
 
     let lapsed = app.new_reader().await;
-    give_subscription(
-        &app,
-        &lapsed.id,
-        "digital",
-        SubscriptionState::Expired,
-        Some(days_from_now(-40)),
-        None,
-        None,
-    );
-    let refunded = give_subscription(
-        &app,
-        &lapsed.id,
-        "digital",
-        SubscriptionState::Refunded,
-        Some(days_from_now(20)),
-        None,
-        None,
-    );
+    subscription("digital", SubscriptionState::Expired)
+        .period_end(days_from_now(-40))
+        .give(&app, &lapsed.id);
+    let refunded = subscription("digital", SubscriptionState::Refunded)
+        .period_end(days_from_now(20))
+        .give(&app, &lapsed.id);
     let body = my_subscription(&app, &lapsed).await;
     assert_eq!(
         body["subscription"]["id"], refunded,
@@ -211,15 +159,9 @@ async fn a_granting_subscription_beats_a_newer_lapsed_one(app: TestApp) {
 
 async fn print_grants_the_print_edition(app: TestApp) {
     let reader = app.new_reader().await;
-    give_subscription(
-        &app,
-        &reader.id,
-        "print",
-        SubscriptionState::Active,
-        Some(days_from_now(300)),
-        None,
-        None,
-    );
+    subscription("print", SubscriptionState::Active)
+        .period_end(days_from_now(300))
+        .give(&app, &reader.id);
     let body = my_subscription(&app, &reader).await;
     assert_eq!(body["subscription"]["tier"], "print");
     assert_eq!(

@@ -2,8 +2,8 @@
 //! change is an event, refused moves write nothing, and of two concurrent
 //! transitions from the same state exactly one applies.
 
-use crate::fixtures::{FIXTURE_ACTOR, give_subscription};
-use crate::helpers::TestApp;
+use crate::support::fixtures::{FIXTURE_ACTOR, subscription};
+use crate::support::helpers::TestApp;
 use SubscriptionState::{Active, Canceling, Comped, Expired, Refunded};
 use chrono::{Duration, Utc};
 use masthead::db::readers::{self, NewReader};
@@ -21,15 +21,9 @@ on_both_backends!(
 
 fn active_subscription(app: &TestApp) -> SubscriptionId {
     let reader_id = direct_reader(app);
-    let id = give_subscription(
-        app,
-        &reader_id,
-        "digital",
-        Active,
-        Some(Utc::now() + Duration::days(30)),
-        None,
-        None,
-    );
+    let id = subscription("digital", Active)
+        .period_end(Utc::now() + Duration::days(30))
+        .give(app, &reader_id);
     SubscriptionId::parse(&id).unwrap()
 }
 

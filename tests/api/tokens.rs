@@ -1,7 +1,7 @@
 //! Access tokens are refused unless signed by our key, with EdDSA, for our
 //! issuer and audience, and unexpired.
 
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::pkcs8::{EncodePrivateKey, spki::der::pem::LineEnding};

@@ -2,10 +2,10 @@
 //! checkout opens the gate whichever event arrives first, and an event
 //! delivered many times (some at once) applies once.
 
-use crate::billing_fixtures::stored;
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app};
-use crate::stripe_events::{
+use crate::support::billing_fixtures::stored;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::helpers::{Backend, TestApp, TestReader, assert_problem, spawn_app};
+use crate::support::stripe_events::{
     PRICE_CENTS, WEBHOOK_SECRET, deliver, deliver_ok, event, post_raw, purchase, signature, v1,
 };
 use chrono::Utc;
@@ -13,7 +13,7 @@ use masthead::db::webhook_events;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_backends!(with = crate::stripe_events::spawn_with_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_webhooks;
     paid_checkout_opens_the_gate,
     a_print_checkout_keeps_the_collected_address,
     invoice_paid_before_the_session_completes_the_checkout,
@@ -210,7 +210,7 @@ async fn a_rotated_secret_is_accepted(app: TestApp) {
 }
 
 async fn unknown_event_types_are_recorded(app: TestApp) {
-    let plan = crate::stripe_events::resource("plan");
+    let plan = crate::support::stripe_events::resource("plan");
     let unknown = event("plan.created", plan, Utc::now().timestamp());
     let response = deliver(&app, &unknown).await;
     assert_eq!(response.status(), StatusCode::OK);

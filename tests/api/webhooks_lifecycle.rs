@@ -2,15 +2,15 @@
 //! applied are ignored, so shuffled deliveries end in the same state; the
 //! end of a subscription, and a failed renewal with its grace window.
 
-use crate::billing_fixtures::stored;
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::helpers::{Backend, TestApp};
-use crate::stripe_events::{Purchase, deliver_ok, purchase};
+use crate::support::billing_fixtures::stored;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::helpers::{Backend, TestApp};
+use crate::support::stripe_events::{Purchase, deliver_ok, purchase};
 use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use serde_json::Value;
 
-on_both_backends!(with = crate::stripe_events::spawn_with_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_webhooks;
     shuffled_lifecycles_end_in_the_same_state,
     deleted_subscription_expires,
     failed_renewal_is_past_due_with_access_during_grace,
@@ -22,8 +22,8 @@ const DAY: i64 = 86_400;
 /// that story, one second apart.
 fn lifecycle(purchase: &Purchase, t0: i64) -> Vec<Value> {
     let renewed_end = purchase.period_end + 30 * DAY;
-    let renewal_invoice = crate::stripe_events::stripe_id("in");
-    let renewal_intent = crate::stripe_events::stripe_id("pi");
+    let renewal_invoice = crate::support::stripe_events::stripe_id("in");
+    let renewal_intent = crate::support::stripe_events::stripe_id("pi");
     vec![
         purchase.subscription("created", "active", false, purchase.period_end, t0),
         purchase.session_completed(t0 + 1),
@@ -130,8 +130,8 @@ async fn failed_renewal_is_past_due_with_access_during_grace(app: TestApp) {
     let purchase = purchase(&app, &reader);
     let now = Utc::now().timestamp();
     deliver_ok(&app, &purchase.session_completed(now - 3)).await;
-    let renewal = crate::stripe_events::stripe_id("in");
-    let intent = crate::stripe_events::stripe_id("pi");
+    let renewal = crate::support::stripe_events::stripe_id("in");
+    let intent = crate::support::stripe_events::stripe_id("pi");
     let next_end = purchase.period_end + 30 * DAY;
     deliver_ok(
         &app,
@@ -178,14 +178,14 @@ async fn failed_renewal_is_past_due_with_access_during_grace(app: TestApp) {
     assert_eq!(stored(&app, &reader)[0].payments.len(), 2);
 
     // With no grace at all, a failed payment ends access at once.
-    let strict = crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
-        s.stripe_webhook_secret = Some(crate::stripe_events::WEBHOOK_SECRET.into());
+    let strict = crate::support::helpers::spawn_app_with(Backend::Sqlite, |s| {
+        s.stripe_webhook_secret = Some(crate::support::stripe_events::WEBHOOK_SECRET.into());
         s.grace_days = 0;
     })
     .await;
     publish_sample_catalogue(&strict).await;
     let reader = strict.new_reader().await;
-    let purchase = crate::stripe_events::purchase(&strict, &reader);
+    let purchase = crate::support::stripe_events::purchase(&strict, &reader);
     deliver_ok(&strict, &purchase.session_completed(now - 2)).await;
     deliver_ok(
         &strict,

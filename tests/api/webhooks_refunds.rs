@@ -2,10 +2,12 @@
 //! once, however Stripe reports it, and a full refund ends access as a
 //! staff refund does; a dispute flags the subscription and ends access.
 
-use crate::billing_fixtures::stored;
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::helpers::{TestApp, TestReader};
-use crate::stripe_events::{PRICE_CENTS, Purchase, deliver_ok, event, purchase, stripe_id};
+use crate::support::billing_fixtures::stored;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::helpers::{TestApp, TestReader};
+use crate::support::stripe_events::{
+    PRICE_CENTS, Purchase, deliver_ok, event, purchase, stripe_id,
+};
 use crate::webhooks::{deep_dive_granted, my_subscription};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -13,7 +15,7 @@ use masthead::db::refunds;
 use masthead::db::schema::subscriptions;
 use masthead::domain::SubscriptionId;
 
-on_both_backends!(with = crate::stripe_events::spawn_with_webhooks;
+on_both_backends!(with = crate::support::stripe_events::spawn_with_webhooks;
     dashboard_refund_ends_access,
     partial_refunds_are_recorded_once_and_keep_access,
     dispute_ends_access,

@@ -8,21 +8,27 @@
 // binary uses only part of them.
 #[allow(dead_code, unused_macros, unused_imports)]
 #[macro_use]
-#[path = "../api/helpers.rs"]
+#[path = "../api/support/helpers.rs"]
 mod helpers;
 #[allow(dead_code)]
-#[path = "../api/test_database.rs"]
+#[path = "../api/support/test_database.rs"]
 mod test_database;
 #[allow(dead_code, unused_macros)]
 #[macro_use]
-#[path = "../api/fake_stripe.rs"]
+#[path = "../api/support/fake_stripe.rs"]
 mod fake_stripe;
 #[allow(dead_code)]
-#[path = "../api/staff_fixtures.rs"]
+#[path = "../api/support/staff_fixtures.rs"]
 mod staff_fixtures;
 #[allow(dead_code, unused_macros)]
-#[path = "../api/stripe_events.rs"]
+#[path = "../api/support/stripe_events.rs"]
 mod stripe_events;
+
+/// The same modules under the path the API tests' harness names them by.
+#[allow(unused_imports)]
+mod support {
+    pub(crate) use crate::{fake_stripe, helpers, staff_fixtures, stripe_events, test_database};
+}
 
 mod binary;
 mod cluster;

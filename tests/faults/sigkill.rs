@@ -5,10 +5,10 @@
 //! every refund again still applies each exactly once.
 
 use crate::binary::{Server, run_cli};
-use crate::fake_stripe::FakeStripe;
-use crate::staff_fixtures::{PaidSubscription, paid_subscription_on};
-use crate::stripe_events::{Purchase, WEBHOOK_SECRET, purchase_on, signature};
-use crate::test_database::TestDatabase;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::staff_fixtures::{PaidSubscription, paid_subscription_on};
+use crate::support::stripe_events::{Purchase, WEBHOOK_SECRET, purchase_on, signature};
+use crate::support::test_database::TestDatabase;
 use diesel::prelude::*;
 use masthead::db::DbConnection;
 use masthead::db::readers::NewReader;

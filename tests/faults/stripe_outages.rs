@@ -6,9 +6,9 @@
 //! the stall of a refund and of the cancellation that follows it, and the
 //! bound on the whole answer.)
 
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader};
-use crate::staff_fixtures::{paid_subscription, transitions_to};
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, TestReader};
+use crate::support::staff_fixtures::{paid_subscription, transitions_to};
 use diesel::prelude::*;
 use masthead::db::schema::{checkouts, refunds, subscriptions};
 use masthead::domain::Role;
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, ResponseTemplate};
 
-on_both_backends!(with = crate::fake_stripe::spawn_app_with_stripe;
+on_both_backends!(with = crate::support::fake_stripe::spawn_app_with_stripe;
     checkout_with_stripe_failing_or_stalled_is_bounded_and_records_nothing,
     refund_with_stripe_failing_or_stalled_is_bounded_and_changes_nothing,
 );

@@ -2,7 +2,7 @@
 //! unknown issues, taken slugs, unknown articles.
 
 use super::{article_body, create_article, editor, invalid_fields, json_with, send};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! Creating, revising, publishing and unpublishing articles.
 
 use super::{article_body, create_article, create_issue, editor, json_with, send};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

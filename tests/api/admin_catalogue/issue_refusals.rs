@@ -2,7 +2,7 @@
 //! taken numbers, unknown issues.
 
 use super::{create_issue, editor, invalid_fields, issue_body, json_with, send};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

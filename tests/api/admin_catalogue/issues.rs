@@ -1,7 +1,7 @@
 //! Creating, correcting, publishing and unpublishing issues.
 
 use super::{create_issue, editor, issue_body, json_with, send};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

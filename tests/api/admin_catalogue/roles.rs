@@ -5,7 +5,7 @@ use super::{
     Part, article_body, create_article, create_issue, editor, issue_body, multipart, sample_mp3,
     sample_pdf,
 };
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use masthead::domain::Role;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};

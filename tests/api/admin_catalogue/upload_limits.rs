@@ -5,7 +5,7 @@ use super::{
     Part, create_article, create_issue, editor, json_with, media_files, pdf_part, sample_mp3,
     sample_pdf, send, upload,
 };
-use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 

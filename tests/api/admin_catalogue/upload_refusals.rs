@@ -6,7 +6,7 @@ use super::{
     Part, create_article, create_issue, editor, json_with, media_files, pdf_part, sample_mp3,
     sample_pdf, send, upload,
 };
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::helpers::{TestApp, assert_problem};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

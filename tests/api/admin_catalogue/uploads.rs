@@ -5,7 +5,7 @@ use super::{
     Part, create_article, create_issue, editor, json_with, media_files, pdf_part, sample_mp3,
     sample_pdf, sample_wav, send, upload,
 };
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

@@ -4,7 +4,7 @@
 //! `Idempotency-Key` the way Stripe replays a retried request, and every
 //! request recorded so tests can assert form parameters and keys.
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::support::helpers::{Backend, TestApp, spawn_app_with};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;

@@ -2,7 +2,7 @@
 //! checkout's URL, read the form token from the page, post a button's form
 //! and see where the answer redirects.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use reqwest::Response;
 use reqwest::header::LOCATION;
 

@@ -2,7 +2,7 @@
 //! (`tests/fixtures/stripe/objects.json`) with the fields a scenario needs,
 //! and signed the way Stripe signs them.
 
-use crate::helpers::{TestApp, TestReader};
+use crate::support::helpers::{TestApp, TestReader};
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use masthead::db::DbConnection;
@@ -28,8 +28,8 @@ static FIXTURES: LazyLock<Value> = LazyLock::new(|| {
 });
 
 /// The app with [`WEBHOOK_SECRET`] configured.
-pub async fn spawn_with_webhooks(backend: crate::helpers::Backend) -> TestApp {
-    crate::helpers::spawn_app_with(backend, |s| {
+pub async fn spawn_with_webhooks(backend: crate::support::helpers::Backend) -> TestApp {
+    crate::support::helpers::spawn_app_with(backend, |s| {
         s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
     })
     .await
@@ -353,11 +353,11 @@ pub enum Shape {
 
 /// The app with a fake Stripe (test-mode key) and [`WEBHOOK_SECRET`].
 pub async fn spawn_with_stripe_and_webhooks(
-    backend: crate::helpers::Backend,
-) -> (TestApp, crate::fake_stripe::FakeStripe) {
-    let stripe = crate::fake_stripe::FakeStripe::start().await;
+    backend: crate::support::helpers::Backend,
+) -> (TestApp, crate::support::fake_stripe::FakeStripe) {
+    let stripe = crate::support::fake_stripe::FakeStripe::start().await;
     let base = stripe.url();
-    let app = crate::helpers::spawn_app_with(backend, move |s| {
+    let app = crate::support::helpers::spawn_app_with(backend, move |s| {
         s.stripe_secret_key = Some("sk_test_masthead".into());
         s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
         s.stripe_api_base = Some(base);

@@ -1,7 +1,7 @@
 //! Buying through the development provider, the way a front-end does:
 //! `POST /v1/billing/checkout`, then `POST` the returned URL.
 
-use crate::helpers::{TestApp, TestReader};
+use crate::support::helpers::{TestApp, TestReader};
 use masthead::db::{payments, subscriptions};
 use masthead::domain::{ReaderId, SubscriptionId};
 use reqwest::{Response, StatusCode};

@@ -3,7 +3,7 @@
 //! guarantee), billed by Stripe (the fake) or by the development provider;
 //! and reading back what the tests assert on that no endpoint shows.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use masthead::db::DbConnection;

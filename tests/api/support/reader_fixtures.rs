@@ -2,8 +2,8 @@
 //! subscriptions started and ended at chosen instants (no endpoint sets
 //! those), and reading the audit log straight from the database.
 
-use crate::fixtures::FIXTURE_ACTOR;
-use crate::helpers::{TestApp, TestReader};
+use crate::support::fixtures::FIXTURE_ACTOR;
+use crate::support::helpers::{TestApp, TestReader};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use masthead::db::schema::{audit_log, subscriptions as subscriptions_table};

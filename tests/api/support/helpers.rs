@@ -8,7 +8,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use std::sync::Once;
 
-pub use crate::test_database::{TestDatabase, postgres_admin_url};
+pub use crate::support::test_database::{TestDatabase, postgres_admin_url};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub fn test_settings(
         // A copy of the file migrated once for this process; the app's own
         // migration run then finds nothing pending.
         std::fs::copy(
-            crate::test_database::migrated_sqlite_file(),
+            crate::support::test_database::migrated_sqlite_file(),
             data_dir.join("masthead.db"),
         )
         .expect("copy the migrated SQLite database");
@@ -334,19 +334,19 @@ macro_rules! on_both_backends {
 
                 #[tokio::test]
                 async fn sqlite() {
-                    let made = ($spawn)($crate::helpers::Backend::Sqlite).await;
-                    $crate::helpers::TestFn::call(super::$name, made).await;
+                    let made = ($spawn)($crate::support::helpers::Backend::Sqlite).await;
+                    $crate::support::helpers::TestFn::call(super::$name, made).await;
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    let made = ($spawn)($crate::helpers::Backend::Postgres).await;
-                    $crate::helpers::TestFn::call(super::$name, made).await;
+                    let made = ($spawn)($crate::support::helpers::Backend::Postgres).await;
+                    $crate::support::helpers::TestFn::call(super::$name, made).await;
                 }
             }
         )+
     };
     ($($name:ident),+ $(,)?) => {
-        on_both_backends!(with = $crate::helpers::spawn_app; $($name),+);
+        on_both_backends!(with = $crate::support::helpers::spawn_app; $($name),+);
     };
 }

@@ -1,7 +1,7 @@
 //! Reading the development mail outbox (`<data dir>/outbox/*.json`), where
 //! the tests find the links Masthead emails.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use diesel::prelude::*;
 use masthead::db::schema::jobs;
 use serde_json::Value;

@@ -1,10 +1,10 @@
 //! A paid Stripe subscription on the pinned version's shapes (or 2024's),
 //! the starting point the Stripe scenario files share.
 
-use crate::catalogue_fixtures::publish_sample_catalogue;
-use crate::fake_stripe::FakeStripe;
-use crate::helpers::{TestApp, TestReader};
-use crate::stripe_events::{PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled};
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::{TestApp, TestReader};
+use crate::support::stripe_events::{PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled};
 use crate::webhooks::deep_dive_granted;
 use chrono::Utc;
 

@@ -3,7 +3,7 @@
 //! PDF edition; public, registered and subscriber articles in both; audio on
 //! one article; an unpublished draft and an unpublished issue 3.
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -1,0 +1,90 @@
+//! Arranging subscriptions no endpoint creates yet: straight into the app's
+//! database through `masthead::db::subscriptions`, so tests can put a reader
+//! in any state of the lifecycle. Assertions still go through HTTP.
+
+use crate::support::helpers::TestApp;
+use chrono::{DateTime, Duration, Utc};
+use masthead::db::subscriptions::{self, NewSubscription};
+use masthead::domain::{ReaderId, SubscriptionId, SubscriptionState};
+
+/// Who the fixture records as the author of the creation event.
+pub const FIXTURE_ACTOR: &str = "test-fixture";
+
+/// A subscription to arrange straight in the database: `tier` (`digital` or
+/// `print`) in `state`, started now, with only the dates a test names.
+///
+/// - [`period_end`](Self::period_end): end of the paid period (what `active`
+///   and `canceling` grant until; none on `active` means open-ended);
+/// - [`grace_ends_at`](Self::grace_ends_at): end of a `past_due` grace window;
+/// - [`comped_until`](Self::comped_until): end of a `comped` subscription.
+///
+/// A comp has no billing interval; every other state is billed monthly,
+/// its period starting 30 days before `period_end`. Give the subscription
+/// before the reader's first gated request: the app caches a reader's
+/// subscriptions for a short while.
+///
+/// ```ignore
+/// let reader = app.new_reader().await;
+/// subscription("digital", SubscriptionState::Active)
+///     .period_end(Utc::now() + Duration::days(30))
+///     .give(&app, &reader.id);
+/// ```
+#[must_use = "a fixture does nothing until it is given"]
+pub struct SubscriptionFixture<'a> {
+    tier: &'a str,
+    state: SubscriptionState,
+    period_end: Option<DateTime<Utc>>,
+    grace_ends_at: Option<DateTime<Utc>>,
+    comped_until: Option<DateTime<Utc>>,
+}
+
+/// Starts a [`SubscriptionFixture`] to `tier` in `state`, with no dates.
+pub fn subscription(tier: &str, state: SubscriptionState) -> SubscriptionFixture<'_> {
+    SubscriptionFixture {
+        tier,
+        state,
+        period_end: None,
+        grace_ends_at: None,
+        comped_until: None,
+    }
+}
+
+impl SubscriptionFixture<'_> {
+    /// The end of the paid period (a date, or an `Option` the test computed).
+    pub fn period_end(mut self, at: impl Into<Option<DateTime<Utc>>>) -> Self {
+        self.period_end = at.into();
+        self
+    }
+
+    /// The end of a `past_due` subscription's grace window.
+    pub fn grace_ends_at(mut self, at: impl Into<Option<DateTime<Utc>>>) -> Self {
+        self.grace_ends_at = at.into();
+        self
+    }
+
+    /// The end of a `comped` subscription.
+    pub fn comped_until(mut self, at: impl Into<Option<DateTime<Utc>>>) -> Self {
+        self.comped_until = at.into();
+        self
+    }
+
+    /// Inserts the subscription for the reader `reader_id`; returns its id.
+    pub fn give(self, app: &TestApp, reader_id: &str) -> String {
+        let id = SubscriptionId::generate();
+        let reader = ReaderId::parse(reader_id).expect("a reader id (a UUID)");
+        let now = Utc::now().naive_utc();
+        let subscription = NewSubscription {
+            billing_interval: (self.state != SubscriptionState::Comped).then_some("month"),
+            current_period_start: self
+                .period_end
+                .map(|end| (end - Duration::days(30)).naive_utc()),
+            current_period_end: self.period_end.map(|end| end.naive_utc()),
+            grace_ends_at: self.grace_ends_at.map(|end| end.naive_utc()),
+            comped_until: self.comped_until.map(|end| end.naive_utc()),
+            ..NewSubscription::new(&id, &reader, self.tier, self.state, now)
+        };
+        subscriptions::insert(&mut app.db(), &subscription, FIXTURE_ACTOR, None)
+            .expect("insert the subscription (does the tier and the reader exist?)");
+        id.to_string()
+    }
+}
