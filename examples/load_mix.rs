@@ -22,7 +22,7 @@ use clap::Parser;
 use hdrhistogram::Histogram;
 use hmac::{Hmac, Mac};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::fmt::Write as _;
@@ -139,10 +139,10 @@ fn parse_mix(text: &str) -> Mix {
 }
 
 fn pick(rng: &mut StdRng, mix: Mix) -> Op {
-    let roll = rng.gen_range(0..mix.total);
-    let coin = rng.gen_bool(0.5);
+    let roll = rng.random_range(0..mix.total);
+    let coin = rng.random_bool(0.5);
     if roll < mix.articles {
-        match (rng.gen_bool(0.5), coin) {
+        match (rng.random_bool(0.5), coin) {
             (true, true) => Op::ArticleAnonymous,
             (true, false) => Op::ArticleReader,
             (false, true) => Op::AccessAnonymous,
@@ -302,7 +302,7 @@ async fn run_reader(
     let mut events = index as u64 * 1_000_000;
     while Instant::now() < deadline {
         let op = pick(&mut rng, mix);
-        let slug = SLUGS[rng.gen_range(0..SLUGS.len())];
+        let slug = SLUGS[rng.random_range(0..SLUGS.len())];
         let request = match op {
             Op::ArticleAnonymous => client.get(format!("{base}/v1/articles/{slug}")),
             Op::ArticleReader => client

@@ -31,7 +31,7 @@ impl SigningKey {
 
     /// A new random key.
     pub fn generate() -> Self {
-        Self::new(ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng))
+        Self::new(ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng))
     }
 
     fn new(key: ed25519_dalek::SigningKey) -> Self {

@@ -7,7 +7,7 @@ use super::stored_hash::{self, CURRENT_PARAMS};
 use crate::domain::Password;
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use rand::rngs::OsRng;
+use rand_core::OsRng;
 use std::sync::{Mutex, OnceLock};
 use subtle::ConstantTimeEq;
 

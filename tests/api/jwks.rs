@@ -102,7 +102,7 @@ fn encode(header: &Header, claims: &Value, key: &EncodingKey) -> String {
 }
 
 fn fresh_key() -> ed25519_dalek::SigningKey {
-    ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng)
+    ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng)
 }
 
 fn private_pem(key: &ed25519_dalek::SigningKey) -> String {

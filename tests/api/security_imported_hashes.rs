@@ -47,7 +47,7 @@ fn argon2_hash(password: &str, memory: u32, passes: u32) -> String {
     argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
         .hash_password(
             password.as_bytes(),
-            &SaltString::generate(&mut rand::rngs::OsRng),
+            &SaltString::generate(&mut rand_core::OsRng),
         )
         .unwrap()
         .to_string()

@@ -49,7 +49,7 @@ async fn forged_and_foreign_tokens_are_401(app: TestApp) {
     wrong_kid.kid = Some("someone-elses-key".into());
 
     let other_key = {
-        let other = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+        let other = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
         let pem = other.to_pkcs8_pem(LineEnding::LF).unwrap();
         EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()
     };
