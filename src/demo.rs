@@ -17,7 +17,8 @@ use crate::db::{
     readers::ProfileChanges, subscriptions::NewSubscription,
 };
 use crate::domain::{
-    DisplayName, Password, ReaderEmail, Role, ShippingAddress, SubscriptionId, SubscriptionState,
+    DisplayName, MediaKind, Password, ReaderEmail, Role, ShippingAddress, SubscriptionId,
+    SubscriptionState, Visibility,
 };
 use crate::settings::Settings;
 use anyhow::Context;
@@ -123,7 +124,7 @@ pub fn one_page_pdf(title: &str) -> Vec<u8> {
 fn store_media(
     conn: &mut DbConnection,
     media_dir: &Path,
-    kind: &str,
+    kind: MediaKind,
     extension: &str,
     content_type: &str,
     bytes: &[u8],
@@ -152,7 +153,7 @@ struct DemoArticle {
     slug: &'static str,
     title: &'static str,
     dek: &'static str,
-    visibility: &'static str,
+    visibility: Visibility,
     issue: usize,
     body: &'static str,
 }
@@ -162,7 +163,7 @@ const ARTICLES: [DemoArticle; 6] = [
         slug: "letter-from-the-editor",
         title: "Letter from the editor",
         dek: "What is in this issue, and why it matters.",
-        visibility: "public",
+        visibility: Visibility::Public,
         issue: 1,
         body: "Welcome to the winter issue.\n\nThis month we look at the sea, the city and the slow work of repair.\n\nThank you for reading.",
     },
@@ -170,7 +171,7 @@ const ARTICLES: [DemoArticle; 6] = [
         slug: "the-night-ferry",
         title: "The night ferry",
         dek: "Eleven hours across the North Sea with the people who keep a ship running.",
-        visibility: "subscribers",
+        visibility: Visibility::Subscribers,
         issue: 1,
         body: "The ferry leaves at dusk.\n\nBelow the car deck, the engine room hums like a held note.\n\nThe chief engineer has made this crossing four thousand times.\n\nBy dawn, the coast of Norway is a grey line, and the night shift goes to sleep.",
     },
@@ -178,7 +179,7 @@ const ARTICLES: [DemoArticle; 6] = [
         slug: "readers-letters",
         title: "Readers' letters",
         dek: "You wrote back.",
-        visibility: "registered",
+        visibility: Visibility::Registered,
         issue: 1,
         body: "Your letters about the autumn issue filled two postbags.\n\nHere are a few of our favourites.",
     },
@@ -186,7 +187,7 @@ const ARTICLES: [DemoArticle; 6] = [
         slug: "the-repair-cafe",
         title: "The repair café",
         dek: "In a church hall in Leeds, nothing is beyond saving.",
-        visibility: "public",
+        visibility: Visibility::Public,
         issue: 0,
         body: "Every second Saturday the tables fill with broken things.\n\nToasters, lamps, a child's bicycle.\n\nMost of them go home working.",
     },
@@ -194,7 +195,7 @@ const ARTICLES: [DemoArticle; 6] = [
         slug: "cities-of-water",
         title: "Cities of water",
         dek: "How three port cities are learning to live with the tide.",
-        visibility: "subscribers",
+        visibility: Visibility::Subscribers,
         issue: 0,
         body: "Rotterdam builds squares that flood on purpose.\n\nJakarta is moving its capital.\n\nVenice raises its gates forty times a winter.\n\nEach city has made a different bet on the same water.",
     },
@@ -202,7 +203,7 @@ const ARTICLES: [DemoArticle; 6] = [
         slug: "notes-for-members",
         title: "Notes for members",
         dek: "Events and news for registered readers.",
-        visibility: "registered",
+        visibility: Visibility::Registered,
         issue: 0,
         body: "Our spring lecture series opens in March.\n\nRegistered readers get first pick of the seats.",
     },
@@ -320,7 +321,7 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
             let edition = store_media(
                 conn,
                 &media_dir,
-                "edition",
+                MediaKind::Edition,
                 "pdf",
                 "application/pdf",
                 &one_page_pdf(&format!("Masthead No {number} {title}")),
@@ -352,8 +353,14 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
             )?;
             db::articles::publish(conn, article.slug, now)?;
             if article.slug == "cities-of-water" {
-                let audio =
-                    store_media(conn, &media_dir, "audio", "wav", "audio/wav", &tone_wav(3))?;
+                let audio = store_media(
+                    conn,
+                    &media_dir,
+                    MediaKind::Audio,
+                    "wav",
+                    "audio/wav",
+                    &tone_wav(3),
+                )?;
                 db::articles::set_audio(conn, &id, &audio, 3, now)?;
             }
         }

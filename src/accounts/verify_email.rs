@@ -39,7 +39,7 @@ pub async fn verify_email(accounts: &Accounts<'_>, token: String) -> Result<Stri
                 if !token_still_honoured(&account, token.created_at) {
                     return Err(invalid_or_expired_token());
                 }
-                if token.purpose() == Some(TokenPurpose::EmailChange) {
+                if token.purpose == TokenPurpose::EmailChange {
                     db::readers::change_email(conn, &reader, &token.email, now).map_err(
                         |error| match error {
                             InsertError::Taken => ApiError::conflict(

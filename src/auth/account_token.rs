@@ -26,7 +26,7 @@ pub fn issue_account_token(
         &NewAccountToken {
             token_hash: &token.hash(),
             reader_id: reader.as_str(),
-            purpose: purpose.as_str(),
+            purpose,
             email,
             created_at: now,
             expires_at: now + ttl,

@@ -56,7 +56,7 @@ pub fn insert(
             author: draft.author.as_str(),
             body: draft.body.as_str(),
             issue_id: issue.as_deref(),
-            visibility: draft.visibility.as_str(),
+            visibility: draft.visibility,
             paywall_cut: draft.paywall_cut.map(PaywallCut::get),
             publication_date: draft.publication_date.naive_utc(),
             created_at: now,

@@ -52,9 +52,7 @@ pub async fn update_article(
         author: wanted.author.map(|author| author.as_str().to_owned()),
         body: wanted.body.map(|text| text.as_str().to_owned()),
         issue_id: None,
-        visibility: wanted
-            .visibility
-            .map(|visibility| visibility.as_str().to_owned()),
+        visibility: wanted.visibility,
         paywall_cut: wanted.paywall_cut.into_column(PaywallCut::get),
         publication_date: wanted.publication_date.map(PublicationDate::naive_utc),
         updated_at: chrono::Utc::now().naive_utc(),

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 pub struct NewAccountToken<'a> {
     pub token_hash: &'a str,
     pub reader_id: &'a str,
-    pub purpose: &'a str,
+    pub purpose: TokenPurpose,
     pub email: &'a str,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -25,7 +25,7 @@ pub struct NewAccountToken<'a> {
 pub struct AccountTokenRow {
     pub token_hash: String,
     pub reader_id: String,
-    pub purpose: String,
+    pub purpose: TokenPurpose,
     pub email: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -36,11 +36,6 @@ impl AccountTokenRow {
     /// The typed reader id.
     pub fn reader_id(&self) -> ReaderId {
         ReaderId::from_db(self.reader_id.clone())
-    }
-
-    /// The purpose; `None` for a value this build does not know.
-    pub fn purpose(&self) -> Option<TokenPurpose> {
-        TokenPurpose::parse(&self.purpose)
     }
 }
 
@@ -62,7 +57,7 @@ pub fn last_issued_at(
 ) -> QueryResult<Option<NaiveDateTime>> {
     account_tokens::table
         .filter(account_tokens::reader_id.eq(reader.as_str()))
-        .filter(account_tokens::purpose.eq(purpose.as_str()))
+        .filter(account_tokens::purpose.eq(purpose))
         .select(diesel::dsl::max(account_tokens::created_at))
         .first(conn)
 }
@@ -75,10 +70,9 @@ pub fn find_usable(
     purposes: &[TokenPurpose],
     now: NaiveDateTime,
 ) -> QueryResult<Option<AccountTokenRow>> {
-    let purposes: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
     account_tokens::table
         .filter(account_tokens::token_hash.eq(token_hash))
-        .filter(account_tokens::purpose.eq_any(purposes))
+        .filter(account_tokens::purpose.eq_any(purposes.iter().copied()))
         .filter(account_tokens::used_at.is_null())
         .filter(account_tokens::expires_at.gt(now))
         .select(AccountTokenRow::as_select())
@@ -117,11 +111,10 @@ pub fn spend_outstanding(
     purposes: &[TokenPurpose],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let purposes: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
     diesel::update(
         account_tokens::table
             .filter(account_tokens::reader_id.eq(reader.as_str()))
-            .filter(account_tokens::purpose.eq_any(purposes))
+            .filter(account_tokens::purpose.eq_any(purposes.iter().copied()))
             .filter(account_tokens::used_at.is_null()),
     )
     .set(account_tokens::used_at.eq(now))

@@ -4,6 +4,7 @@
 
 use super::schema::{articles, issues, media_files};
 use super::{DbConnection, InsertError};
+use crate::domain::Visibility;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -18,7 +19,7 @@ pub struct ArticleRow {
     pub author: String,
     pub body: String,
     pub issue_id: Option<String>,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub paywall_cut: Option<i32>,
     pub audio_media_id: Option<String>,
     pub audio_duration_seconds: Option<i32>,
@@ -53,7 +54,7 @@ pub struct NewArticle<'a> {
     pub author: &'a str,
     pub body: &'a str,
     pub issue_id: Option<&'a str>,
-    pub visibility: &'a str,
+    pub visibility: Visibility,
     pub paywall_cut: Option<i32>,
     pub publication_date: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -70,7 +71,7 @@ pub struct ArticleChanges {
     pub author: Option<String>,
     pub body: Option<String>,
     pub issue_id: Option<Option<String>>,
-    pub visibility: Option<String>,
+    pub visibility: Option<Visibility>,
     pub paywall_cut: Option<Option<i32>>,
     pub publication_date: Option<NaiveDateTime>,
     /// Always set, so a change set is never empty.

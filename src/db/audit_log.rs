@@ -6,6 +6,7 @@
 
 use super::DbConnection;
 use super::schema::audit_log;
+use crate::domain::{AuditAction, Role};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -15,8 +16,8 @@ use diesel::prelude::*;
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
     pub staff_id: String,
-    pub staff_role: String,
-    pub action: String,
+    pub staff_role: Role,
+    pub action: AuditAction,
     pub target_type: String,
     pub target_id: String,
     /// The reader the action concerns, when there is one (to find every
@@ -59,7 +60,9 @@ impl AuditEntry {
     }
 }
 
-/// A stored entry.
+/// A stored entry. Role and action stay the text as recorded: the log is
+/// history, so a value a newer release wrote is shown as written rather
+/// than decoded to the nearest variant this build knows.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
@@ -91,7 +94,7 @@ pub fn record(conn: &mut DbConnection, entry: &AuditEntry) -> QueryResult<()> {
 pub struct AuditFilter {
     pub staff_id: Option<String>,
     pub reader_id: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub target_id: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
@@ -107,7 +110,7 @@ fn filtered(filter: &AuditFilter) -> Boxed<'_> {
     if let Some(reader) = &filter.reader_id {
         query = query.filter(audit_log::reader_id.eq(reader));
     }
-    if let Some(action) = &filter.action {
+    if let Some(action) = filter.action {
         query = query.filter(audit_log::action.eq(action));
     }
     if let Some(target) = &filter.target_id {

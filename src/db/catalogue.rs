@@ -5,6 +5,7 @@
 
 use super::DbConnection;
 use super::schema::{articles, issues, media_files};
+use crate::domain::Visibility;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -17,7 +18,7 @@ pub struct PublishedArticle {
     pub dek: String,
     pub author: String,
     pub body: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub paywall_cut: Option<i32>,
     pub audio_media_id: Option<String>,
     pub audio_duration_seconds: Option<i32>,

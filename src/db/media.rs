@@ -4,6 +4,7 @@
 
 use super::DbConnection;
 use super::schema::media_files;
+use crate::domain::MediaKind;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,8 +13,7 @@ use diesel::prelude::*;
 #[diesel(table_name = media_files)]
 pub struct NewMediaFile<'a> {
     pub id: &'a str,
-    /// `audio` or `edition`.
-    pub kind: &'a str,
+    pub kind: MediaKind,
     /// Relative to the media folder, e.g. `0190….pdf`.
     pub path: &'a str,
     pub content_type: &'a str,

@@ -2,6 +2,7 @@
 //! every route asks the same question the same way and every rule of the
 //! product is tested here, without a database or a clock.
 
+use super::stored_text::stored_as_text;
 use super::{Perk, PerkStatus, SubscriptionState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -9,8 +10,24 @@ use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
 /// Who may read an article's full text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Visibility {
     /// Everyone, logged in or not.
     Public,
@@ -23,23 +40,17 @@ pub enum Visibility {
 impl Visibility {
     /// The stored and serialised name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Public => "public",
-            Self::Registered => "registered",
-            Self::Subscribers => "subscribers",
-        }
+        self.into()
     }
 
     /// Parses a stored name.
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "public" => Some(Self::Public),
-            "registered" => Some(Self::Registered),
-            "subscribers" => Some(Self::Subscribers),
-            _ => None,
-        }
+        raw.parse().ok()
     }
 }
+
+// An unknown stored visibility shows the article to the fewest readers.
+stored_as_text!(Visibility, unknown = Visibility::Subscribers);
 
 /// What the gate needs to know about one of a reader's subscriptions,
 /// copied in by the caller (the tier's perks with their status included), so

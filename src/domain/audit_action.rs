@@ -1,12 +1,29 @@
 //! The staff actions the audit log names. Stable snake_case names: they are
 //! stored, filtered on and read by people, so a name never changes meaning.
 
+use super::stored_text::stored_as_text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One kind of staff action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum AuditAction {
     /// Ended every session of a reader.
     SessionsRevoked,
@@ -83,37 +100,20 @@ impl AuditAction {
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SessionsRevoked => "sessions_revoked",
-            Self::ReaderDisabled => "reader_disabled",
-            Self::ReaderEnabled => "reader_enabled",
-            Self::ReadersExported => "readers_exported",
-            Self::MailingListExported => "mailing_list_exported",
-            Self::SubscriptionRefunded => "subscription_refunded",
-            Self::RefundRequestDenied => "refund_request_denied",
-            Self::CompGranted => "comp_granted",
-            Self::CompEnded => "comp_ended",
-            Self::SubscriptionCanceledAtPeriodEnd => "subscription_canceled_at_period_end",
-            Self::SubscriptionCanceledNow => "subscription_canceled_now",
-            Self::SubscriptionExtended => "subscription_extended",
-            Self::IssueCreated => "issue_created",
-            Self::IssueUpdated => "issue_updated",
-            Self::IssuePublished => "issue_published",
-            Self::IssueUnpublished => "issue_unpublished",
-            Self::EditionUploaded => "edition_uploaded",
-            Self::ArticleCreated => "article_created",
-            Self::ArticleUpdated => "article_updated",
-            Self::ArticlePublished => "article_published",
-            Self::ArticleUnpublished => "article_unpublished",
-            Self::AudioUploaded => "audio_uploaded",
-        }
+        self.into()
     }
 
     /// Parses a stored name.
     pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|action| action.as_str() == raw)
+        raw.parse().ok()
     }
 }
+
+// Written and filtered on as a column. The log itself is read back as the
+// stored text (`AuditRow.action`), so an action a newer release wrote is
+// shown as it was recorded; this fallback only applies if a query decodes
+// the column as an action, and then names the narrowest kind of action.
+stored_as_text!(AuditAction, unknown = AuditAction::ReadersExported);
 
 #[cfg(test)]
 mod tests {
@@ -130,5 +130,11 @@ mod tests {
             assert_eq!(json, action.as_str());
         }
         assert_eq!(AuditAction::parse("drop_table"), None);
+        // Stored names: renaming a variant must fail here.
+        assert_eq!(
+            AuditAction::SubscriptionCanceledAtPeriodEnd.as_str(),
+            "subscription_canceled_at_period_end"
+        );
+        assert_eq!(AuditAction::AudioUploaded.as_str(), "audio_uploaded");
     }
 }

@@ -2,32 +2,7 @@
 //! the declared content type of an upload must name the format its
 //! content really has, so a renamed text file is never served as a PDF.
 
-/// What an uploaded file is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaKind {
-    /// An article's audio.
-    Audio,
-    /// An issue's digital edition.
-    Edition,
-}
-
-impl MediaKind {
-    /// The stored name (`media_files.kind`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Audio => "audio",
-            Self::Edition => "edition",
-        }
-    }
-
-    /// The content types accepted for this kind, for error messages.
-    pub fn accepted(self) -> &'static str {
-        match self {
-            Self::Audio => "audio/mpeg, audio/mp4, audio/ogg or audio/wav",
-            Self::Edition => "application/pdf",
-        }
-    }
-}
+pub use crate::domain::MediaKind;
 
 /// A file format the magazine stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -40,7 +40,7 @@ impl MediaRecord {
     pub fn as_new_row(&self, created_at: NaiveDateTime) -> NewMediaFile<'_> {
         NewMediaFile {
             id: &self.id,
-            kind: self.kind.as_str(),
+            kind: self.kind,
             path: &self.path,
             content_type: self.content_type,
             size_bytes: self.size_bytes,

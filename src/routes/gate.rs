@@ -45,8 +45,8 @@ impl Gate {
     }
 
     fn visibility(article: &PublishedArticle) -> Visibility {
-        // An unknown stored visibility is treated as the most restrictive.
-        Visibility::parse(&article.visibility).unwrap_or(Visibility::Subscribers)
+        // An unknown stored visibility already decoded as the most restrictive.
+        article.visibility
     }
 
     /// May the visitor read the article's full text?

@@ -435,7 +435,8 @@ async fn a_reader_in_a_trial_can_cancel_it(app: TestApp, stripe: FakeStripe) {
     assert_eq!(my_subscription(&app, &reader).await["state"], "trialing");
 
     let response =
-        crate::billing_fixtures::post_empty(&app, "/v1/me/subscription/cancel", &reader).await;
+        crate::support::billing_fixtures::post_empty(&app, "/v1/me/subscription/cancel", &reader)
+            .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["state"], "canceling", "{body}");

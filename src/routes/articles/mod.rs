@@ -74,7 +74,7 @@ impl ArticleSummary {
             title: article.title.clone(),
             dek: article.dek.clone(),
             author: article.author.clone(),
-            visibility: article.visibility.clone(),
+            visibility: article.visibility.as_str().to_owned(),
             publication_date: article.publication_date.and_utc(),
             issue: article.issue_number.map(|number| IssueRef {
                 number,

@@ -84,8 +84,8 @@ impl<R: RequiredRole> Staff<R> {
     pub fn audit(&self, action: AuditAction, target: (&str, &str)) -> AuditEntry {
         AuditEntry {
             staff_id: self.member.reader_id.to_string(),
-            staff_role: self.member.role.as_str().to_owned(),
-            action: action.as_str().to_owned(),
+            staff_role: self.member.role,
+            action,
             target_type: target.0.to_owned(),
             target_id: target.1.to_owned(),
             reader_id: None,

@@ -85,8 +85,7 @@ impl From<ArticleRecord> for AdminArticleView {
             author: article.author,
             body: article.body,
             issue_number,
-            // The column's CHECK allows only known values; fail closed anyway.
-            visibility: Visibility::parse(&article.visibility).unwrap_or(Visibility::Subscribers),
+            visibility: article.visibility,
             paywall_cut: article.paywall_cut,
             publication_date: article.publication_date.and_utc(),
             published: article.published_at.is_some(),

@@ -102,11 +102,9 @@ fn optional_instant(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldErr
     raw.map(|raw| parse_instant(Some(raw))).transpose()
 }
 
-fn action(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+fn action(raw: Option<&str>) -> Result<Option<AuditAction>, FieldError> {
     raw.map(|raw| {
-        AuditAction::parse(raw)
-            .map(|a| a.as_str().to_owned())
-            .ok_or_else(|| FieldError::new("invalid", "not an audit action"))
+        AuditAction::parse(raw).ok_or_else(|| FieldError::new("invalid", "not an audit action"))
     })
     .transpose()
 }
