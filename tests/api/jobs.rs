@@ -35,10 +35,10 @@ fn email(to: &str) -> Email {
 
 /// (state, attempts, provider message id, last error) of every job of
 /// `kind`, oldest first.
-fn job_states(
-    app: &TestApp,
-    kind: &str,
-) -> Vec<(String, String, i32, Option<String>, Option<String>)> {
+/// A job as the tests look at it: id, state, attempts, message id, last error.
+type JobState = (String, String, i32, Option<String>, Option<String>);
+
+fn job_states(app: &TestApp, kind: &str) -> Vec<JobState> {
     jobs::table
         .filter(jobs::kind.eq(kind))
         .order(jobs::created_at.asc())

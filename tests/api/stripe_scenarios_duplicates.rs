@@ -7,7 +7,9 @@ use crate::admin_readers::redact;
 use crate::support::billing_fixtures::stored;
 use crate::support::fake_stripe::FakeStripe;
 use crate::support::helpers::TestApp;
-use crate::support::stripe_events::{PRICE_CENTS, Shape, deliver_ok, purchase, settled, stripe_id};
+use crate::support::stripe_events::{
+    PRICE_CENTS, Purchase, Shape, deliver_ok, purchase, settled, stripe_id,
+};
 use crate::support::stripe_fixtures::paid_subscription;
 use crate::webhooks::deep_dive_granted;
 use masthead::domain::Role;
@@ -84,37 +86,7 @@ async fn a_second_paid_checkout_is_cancelled_and_refunded_once(app: TestApp, str
         "the kept one is not refunded"
     );
 
-    // Stripe: one cancel of the duplicate, one refund of its payment.
-    let cancels = stripe
-        .requests_to(
-            "DELETE",
-            &format!("/v1/subscriptions/{}", second.subscription),
-        )
-        .await;
-    assert_eq!(cancels.len(), 1, "{cancels:#?}");
-    assert_eq!(cancels[0].param("prorate"), Some("false"));
-    assert!(cancels[0].idempotency_key.is_some());
-    assert!(
-        stripe
-            .requests_to(
-                "DELETE",
-                &format!("/v1/subscriptions/{}", first.subscription)
-            )
-            .await
-            .is_empty(),
-        "the kept subscription is left alone"
-    );
-    let refunds = stripe.requests_to("POST", "/v1/refunds").await;
-    assert_eq!(refunds.len(), 1, "{refunds:#?}");
-    assert_eq!(
-        refunds[0].param("payment_intent"),
-        Some(second.payment_intent.as_str())
-    );
-    assert_eq!(
-        refunds[0].param("amount"),
-        Some(PRICE_CENTS.to_string().as_str())
-    );
-    assert!(refunds[0].idempotency_key.is_some());
+    assert_one_cancel_and_one_refund(&stripe, &first, &second).await;
 
     // Stripe then reports what it did; neither is applied twice, and the
     // duplicate stays what it is.
@@ -263,4 +235,44 @@ async fn assert_follow_ups_ran_as_jobs(app: &TestApp, follow_ups: &[(String, Str
         assert!(key.as_deref().is_some_and(|k| k.ends_with(":0")), "{key:?}");
         assert_eq!(state, "done", "{jobs_seen:?}");
     }
+}
+
+/// Stripe saw one cancel of the duplicate (<https://docs.stripe.com/api/subscriptions/cancel>)
+/// and one refund of its payment (<https://docs.stripe.com/api/refunds/create>),
+/// each with an `Idempotency-Key`, and nothing against the kept one.
+async fn assert_one_cancel_and_one_refund(
+    stripe: &FakeStripe,
+    first: &Purchase,
+    second: &Purchase,
+) {
+    let cancels = stripe
+        .requests_to(
+            "DELETE",
+            &format!("/v1/subscriptions/{}", second.subscription),
+        )
+        .await;
+    assert_eq!(cancels.len(), 1, "{cancels:#?}");
+    assert_eq!(cancels[0].param("prorate"), Some("false"));
+    assert!(cancels[0].idempotency_key.is_some());
+    assert!(
+        stripe
+            .requests_to(
+                "DELETE",
+                &format!("/v1/subscriptions/{}", first.subscription)
+            )
+            .await
+            .is_empty(),
+        "the kept subscription is left alone"
+    );
+    let refunds = stripe.requests_to("POST", "/v1/refunds").await;
+    assert_eq!(refunds.len(), 1, "{refunds:#?}");
+    assert_eq!(
+        refunds[0].param("payment_intent"),
+        Some(second.payment_intent.as_str())
+    );
+    assert_eq!(
+        refunds[0].param("amount"),
+        Some(PRICE_CENTS.to_string().as_str())
+    );
+    assert!(refunds[0].idempotency_key.is_some());
 }
