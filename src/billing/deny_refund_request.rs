@@ -7,8 +7,8 @@
 
 use crate::db::audit_log::{self, AuditEntry};
 use crate::db::refund_requests::{self, RefundRequestRow};
-use crate::db::{self, Database, readers, refund_actions};
-use crate::domain::{ReaderId, Reason};
+use crate::db::{self, Database, readers, refund_claims};
+use crate::domain::{ReaderId, Reason, RefundClaimStatus, RefundRequestStatus};
 use crate::error::ApiError;
 
 /// 404 for a refund request id nobody was given.
@@ -35,9 +35,9 @@ pub async fn refund_request_to_approve(
         .run(move |conn| Ok(refund_requests::find(conn, &id)?))
         .await?
         .ok_or_else(refund_request_not_found)?;
-    match row.status.as_str() {
-        "pending" | "approved" => Ok(row),
-        other => Err(refund_request_decided(other)),
+    match row.status {
+        RefundRequestStatus::Pending | RefundRequestStatus::Approved => Ok(row),
+        other => Err(refund_request_decided(other.as_str())),
     }
 }
 
@@ -54,24 +54,28 @@ pub async fn deny_refund_request(
         let now = chrono::Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {
             let request = refund_requests::find(conn, &id)?.ok_or_else(refund_request_not_found)?;
-            match request.status.as_str() {
+            match request.status {
                 // Denying again replays the decision.
-                "denied" => return Ok(Some(request)),
-                "pending" => {}
-                other => return Err(refund_request_decided(other)),
+                RefundRequestStatus::Denied => return Ok(Some(request)),
+                RefundRequestStatus::Pending => {}
+                other => return Err(refund_request_decided(other.as_str())),
             }
             // Serialised with the refund of the same subscription (which
             // locks the reader too): a refund under way or done wins.
             readers::lock(conn, &ReaderId::from_db(request.reader_id.clone()))?;
-            if let Some(claim) = refund_actions::find(conn, &request.subscription_id)?
-                && claim.status != "failed"
+            if let Some(claim) = refund_claims::find(conn, &request.subscription_id)?
+                && claim.status != RefundClaimStatus::Failed
             {
                 return Err(ApiError::conflict(
                     "refund_in_progress",
                     "this subscription is being refunded (or was); the request cannot be denied",
                 ));
             }
-            if !refund_requests::decide(conn, &id, "denied", &actor, Some(note.as_str()), now)? {
+            if !refund_requests::decide(
+                conn,
+                &id,
+                RefundRequestStatus::Denied,
+                &actor, Some(note.as_str()), now)? {
                 return Err(refund_request_decided("decided"));
             }
             let entry = audit

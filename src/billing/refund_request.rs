@@ -4,7 +4,7 @@
 
 use crate::db::refund_requests::{self, NewRefundRequest, RefundRequestRow};
 use crate::db::{self, Database, payments, readers, subscriptions};
-use crate::domain::{ReaderId, Reason, SubscriptionState};
+use crate::domain::{ReaderId, Reason, RefundRequestStatus, SubscriptionState};
 use crate::error::ApiError;
 use chrono::Utc;
 
@@ -56,7 +56,7 @@ pub async fn request_refund(
                     subscription_id: &refundable.id,
                     reader_id: reader.as_str(),
                     reason: reason.as_str(),
-                    status: "pending",
+                    status: RefundRequestStatus::Pending,
                     created_at: now,
                 },
             )?;

@@ -27,7 +27,7 @@ pub mod reader_directory;
 pub mod reader_export;
 pub mod reader_money;
 pub mod readers;
-pub mod refund_actions;
+pub mod refund_claims;
 pub mod refund_queue;
 pub mod refund_requests;
 pub mod refunds;

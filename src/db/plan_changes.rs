@@ -5,16 +5,11 @@
 
 use super::DbConnection;
 use super::schema::{subscription_plan_changes as changes, subscriptions};
-use crate::domain::{BillingInterval, SubscriptionId, SubscriptionState};
+use crate::domain::{
+    BillingInterval, PlanChangeKind, PlanChangeStatus, SubscriptionId, SubscriptionState,
+};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
-/// Where a change is.
-pub const PENDING: &str = "pending";
-/// Carried out: the subscription is on the new plan.
-pub const APPLIED: &str = "applied";
-/// Taken back by the reader before it took effect.
-pub const UNDONE: &str = "undone";
 
 /// A plan change as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -22,12 +17,12 @@ pub const UNDONE: &str = "undone";
 pub struct PlanChangeRow {
     pub id: String,
     pub subscription_id: String,
-    pub kind: String,
+    pub kind: PlanChangeKind,
     pub from_tier_id: String,
     pub from_interval: String,
     pub to_tier_id: String,
     pub to_interval: String,
-    pub status: String,
+    pub status: PlanChangeStatus,
     pub prorated_cents: Option<i64>,
     pub effective_at: NaiveDateTime,
     pub actor: String,
@@ -48,12 +43,12 @@ impl PlanChangeRow {
 pub struct NewPlanChange<'a> {
     pub id: &'a str,
     pub subscription_id: &'a str,
-    pub kind: &'a str,
+    pub kind: PlanChangeKind,
     pub from_tier_id: &'a str,
     pub from_interval: &'a str,
     pub to_tier_id: &'a str,
     pub to_interval: &'a str,
-    pub status: &'a str,
+    pub status: PlanChangeStatus,
     pub prorated_cents: Option<i64>,
     pub effective_at: NaiveDateTime,
     pub actor: &'a str,
@@ -77,7 +72,7 @@ pub fn pending_for(
 ) -> QueryResult<Option<PlanChangeRow>> {
     changes::table
         .filter(changes::subscription_id.eq(subscription.as_str()))
-        .filter(changes::status.eq(PENDING))
+        .filter(changes::status.eq(PlanChangeStatus::Pending))
         .select(PlanChangeRow::as_select())
         .first(conn)
         .optional()
@@ -100,13 +95,13 @@ pub fn for_subscription(
 pub fn settle(
     conn: &mut DbConnection,
     id: &str,
-    status: &'static str,
+    status: PlanChangeStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let settled = diesel::update(
         changes::table
             .filter(changes::id.eq(id))
-            .filter(changes::status.eq(PENDING)),
+            .filter(changes::status.eq(PlanChangeStatus::Pending)),
     )
     .set((changes::status.eq(status), changes::settled_at.eq(now)))
     .execute(conn)?;

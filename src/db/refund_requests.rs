@@ -4,6 +4,7 @@
 
 use super::DbConnection;
 use super::schema::refund_requests;
+use crate::domain::RefundRequestStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -15,7 +16,7 @@ pub struct RefundRequestRow {
     pub subscription_id: String,
     pub reader_id: String,
     pub reason: String,
-    pub status: String,
+    pub status: RefundRequestStatus,
     pub decided_by: Option<String>,
     pub decision_note: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
@@ -30,7 +31,7 @@ pub struct NewRefundRequest<'a> {
     pub subscription_id: &'a str,
     pub reader_id: &'a str,
     pub reason: &'a str,
-    pub status: &'a str,
+    pub status: RefundRequestStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -59,7 +60,7 @@ pub fn pending_for_subscription(
 ) -> QueryResult<Option<RefundRequestRow>> {
     refund_requests::table
         .filter(refund_requests::subscription_id.eq(subscription))
-        .filter(refund_requests::status.eq("pending"))
+        .filter(refund_requests::status.eq(RefundRequestStatus::Pending))
         .select(RefundRequestRow::as_select())
         .first(conn)
         .optional()
@@ -70,7 +71,7 @@ pub fn pending_for_subscription(
 pub fn decide(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: RefundRequestStatus,
     decided_by: &str,
     note: Option<&str>,
     now: NaiveDateTime,
@@ -78,7 +79,7 @@ pub fn decide(
     let decided = diesel::update(
         refund_requests::table
             .filter(refund_requests::id.eq(id))
-            .filter(refund_requests::status.eq("pending")),
+            .filter(refund_requests::status.eq(RefundRequestStatus::Pending)),
     )
     .set((
         refund_requests::status.eq(status),
@@ -94,7 +95,7 @@ pub fn decide(
 /// status; and how many there are in all.
 pub fn list(
     conn: &mut DbConnection,
-    status: Option<&str>,
+    status: Option<RefundRequestStatus>,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<RefundRequestRow>, i64)> {
@@ -138,7 +139,7 @@ pub fn overrule(
 ) -> QueryResult<()> {
     diesel::update(refund_requests::table.filter(refund_requests::id.eq(id)))
         .set((
-            refund_requests::status.eq("approved"),
+            refund_requests::status.eq(RefundRequestStatus::Approved),
             refund_requests::decided_by.eq(decided_by),
             refund_requests::decision_note.eq(note),
             refund_requests::decided_at.eq(now),
@@ -159,10 +160,10 @@ pub fn close_for_subscription(
     diesel::update(
         refund_requests::table
             .filter(refund_requests::subscription_id.eq(subscription))
-            .filter(refund_requests::status.eq("pending")),
+            .filter(refund_requests::status.eq(RefundRequestStatus::Pending)),
     )
     .set((
-        refund_requests::status.eq("approved"),
+        refund_requests::status.eq(RefundRequestStatus::Approved),
         refund_requests::decided_by.eq(decided_by),
         refund_requests::decision_note.eq(Some(note)),
         refund_requests::decided_at.eq(now),

@@ -2,36 +2,21 @@
 //! in the domain (not beside the upload code) so `db/` can carry it in rows
 //! without importing the media layer that itself writes through `db/`.
 
-use super::stored_text::stored_as_text;
+use super::stored_text::stored_enum;
 
-/// What an uploaded file is for.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum MediaKind {
-    /// An article's audio.
-    Audio,
-    /// An issue's digital edition.
-    Edition,
+stored_enum! {
+    /// What an uploaded file is for (`media_files.kind`). Rows only ever
+    /// write the kind today; should one be read back, an unknown value must
+    /// still decode, and which variant grants nothing either way.
+    pub enum MediaKind (unknown = Audio) {
+        /// An article's audio.
+        Audio,
+        /// An issue's digital edition.
+        Edition,
+    }
 }
 
 impl MediaKind {
-    /// The stored name (`media_files.kind`).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// The content types accepted for this kind, for error messages.
     pub fn accepted(self) -> &'static str {
         match self {
@@ -40,10 +25,6 @@ impl MediaKind {
         }
     }
 }
-
-// Rows only ever write the kind today; should one be read back, an unknown
-// value must still decode, and which variant grants nothing either way.
-stored_as_text!(MediaKind, unknown = MediaKind::Audio);
 
 #[cfg(test)]
 mod tests {

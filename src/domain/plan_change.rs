@@ -6,29 +6,40 @@
 //! <https://docs.stripe.com/billing/subscriptions/prorations>).
 
 use super::BillingInterval;
+use super::stored_text::stored_enum;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// How a change is carried out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanChangeKind {
-    /// More is bought (a longer interval, or a dearer tier for the same
-    /// interval): at once, the difference invoiced now.
-    Upgrade,
-    /// Less is bought: at the end of the period already paid, so the
-    /// reader keeps what they paid for; until then it can be undone.
-    Downgrade,
+stored_enum! {
+    /// How a change is carried out (`plan_changes.kind`). An unknown stored
+    /// kind reads as a downgrade: one that waits for the period end and can
+    /// still be undone.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum PlanChangeKind (unknown = Downgrade) {
+        /// More is bought (a longer interval, or a dearer tier for the same
+        /// interval): at once, the difference invoiced now.
+        Upgrade,
+        /// Less is bought: at the end of the period already paid, so the
+        /// reader keeps what they paid for; until then it can be undone.
+        Downgrade,
+    }
 }
 
-impl PlanChangeKind {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Upgrade => "upgrade",
-            Self::Downgrade => "downgrade",
-        }
+stored_enum! {
+    /// Where a plan change stands (`plan_changes.status`). Only `pending`
+    /// moves, once. An unknown stored status reads as `undone`, so this
+    /// build never applies a change a newer one settled.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum PlanChangeStatus (unknown = Undone) {
+        /// Waiting for its effective time (a downgrade), or for the provider.
+        Pending,
+        /// Carried out.
+        Applied,
+        /// Taken back by the reader before it took effect.
+        Undone,
     }
 }
 

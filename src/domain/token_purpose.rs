@@ -1,49 +1,24 @@
 //! What an emailed single-use token is for. A token is only ever accepted
 //! by the endpoint of its own purpose.
 
-use super::stored_text::stored_as_text;
+use super::stored_text::stored_enum;
 
-/// The purpose of an account token, as stored in `account_tokens.purpose`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum TokenPurpose {
-    /// Proves the reader receives mail at the account's address.
-    VerifyEmail,
-    /// Lets the holder set a new password without the old one.
-    PasswordReset,
-    /// Proves the reader receives mail at a new address before the account
-    /// moves to it.
-    EmailChange,
-}
-
-impl TokenPurpose {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// Reads a stored value.
-    pub fn parse(raw: &str) -> Option<Self> {
-        raw.parse().ok()
+stored_enum! {
+    /// The purpose of an account token, as stored in `account_tokens.purpose`.
+    /// Queries select tokens by the purposes they accept, so a token of a
+    /// purpose this build does not know is never returned to be used;
+    /// reading one as a verification (which only proves an address) keeps
+    /// any other read harmless.
+    pub enum TokenPurpose (unknown = VerifyEmail) {
+        /// Proves the reader receives mail at the account's address.
+        VerifyEmail,
+        /// Lets the holder set a new password without the old one.
+        PasswordReset,
+        /// Proves the reader receives mail at a new address before the
+        /// account moves to it.
+        EmailChange,
     }
 }
-
-// Queries select tokens by the purposes they accept, so a token of a purpose
-// this build does not know is never returned to be used; reading one as a
-// verification (which only proves an address) keeps any other read harmless.
-stored_as_text!(TokenPurpose, unknown = TokenPurpose::VerifyEmail);
 
 #[cfg(test)]
 mod tests {

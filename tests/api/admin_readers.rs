@@ -6,7 +6,7 @@ use crate::support::helpers::{TestApp, TestReader, assert_problem};
 use crate::support::reader_fixtures::{audit_entries, give_address, parse_csv, reader_named};
 use chrono::{Duration, Utc};
 use masthead::db::{payments, refund_requests, refunds};
-use masthead::domain::{Role, SubscriptionState};
+use masthead::domain::{RefundRequestStatus, Role, SubscriptionState};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -194,7 +194,7 @@ fn arrange_money(app: &TestApp, reader_id: &str, subscription_id: &str) {
             subscription_id,
             reader_id,
             reason: "I never read it",
-            status: "pending",
+            status: RefundRequestStatus::Pending,
             created_at: now,
         },
     )

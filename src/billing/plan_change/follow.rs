@@ -11,7 +11,7 @@
 use crate::db::DbConnection;
 use crate::db::plan_changes::{self, NewPlanChange, Plan};
 use crate::db::subscriptions::SubscriptionRow;
-use crate::domain::{BillingInterval, PlanChangeKind, PricedPlan, classify};
+use crate::domain::{BillingInterval, PlanChangeKind, PlanChangeStatus, PricedPlan, classify};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 use serde_json::Value;
@@ -73,9 +73,9 @@ pub fn follow_provider_plan(
     if let Some(pending) = pending {
         let reached = pending.to_tier_id == tier && pending.to_interval() == Some(to_interval);
         let status = if reached {
-            plan_changes::APPLIED
+            PlanChangeStatus::Applied
         } else {
-            plan_changes::UNDONE
+            PlanChangeStatus::Undone
         };
         plan_changes::settle(conn, &pending.id, status, now)?;
         if reached {
@@ -94,7 +94,7 @@ pub fn follow_provider_plan(
             from_interval: from_interval.as_str(),
             to_tier_id: &tier,
             to_interval: to_interval.as_str(),
-            status: plan_changes::APPLIED,
+            status: PlanChangeStatus::Applied,
             prorated_cents: None,
             effective_at: now,
             actor,
@@ -113,7 +113,7 @@ fn kind_of(
     conn: &mut DbConnection,
     from: &Plan<'_>,
     to: &Plan<'_>,
-) -> Result<&'static str, ApiError> {
+) -> Result<PlanChangeKind, ApiError> {
     let mut priced = |plan: &Plan<'_>| -> Result<Option<PricedPlan>, ApiError> {
         Ok(crate::db::tiers::find(conn, plan.tier)?.and_then(|tier| {
             tier.prices
@@ -129,5 +129,5 @@ fn kind_of(
         (Some(from), Some(to)) => classify(from, to).unwrap_or(PlanChangeKind::Downgrade),
         _ => PlanChangeKind::Downgrade,
     };
-    Ok(kind.as_str())
+    Ok(kind)
 }

@@ -11,7 +11,7 @@ use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, payments};
 use crate::domain::FieldError;
 use crate::domain::{
-    BillingInterval, Currency, PlanChangeKind, PricedPlan, SubscriptionState, classify, prorate,
+    BillingInterval, Currency, PlanChangeKind, PlanChangeStatus, PricedPlan, SubscriptionState, classify, prorate,
 };
 use crate::error::ApiError;
 use chrono::{NaiveDateTime, Utc};
@@ -250,7 +250,7 @@ fn apply_upgrade(
         &change(
             decided,
             &id,
-            plan_changes::APPLIED,
+            PlanChangeStatus::Applied,
             Some(proration.amount_cents),
             now,
             actor,
@@ -294,7 +294,7 @@ fn record_downgrade(
         &change(
             decided,
             &id,
-            plan_changes::PENDING,
+            PlanChangeStatus::Pending,
             None,
             effective_at,
             actor,
@@ -317,7 +317,7 @@ fn record_downgrade(
 fn change<'a>(
     decided: &'a Decided,
     id: &'a str,
-    status: &'a str,
+    status: PlanChangeStatus,
     prorated_cents: Option<i64>,
     effective_at: NaiveDateTime,
     actor: &'a str,
@@ -326,7 +326,7 @@ fn change<'a>(
     NewPlanChange {
         id,
         subscription_id: &decided.subscription.id,
-        kind: decided.kind.as_str(),
+        kind: decided.kind,
         from_tier_id: &decided.from.0.id,
         from_interval: decided.from.1.interval.as_str(),
         to_tier_id: &decided.to.0.id,
@@ -336,7 +336,7 @@ fn change<'a>(
         effective_at,
         actor,
         created_at: now,
-        settled_at: (status == plan_changes::APPLIED).then_some(now),
+        settled_at: (status == PlanChangeStatus::Applied).then_some(now),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::db::plan_changes::{self, PlanChangeRow};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::{self, Database};
+use crate::domain::PlanChangeStatus;
 use crate::error::ApiError;
 use chrono::Utc;
 
@@ -39,7 +40,7 @@ pub async fn undo_plan_change(
     db.run(move |conn| {
         db::write_transaction(conn, |conn| {
             let now = Utc::now().naive_utc();
-            if !plan_changes::settle(conn, &pending.id, plan_changes::UNDONE, now)? {
+            if !plan_changes::settle(conn, &pending.id, PlanChangeStatus::Undone, now)? {
                 return Err(nothing_pending());
             }
             let subscription = db::subscriptions::find(conn, &subscription.subscription_id())?;

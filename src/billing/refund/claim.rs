@@ -6,10 +6,12 @@
 use super::RefundOrder;
 use crate::billing::subscription_not_found;
 use crate::db::payments::PaymentRow;
-use crate::db::refund_actions::{self, NewRefundAction};
+use crate::db::refund_claims::{self, NewRefundClaim};
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::{DbConnection, payments, readers, refund_requests, subscriptions};
-use crate::domain::{Guarantee, ReaderId, RefundRefusal, SubscriptionState};
+use crate::domain::{
+    Guarantee, ReaderId, RefundClaimStatus, RefundRefusal, RefundRequestStatus, SubscriptionState,
+};
 use crate::error::ApiError;
 use chrono::{DateTime, Duration, Utc};
 use diesel::OptionalExtension;
@@ -39,7 +41,7 @@ pub(super) fn claim(
 ) -> Result<Claim, ApiError> {
     let id = order.subscription.as_str();
     if let Some(key) = &order.idempotency_key
-        && let Some(earlier) = refund_actions::find_by_key(conn, key)?
+        && let Some(earlier) = refund_claims::find_by_key(conn, key)?
         && earlier.subscription_id != id
     {
         return Err(ApiError::unprocessable(
@@ -58,22 +60,22 @@ pub(super) fn claim(
     if let Some(request) = &order.request
         && let Some(row) = refund_requests::find(conn, request)?
     {
-        match row.status.as_str() {
-            "approved" => return Ok(Claim::Done),
-            "pending" => {}
+        match row.status {
+            RefundRequestStatus::Approved => return Ok(Claim::Done),
+            RefundRequestStatus::Pending => {}
             other => {
                 return Err(ApiError::conflict(
                     "refund_request_decided",
-                    format!("this refund request was already {other}"),
+                    format!("this refund request was already {}", other.as_str()),
                 ));
             }
         }
     }
-    let existing = refund_actions::find(conn, id)?;
+    let existing = refund_claims::find(conn, id)?;
     if let Some(action) = &existing {
-        match action.status.as_str() {
-            "succeeded" => return Ok(Claim::Done),
-            "in_progress" if now.naive_utc() - action.started_at < STALE_AFTER => {
+        match action.status {
+            RefundClaimStatus::Succeeded => return Ok(Claim::Done),
+            RefundClaimStatus::InProgress if now.naive_utc() - action.started_at < STALE_AFTER => {
                 return Err(ApiError::conflict(
                     "refund_in_progress",
                     "a refund of this subscription is in progress; its result will follow shortly",
@@ -95,11 +97,11 @@ pub(super) fn claim(
     let within_guarantee = Guarantee::new(first.paid_at.and_utc(), order.window_days)
         .permits(order.role, now, order.override_window)
         .map_err(refusal)?;
-    refund_actions::claim(
+    refund_claims::claim(
         conn,
-        &NewRefundAction {
+        &NewRefundClaim {
             subscription_id: id,
-            status: "in_progress",
+            status: RefundClaimStatus::InProgress,
             idempotency_key: order.idempotency_key.as_deref(),
             actor: &order.actor,
             reason: &order.reason,

@@ -5,8 +5,8 @@
 
 use super::RefundOrder;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
-use crate::db::{self, Database, audit_log, readers, refund_actions, refund_requests};
-use crate::domain::{ReaderId, SubscriptionState};
+use crate::db::{self, Database, audit_log, readers, refund_claims, refund_requests};
+use crate::domain::{ReaderId, RefundRequestStatus, SubscriptionState};
 use crate::error::ApiError;
 use chrono::Utc;
 use serde_json::json;
@@ -48,7 +48,7 @@ pub(super) async fn finish(
                     ));
                 }
             }
-            refund_actions::finish(conn, id.as_str(), None, now)?;
+            refund_claims::finish(conn, id.as_str(), None, now)?;
             // The money moved: the request this approves is approved even if
             // a concurrent deny got there first, and any other pending
             // request of the subscription is closed with it.
@@ -56,7 +56,7 @@ pub(super) async fn finish(
                 && !refund_requests::decide(
                     conn,
                     request,
-                    "approved",
+                    RefundRequestStatus::Approved,
                     &order.actor,
                     Some(&order.reason),
                     now,
@@ -102,7 +102,7 @@ pub(super) async fn release(db: &Database, id: &crate::domain::SubscriptionId, e
     let released = db
         .run(move |conn| {
             let now = Utc::now().naive_utc();
-            Ok(refund_actions::finish(conn, id.as_str(), Some(&why), now)?)
+            Ok(refund_claims::finish(conn, id.as_str(), Some(&why), now)?)
         })
         .await;
     if let Err(error) = released {

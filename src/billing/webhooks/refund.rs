@@ -28,7 +28,7 @@ use crate::db::payments::PaymentRow;
 use crate::db::refunds::{self, NewRefund};
 use crate::db::subscriptions::{self, SubscriptionChanges};
 use crate::db::{
-    DbConnection, provider_follow_ups, provider_payments, refund_actions, refund_requests,
+    DbConnection, provider_follow_ups, provider_payments, refund_claims, refund_requests,
 };
 use crate::domain::{SubscriptionId, SubscriptionState, sane_amount};
 use crate::error::ApiError;
@@ -265,7 +265,7 @@ fn end_if_refunded_in_full(
     apply::move_to(conn, context, &row, SubscriptionState::Refunded, &changes)?;
     let note = format!("refunded at Stripe ({})", context.reason());
     refund_requests::close_for_subscription(conn, &row.id, super::ACTOR, &note, context.now)?;
-    if refund_actions::find(conn, &row.id)?.is_some() {
+    if refund_claims::find(conn, &row.id)?.is_some() {
         return Ok(());
     }
     if let Some(stripe_subscription) = row.provider_subscription_id.as_deref() {

@@ -61,8 +61,8 @@ pub struct PlanChangeView {
 impl From<&PlanChangeRow> for PlanChangeView {
     fn from(row: &PlanChangeRow) -> Self {
         Self {
-            kind: row.kind.clone(),
-            status: row.status.clone(),
+            kind: row.kind.as_str().to_owned(),
+            status: row.status.as_str().to_owned(),
             from: PlanView {
                 tier: row.from_tier_id.clone(),
                 interval: row.from_interval.clone(),

@@ -34,7 +34,7 @@ impl From<RefundRequestRow> for MyRefundRequestStatus {
         Self {
             id: row.id,
             subscription_id: row.subscription_id,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             reason: row.reason,
             decision_note: row.decision_note,
             decided_at: row.decided_at.map(|t| t.and_utc()),

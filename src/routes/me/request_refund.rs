@@ -73,7 +73,7 @@ pub async fn request_refund(
         guarantee_ends_at: guarantee.ends,
         id: request.id,
         subscription_id: request.subscription_id,
-        status: request.status,
+        status: request.status.as_str().to_owned(),
         reason: request.reason,
         created_at: request.created_at.and_utc(),
     }))

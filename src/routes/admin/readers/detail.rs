@@ -350,7 +350,7 @@ impl From<RefundRequestRow> for RefundRequestView {
             id: row.id,
             subscription_id: row.subscription_id,
             reason: row.reason,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             decided_by: row.decided_by,
             decision_note: row.decision_note,
             decided_at: row.decided_at.map(utc),

@@ -8,7 +8,7 @@ use crate::db::{
     refund_queue::{AskedPayment, AskedSubscription, Asker},
     refund_requests::RefundRequestRow,
 };
-use crate::domain::FieldError;
+use crate::domain::{FieldError, RefundRequestStatus};
 use crate::domain::Guarantee;
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
@@ -150,20 +150,20 @@ pub async fn list_refund_requests(
     query: web::Query<RefundRequestsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
-    let status = match query.status.as_deref().unwrap_or("pending") {
-        "all" => None,
-        status @ ("pending" | "approved" | "denied") => Some(status.to_owned()),
-        _ => {
-            return Err(ApiError::invalid_field(
+    let status = match query.status.as_deref() {
+        None => Some(RefundRequestStatus::Pending),
+        Some("all") => None,
+        Some(raw) => Some(RefundRequestStatus::parse(raw).ok_or_else(|| {
+            ApiError::invalid_field(
                 FieldError::new("invalid", "`pending`, `approved`, `denied` or `all`").at("status"),
-            ));
-        }
+            )
+        })?),
     };
     let offset = (page - 1).saturating_mul(per_page);
     let ((rows, total), (askers, subscriptions, payments)) = state
         .db
         .run(move |conn| {
-            let page = db::refund_requests::list(conn, status.as_deref(), per_page, offset)?;
+            let page = db::refund_requests::list(conn, status, per_page, offset)?;
             let readers: Vec<String> = page.0.iter().map(|r| r.reader_id.clone()).collect();
             let subscriptions: Vec<String> =
                 page.0.iter().map(|r| r.subscription_id.clone()).collect();

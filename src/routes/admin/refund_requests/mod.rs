@@ -40,7 +40,7 @@ impl From<&RefundRequestRow> for RefundRequestView {
             subscription_id: row.subscription_id.clone(),
             reader_id: row.reader_id.clone(),
             reason: row.reason.clone(),
-            status: row.status.clone(),
+            status: row.status.as_str().to_owned(),
             decided_by: row.decided_by.clone(),
             decision_note: row.decision_note.clone(),
             decided_at: row.decided_at.map(|t| t.and_utc()),

@@ -1,5 +1,5 @@
-//! The `refund_actions` aggregate: the claim that makes refunding a
-//! subscription happen once. The first caller inserts the claim
+//! Refund claims (the `refund_actions` table): the claim that makes
+//! refunding a subscription happen once. The first caller inserts the claim
 //! (`in_progress`) and talks to the payment provider; concurrent callers
 //! find it and answer 409 (in flight) or replay the result (done). A
 //! failed attempt, or one that died and went stale, can be claimed again;
@@ -7,15 +7,16 @@
 
 use super::DbConnection;
 use super::schema::refund_actions;
+use crate::domain::RefundClaimStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// A claim as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = refund_actions)]
-pub struct RefundActionRow {
+pub struct RefundClaimRow {
     pub subscription_id: String,
-    pub status: String,
+    pub status: RefundClaimStatus,
     pub idempotency_key: Option<String>,
     pub actor: String,
     pub reason: String,
@@ -27,9 +28,9 @@ pub struct RefundActionRow {
 /// A claim to make.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = refund_actions)]
-pub struct NewRefundAction<'a> {
+pub struct NewRefundClaim<'a> {
     pub subscription_id: &'a str,
-    pub status: &'a str,
+    pub status: RefundClaimStatus,
     pub idempotency_key: Option<&'a str>,
     pub actor: &'a str,
     pub reason: &'a str,
@@ -39,19 +40,19 @@ pub struct NewRefundAction<'a> {
 }
 
 /// The claim on a subscription, if any.
-pub fn find(conn: &mut DbConnection, subscription: &str) -> QueryResult<Option<RefundActionRow>> {
+pub fn find(conn: &mut DbConnection, subscription: &str) -> QueryResult<Option<RefundClaimRow>> {
     refund_actions::table
         .find(subscription)
-        .select(RefundActionRow::as_select())
+        .select(RefundClaimRow::as_select())
         .first(conn)
         .optional()
 }
 
 /// The claim made with an idempotency key, if any.
-pub fn find_by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<RefundActionRow>> {
+pub fn find_by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<RefundClaimRow>> {
     refund_actions::table
         .filter(refund_actions::idempotency_key.eq(key))
-        .select(RefundActionRow::as_select())
+        .select(RefundClaimRow::as_select())
         .first(conn)
         .optional()
 }
@@ -61,7 +62,7 @@ pub fn find_by_key(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Ref
 /// claim first (on PostgreSQL, after locking the reader's row).
 pub fn claim(
     conn: &mut DbConnection,
-    claim: &NewRefundAction<'_>,
+    claim: &NewRefundClaim<'_>,
     replace: bool,
 ) -> QueryResult<()> {
     if replace {
@@ -93,9 +94,9 @@ pub fn finish(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let status = if failure.is_some() {
-        "failed"
+        RefundClaimStatus::Failed
     } else {
-        "succeeded"
+        RefundClaimStatus::Succeeded
     };
     diesel::update(refund_actions::table.find(subscription))
         .set((
