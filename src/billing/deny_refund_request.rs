@@ -75,7 +75,10 @@ pub async fn deny_refund_request(
                 conn,
                 &id,
                 RefundRequestStatus::Denied,
-                &actor, Some(note.as_str()), now)? {
+                &actor,
+                Some(note.as_str()),
+                now,
+            )? {
                 return Err(refund_request_decided("decided"));
             }
             let entry = audit

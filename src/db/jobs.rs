@@ -9,6 +9,7 @@
 
 use super::schema::jobs;
 use super::{DbConnection, write_transaction};
+use crate::domain::JobState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -20,7 +21,7 @@ pub struct JobRow {
     pub id: String,
     pub kind: String,
     pub payload: String,
-    pub state: String,
+    pub state: JobState,
     pub attempts: i32,
     pub run_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
@@ -38,7 +39,7 @@ pub struct NewJob<'a> {
     pub id: &'a str,
     pub kind: &'a str,
     pub payload: &'a str,
-    pub state: &'a str,
+    pub state: JobState,
     pub run_at: NaiveDateTime,
     pub dedupe_key: Option<&'a str>,
     pub created_at: NaiveDateTime,
@@ -93,9 +94,11 @@ pub fn claim_due(
         let due = jobs::table
             .filter(
                 jobs::state
-                    .eq("pending")
+                    .eq(JobState::Pending)
                     .and(jobs::run_at.le(now))
-                    .or(jobs::state.eq("running").and(jobs::lease_until.lt(now))),
+                    .or(jobs::state
+                        .eq(JobState::Running)
+                        .and(jobs::lease_until.lt(now))),
             )
             .order((jobs::run_at.asc(), jobs::id.asc()))
             .limit(limit)
@@ -109,7 +112,7 @@ pub fn claim_due(
         }
         diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
             .set((
-                jobs::state.eq("running"),
+                jobs::state.eq(JobState::Running),
                 jobs::attempts.eq(jobs::attempts + 1),
                 jobs::lease_until.eq(Some(lease_until)),
             ))
@@ -136,10 +139,10 @@ pub fn complete(
 ) -> QueryResult<bool> {
     let claimed = jobs::table
         .filter(jobs::id.eq(id))
-        .filter(jobs::state.eq("running"))
+        .filter(jobs::state.eq(JobState::Running))
         .filter(jobs::attempts.eq(attempt));
     let done = (
-        jobs::state.eq("done"),
+        jobs::state.eq(JobState::Done),
         jobs::lease_until.eq(None::<NaiveDateTime>),
         jobs::provider_message_id.eq(provider_message_id),
         jobs::finished_at.eq(Some(now)),
@@ -165,12 +168,12 @@ pub fn fail(
 ) -> QueryResult<bool> {
     let claimed = jobs::table
         .filter(jobs::id.eq(id))
-        .filter(jobs::state.eq("running"))
+        .filter(jobs::state.eq(JobState::Running))
         .filter(jobs::attempts.eq(attempt));
     let updated = match retry_at {
         Some(at) => diesel::update(claimed)
             .set((
-                jobs::state.eq("pending"),
+                jobs::state.eq(JobState::Pending),
                 jobs::run_at.eq(at),
                 jobs::lease_until.eq(None::<NaiveDateTime>),
                 jobs::last_error.eq(Some(error)),
@@ -178,7 +181,7 @@ pub fn fail(
             .execute(conn)?,
         None => diesel::update(claimed)
             .set((
-                jobs::state.eq("dead"),
+                jobs::state.eq(JobState::Dead),
                 jobs::lease_until.eq(None::<NaiveDateTime>),
                 jobs::last_error.eq(Some(error)),
                 jobs::finished_at.eq(Some(now)),
@@ -194,10 +197,10 @@ pub fn retry_dead(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Quer
     diesel::update(
         jobs::table
             .filter(jobs::id.eq(id))
-            .filter(jobs::state.eq("dead")),
+            .filter(jobs::state.eq(JobState::Dead)),
     )
     .set((
-        jobs::state.eq("pending"),
+        jobs::state.eq(JobState::Pending),
         jobs::attempts.eq(0),
         jobs::run_at.eq(now),
         jobs::finished_at.eq(None::<NaiveDateTime>),
@@ -207,7 +210,7 @@ pub fn retry_dead(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Quer
 }
 
 /// The jobs in `state`, newest first, at most `limit`.
-pub fn in_state(conn: &mut DbConnection, state: &str, limit: i64) -> QueryResult<Vec<JobRow>> {
+pub fn in_state(conn: &mut DbConnection, state: JobState, limit: i64) -> QueryResult<Vec<JobRow>> {
     jobs::table
         .filter(jobs::state.eq(state))
         .order((jobs::created_at.desc(), jobs::id.desc()))
@@ -219,7 +222,7 @@ pub fn in_state(conn: &mut DbConnection, state: &str, limit: i64) -> QueryResult
 /// How many jobs wait (pending or running), by kind.
 pub fn depth_by_kind(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
     jobs::table
-        .filter(jobs::state.eq_any(["pending", "running"]))
+        .filter(jobs::state.eq_any([JobState::Pending, JobState::Running]))
         .group_by(jobs::kind)
         .select((jobs::kind, diesel::dsl::count_star()))
         .load(conn)
@@ -231,7 +234,7 @@ pub fn oldest_due(
     now: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
     jobs::table
-        .filter(jobs::state.eq("pending"))
+        .filter(jobs::state.eq(JobState::Pending))
         .filter(jobs::run_at.le(now))
         .select(diesel::dsl::min(jobs::run_at))
         .first(conn)
@@ -241,7 +244,7 @@ pub fn oldest_due(
 pub fn prune_done(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(
         jobs::table
-            .filter(jobs::state.eq("done"))
+            .filter(jobs::state.eq(JobState::Done))
             .filter(jobs::finished_at.lt(before)),
     )
     .execute(conn)

@@ -7,6 +7,7 @@
 
 use super::DbConnection;
 use super::schema::provider_follow_ups;
+use crate::domain::{FollowUpKind, FollowUpStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -20,7 +21,7 @@ pub struct FollowUpRow {
     pub target: String,
     pub subscription_id: Option<String>,
     pub reason: String,
-    pub status: String,
+    pub status: FollowUpStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -38,7 +39,7 @@ pub struct NewFollowUp<'a> {
     pub target: &'a str,
     pub subscription_id: Option<&'a str>,
     pub reason: &'a str,
-    pub status: &'a str,
+    pub status: FollowUpStatus,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
@@ -70,7 +71,7 @@ pub fn due(
     limit: i64,
 ) -> QueryResult<Vec<FollowUpRow>> {
     provider_follow_ups::table
-        .filter(provider_follow_ups::status.eq("pending"))
+        .filter(provider_follow_ups::status.eq(FollowUpStatus::Pending))
         .filter(provider_follow_ups::next_attempt_at.le(now))
         .order((
             provider_follow_ups::next_attempt_at.asc(),
@@ -93,7 +94,7 @@ pub fn claim(
     let updated = diesel::update(
         provider_follow_ups::table
             .filter(provider_follow_ups::id.eq(&seen.id))
-            .filter(provider_follow_ups::status.eq("pending"))
+            .filter(provider_follow_ups::status.eq(FollowUpStatus::Pending))
             .filter(provider_follow_ups::next_attempt_at.eq(seen.next_attempt_at)),
     )
     .set((
@@ -108,7 +109,7 @@ pub fn claim(
 pub fn done(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(provider_follow_ups::table.find(id))
         .set((
-            provider_follow_ups::status.eq("done"),
+            provider_follow_ups::status.eq(FollowUpStatus::Done),
             provider_follow_ups::last_error.eq(None::<String>),
             provider_follow_ups::finished_at.eq(Some(now)),
         ))
@@ -135,7 +136,7 @@ pub fn attempt_failed(
             .execute(conn),
         None => diesel::update(target)
             .set((
-                provider_follow_ups::status.eq("failed"),
+                provider_follow_ups::status.eq(FollowUpStatus::Failed),
                 provider_follow_ups::last_error.eq(Some(error)),
                 provider_follow_ups::finished_at.eq(Some(now)),
             ))
@@ -166,8 +167,8 @@ pub fn learning_pending_for_customer(conn: &mut DbConnection, customer: &str) ->
     use super::schema::subscriptions;
     let pending: i64 = provider_follow_ups::table
         .inner_join(subscriptions::table)
-        .filter(provider_follow_ups::kind.eq("learn_invoice_payment"))
-        .filter(provider_follow_ups::status.eq("pending"))
+        .filter(provider_follow_ups::kind.eq(FollowUpKind::LearnInvoicePayment.as_str()))
+        .filter(provider_follow_ups::status.eq(FollowUpStatus::Pending))
         .filter(subscriptions::provider_customer_id.eq(customer))
         .count()
         .get_result(conn)?;

@@ -26,7 +26,10 @@ mod tests {
             assert_eq!(RefundRequestStatus::parse(status.as_str()), Some(*status));
         }
         // The names are stored: renaming a variant must fail here.
-        let names: Vec<&str> = RefundRequestStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let names: Vec<&str> = RefundRequestStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
         assert_eq!(names, ["pending", "approved", "denied"]);
         assert_eq!(RefundRequestStatus::parse("maybe"), None);
     }

@@ -30,7 +30,7 @@ pub fn enqueue<P: Serialize>(
             id: id.as_str(),
             kind: kind.as_str(),
             payload: &payload,
-            state: super::JobState::Pending.as_str(),
+            state: super::JobState::Pending,
             run_at,
             dedupe_key,
             created_at: chrono::Utc::now().naive_utc(),

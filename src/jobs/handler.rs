@@ -99,7 +99,8 @@ impl Handlers {
     /// The kinds without a handler (none, for a complete registry).
     pub fn missing(&self) -> Vec<JobKind> {
         JobKind::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|kind| !self.0.contains_key(kind))
             .collect()
     }

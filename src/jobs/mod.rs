@@ -19,14 +19,13 @@ pub mod email;
 pub mod enqueue;
 pub mod handler;
 pub mod housekeeping;
-mod kind;
 pub mod lease;
 pub mod metrics;
 pub mod run;
 pub mod scheduler;
 
+pub use crate::domain::{JobKind, JobState};
 pub use email::queue_email;
 pub use enqueue::enqueue;
 pub use handler::{HandlerFuture, Handlers, JobError, JobHandler, JobSuccess};
-pub use kind::{JobKind, JobState};
 pub use run::{Queue, start};

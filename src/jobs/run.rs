@@ -48,7 +48,7 @@ pub fn start(
 ) -> Queue {
     metrics
         .jobs
-        .declare_kinds(super::JobKind::ALL.map(super::JobKind::as_str));
+        .declare_kinds(super::JobKind::ALL.iter().map(|kind| kind.as_str()));
     let queue = Queue {
         wake: Arc::new(Notify::new()),
     };
@@ -163,7 +163,7 @@ async fn settle(
                         success.payload_after.as_deref(),
                         now,
                     )?,
-                    "done",
+                    super::JobState::Done.as_str(),
                 ),
                 Err(JobError::Retry(error)) if backoff::retries(attempt, max_attempts) => {
                     tracing::warn!(job = %id, %kind, attempt, %error, "job failed; retried later");
@@ -172,7 +172,10 @@ async fn settle(
                 }
                 Err(error) => {
                     tracing::error!(job = %id, %kind, attempt, %error, "job given up: dead, for staff to retry");
-                    (db::jobs::fail(conn, &id, attempt, &error.to_string(), None, now)?, "dead")
+                    (
+                        db::jobs::fail(conn, &id, attempt, &error.to_string(), None, now)?,
+                        super::JobState::Dead.as_str(),
+                    )
                 }
             };
             Ok((settled, label))

@@ -17,57 +17,15 @@
 mod job;
 mod run;
 
+pub use crate::domain::FollowUpKind;
 pub use job::RunFollowUps;
 pub use run::run_due;
 
 use crate::db::DbConnection;
 use crate::db::provider_follow_ups::{self, NewFollowUp};
+use crate::domain::FollowUpStatus;
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
-
-/// What a follow-up does at the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FollowUpKind {
-    /// Retrieve the invoice (`target`) with `expand[]=payments` and record
-    /// its payment intent and charge on the payment recorded for it.
-    LearnInvoicePayment,
-    /// Cancel the Stripe subscription (`target`) now.
-    CancelSubscription,
-    /// Set `pause_collection[behavior]=void` on the Stripe subscription.
-    PauseCollection,
-    /// Clear `pause_collection` on the Stripe subscription.
-    ResumeCollection,
-    /// Refund what is left of our payment `target` (a duplicate
-    /// subscription's) at Stripe, and record the refund.
-    RefundPayment,
-}
-
-impl FollowUpKind {
-    /// Every kind.
-    pub const ALL: [Self; 5] = [
-        Self::LearnInvoicePayment,
-        Self::CancelSubscription,
-        Self::PauseCollection,
-        Self::ResumeCollection,
-        Self::RefundPayment,
-    ];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::LearnInvoicePayment => "learn_invoice_payment",
-            Self::CancelSubscription => "cancel_subscription",
-            Self::PauseCollection => "pause_collection",
-            Self::ResumeCollection => "resume_collection",
-            Self::RefundPayment => "refund_payment",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
-    }
-}
 
 /// One follow-up to queue.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +72,7 @@ pub(crate) fn queue_as(
             target: follow_up.target,
             subscription_id: follow_up.subscription,
             reason: follow_up.reason,
-            status: "pending",
+            status: FollowUpStatus::Pending,
             next_attempt_at: now,
             created_at: now,
         },
@@ -122,17 +80,4 @@ pub(crate) fn queue_as(
     job::queue_run(conn, id, 0, now)?;
     tracing::info!(follow_up = %id, target = follow_up.target, "stripe follow-up queued");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::FollowUpKind;
-
-    #[test]
-    fn kinds_round_trip() {
-        for kind in FollowUpKind::ALL {
-            assert_eq!(FollowUpKind::parse(kind.as_str()), Some(kind));
-        }
-        assert_eq!(FollowUpKind::parse("refund_everything"), None);
-    }
 }

@@ -11,7 +11,8 @@ use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, payments};
 use crate::domain::FieldError;
 use crate::domain::{
-    BillingInterval, Currency, PlanChangeKind, PlanChangeStatus, PricedPlan, SubscriptionState, classify, prorate,
+    BillingInterval, Currency, PlanChangeKind, PlanChangeStatus, PricedPlan, SubscriptionState,
+    classify, prorate,
 };
 use crate::error::ApiError;
 use chrono::{NaiveDateTime, Utc};

@@ -60,7 +60,7 @@ pub async fn list_jobs(
     }
     let rows = state_
         .db
-        .run(move |conn| Ok(db::jobs::in_state(conn, wanted.as_str(), LIMIT)?))
+        .run(move |conn| Ok(db::jobs::in_state(conn, wanted, LIMIT)?))
         .await?;
     Ok(HttpResponse::Ok().json(JobList {
         items: rows.into_iter().map(JobView::from).collect(),

@@ -37,7 +37,7 @@ impl From<JobRow> for JobView {
         Self {
             id: row.id,
             kind: row.kind,
-            state: row.state,
+            state: row.state.as_str().to_owned(),
             attempts: row.attempts,
             run_at: row.run_at.and_utc(),
             last_error: row.last_error,

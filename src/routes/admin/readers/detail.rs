@@ -155,7 +155,7 @@ impl From<FollowUpRow> for FollowUpView {
         Self {
             kind: row.kind,
             target: row.target,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             actor: row.provider,
             reason: row.reason,
             attempts: row.attempts,

@@ -8,8 +8,8 @@ use crate::db::{
     refund_queue::{AskedPayment, AskedSubscription, Asker},
     refund_requests::RefundRequestRow,
 };
-use crate::domain::{FieldError, RefundRequestStatus};
 use crate::domain::Guarantee;
+use crate::domain::{FieldError, RefundRequestStatus};
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::list::paging;
 use crate::routes::extract::{Staff, SupportRole};

@@ -1,0 +1,66 @@
+//! What a durable job does and where it stands: one source of truth for
+//! the strings stored in `jobs.kind` and `jobs.state`. They live in the
+//! domain (the queue's code is in `crate::jobs`) so `db/` can carry them in
+//! rows without importing the layer that runs jobs through `db/`.
+
+use super::stored_text::stored_enum;
+
+stored_enum! {
+    /// What a job does; each kind has one handler (`crate::jobs`). Rows
+    /// keep the kind as text and the runner parses it: a kind this build
+    /// does not know (queued by a newer release) waits for a build that
+    /// does, rather than being run as something else.
+    pub enum JobKind (unknown = SendEmail) {
+        /// Sends one email (payload: the rendered `crate::mail::Email`).
+        SendEmail,
+        /// Moves lapsed open checkouts to `expired`.
+        ExpireCheckouts,
+        /// Deletes spent and expired account tokens.
+        PruneAccountTokens,
+        /// Deletes long-revoked and long-expired sessions.
+        PruneSessions,
+        /// Deletes jobs done a week ago.
+        PruneJobs,
+        /// Runs the due Stripe follow-ups (calls a webhook made necessary,
+        /// `billing::follow_ups`); queued with each follow-up and each
+        /// retry, and swept periodically for what a crash left mid-attempt.
+        #[strum(serialize = "run_provider_follow_ups")]
+        RunFollowUps,
+    }
+}
+
+stored_enum! {
+    /// Where a job stands. An unknown stored state reads as `dead`: this
+    /// build neither claims nor settles it, and staff can see it.
+    pub enum JobState (unknown = Dead) {
+        /// Waiting for its `run_at`, or for a worker.
+        Pending,
+        /// Claimed by a worker until its lease ends.
+        Running,
+        /// Its effect happened.
+        Done,
+        /// Given up after its last attempt; staff may retry it.
+        Dead,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for kind in JobKind::ALL {
+            assert_eq!(JobKind::parse(kind.as_str()), Some(*kind));
+        }
+        for state in JobState::ALL {
+            assert_eq!(JobState::parse(state.as_str()), Some(*state));
+        }
+        assert_eq!(JobKind::parse("nope"), None);
+        // Stored names: renaming a variant must fail here.
+        assert_eq!(JobKind::RunFollowUps.as_str(), "run_provider_follow_ups");
+        assert_eq!(JobKind::PruneAccountTokens.as_str(), "prune_account_tokens");
+        let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(states, ["pending", "running", "done", "dead"]);
+    }
+}
