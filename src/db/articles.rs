@@ -4,7 +4,7 @@
 
 use super::schema::{articles, issues, media_files};
 use super::{DbConnection, InsertError};
-use crate::domain::Visibility;
+use crate::domain::{Paging, Visibility};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -119,8 +119,7 @@ pub fn id_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Str
 pub fn list_all(
     conn: &mut DbConnection,
     issue_number: Option<i32>,
-    limit: i64,
-    offset: i64,
+    paging: Paging,
 ) -> QueryResult<(Vec<ArticleRecord>, i64)> {
     let mut page = articles_with_details!()
         .select(ArticleRecord::as_select())
@@ -135,8 +134,8 @@ pub fn list_all(
     }
     let items = page
         .order((articles::publication_date.desc(), articles::slug.asc()))
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .load(conn)?;
     Ok((items, count.get_result(conn)?))
 }

@@ -6,7 +6,7 @@
 
 use super::DbConnection;
 use super::schema::audit_log;
-use crate::domain::{AuditAction, Role};
+use crate::domain::{AuditAction, Paging, Role};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -129,14 +129,13 @@ fn filtered(filter: &AuditFilter) -> Boxed<'_> {
 pub fn search(
     conn: &mut DbConnection,
     filter: &AuditFilter,
-    limit: i64,
-    offset: i64,
+    paging: Paging,
 ) -> QueryResult<(Vec<AuditRow>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
         .order((audit_log::occurred_at.desc(), audit_log::id.desc()))
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .select(AuditRow::as_select())
         .load(conn)?;
     Ok((rows, total))

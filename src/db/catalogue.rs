@@ -5,7 +5,7 @@
 
 use super::DbConnection;
 use super::schema::{articles, issues, media_files};
-use crate::domain::Visibility;
+use crate::domain::{Paging, Visibility};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -84,8 +84,7 @@ pub fn published_article(
 pub fn published_articles(
     conn: &mut DbConnection,
     issue_number: Option<i32>,
-    limit: i64,
-    offset: i64,
+    paging: Paging,
 ) -> QueryResult<(Vec<PublishedArticle>, i64)> {
     let mut page = visible_articles!()
         .select(PublishedArticle::as_select())
@@ -97,8 +96,8 @@ pub fn published_articles(
     }
     let items = page
         .order((articles::publication_date.desc(), articles::slug.asc()))
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .load(conn)?;
     Ok((items, count.get_result(conn)?))
 }
@@ -114,14 +113,13 @@ pub fn current_issue_number(conn: &mut DbConnection) -> QueryResult<Option<i32>>
 /// A page of published issues, newest first, and how many there are.
 pub fn published_issues(
     conn: &mut DbConnection,
-    limit: i64,
-    offset: i64,
+    paging: Paging,
 ) -> QueryResult<(Vec<PublishedIssue>, i64)> {
     let items = issues::table
         .filter(issues::published_at.is_not_null())
         .order(issues::number.desc())
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .select(PublishedIssue::as_select())
         .load(conn)?;
     let total = issues::table

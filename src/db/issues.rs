@@ -4,6 +4,7 @@
 
 use super::schema::{issues, media_files};
 use super::{DbConnection, InsertError};
+use crate::domain::Paging;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -102,15 +103,11 @@ pub fn id_by_number(conn: &mut DbConnection, number: i32) -> QueryResult<Option<
 }
 
 /// A page of every issue, newest number first, and how many there are.
-pub fn list_all(
-    conn: &mut DbConnection,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<IssueRecord>, i64)> {
+pub fn list_all(conn: &mut DbConnection, paging: Paging) -> QueryResult<(Vec<IssueRecord>, i64)> {
     let items = issues_with_edition!()
         .order(issues::number.desc())
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .select(IssueRecord::as_select())
         .load(conn)?;
     let total = issues::table.count().get_result(conn)?;

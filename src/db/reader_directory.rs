@@ -6,7 +6,7 @@ use super::DbConnection;
 use super::connection::MultiBackend;
 use super::readers::ReaderRow;
 use super::schema::{readers, subscriptions};
-use crate::domain::{ReaderId, Role, SubscriptionState};
+use crate::domain::{Paging, ReaderId, Role, SubscriptionState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -106,8 +106,7 @@ fn filtered(search: &ReaderSearch) -> Boxed<'static> {
 pub fn search(
     conn: &mut DbConnection,
     search: &ReaderSearch,
-    limit: i64,
-    offset: i64,
+    paging: Paging,
 ) -> QueryResult<(Vec<ReaderRow>, i64)> {
     let total = filtered(search).count().get_result(conn)?;
     let query = filtered(search);
@@ -118,8 +117,8 @@ pub fn search(
         SearchOrder::Name => query.order((readers::name.asc(), readers::id.asc())),
     };
     let rows = query
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .select(ReaderRow::as_select())
         .load(conn)?;
     Ok((rows, total))

@@ -4,7 +4,7 @@
 
 use super::DbConnection;
 use super::schema::refund_requests;
-use crate::domain::RefundRequestStatus;
+use crate::domain::{Paging, RefundRequestStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -96,8 +96,7 @@ pub fn decide(
 pub fn list(
     conn: &mut DbConnection,
     status: Option<RefundRequestStatus>,
-    limit: i64,
-    offset: i64,
+    paging: Paging,
 ) -> QueryResult<(Vec<RefundRequestRow>, i64)> {
     let mut page = refund_requests::table
         .select(RefundRequestRow::as_select())
@@ -109,8 +108,8 @@ pub fn list(
     }
     let items = page
         .order((refund_requests::created_at.asc(), refund_requests::id.asc()))
-        .limit(limit)
-        .offset(offset)
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .load(conn)?;
     Ok((items, count.get_result(conn)?))
 }

@@ -20,6 +20,7 @@ mod metrics;
 pub mod middleware;
 mod openapi;
 mod openapi_examples;
+pub mod page;
 pub mod plans;
 mod problems;
 mod reader_view;

@@ -3,7 +3,7 @@
 use crate::accounts::Accounts;
 use crate::db::subscriptions::WithPerks;
 use crate::db::{self, reader_directory::ReaderSearch, readers::ReaderRow};
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Paging};
 use crate::error::ApiError;
 
 /// One page of a search: the readers, their subscriptions (with perks, to
@@ -17,14 +17,13 @@ pub struct SearchPage {
     pub total: i64,
 }
 
-/// Runs `search` for `per_page` readers from `offset`. A tier filter that
+/// Runs `search` for the page `paging` asks for. A tier filter that
 /// names no tier is 422 `unknown_tier` (rather than an empty page that
 /// hides a typo).
 pub async fn search_readers(
     accounts: &Accounts<'_>,
     search: ReaderSearch,
-    per_page: i64,
-    offset: i64,
+    paging: Paging,
 ) -> Result<SearchPage, ApiError> {
     accounts
         .db
@@ -36,7 +35,7 @@ pub async fn search_readers(
                     FieldError::new("unknown_tier", "no tier has this id, e.g. print").at("tier"),
                 ));
             }
-            let (readers, total) = db::reader_directory::search(conn, &search, per_page, offset)?;
+            let (readers, total) = db::reader_directory::search(conn, &search, paging)?;
             let ids: Vec<String> = readers.iter().map(|r| r.id.clone()).collect();
             let subscriptions = db::subscriptions::for_readers_with_perks(conn, Some(&ids))?;
             Ok(SearchPage {

@@ -3,14 +3,15 @@
 
 use super::ArticleSummary;
 use crate::db;
-use crate::domain::FieldError;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
 use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Paging and filtering.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -23,36 +24,13 @@ pub struct ListArticlesQuery {
     pub per_page: Option<i64>,
 }
 
-/// A page of articles.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleList {
-    /// The articles of this page.
-    pub items: Vec<ArticleSummary>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Articles in all pages.
-    pub total: i64,
+impl Listed for ArticleSummary {
+    const LIST: &'static str = "ArticleList";
+    const PLURAL: &'static str = "articles";
 }
 
-/// Checks paging parameters: page >= 1, 1 <= per_page <= 100.
-pub fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), ApiError> {
-    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(20));
-    let mut errors = Vec::new();
-    if page < 1 {
-        errors.push(FieldError::new("out_of_range", "page starts at 1").at("page"));
-    }
-    if !(1..=100).contains(&per_page) {
-        errors
-            .push(FieldError::new("out_of_range", "per_page is between 1 and 100").at("per_page"));
-    }
-    if errors.is_empty() {
-        Ok((page, per_page))
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
+/// A page of articles (its schema keeps this name).
+pub type ArticleList = Page<ArticleSummary>;
 
 /// Lists published articles.
 #[utoipa::path(
@@ -72,28 +50,16 @@ pub async fn list_articles(
     visitor: Visitor,
     query: web::Query<ListArticlesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let issue = query.issue;
     let (articles, total) = state
         .db
-        .run(move |conn| {
-            Ok(db::catalogue::published_articles(
-                conn,
-                issue,
-                per_page,
-                (page - 1).saturating_mul(per_page),
-            )?)
-        })
+        .run(move |conn| Ok(db::catalogue::published_articles(conn, issue, paging)?))
         .await?;
     let gate = Gate::for_visitor(&state, &visitor).await?;
     let items = articles
         .iter()
         .map(|a| ArticleSummary::new(a, gate.article(a)))
         .collect();
-    Ok(HttpResponse::Ok().json(ArticleList {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(HttpResponse::Ok().json(Page::new(paging, items, total)))
 }

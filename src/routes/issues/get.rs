@@ -2,6 +2,7 @@
 
 use super::IssueSummary;
 use crate::db;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
 use crate::routes::articles::ArticleSummary;
 use crate::routes::extract::Visitor;
@@ -45,8 +46,11 @@ pub async fn get_issue(
         .db
         .run(move |conn| {
             let issue = db::catalogue::published_issue(conn, number)?;
-            let articles =
-                db::catalogue::published_articles(conn, Some(number), TABLE_OF_CONTENTS_LIMIT, 0)?;
+            let articles = db::catalogue::published_articles(
+                conn,
+                Some(number),
+                Paging::first(TABLE_OF_CONTENTS_LIMIT),
+            )?;
             Ok((issue, articles))
         })
         .await?;

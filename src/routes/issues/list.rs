@@ -2,14 +2,15 @@
 
 use super::IssueSummary;
 use crate::db;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
-use crate::routes::articles::list::paging;
 use crate::routes::extract::Visitor;
 use crate::routes::gate::Gate;
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -20,18 +21,13 @@ pub struct ListIssuesQuery {
     pub per_page: Option<i64>,
 }
 
-/// A page of issues.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IssueList {
-    /// The issues of this page.
-    pub items: Vec<IssueSummary>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Issues in all pages.
-    pub total: i64,
+impl Listed for IssueSummary {
+    const LIST: &'static str = "IssueList";
+    const PLURAL: &'static str = "issues";
 }
+
+/// A page of issues (its schema keeps this name).
+pub type IssueList = Page<IssueSummary>;
 
 /// Lists published issues.
 #[utoipa::path(
@@ -50,16 +46,10 @@ pub async fn list_issues(
     visitor: Visitor,
     query: web::Query<ListIssuesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let (issues, total) = state
         .db
-        .run(move |conn| {
-            Ok(db::catalogue::published_issues(
-                conn,
-                per_page,
-                (page - 1).saturating_mul(per_page),
-            )?)
-        })
+        .run(move |conn| Ok(db::catalogue::published_issues(conn, paging)?))
         .await?;
     let gate = Gate::for_visitor(&state, &visitor).await?;
     let items = issues
@@ -72,10 +62,5 @@ pub async fn list_issues(
             )
         })
         .collect();
-    Ok(HttpResponse::Ok().json(IssueList {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(HttpResponse::Ok().json(Page::new(paging, items, total)))
 }

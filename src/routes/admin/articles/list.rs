@@ -3,13 +3,14 @@
 
 use super::AdminArticleView;
 use crate::db;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
-use crate::routes::articles::list::paging;
 use crate::routes::extract::{EditorRole, Staff};
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Paging and filtering.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -22,18 +23,13 @@ pub struct AdminListArticlesQuery {
     pub per_page: Option<i64>,
 }
 
-/// A page of articles as editors see them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminArticleList {
-    /// The articles of this page.
-    pub items: Vec<AdminArticleView>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Articles in all pages.
-    pub total: i64,
+impl Listed for AdminArticleView {
+    const LIST: &'static str = "AdminArticleList";
+    const PLURAL: &'static str = "articles";
 }
+
+/// A page of articles (its schema keeps this name).
+pub type AdminArticleList = Page<AdminArticleView>;
 
 /// Lists every article.
 #[utoipa::path(
@@ -55,17 +51,15 @@ pub async fn list_articles(
     _editor: Staff<EditorRole>,
     query: web::Query<AdminListArticlesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
-    let offset = (page - 1).saturating_mul(per_page);
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let issue = query.issue;
     let (articles, total) = state
         .db
-        .run(move |conn| Ok(db::articles::list_all(conn, issue, per_page, offset)?))
+        .run(move |conn| Ok(db::articles::list_all(conn, issue, paging)?))
         .await?;
-    Ok(HttpResponse::Ok().json(AdminArticleList {
-        items: articles.into_iter().map(AdminArticleView::from).collect(),
-        page,
-        per_page,
+    Ok(HttpResponse::Ok().json(Page::new(
+        paging,
+        articles.into_iter().map(AdminArticleView::from).collect(),
         total,
-    }))
+    )))
 }

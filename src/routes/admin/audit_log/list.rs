@@ -5,10 +5,11 @@
 use crate::db::{self, audit_log::AuditFilter, audit_log::AuditRow};
 use crate::domain::AuditAction;
 use crate::domain::FieldError;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
 use crate::routes::admin::subscriptions::extend::parse_instant;
-use crate::routes::articles::list::paging;
 use crate::routes::extract::{AdminRole, Staff};
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -85,18 +86,13 @@ impl From<AuditRow> for AuditEntryView {
     }
 }
 
-/// A page of entries.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditLogPage {
-    /// The entries of this page, newest first.
-    pub items: Vec<AuditEntryView>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Matching entries in all pages.
-    pub total: i64,
+impl Listed for AuditEntryView {
+    const LIST: &'static str = "AuditLogPage";
+    const PLURAL: &'static str = "entries";
 }
+
+/// A page of entries (its schema keeps this name).
+pub type AuditLogPage = Page<AuditEntryView>;
 
 fn optional_instant(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, FieldError> {
     raw.map(|raw| parse_instant(Some(raw))).transpose()
@@ -129,7 +125,7 @@ pub async fn audit_log(
     query: web::Query<AuditLogQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     crate::parse_fields! {
         from = "from" => optional_instant(query.from.as_deref()),
         until = "until" => optional_instant(query.until.as_deref()),
@@ -143,15 +139,13 @@ pub async fn audit_log(
         from: from.map(|t| t.naive_utc()),
         until: until.map(|t| t.naive_utc()),
     };
-    let offset = (page - 1).saturating_mul(per_page);
     let (rows, total) = state
         .db
-        .run(move |conn| Ok(db::audit_log::search(conn, &filter, per_page, offset)?))
+        .run(move |conn| Ok(db::audit_log::search(conn, &filter, paging)?))
         .await?;
-    Ok(HttpResponse::Ok().json(AuditLogPage {
-        items: rows.into_iter().map(AuditEntryView::from).collect(),
-        page,
-        per_page,
+    Ok(HttpResponse::Ok().json(Page::new(
+        paging,
+        rows.into_iter().map(AuditEntryView::from).collect(),
         total,
-    }))
+    )))
 }

@@ -3,13 +3,14 @@
 
 use super::AdminIssueView;
 use crate::db;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
-use crate::routes::articles::list::paging;
 use crate::routes::extract::{EditorRole, Staff};
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -20,18 +21,13 @@ pub struct AdminListIssuesQuery {
     pub per_page: Option<i64>,
 }
 
-/// A page of issues as editors see them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminIssueList {
-    /// The issues of this page.
-    pub items: Vec<AdminIssueView>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Issues in all pages.
-    pub total: i64,
+impl Listed for AdminIssueView {
+    const LIST: &'static str = "AdminIssueList";
+    const PLURAL: &'static str = "issues";
 }
+
+/// A page of issues (its schema keeps this name).
+pub type AdminIssueList = Page<AdminIssueView>;
 
 /// Lists every issue.
 #[utoipa::path(
@@ -52,16 +48,14 @@ pub async fn list_issues(
     _editor: Staff<EditorRole>,
     query: web::Query<AdminListIssuesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
-    let offset = (page - 1).saturating_mul(per_page);
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let (issues, total) = state
         .db
-        .run(move |conn| Ok(db::issues::list_all(conn, per_page, offset)?))
+        .run(move |conn| Ok(db::issues::list_all(conn, paging)?))
         .await?;
-    Ok(HttpResponse::Ok().json(AdminIssueList {
-        items: issues.into_iter().map(AdminIssueView::from).collect(),
-        page,
-        per_page,
+    Ok(HttpResponse::Ok().json(Page::new(
+        paging,
+        issues.into_iter().map(AdminIssueView::from).collect(),
         total,
-    }))
+    )))
 }

@@ -5,15 +5,16 @@ use super::{ReaderSummary, current_subscription, role_filter};
 use crate::accounts::directory::{SearchPage, search_readers as search};
 use crate::db::reader_directory::{ReaderSearch, SearchOrder};
 use crate::domain::FieldError;
+use crate::domain::Paging;
 use crate::domain::SubscriptionState;
 use crate::error::{ApiError, Problem};
-use crate::routes::articles::list::paging;
 use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Longest search fragment: longer cannot match an email or a name.
 const MAX_QUERY_CHARS: usize = 200;
@@ -39,18 +40,13 @@ pub struct SearchReadersQuery {
     pub per_page: Option<i64>,
 }
 
-/// A page of readers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReaderList {
-    /// The readers of this page.
-    pub items: Vec<ReaderSummary>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Readers in all pages.
-    pub total: i64,
+impl Listed for ReaderSummary {
+    const LIST: &'static str = "ReaderList";
+    const PLURAL: &'static str = "readers";
 }
+
+/// A page of readers (its schema keeps this name).
+pub type ReaderList = Page<ReaderSummary>;
 
 fn parse_sort(raw: Option<&str>) -> Result<SearchOrder, FieldError> {
     match raw.map(str::trim) {
@@ -91,7 +87,7 @@ fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
     let state = parse_state(query.state.as_deref()).map_err(|e| e.at("state"));
     let order = parse_sort(query.sort.as_deref()).map_err(|e| e.at("sort"));
     let roles = role_filter(query.role.as_deref());
-    let paged = paging(query.page, query.per_page);
+    let paged = Paging::parse(query.page, query.per_page);
     let mut errors: Vec<FieldError> = [
         text.as_ref().err(),
         state.as_ref().err(),
@@ -102,7 +98,7 @@ fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
     .flatten()
     .cloned()
     .collect();
-    if let Err(ApiError::Validation(paging_errors)) = paged {
+    if let Err(paging_errors) = paged {
         errors.extend(paging_errors);
     }
     match (text, state, order, roles) {
@@ -142,14 +138,13 @@ pub async fn search_readers(
     query: web::Query<SearchReadersQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let criteria = parse_search(&query)?;
-    let (page, per_page) = paging(query.page, query.per_page)?;
-    let offset = (page - 1).saturating_mul(per_page);
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let now = chrono::Utc::now();
     let SearchPage {
         readers,
         subscriptions,
         total,
-    } = search(&accounts(&state), criteria, per_page, offset).await?;
+    } = search(&accounts(&state), criteria, paging).await?;
     let items = readers
         .into_iter()
         .map(|reader| {
@@ -161,12 +156,7 @@ pub async fn search_readers(
             ReaderSummary::new(reader, current_subscription(&own, now))
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ReaderList {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(HttpResponse::Ok().json(Page::new(paging, items, total)))
 }
 
 #[cfg(test)]

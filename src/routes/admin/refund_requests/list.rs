@@ -9,10 +9,11 @@ use crate::db::{
     refund_requests::RefundRequestRow,
 };
 use crate::domain::Guarantee;
+use crate::domain::Paging;
 use crate::domain::{FieldError, RefundRequestStatus};
 use crate::error::{ApiError, Problem};
-use crate::routes::articles::list::paging;
 use crate::routes::extract::{Staff, SupportRole};
+use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -117,18 +118,13 @@ impl RefundRequestItem {
     }
 }
 
-/// A page of requests.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RefundRequestList {
-    /// The requests of this page.
-    pub items: Vec<RefundRequestItem>,
-    /// This page's number.
-    pub page: i64,
-    /// Page size.
-    pub per_page: i64,
-    /// Requests in all pages.
-    pub total: i64,
+impl Listed for RefundRequestItem {
+    const LIST: &'static str = "RefundRequestList";
+    const PLURAL: &'static str = "refund requests";
 }
+
+/// A page of refund requests (its schema keeps this name).
+pub type RefundRequestList = Page<RefundRequestItem>;
 
 /// Lists refund requests.
 #[utoipa::path(
@@ -149,7 +145,7 @@ pub async fn list_refund_requests(
     _support: Staff<SupportRole>,
     query: web::Query<RefundRequestsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let status = match query.status.as_deref() {
         None => Some(RefundRequestStatus::Pending),
         Some("all") => None,
@@ -159,11 +155,10 @@ pub async fn list_refund_requests(
             )
         })?),
     };
-    let offset = (page - 1).saturating_mul(per_page);
     let ((rows, total), (askers, subscriptions, payments)) = state
         .db
         .run(move |conn| {
-            let page = db::refund_requests::list(conn, status, per_page, offset)?;
+            let page = db::refund_requests::list(conn, status, paging)?;
             let readers: Vec<String> = page.0.iter().map(|r| r.reader_id.clone()).collect();
             let subscriptions: Vec<String> =
                 page.0.iter().map(|r| r.subscription_id.clone()).collect();
@@ -173,13 +168,11 @@ pub async fn list_refund_requests(
         .await?;
     let now = Utc::now();
     let window = state.settings.refund_window_days;
-    Ok(HttpResponse::Ok().json(RefundRequestList {
-        items: rows
-            .iter()
+    Ok(HttpResponse::Ok().json(Page::new(
+        paging,
+        rows.iter()
             .map(|row| RefundRequestItem::of(row, &askers, &subscriptions, &payments, window, now))
             .collect(),
-        page,
-        per_page,
         total,
-    }))
+    )))
 }
