@@ -1,17 +1,26 @@
-//! Shapes of the catalogue, public and editorial, over the sample magazine.
+//! Shapes of the catalogue, public and editorial, over the sample magazine:
+//! reading it, editing it, uploading its files and the signed URLs that
+//! stream them.
 
 use super::shape;
-use crate::admin_catalogue::{article_body, editor, issue_body, send};
+use crate::admin_catalogue::{
+    Part, article_body, create_article, create_issue, editor, issue_body, pdf_part, sample_mp3,
+    sample_pdf, send, upload,
+};
 use crate::support::catalogue_fixtures::publish_sample_catalogue;
+use crate::support::fixtures::subscription;
 use crate::support::helpers::TestApp;
-use masthead::domain::Role;
+use chrono::{Duration, Utc};
+use masthead::domain::{Role, SubscriptionState};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 on_both_backends!(
     public_catalogue_shapes,
     editorial_catalogue_shapes,
-    editorial_write_shapes
+    editorial_write_shapes,
+    upload_shapes,
+    signed_media_url_shapes
 );
 
 async fn public_catalogue_shapes(app: TestApp) {
@@ -109,5 +118,64 @@ async fn editorial_write_shapes(app: TestApp) {
     for (name, method, path, body, status) in steps {
         let answer = shape(send(&app, method, path, token, body.as_ref()).await, status).await;
         insta::assert_json_snapshot!(name, answer);
+    }
+}
+
+async fn upload_shapes(app: TestApp) {
+    let token = editor(&app).await;
+    create_issue(&app, &token, 5).await;
+    create_article(&app, &token, "listen", Some(5)).await;
+    let pdf = sample_pdf();
+    let issue = shape(
+        upload(
+            &app,
+            "/v1/admin/issues/5/edition",
+            Some(&token),
+            &[pdf_part(&pdf)],
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    insta::assert_json_snapshot!("admin_issue_edition_uploaded", issue);
+    let mp3 = sample_mp3(40);
+    let article = shape(
+        upload(
+            &app,
+            "/v1/admin/articles/listen/audio",
+            Some(&token),
+            &[
+                Part::Text("duration_seconds", "754"),
+                Part::File(Some("audio/mpeg"), &mp3),
+            ],
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    insta::assert_json_snapshot!("admin_article_audio_uploaded", article);
+}
+
+async fn signed_media_url_shapes(app: TestApp) {
+    publish_sample_catalogue(&app).await;
+    let reader = app.new_reader().await;
+    subscription("digital", SubscriptionState::Active)
+        .period_end(Utc::now() + Duration::days(30))
+        .give(&app, &reader.id);
+    for (name, path) in [
+        ("article_audio_url", "/v1/articles/deep-dive/audio"),
+        ("issue_edition_url", "/v1/issues/2/edition"),
+    ] {
+        let mut signed = shape(
+            app.get_auth(path, &reader.access_token).await,
+            StatusCode::OK,
+        )
+        .await;
+        // The signed token is made per request; where it sits is the contract.
+        let url = signed["url"].as_str().expect("a URL");
+        let (base, token) = url.rsplit_once('/').expect("a path");
+        assert!(base.ends_with("/v1/media") && !token.is_empty(), "{url}");
+        signed["url"] = format!("{base}/[token]").into();
+        insta::assert_json_snapshot!(name, signed);
     }
 }

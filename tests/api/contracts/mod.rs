@@ -3,10 +3,14 @@
 //! Each test runs on both backends and asserts the same `.snap`, so the names
 //! never mention the backend and [`redact`] removes everything that varies
 //! between runs (ids, times, tokens, emails, the test server's port).
+//! [`coverage`] holds the claim to the OpenAPI document: an operation that
+//! answers JSON and no snapshot pins fails it.
 
 mod account;
 mod billing;
 mod catalogue;
+mod coverage;
+mod jobs;
 mod money;
 mod staff;
 

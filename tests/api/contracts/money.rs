@@ -1,6 +1,7 @@
 //! Shapes of money moving: a reader's refund request, support approving and
-//! denying requests, a staff refund and a staff cancellation (development
-//! provider, paid subscriptions arranged in the database).
+//! denying requests, a staff refund and a staff cancellation, and the whole
+//! pages of the lists that show them (development provider, paid
+//! subscriptions arranged in the database).
 
 use super::shape;
 use crate::support::helpers::{TestApp, TestReader};
@@ -9,7 +10,7 @@ use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_backends!(refund_request_shapes, staff_money_shapes);
+on_both_backends!(refund_request_shapes, staff_money_shapes, money_list_shapes);
 
 /// Asks for a refund of `reader`'s current subscription; returns the
 /// request's id and its redacted shape.
@@ -81,4 +82,29 @@ async fn staff_money_shapes(app: TestApp) {
         )
         .await;
     insta::assert_json_snapshot!("admin_cancel", shape(answer, StatusCode::OK).await);
+}
+
+/// The paging envelope with its items: the older snapshots of these lists
+/// (`me_payments`, `staff_views`) pin one item each, not the page around it.
+async fn money_list_shapes(app: TestApp) {
+    let support = app.new_staff(Role::Support).await;
+    let reader = app.new_reader().await;
+    paid_subscription(&app, &reader.id, "dev", 3, 1);
+    ask(&app, &reader).await;
+    for (name, path, token) in [
+        ("me_payments_page", "/v1/me/payments", &reader.access_token),
+        (
+            "me_refund_requests_page",
+            "/v1/me/refund-requests",
+            &reader.access_token,
+        ),
+        (
+            "admin_refund_requests_page",
+            "/v1/admin/refund-requests",
+            &support.access_token,
+        ),
+    ] {
+        let page = shape(app.get_auth(path, token).await, StatusCode::OK).await;
+        insta::assert_json_snapshot!(name, page);
+    }
 }
