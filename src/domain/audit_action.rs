@@ -69,11 +69,13 @@ pub enum AuditAction {
     ArticleUnpublished,
     /// Uploaded an article's audio.
     AudioUploaded,
+    /// Gave a dead background job a fresh set of attempts.
+    JobRetried,
 }
 
 impl AuditAction {
     /// Every action, for parsing and listings.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::SessionsRevoked,
         Self::ReaderDisabled,
         Self::ReaderEnabled,
@@ -96,6 +98,7 @@ impl AuditAction {
         Self::ArticlePublished,
         Self::ArticleUnpublished,
         Self::AudioUploaded,
+        Self::JobRetried,
     ];
 
     /// The stored name.

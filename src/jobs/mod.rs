@@ -21,6 +21,7 @@ pub mod handler;
 pub mod housekeeping;
 pub mod lease;
 pub mod metrics;
+mod retry;
 pub mod run;
 pub mod scheduler;
 
@@ -28,4 +29,5 @@ pub use crate::domain::{JobKind, JobState};
 pub use email::queue_email;
 pub use enqueue::enqueue;
 pub use handler::{HandlerFuture, Handlers, JobError, JobHandler, JobSuccess};
+pub use retry::{job_not_found, retry_dead_job};
 pub use run::{Queue, start};

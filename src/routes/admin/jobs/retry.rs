@@ -1,17 +1,14 @@
 //! `POST /v1/admin/jobs/{id}/retry`: gives a dead job a fresh set of
-//! attempts, due now (the mail server is back, the bug is fixed).
+//! attempts, due now (the mail server is back, the bug is fixed), and
+//! records who did in the audit log.
 
 use super::JobView;
-use crate::db;
-use crate::domain::JobId;
+use crate::domain::{AuditAction, JobId};
 use crate::error::{ApiError, Problem};
+use crate::jobs::{job_not_found, retry_dead_job};
 use crate::routes::extract::{AdminRole, Staff};
 use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
-
-fn job_not_found() -> ApiError {
-    ApiError::not_found("job_not_found", "no job has this id")
-}
 
 /// Retries a dead job.
 #[utoipa::path(
@@ -29,28 +26,12 @@ fn job_not_found() -> ApiError {
 #[post("/{id}/retry")]
 pub async fn retry_job(
     state: web::Data<AppState>,
-    _admin: Staff<AdminRole>,
+    admin: Staff<AdminRole>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = JobId::parse(&id).ok_or_else(job_not_found)?;
-    let job = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                if !db::jobs::retry_dead(conn, id.as_str(), now)? {
-                    return Err(match db::jobs::find(conn, id.as_str())? {
-                        None => job_not_found(),
-                        Some(_) => ApiError::conflict(
-                            "job_not_dead",
-                            "only a dead job can be retried; this one is pending, running or done",
-                        ),
-                    });
-                }
-                db::jobs::find(conn, id.as_str())?.ok_or_else(job_not_found)
-            })
-        })
-        .await?;
+    let audit = admin.audit(AuditAction::JobRetried, ("job", id.as_str()));
+    let job = retry_dead_job(&state.db, id, audit).await?;
     state.jobs.wake();
     Ok(HttpResponse::Ok().json(JobView::from(job)))
 }
