@@ -220,7 +220,7 @@ fn record(
     ensure_not_subscribed(conn, &reader.reader_id(), now)?;
     ensure_no_open_checkout(conn, &reader.reader_id(), now)?;
     let created_at = now.naive_utc();
-    let page_token = (provider == super::DevProvider::NAME).then(super::dev::new_page_token);
+    let page_token = (provider == super::DevProvider::NAME).then(super::provider::dev::new_page_token);
     checkouts::insert(
         conn,
         &checkouts::NewCheckout {

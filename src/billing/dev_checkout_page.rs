@@ -6,7 +6,7 @@
 //! then send the browser to the site's success or cancel page.
 
 use super::activation::Completion;
-use super::dev::DevProvider;
+use super::provider::DevProvider;
 use crate::db::checkouts::{self, CheckoutRow};
 use crate::db::{self, Database};
 use crate::domain::{CheckoutId, CheckoutStatus, ReaderId};

@@ -9,18 +9,14 @@ mod activation;
 mod cancel;
 mod checkout;
 mod deny_refund_request;
-mod dev;
 mod dev_checkout_page;
 pub mod follow_ups;
-mod idempotency;
 pub mod plan_change;
 mod portal;
 mod provider;
-mod provider_refund;
 mod refund;
 mod refund_request;
 mod staff_changes;
-mod stripe;
 mod stripe_setup;
 pub mod webhooks;
 
@@ -34,20 +30,19 @@ pub use deny_refund_request::{
     deny_refund_request, refund_request_decided, refund_request_not_found,
     refund_request_to_approve,
 };
-pub use dev::DevProvider;
 pub use dev_checkout_page::{
     DevCheckoutPage, PageButton, PageOutcome, dev_checkout_page, press_dev_checkout_button,
 };
-pub use idempotency::IdempotencyKey;
 pub use portal::{current_subscription, portal_url};
-pub use provider::{CheckoutRequest, Provider, ProviderError, StartedCheckout};
-pub use provider_refund::ProviderRefund;
+pub use provider::stripe::API_VERSION as STRIPE_API_VERSION;
+pub use provider::stripe::{SetupOptions as StripeSetupOptions, SetupReport as StripeSetupReport};
+pub use provider::{
+    CheckoutRequest, DevProvider, IdempotencyKey, Provider, ProviderError, ProviderRefund,
+    StartedCheckout, StripeProvider,
+};
 pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};
 pub use staff_changes::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
-pub use stripe::API_VERSION as STRIPE_API_VERSION;
-pub use stripe::StripeProvider;
-pub use stripe::{SetupOptions as StripeSetupOptions, SetupReport as StripeSetupReport};
 pub use stripe_setup::stripe_setup;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.

@@ -4,7 +4,7 @@
 //! [`StripeProvider::setup`].
 
 use super::StripeProvider;
-use super::stripe::{SetupOptions, SetupReport};
+use super::provider::stripe::{SetupOptions, SetupReport};
 use crate::db::Database;
 use crate::settings::Settings;
 use crate::site_url::SitePage;

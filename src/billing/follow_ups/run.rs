@@ -5,7 +5,7 @@
 //! Stripe refused it or after the last attempt.
 
 use super::FollowUpKind;
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::billing::{Provider, ProviderError};
 use crate::db::provider_follow_ups::{self, FollowUpRow};
 use crate::db::{Database, provider_payments};

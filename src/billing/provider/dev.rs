@@ -4,9 +4,9 @@
 //! completion, state machine and events that Stripe's reports go through.
 //! `MASTHEAD_ENV=production` refuses to start with it.
 
-use super::activation::{Completion, Paid, complete_checkout};
+use crate::billing::activation::{Completion, Paid, complete_checkout};
 use super::idempotency::IdempotencyKey;
-use super::provider::{CheckoutRequest, StartedCheckout};
+use super::{CheckoutRequest, StartedCheckout};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::{self, Database, checkouts::CheckoutRow};
@@ -105,7 +105,7 @@ impl DevProvider {
 /// not read this one (cross-site request forgery). It is stored as is:
 /// the page must show it again on every load, and it grants nothing the
 /// checkout id in the page's URL does not.
-pub(super) fn new_page_token() -> String {
+pub(in crate::billing) fn new_page_token() -> String {
     crate::auth::RefreshToken::generate().into_plaintext()
 }
 

@@ -18,7 +18,7 @@ mod subscription;
 
 pub use setup::{SetupOptions, SetupReport};
 
-use super::idempotency::IdempotencyKey;
+use super::IdempotencyKey;
 
 /// The Stripe API version Masthead is written against: the one the pinned
 /// async-stripe release sends as `Stripe-Version` on every request (its
@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn the_docs_name_the_pinned_api_version() {
-        let docs = include_str!("../../../docs/integration/billing.md");
+        let docs = include_str!("../../../../docs/integration/billing.md");
         assert!(
             docs.contains(API_VERSION),
             "docs/integration/billing.md names {API_VERSION}"

@@ -11,7 +11,7 @@
 use super::follow_up::RequestBuilderParts;
 use super::{API_VERSION, StripeProvider};
 use crate::billing::ProviderError;
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::billing::webhooks::HANDLED_EVENTS;
 use crate::db::Database;
 use crate::db::tiers::{self, Tier, TierPrice};

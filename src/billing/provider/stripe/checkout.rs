@@ -6,7 +6,7 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::billing::provider::{CheckoutRequest, StartedCheckout};
 use crate::db::Database;
 use crate::error::ApiError;

@@ -15,7 +15,7 @@
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
 use crate::billing::ProviderError;
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::db::Database;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};

@@ -2,10 +2,16 @@
 //! the handlers hold one concrete type and need no boxed futures: the
 //! development provider and Stripe, with the same operations.
 
-use super::dev::DevProvider;
-use super::idempotency::IdempotencyKey;
-use super::provider_refund::ProviderRefund;
-use super::stripe::StripeProvider;
+pub(super) mod dev;
+mod idempotency;
+mod provider_refund;
+pub(super) mod stripe;
+
+pub use dev::DevProvider;
+pub use idempotency::IdempotencyKey;
+pub use provider_refund::ProviderRefund;
+pub use stripe::StripeProvider;
+
 use crate::db::Database;
 use crate::db::payments::PaymentRow;
 use crate::db::readers::ReaderRow;
