@@ -7,7 +7,7 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::ProviderError;
+use crate::billing::provider::ProviderError;
 use crate::billing::provider::IdempotencyKey;
 use serde_json::{Value, json};
 use stripe::StripeRequest;

@@ -14,7 +14,7 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::ProviderError;
+use crate::billing::provider::ProviderError;
 use crate::billing::provider::IdempotencyKey;
 use crate::db::Database;
 use crate::db::subscriptions::SubscriptionRow;

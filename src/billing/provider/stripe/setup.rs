@@ -10,7 +10,7 @@
 
 use super::follow_up::RequestBuilderParts;
 use super::{API_VERSION, StripeProvider};
-use crate::billing::ProviderError;
+use crate::billing::provider::ProviderError;
 use crate::billing::provider::IdempotencyKey;
 use crate::billing::webhooks::HANDLED_EVENTS;
 use crate::db::Database;
