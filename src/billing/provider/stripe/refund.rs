@@ -4,8 +4,8 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::provider::ProviderError;
 use crate::billing::provider::IdempotencyKey;
+use crate::billing::provider::ProviderError;
 use crate::billing::provider::ProviderRefund;
 use crate::db::payments::PaymentRow;
 use std::collections::HashMap;
