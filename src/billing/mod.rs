@@ -8,6 +8,7 @@
 mod activation;
 mod cancel;
 mod checkout;
+mod confirm_dev_checkout;
 mod deny_refund_request;
 mod dev_checkout_page;
 pub mod follow_ups;
@@ -26,6 +27,7 @@ pub use checkout::{
     CHECKOUT_LIFETIME_HOURS, CheckoutOrder, OpenedCheckout, blocks_a_new_checkout, price_for,
     start_checkout,
 };
+pub use confirm_dev_checkout::confirm_dev_checkout;
 pub use deny_refund_request::{
     deny_refund_request, refund_request_decided, refund_request_not_found,
     refund_request_to_approve,

@@ -2,7 +2,7 @@
 //! the handlers hold one concrete type and need no boxed futures: the
 //! development provider and Stripe, with the same operations.
 
-pub(super) mod dev;
+mod dev;
 mod idempotency;
 pub(super) mod stripe;
 mod types;
