@@ -150,7 +150,7 @@ async fn refund_payment(
         db,
         &payment,
         refund,
-        crate::billing::webhooks::ACTOR.to_owned(),
+        crate::billing::provider::stripe::ACTOR.to_owned(),
         row.reason.clone(),
     )
     .await?;

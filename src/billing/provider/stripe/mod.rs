@@ -26,6 +26,11 @@ use super::IdempotencyKey;
 /// and the docs name. Upgrading async-stripe changes it; the test below
 /// and the fake Stripe's header check say so.
 pub const API_VERSION: &str = "2026-09-30.endive";
+
+/// Who the subscription history names for changes Stripe reported: those
+/// its webhooks apply and those the follow-ups they queue make. Here,
+/// below both, so neither imports the other for it.
+pub const ACTOR: &str = "stripe";
 use crate::settings::Settings;
 use crate::site_url::SitePage;
 use secrecy::ExposeSecret;
