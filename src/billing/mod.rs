@@ -17,7 +17,7 @@ mod portal;
 mod provider;
 mod refund;
 mod refund_request;
-mod staff_changes;
+mod staff;
 mod stripe_setup;
 pub mod webhooks;
 
@@ -44,7 +44,7 @@ pub use provider::{
 };
 pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};
-pub use staff_changes::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
+pub use staff::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
 pub use stripe_setup::stripe_setup;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.

@@ -249,7 +249,7 @@ pub async fn extend(
                     "only a live subscription or comp can be extended",
                 ));
             }
-            if !comp && row.provider.as_deref().is_some_and(|p| p != super::DevProvider::NAME) {
+            if !comp && row.provider.as_deref().is_some_and(|p| p != super::provider::DevProvider::NAME) {
                 return Err(ApiError::conflict(
                     "billed_by_provider",
                     "the payment provider renews this subscription on its own dates; extend it there",
