@@ -1,9 +1,17 @@
 //! Taking money. [`Provider`] is the seam to whoever charges the card: the
-//! development provider today (the default without a Stripe key), Stripe
-//! as a second variant. Providers only talk to the outside world and report
+//! development provider (the default without a Stripe key) or Stripe. Providers only talk to the outside world and report
 //! what happened; every state change goes through the same code here
 //! (`db::subscriptions::transition`, one write transaction per change), so
 //! the history and the gate behave the same whichever provider is in use.
+//!
+//! The arrows point down: `stripe_setup`, then `webhooks/` (Stripe's
+//! reports) and `follow_ups/` (the calls they make necessary), then the
+//! use cases (cancel, portal, `plan_change/`, `refund/`, refund requests,
+//! `staff/`, the development checkout's page and confirmation), then
+//! `activation` (completing a paid checkout, for both providers) and
+//! `checkout`, and `provider/` at the bottom (`types`, `idempotency`,
+//! `dev`, `stripe/`), which imports nothing else of billing.
+//! `tests/import_cycles.rs` holds it. Callers use the re-exports below.
 
 mod activation;
 mod cancel;

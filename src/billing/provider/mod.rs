@@ -1,6 +1,10 @@
 //! The payment provider seam: an enum whose variants are the providers, so
 //! the handlers hold one concrete type and need no boxed futures: the
-//! development provider and Stripe, with the same operations.
+//! development provider ([`dev`]) and Stripe ([`stripe`]), with the same
+//! operations, what they take and answer ([`types`]) and the idempotency
+//! key of each call. A provider only talks to the outside world and
+//! reports what happened: it imports nothing else of `billing/`, and the
+//! use cases above decide what its answers change here.
 
 mod dev;
 mod idempotency;
