@@ -1,8 +1,11 @@
 //! Completing a paid checkout: the one place a purchase becomes a
-//! subscription. The development provider calls it when the reader
-//! confirms; Stripe's webhook handler will call it when a session completes.
-//! Both get the same subscription, events and payment row, and the same
-//! guarantee that a confirmation delivered twice completes once.
+//! subscription, whichever provider took the money. A development checkout
+//! completes here when its reader confirms it
+//! ([`super::confirm_dev_checkout`]); a Stripe one when the first of its
+//! webhook events arrives (`webhooks/link.rs`, and `webhooks/duplicate.rs`
+//! for a second paid checkout). Both get the same subscription, events and
+//! payment row, and the same guarantee that a confirmation delivered twice
+//! completes once.
 
 use super::checkout::ensure_not_subscribed;
 use crate::db::checkouts::{self, CheckoutRow};

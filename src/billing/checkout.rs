@@ -3,7 +3,7 @@
 //! payment page. The checkout is recorded first, so every page the
 //! provider opens can be traced back to it.
 
-use super::provider::{CheckoutRequest, Provider};
+use super::provider::{CheckoutRequest, DevProvider, Provider};
 use crate::db::readers::ReaderRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, checkouts};
@@ -220,7 +220,7 @@ fn record(
     ensure_not_subscribed(conn, &reader.reader_id(), now)?;
     ensure_no_open_checkout(conn, &reader.reader_id(), now)?;
     let created_at = now.naive_utc();
-    let page_token = (provider == super::DevProvider::NAME).then(super::dev::new_page_token);
+    let page_token = (provider == DevProvider::NAME).then(new_page_token);
     checkouts::insert(
         conn,
         &checkouts::NewCheckout {
@@ -264,6 +264,15 @@ fn ensure_no_open_checkout(
         Some(open) => Err(ApiError::CheckoutOpen { url: open.url }),
         None => Ok(()),
     }
+}
+
+/// A fresh form token for a development checkout's page: 256 random bits,
+/// so its Pay and Cancel buttons cannot be submitted by a page that has
+/// not read this one (cross-site request forgery). It is stored as is:
+/// the page must show it again on every load, and it grants nothing the
+/// checkout id in the page's URL does not.
+fn new_page_token() -> String {
+    crate::auth::RefreshToken::generate().into_plaintext()
 }
 
 #[cfg(test)]

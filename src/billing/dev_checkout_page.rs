@@ -6,7 +6,8 @@
 //! then send the browser to the site's success or cancel page.
 
 use super::activation::Completion;
-use super::dev::DevProvider;
+use super::confirm_dev_checkout::confirm_dev_checkout;
+use super::provider::DevProvider;
 use crate::db::checkouts::{self, CheckoutRow};
 use crate::db::{self, Database};
 use crate::domain::{CheckoutId, CheckoutStatus, ReaderId};
@@ -72,7 +73,6 @@ pub async fn dev_checkout_page(
 /// timing out; Cancel expires an open checkout, 409 `checkout_completed`
 /// once it is paid.
 pub async fn press_dev_checkout_button(
-    dev: &DevProvider,
     db: &Database,
     id: &CheckoutId,
     token: &str,
@@ -88,7 +88,7 @@ pub async fn press_dev_checkout_button(
     }
     let reader = ReaderId::from_db(page.checkout.reader_id.clone());
     match button {
-        PageButton::Pay => match dev.confirm_checkout(db, &reader, id).await? {
+        PageButton::Pay => match confirm_dev_checkout(db, &reader, id).await? {
             Completion::Activated(_) | Completion::AlreadyCompleted(_) => {
                 Ok(PageOutcome::Paid(reader))
             }

@@ -1,10 +1,11 @@
 //! The `masthead stripe setup` use case: the options come from the
 //! settings (the public URL and the site's portal return page; the
-//! provider brings the tax behaviour and codes), the work from
+//! provider brings the tax behaviour and codes) and from the webhooks (the
+//! events they handle, so the endpoint receives exactly those), the work from
 //! [`StripeProvider::setup`].
 
 use super::StripeProvider;
-use super::stripe::{SetupOptions, SetupReport};
+use super::provider::stripe::{SetupOptions, SetupReport};
 use crate::db::Database;
 use crate::settings::Settings;
 use crate::site_url::SitePage;
@@ -21,6 +22,7 @@ pub async fn stripe_setup(
     let options = SetupOptions {
         dry_run,
         webhook_url: format!("{}/v1/webhooks/stripe", settings.public_url()),
+        webhook_events: super::webhooks::HANDLED_EVENTS,
         portal_return_url: SitePage::PortalReturn.url(settings, &[]),
     };
     provider

@@ -67,7 +67,7 @@ pub(crate) fn queue_as(
         conn,
         &NewFollowUp {
             id,
-            provider: super::stripe::StripeProvider::NAME,
+            provider: super::provider::StripeProvider::NAME,
             kind: follow_up.kind.as_str(),
             target: follow_up.target,
             subscription_id: follow_up.subscription,

@@ -5,7 +5,7 @@
 //! Stripe refused it or after the last attempt.
 
 use super::FollowUpKind;
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::billing::{Provider, ProviderError};
 use crate::db::provider_follow_ups::{self, FollowUpRow};
 use crate::db::{Database, provider_payments};
@@ -150,7 +150,7 @@ async fn refund_payment(
         db,
         &payment,
         refund,
-        crate::billing::webhooks::ACTOR.to_owned(),
+        crate::billing::provider::stripe::ACTOR.to_owned(),
         row.reason.clone(),
     )
     .await?;

@@ -26,6 +26,7 @@ mod signature;
 mod subscription;
 mod version;
 
+pub use super::provider::stripe::ACTOR;
 pub use event::StripeEvent;
 pub use signature::{TOLERANCE_SECONDS, verify};
 pub use version::warn_if_other as warn_if_other_api_version;
@@ -38,9 +39,6 @@ use chrono::{Duration, NaiveDateTime, Utc};
 
 /// The provider name on Stripe's checkouts, subscriptions and payments.
 pub const PROVIDER: &str = "stripe";
-
-/// Who the subscription history names for changes Stripe reported.
-pub const ACTOR: &str = "stripe";
 
 /// What became of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]

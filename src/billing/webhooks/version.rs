@@ -1,12 +1,12 @@
 //! The API version events are rendered in. Masthead reads events as plain
 //! JSON so a newer version loses nothing, but its handlers are written
-//! against [`crate::billing::stripe::API_VERSION`]; an endpoint set to
+//! against [`crate::billing::provider::stripe::API_VERSION`]; an endpoint set to
 //! another version (Stripe renders each event in the endpoint's version,
 //! <https://docs.stripe.com/webhooks/versioning>) is worth a warning, once
 //! per event type so the log is not flooded.
 
 use super::StripeEvent;
-use crate::billing::stripe::API_VERSION;
+use crate::billing::provider::stripe::API_VERSION;
 use std::collections::BTreeSet;
 use std::sync::{LazyLock, Mutex};
 

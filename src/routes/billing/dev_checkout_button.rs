@@ -73,7 +73,7 @@ async fn press(
     form: Option<web::Form<PageForm>>,
     button: PageButton,
 ) -> Result<HttpResponse, ApiError> {
-    let dev = dev_provider(state)?;
+    dev_provider(state)?;
     let id = CheckoutId::parse(id)
         .ok_or_else(|| ApiError::not_found("checkout_not_found", "no such checkout"))?;
     let form = form.ok_or_else(|| {
@@ -82,8 +82,7 @@ async fn press(
             "send the page's form: application/x-www-form-urlencoded with a `token`",
         )
     })?;
-    let outcome =
-        billing::press_dev_checkout_button(dev, &state.db, &id, &form.token, button).await?;
+    let outcome = billing::press_dev_checkout_button(&state.db, &id, &form.token, button).await?;
     let page = match outcome {
         PageOutcome::Paid(reader) => {
             state.cache.subscriptions_changed(&reader);

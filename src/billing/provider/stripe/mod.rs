@@ -18,7 +18,7 @@ mod subscription;
 
 pub use setup::{SetupOptions, SetupReport};
 
-use super::idempotency::IdempotencyKey;
+use super::IdempotencyKey;
 
 /// The Stripe API version Masthead is written against: the one the pinned
 /// async-stripe release sends as `Stripe-Version` on every request (its
@@ -26,6 +26,11 @@ use super::idempotency::IdempotencyKey;
 /// and the docs name. Upgrading async-stripe changes it; the test below
 /// and the fake Stripe's header check say so.
 pub const API_VERSION: &str = "2026-09-30.endive";
+
+/// Who the subscription history names for changes Stripe reported: those
+/// its webhooks apply and those the follow-ups they queue make. Here,
+/// below both, so neither imports the other for it.
+pub const ACTOR: &str = "stripe";
 use crate::settings::Settings;
 use crate::site_url::SitePage;
 use secrecy::ExposeSecret;
@@ -118,7 +123,7 @@ mod tests {
 
     #[test]
     fn the_docs_name_the_pinned_api_version() {
-        let docs = include_str!("../../../docs/integration/billing.md");
+        let docs = include_str!("../../../../docs/integration/billing.md");
         assert!(
             docs.contains(API_VERSION),
             "docs/integration/billing.md names {API_VERSION}"

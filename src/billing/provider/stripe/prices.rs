@@ -7,7 +7,7 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::db::Database;
 use crate::db::tiers::{self, Tier, TierPrice};
 use crate::domain::BillingInterval;

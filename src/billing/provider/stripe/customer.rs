@@ -4,7 +4,7 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::db::readers::ReaderRow;
 use crate::db::{Database, billing_customers};
 use crate::error::ApiError;

@@ -2,17 +2,17 @@
 //! a product per tier (with its tax code, `MASTHEAD_STRIPE_TAX_CODE_*`), a recurring price per tier
 //! price (found again by its `lookup_key`), the billing-portal
 //! configuration (switching between those prices, cancelling at the
-//! period end) and the webhook endpoint with exactly
-//! [`HANDLED_EVENTS`] on [`API_VERSION`]. Every object is looked up first
+//! period end) and the webhook endpoint with exactly the events the caller
+//! names ([`SetupOptions::webhook_events`]: the webhooks' handled events)
+//! on [`API_VERSION`]. Every object is looked up first
 //! and written only when it differs, so a second run changes nothing; a
 //! dry run only looks. The prices found or made are remembered in
 //! `tier_prices.stripe_price_id`, which checkouts use (see `prices.rs`).
 
 use super::follow_up::RequestBuilderParts;
 use super::{API_VERSION, StripeProvider};
-use crate::billing::ProviderError;
-use crate::billing::idempotency::IdempotencyKey;
-use crate::billing::webhooks::HANDLED_EVENTS;
+use crate::billing::provider::IdempotencyKey;
+use crate::billing::provider::ProviderError;
 use crate::db::Database;
 use crate::db::tiers::{self, Tier, TierPrice};
 use crate::error::ApiError;
@@ -29,6 +29,10 @@ pub struct SetupOptions {
     pub dry_run: bool,
     /// `<public url>/v1/webhooks/stripe`.
     pub webhook_url: String,
+    /// The event types the endpoint receives: exactly those the webhooks
+    /// handle. Given by the caller, as the webhooks sit above the provider
+    /// (they read what it reports) and the provider must not import them.
+    pub webhook_events: &'static [&'static str],
     /// Where the portal sends the reader back to.
     pub portal_return_url: String,
 }
@@ -349,8 +353,8 @@ impl StripeProvider {
         Ok(())
     }
 
-    /// The webhook endpoint for `options.webhook_url`: created with the
-    /// handled events and the pinned API version (its signing secret kept
+    /// The webhook endpoint for `options.webhook_url`: created with
+    /// `options.webhook_events` and the pinned API version (its signing secret kept
     /// for the report), or its events brought up to date. An endpoint on
     /// another API version cannot be changed to this one (Stripe sets the
     /// version at creation), so a new endpoint is made beside it.
@@ -359,7 +363,7 @@ impl StripeProvider {
         options: &SetupOptions,
         report: &mut SetupReport,
     ) -> Result<(), ProviderError> {
-        let events: BTreeSet<&str> = HANDLED_EVENTS.iter().copied().collect();
+        let events: BTreeSet<&str> = options.webhook_events.iter().copied().collect();
         let endpoints = self
             .list("/webhook_endpoints", json!({"limit": 100}))
             .await?;

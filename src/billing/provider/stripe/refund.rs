@@ -4,9 +4,9 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::ProviderError;
-use crate::billing::idempotency::IdempotencyKey;
-use crate::billing::provider_refund::ProviderRefund;
+use crate::billing::provider::IdempotencyKey;
+use crate::billing::provider::ProviderError;
+use crate::billing::provider::ProviderRefund;
 use crate::db::payments::PaymentRow;
 use std::collections::HashMap;
 use stripe::StripeRequest;

@@ -6,7 +6,7 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
 use crate::billing::provider::{CheckoutRequest, StartedCheckout};
 use crate::db::Database;
 use crate::error::ApiError;
@@ -74,7 +74,7 @@ impl StripeProvider {
             .await
             .map_err(|e| from_stripe("open a checkout session", e))?;
         let url = session.url.ok_or_else(|| {
-            crate::billing::ProviderError::BadResponse(
+            crate::billing::provider::ProviderError::BadResponse(
                 "the payment provider opened a checkout session without a URL".to_owned(),
             )
         })?;

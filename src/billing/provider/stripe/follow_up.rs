@@ -7,8 +7,8 @@
 
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
-use crate::billing::ProviderError;
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
+use crate::billing::provider::ProviderError;
 use serde_json::{Value, json};
 use stripe::StripeRequest;
 use stripe_client_core::{RequestBuilder, StripeMethod};

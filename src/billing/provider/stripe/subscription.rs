@@ -5,8 +5,8 @@
 use super::errors::from_stripe;
 use super::follow_up::RequestBuilderParts;
 use super::{StripeProvider, once_with};
-use crate::billing::ProviderError;
-use crate::billing::idempotency::IdempotencyKey;
+use crate::billing::provider::IdempotencyKey;
+use crate::billing::provider::ProviderError;
 use crate::db::subscriptions::SubscriptionRow;
 use serde_json::json;
 use stripe::StripeRequest;

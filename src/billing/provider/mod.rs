@@ -1,17 +1,26 @@
 //! The payment provider seam: an enum whose variants are the providers, so
 //! the handlers hold one concrete type and need no boxed futures: the
-//! development provider and Stripe, with the same operations.
+//! development provider ([`dev`]) and Stripe ([`stripe`]), with the same
+//! operations, what they take and answer ([`types`]) and the idempotency
+//! key of each call. A provider only talks to the outside world and
+//! reports what happened: it imports nothing else of `billing/`, and the
+//! use cases above decide what its answers change here.
 
-use super::dev::DevProvider;
-use super::idempotency::IdempotencyKey;
-use super::provider_refund::ProviderRefund;
-use super::stripe::StripeProvider;
+mod dev;
+mod idempotency;
+pub(super) mod stripe;
+mod types;
+
+pub use dev::DevProvider;
+pub use idempotency::IdempotencyKey;
+pub use stripe::StripeProvider;
+pub use types::{CheckoutRequest, ProviderError, ProviderRefund, StartedCheckout};
+
 use crate::db::Database;
 use crate::db::payments::PaymentRow;
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
-use crate::domain::CheckoutId;
 use crate::error::ApiError;
 use crate::settings::Settings;
 
@@ -22,73 +31,6 @@ pub enum Provider {
     Dev(DevProvider),
     /// Stripe, when `MASTHEAD_STRIPE_SECRET_KEY` is set.
     Stripe(StripeProvider),
-}
-
-/// What a provider needs to open a payment page.
-#[derive(Debug, Clone, Copy)]
-pub struct CheckoutRequest<'a> {
-    /// Our checkout, recorded before the provider is asked (Stripe carries
-    /// it back as `client_reference_id`).
-    pub checkout_id: &'a CheckoutId,
-    /// Who pays (email, name, shipping address).
-    pub reader: &'a ReaderRow,
-    /// What they buy.
-    pub tier: &'a Tier,
-    /// At which price and interval.
-    pub price: &'a TierPrice,
-}
-
-/// A payment page the provider opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartedCheckout {
-    /// The provider's id of the page (a Stripe Checkout Session id),
-    /// remembered on the checkout so the provider's reports can find it.
-    pub provider_session_id: String,
-    /// Where to send the reader to pay.
-    pub url: String,
-}
-
-/// Why a provider call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ProviderError {
-    /// The provider cannot be reached, or cannot act on this subscription
-    /// from here; the reader may try again later (503).
-    #[error("{0}")]
-    Unavailable(String),
-    /// The provider refused the call (a price it does not know, a charge
-    /// already refunded): 502, nothing changed here.
-    #[error("{0}")]
-    Rejected(String),
-    /// The provider answered something unreadable: 502.
-    #[error("{0}")]
-    BadResponse(String),
-    /// The provider answered something we did not expect (500, logged).
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-/// A provider that cannot help now is 503 `payment_provider_unavailable`.
-impl From<ProviderError> for ApiError {
-    fn from(error: ProviderError) -> Self {
-        match error {
-            ProviderError::Unavailable(detail) => {
-                tracing::warn!(%detail, "payment provider unavailable");
-                Self::Unavailable {
-                    code: "payment_provider_unavailable",
-                    detail,
-                }
-            }
-            ProviderError::Rejected(detail) => Self::BadGateway {
-                code: "payment_provider_rejected",
-                detail,
-            },
-            ProviderError::BadResponse(detail) => Self::BadGateway {
-                code: "payment_provider_bad_response",
-                detail,
-            },
-            ProviderError::Unexpected(error) => Self::Unexpected(error),
-        }
-    }
 }
 
 impl Provider {
