@@ -8,13 +8,14 @@
 use super::provider::Provider;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
 use crate::db::{self, Database};
+use crate::domain::Actor;
 use crate::domain::{ReaderId, Reason, SubscriptionState};
 use crate::error::ApiError;
 use chrono::{NaiveDateTime, Utc};
 
 /// Who the subscription history names when the reader acts.
 fn reader_actor(reader: &ReaderId) -> String {
-    format!("reader:{reader}")
+    Actor::Reader(reader.clone()).to_string()
 }
 
 /// The reader's newest subscription in `state`.

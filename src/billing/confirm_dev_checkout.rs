@@ -9,6 +9,8 @@ use super::activation::{Completion, Paid, complete_checkout};
 use super::provider::DevProvider;
 use crate::db::checkouts::CheckoutRow;
 use crate::db::{self, Database};
+use crate::domain::Actor;
+use crate::domain::ProviderName;
 use crate::domain::{AmountCents, CheckoutId, Currency, ReaderId};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
@@ -25,7 +27,7 @@ pub async fn confirm_dev_checkout(
     let (reader, checkout) = (reader.clone(), checkout.clone());
     db.run(move |conn| {
         let now = chrono::Utc::now().naive_utc();
-        let actor = format!("provider:{}", DevProvider::NAME);
+        let actor = Actor::Provider(ProviderName::Dev).to_string();
         db::write_transaction(conn, |conn| {
             complete_checkout(
                 conn,

@@ -2,6 +2,7 @@
 //! does I/O, so every rule has unit tests beside it.
 
 mod access;
+mod actor;
 mod audit_action;
 mod catalogue_numbers;
 mod catalogue_text;
@@ -44,6 +45,7 @@ pub use access::{
     AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
     entitlements,
 };
+pub use actor::{Actor, ProviderName};
 pub use audit_action::AuditAction;
 pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
 pub use catalogue_text::{ArticleBody, Author, Dek, Title};

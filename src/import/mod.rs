@@ -13,7 +13,7 @@ pub use report::{ImportReport, RowNote};
 pub use row::{
     Columns, PaidTier, ReaderRecord, Rejection, TierCatalogue, parse_paid_until, parse_row,
 };
-pub use store::IMPORT_ACTOR;
+pub use store::import_actor;
 
 use crate::db::{self, DbConnection};
 use anyhow::Context;

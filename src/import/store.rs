@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 use diesel::result::Error as DieselError;
 
 /// The actor recorded on the subscription events an import creates.
-pub const IMPORT_ACTOR: &str = "import";
+pub fn import_actor() -> String {
+    crate::domain::Actor::Import.to_string()
+}
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +83,7 @@ pub fn store(
             )
         };
         let reason = format!("imported from {source}");
-        db::subscriptions::insert(conn, &subscription, IMPORT_ACTOR, Some(&reason))?;
+        db::subscriptions::insert(conn, &subscription, &import_actor(), Some(&reason))?;
         Ok(Stored::Imported { subscribed: true })
     });
     match outcome {

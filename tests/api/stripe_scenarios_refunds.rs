@@ -410,7 +410,7 @@ async fn staff_view_shows_what_stripe_did(app: TestApp, stripe: FakeStripe) {
         .unwrap()
         .clone();
     assert_eq!(last["to_state"], "refunded");
-    assert_eq!(last["actor"], "stripe");
+    assert_eq!(last["actor"], "provider:stripe");
     let follow_ups = subscription["provider_follow_ups"].as_array().unwrap();
     let kinds: Vec<(&str, &str, &str)> = follow_ups
         .iter()

@@ -12,7 +12,7 @@
 //! answered; each retry, with backoff, is another such job at its time, and
 //! the periodic sweep picks up what a crash left mid-attempt. Each
 //! follow-up is called once at Stripe (its id is the `Idempotency-Key`). Each follow-up stays visible, with its status and
-//! last error, in the staff reader view; its actor is `stripe`.
+//! last error, in the staff reader view; its provider is `stripe`; what it changes is recorded as `provider:stripe`.
 
 mod job;
 mod run;

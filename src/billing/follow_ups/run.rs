@@ -129,7 +129,7 @@ async fn attempt(db: &Database, provider: &Provider, row: &FollowUpRow) -> Resul
 }
 
 /// Refunds what is left of payment `row.target` at Stripe (once: the
-/// follow-up's id is the key) and records the refund with actor `stripe`;
+/// follow-up's id is the key) and records the refund with actor `provider:stripe`;
 /// a payment refunded in full meanwhile needs nothing.
 async fn refund_payment(
     db: &Database,
@@ -150,7 +150,7 @@ async fn refund_payment(
         db,
         &payment,
         refund,
-        crate::billing::provider::stripe::ACTOR.to_owned(),
+        crate::billing::provider::stripe::actor(),
         row.reason.clone(),
     )
     .await?;

@@ -9,7 +9,9 @@ use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, payments};
+use crate::domain::Actor;
 use crate::domain::FieldError;
+use crate::domain::ReaderId;
 use crate::domain::{
     BillingInterval, Currency, PlanChangeKind, PlanChangeStatus, PricedPlan, SubscriptionState,
     classify, prorate,
@@ -68,7 +70,7 @@ pub async fn change_plan(
         db.run(move |conn| decide(conn, &reader, &order)).await?
     };
     let now = Utc::now().naive_utc();
-    let actor = format!("reader:{}", reader.id);
+    let actor = Actor::Reader(ReaderId::from_db(reader.id.clone())).to_string();
     match decided.kind {
         PlanChangeKind::Upgrade => {
             let from = priced(&decided.from.1);

@@ -21,6 +21,8 @@ use crate::db::payments::PaymentRow;
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
+use crate::domain::Actor;
+use crate::domain::ProviderName;
 use crate::error::ApiError;
 use crate::settings::Settings;
 
@@ -56,7 +58,11 @@ impl Provider {
     /// Who the subscription history names when this provider moves a
     /// subscription, e.g. `provider:dev`.
     pub fn actor(&self) -> String {
-        format!("provider:{}", self.name())
+        let name = match self {
+            Self::Dev(_) => ProviderName::Dev,
+            Self::Stripe(_) => ProviderName::Stripe,
+        };
+        Actor::Provider(name).to_string()
     }
 
     /// The development provider, when it is the one in use (its confirmation

@@ -3,7 +3,7 @@
 //! a late `active` never revives a refunded subscription), periods only
 //! ever extended, and snapshots older than the newest applied ignored.
 
-use super::{ACTOR, Context};
+use super::{Context, actor};
 use crate::db::subscriptions::{
     self, SubscriptionChanges, SubscriptionRow, TransitionOutcome, provider,
 };
@@ -100,7 +100,7 @@ pub fn move_to(
             from,
             to,
             changes,
-            ACTOR,
+            &actor(),
             Some(&reason),
             context.now,
         )?
@@ -161,7 +161,7 @@ pub fn reverse_refunded(
         SubscriptionState::Refunded,
         to,
         &changes,
-        ACTOR,
+        &actor(),
         Some(&reason),
         context.now,
     )?;

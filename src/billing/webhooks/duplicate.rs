@@ -55,7 +55,7 @@ pub fn record(
             &id,
             &reader,
             super::PROVIDER,
-            super::ACTOR,
+            &super::actor(),
             at,
             |checkout| facts.paid(refs, checkout, at),
         )

@@ -177,7 +177,7 @@ pub fn complete(
             &checkout,
             &reader,
             PROVIDER,
-            super::ACTOR,
+            &super::actor(),
             at,
             |checkout| facts.paid(refs, checkout, at),
         )

@@ -26,7 +26,7 @@ mod signature;
 mod subscription;
 mod version;
 
-pub use super::provider::stripe::ACTOR;
+pub use super::provider::stripe::actor;
 pub use event::StripeEvent;
 pub use signature::{TOLERANCE_SECONDS, verify};
 pub use version::warn_if_other as warn_if_other_api_version;

@@ -221,7 +221,7 @@ fn insert(
             provider: PROVIDER,
             provider_refund_id,
             reason: Some(&reason),
-            actor: super::ACTOR,
+            actor: &super::actor(),
             created_at: context.now,
         },
     )?;
@@ -264,7 +264,7 @@ fn end_if_refunded_in_full(
     };
     apply::move_to(conn, context, &row, SubscriptionState::Refunded, &changes)?;
     let note = format!("refunded at Stripe ({})", context.reason());
-    refund_requests::close_for_subscription(conn, &row.id, super::ACTOR, &note, context.now)?;
+    refund_requests::close_for_subscription(conn, &row.id, &super::actor(), &note, context.now)?;
     if refund_claims::find(conn, &row.id)?.is_some() {
         return Ok(());
     }

@@ -68,7 +68,7 @@ pub fn changed(
         conn,
         &row,
         &object,
-        "provider:stripe",
+        &super::actor(),
         context.now,
     )?;
     apply::move_to(conn, context, &row, target, &changes)?;

@@ -3,6 +3,7 @@
 
 use super::AuthenticatedReader;
 use crate::db::audit_log::AuditEntry;
+use crate::domain::Actor;
 use crate::domain::{AuditAction, Role};
 use crate::error::ApiError;
 use crate::routes::middleware::RequestId;
@@ -75,7 +76,7 @@ impl<R: RequiredRole> Staff<R> {
     /// Who the subscription history names when this staff member acts,
     /// e.g. `staff:<id>`.
     pub fn actor(&self) -> String {
-        format!("staff:{}", self.member.reader_id)
+        Actor::Staff(self.member.reader_id.clone()).to_string()
     }
 
     /// An audit entry for `action` on `target` (its kind and id) by this

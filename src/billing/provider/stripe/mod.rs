@@ -28,9 +28,14 @@ use super::IdempotencyKey;
 pub const API_VERSION: &str = "2026-09-30.endive";
 
 /// Who the subscription history names for changes Stripe reported: those
-/// its webhooks apply and those the follow-ups they queue make. Here,
-/// below both, so neither imports the other for it.
-pub const ACTOR: &str = "stripe";
+/// its webhooks apply and those the follow-ups they queue make
+/// (`provider:stripe`). Here, below both, so neither imports the other for
+/// it.
+pub fn actor() -> String {
+    Actor::Provider(ProviderName::Stripe).to_string()
+}
+use crate::domain::Actor;
+use crate::domain::ProviderName;
 use crate::settings::Settings;
 use crate::site_url::SitePage;
 use secrecy::ExposeSecret;
