@@ -8,8 +8,7 @@
 use super::provider::Provider;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
 use crate::db::{self, Database};
-use crate::domain::Actor;
-use crate::domain::{ReaderId, Reason, SubscriptionState};
+use crate::domain::{Actor, ReaderId, Reason, SubscriptionState};
 use crate::error::ApiError;
 use chrono::{NaiveDateTime, Utc};
 

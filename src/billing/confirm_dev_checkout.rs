@@ -9,9 +9,7 @@ use super::activation::{Completion, Paid, complete_checkout};
 use super::provider::DevProvider;
 use crate::db::checkouts::CheckoutRow;
 use crate::db::{self, Database};
-use crate::domain::Actor;
-use crate::domain::ProviderName;
-use crate::domain::{AmountCents, CheckoutId, Currency, ReaderId};
+use crate::domain::{Actor, AmountCents, CheckoutId, Currency, ProviderName, ReaderId};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 

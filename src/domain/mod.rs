@@ -57,7 +57,7 @@ pub use email::ReaderEmail;
 pub use field_error::FieldError;
 pub use follow_up::{FollowUpKind, FollowUpStatus};
 pub use ids::{CheckoutId, JobId, PaymentId, ReaderId, SessionId, SubscriptionId};
-pub use instant_text::{rfc3339_seconds, rfc3339_seconds_naive};
+pub use instant_text::{parse_instant, rfc3339_seconds, rfc3339_seconds_naive};
 pub use job::{JobKind, JobState};
 pub use media_kind::MediaKind;
 pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};

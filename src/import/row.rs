@@ -2,8 +2,7 @@
 //! reason it cannot be imported. No I/O: every rule is unit-tested here.
 
 use crate::auth::check_imported_hash;
-use crate::domain::FieldError;
-use crate::domain::{DisplayName, ReaderEmail, ShippingAddress};
+use crate::domain::{DisplayName, FieldError, ReaderEmail, ShippingAddress};
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::StringRecord;
 use std::collections::HashMap;

@@ -9,9 +9,7 @@ use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, payments};
-use crate::domain::Actor;
-use crate::domain::FieldError;
-use crate::domain::ReaderId;
+use crate::domain::{Actor, FieldError, ReaderId};
 use crate::domain::{
     BillingInterval, Currency, PlanChangeKind, PlanChangeStatus, PricedPlan, SubscriptionState,
     classify, prorate,

@@ -21,8 +21,7 @@ use crate::db::payments::PaymentRow;
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
 use crate::db::tiers::{Tier, TierPrice};
-use crate::domain::Actor;
-use crate::domain::ProviderName;
+use crate::domain::{Actor, ProviderName};
 use crate::error::ApiError;
 use crate::settings::Settings;
 

@@ -1,8 +1,7 @@
 //! `POST /v1/billing/checkout`: start paying for a tier.
 
 use crate::billing::{self, CheckoutOrder};
-use crate::domain::FieldError;
-use crate::domain::{BillingInterval, Currency, Slug};
+use crate::domain::{BillingInterval, Currency, FieldError, Slug};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::extract::AuthenticatedReader;

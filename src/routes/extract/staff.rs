@@ -3,8 +3,7 @@
 
 use super::AuthenticatedReader;
 use crate::db::audit_log::AuditEntry;
-use crate::domain::Actor;
-use crate::domain::{AuditAction, Role};
+use crate::domain::{Actor, AuditAction, Role};
 use crate::error::ApiError;
 use crate::routes::middleware::RequestId;
 use actix_web::dev::Payload;

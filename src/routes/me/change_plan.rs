@@ -3,8 +3,7 @@
 
 use crate::billing::plan_change::{PlanOrder, change_plan};
 use crate::db::plan_changes::PlanChangeRow;
-use crate::domain::BillingInterval;
-use crate::domain::FieldError;
+use crate::domain::{BillingInterval, FieldError};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::extract::AuthenticatedReader;

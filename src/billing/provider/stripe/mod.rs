@@ -34,8 +34,7 @@ pub const API_VERSION: &str = "2026-09-30.endive";
 pub fn actor() -> String {
     Actor::Provider(ProviderName::Stripe).to_string()
 }
-use crate::domain::Actor;
-use crate::domain::ProviderName;
+use crate::domain::{Actor, ProviderName};
 use crate::settings::Settings;
 use crate::site_url::SitePage;
 use secrecy::ExposeSecret;

@@ -5,9 +5,7 @@
 
 use super::{AdminArticleView, path_slug};
 use crate::catalogue::upload_audio::upload_audio as store;
-use crate::domain::AudioDuration;
-use crate::domain::AuditAction;
-use crate::domain::FieldError;
+use crate::domain::{AudioDuration, AuditAction, FieldError};
 use crate::error::{ApiError, Problem};
 use crate::media::{self, MediaKind, UploadRules};
 use crate::routes::extract::{EditorRole, Staff};

@@ -3,11 +3,8 @@
 //! of what every other staff member did.
 
 use crate::db::{self, audit_log::AuditFilter, audit_log::AuditRow};
-use crate::domain::AuditAction;
-use crate::domain::FieldError;
-use crate::domain::Paging;
+use crate::domain::{AuditAction, FieldError, Paging, parse_instant};
 use crate::error::{ApiError, Problem};
-use crate::routes::admin::subscriptions::extend::parse_instant;
 use crate::routes::extract::{AdminRole, Staff};
 use crate::routes::page::{Listed, Page};
 use crate::state::AppState;

@@ -3,8 +3,9 @@
 
 use super::AdminIssueView;
 use crate::catalogue::create_issue::{IssueDraft, create_issue as create};
-use crate::domain::AuditAction;
-use crate::domain::{CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume};
+use crate::domain::{
+    AuditAction, CoverImageUrl, IssueNumber, IssueYear, PublicationDate, Title, Volume,
+};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;

@@ -9,8 +9,7 @@
 
 use super::{AccountStatus, path_reader, staff_reason};
 use crate::accounts::directory::disable_reader as disable;
-use crate::domain::AuditAction;
-use crate::domain::FieldError;
+use crate::domain::{AuditAction, FieldError};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::admin::input::Input;

@@ -4,9 +4,7 @@
 use super::{ReaderSummary, current_subscription, role_filter};
 use crate::accounts::directory::{SearchPage, search_readers as search};
 use crate::db::reader_directory::{ReaderSearch, SearchOrder};
-use crate::domain::FieldError;
-use crate::domain::Paging;
-use crate::domain::SubscriptionState;
+use crate::domain::{FieldError, Paging, SubscriptionState};
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};

@@ -17,8 +17,7 @@ pub use crate::accounts::directory::{
 pub use views::{AccountStatus, ReaderSummary, SubscriptionSummary};
 
 use crate::db::subscriptions::SubscriptionRow;
-use crate::domain::FieldError;
-use crate::domain::{ReaderId, Reason, Role, SubscriptionState};
+use crate::domain::{FieldError, ReaderId, Reason, Role, SubscriptionState};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 

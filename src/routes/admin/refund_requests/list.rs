@@ -8,9 +8,7 @@ use crate::db::{
     refund_queue::{AskedPayment, AskedSubscription, Asker},
     refund_requests::RefundRequestRow,
 };
-use crate::domain::Guarantee;
-use crate::domain::Paging;
-use crate::domain::{FieldError, RefundRequestStatus};
+use crate::domain::{FieldError, Guarantee, Paging, RefundRequestStatus};
 use crate::error::{ApiError, Problem};
 use crate::routes::extract::{Staff, SupportRole};
 use crate::routes::page::{Listed, Page};

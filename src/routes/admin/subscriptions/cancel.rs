@@ -4,8 +4,7 @@
 
 use super::{AdminSubscriptionView, staff_change, subscription_id};
 use crate::billing::{self, CancelWhen};
-use crate::domain::FieldError;
-use crate::domain::{AuditAction, Reason};
+use crate::domain::{AuditAction, FieldError, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::extract::{Staff, SupportRole};

@@ -4,14 +4,12 @@
 
 use super::{AdminSubscriptionView, staff_change, subscription_id};
 use crate::billing;
-use crate::domain::FieldError;
-use crate::domain::{AuditAction, Reason};
+use crate::domain::{AuditAction, Reason, parse_instant};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::extract::{Staff, SupportRole};
 use crate::state::AppState;
 use actix_web::{HttpResponse, post, web};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -24,19 +22,6 @@ pub struct ExtendBody {
     /// Required; up to 1000 characters.
     #[schema(required = true, value_type = String)]
     pub reason: Option<String>,
-}
-
-/// An RFC 3339 instant in a required field.
-pub fn parse_instant(raw: Option<&str>) -> Result<DateTime<Utc>, FieldError> {
-    let raw = raw.ok_or_else(|| FieldError::new("required", "this field is required"))?;
-    DateTime::parse_from_rfc3339(raw)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| {
-            FieldError::new(
-                "invalid_date",
-                "an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z",
-            )
-        })
 }
 
 /// Extends a subscription.

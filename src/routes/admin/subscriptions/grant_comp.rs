@@ -3,10 +3,8 @@
 //! date, without payment.
 
 use super::AdminSubscriptionView;
-use super::extend::parse_instant;
 use crate::billing::{self, StaffChange};
-use crate::domain::FieldError;
-use crate::domain::{AuditAction, ReaderId, Reason};
+use crate::domain::{AuditAction, FieldError, ReaderId, Reason, parse_instant};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::extract::{Staff, SupportRole};
