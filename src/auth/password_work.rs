@@ -71,7 +71,7 @@ impl PasswordWork {
         let _permit = self.permits.acquire().await.map_err(|error| {
             ApiError::Unexpected(anyhow::anyhow!("password lane closed: {error}"))
         })?;
-        actix_web::web::block(f)
+        tokio::task::spawn_blocking(f)
             .await
             .map_err(|error| ApiError::Unexpected(anyhow::anyhow!("blocking task failed: {error}")))
     }

@@ -278,7 +278,7 @@ impl Database {
     {
         let permit = self.permit().await?;
         let db = self.clone();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut conn = db.get()?;
             let result = f(&mut conn);
@@ -304,7 +304,7 @@ impl Database {
             Err(TryAcquireError::NoPermits) => {}
         }
         let _waiting = Waiting::enter(&self.waits.waiting);
-        actix_web::rt::time::timeout(self.timeout, self.permits.clone().acquire_owned())
+        tokio::time::timeout(self.timeout, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| {
                 self.waits.timeouts.fetch_add(1, Ordering::Relaxed);

@@ -94,7 +94,7 @@ async fn a_dashboard_refund_closes_the_pending_request(app: TestApp, stripe: Fak
     .await;
     let request = request_status(&app, &id).await;
     assert_eq!(request["status"], "approved", "{request}");
-    assert_eq!(request["decided_by"], "stripe");
+    assert_eq!(request["decided_by"], "provider:stripe");
 }
 
 /// Staff refunding the subscription directly also closes its request.

@@ -60,7 +60,7 @@ async fn dashboard_refund_ends_access(app: TestApp) {
         refunds[0].provider_refund_id.as_deref(),
         Some(refund_id.as_str())
     );
-    assert_eq!(refunds[0].actor, "stripe");
+    assert_eq!(refunds[0].actor, "provider:stripe");
     let stored = stored(&app, &reader);
     assert_eq!(stored[0].payments[0].refunded_cents, PRICE_CENTS);
     assert_eq!(
