@@ -2,55 +2,27 @@
 //! every route asks the same question the same way and every rule of the
 //! product is tested here, without a database or a clock.
 
-use super::stored_text::stored_as_text;
+use super::stored_text::stored_enum;
 use super::{Perk, PerkStatus, SubscriptionState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
-/// Who may read an article's full text.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Visibility {
-    /// Everyone, logged in or not.
-    Public,
-    /// Any logged-in reader.
-    Registered,
-    /// Readers whose subscription grants `exclusive_content`.
-    Subscribers,
-}
-
-impl Visibility {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// Parses a stored name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        raw.parse().ok()
+stored_enum! {
+    /// Who may read an article's full text. An unknown stored visibility
+    /// shows the article to the fewest readers.
+    #[derive(Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Visibility (unknown = Subscribers) {
+        /// Everyone, logged in or not.
+        Public,
+        /// Any logged-in reader.
+        Registered,
+        /// Readers whose subscription grants `exclusive_content`.
+        Subscribers,
     }
 }
-
-// An unknown stored visibility shows the article to the fewest readers.
-stored_as_text!(Visibility, unknown = Visibility::Subscribers);
 
 /// What the gate needs to know about one of a reader's subscriptions,
 /// copied in by the caller (the tier's perks with their status included), so

@@ -1,122 +1,69 @@
 //! The staff actions the audit log names. Stable snake_case names: they are
 //! stored, filtered on and read by people, so a name never changes meaning.
 
-use super::stored_text::stored_as_text;
+use super::stored_text::stored_enum;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One kind of staff action.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum AuditAction {
-    /// Ended every session of a reader.
-    SessionsRevoked,
-    /// Disabled a reader's account (which ends its sessions).
-    ReaderDisabled,
-    /// Enabled a disabled account again.
-    ReaderEnabled,
-    /// Exported readers as CSV (personal data leaving the system).
-    ReadersExported,
-    /// Downloaded a print mailing list (names and addresses).
-    MailingListExported,
-    /// Refunded a subscription (every payment, access ended).
-    SubscriptionRefunded,
-    /// Denied a reader's refund request.
-    RefundRequestDenied,
-    /// Granted a complimentary subscription.
-    CompGranted,
-    /// Ended a complimentary subscription early.
-    CompEnded,
-    /// Set a subscription to end at its period end.
-    SubscriptionCanceledAtPeriodEnd,
-    /// Ended a subscription now, without a refund.
-    SubscriptionCanceledNow,
-    /// Moved a subscription's end date later.
-    SubscriptionExtended,
-    /// Created an issue.
-    IssueCreated,
-    /// Changed an issue.
-    IssueUpdated,
-    /// Published an issue.
-    IssuePublished,
-    /// Unpublished an issue.
-    IssueUnpublished,
-    /// Uploaded an issue's digital edition.
-    EditionUploaded,
-    /// Created an article.
-    ArticleCreated,
-    /// Changed an article.
-    ArticleUpdated,
-    /// Published an article.
-    ArticlePublished,
-    /// Unpublished an article.
-    ArticleUnpublished,
-    /// Uploaded an article's audio.
-    AudioUploaded,
-    /// Gave a dead background job a fresh set of attempts.
-    JobRetried,
-}
-
-impl AuditAction {
-    /// Every action, for parsing and listings.
-    pub const ALL: [Self; 23] = [
-        Self::SessionsRevoked,
-        Self::ReaderDisabled,
-        Self::ReaderEnabled,
-        Self::ReadersExported,
-        Self::MailingListExported,
-        Self::SubscriptionRefunded,
-        Self::RefundRequestDenied,
-        Self::CompGranted,
-        Self::CompEnded,
-        Self::SubscriptionCanceledAtPeriodEnd,
-        Self::SubscriptionCanceledNow,
-        Self::SubscriptionExtended,
-        Self::IssueCreated,
-        Self::IssueUpdated,
-        Self::IssuePublished,
-        Self::IssueUnpublished,
-        Self::EditionUploaded,
-        Self::ArticleCreated,
-        Self::ArticleUpdated,
-        Self::ArticlePublished,
-        Self::ArticleUnpublished,
-        Self::AudioUploaded,
-        Self::JobRetried,
-    ];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// Parses a stored name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        raw.parse().ok()
+stored_enum! {
+    /// One kind of staff action.
+    ///
+    /// Written and filtered on as a column. The log itself is read back as
+    /// the stored text (`AuditRow.action`), so an action a newer release
+    /// wrote is shown as it was recorded; the fallback only applies if a
+    /// query decodes the column as an action, and then names the narrowest
+    /// kind of action.
+    #[derive(Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuditAction (unknown = ReadersExported) {
+        /// Ended every session of a reader.
+        SessionsRevoked,
+        /// Disabled a reader's account (which ends its sessions).
+        ReaderDisabled,
+        /// Enabled a disabled account again.
+        ReaderEnabled,
+        /// Exported readers as CSV (personal data leaving the system).
+        ReadersExported,
+        /// Downloaded a print mailing list (names and addresses).
+        MailingListExported,
+        /// Refunded a subscription (every payment, access ended).
+        SubscriptionRefunded,
+        /// Denied a reader's refund request.
+        RefundRequestDenied,
+        /// Granted a complimentary subscription.
+        CompGranted,
+        /// Ended a complimentary subscription early.
+        CompEnded,
+        /// Set a subscription to end at its period end.
+        SubscriptionCanceledAtPeriodEnd,
+        /// Ended a subscription now, without a refund.
+        SubscriptionCanceledNow,
+        /// Moved a subscription's end date later.
+        SubscriptionExtended,
+        /// Created an issue.
+        IssueCreated,
+        /// Changed an issue.
+        IssueUpdated,
+        /// Published an issue.
+        IssuePublished,
+        /// Unpublished an issue.
+        IssueUnpublished,
+        /// Uploaded an issue's digital edition.
+        EditionUploaded,
+        /// Created an article.
+        ArticleCreated,
+        /// Changed an article.
+        ArticleUpdated,
+        /// Published an article.
+        ArticlePublished,
+        /// Unpublished an article.
+        ArticleUnpublished,
+        /// Uploaded an article's audio.
+        AudioUploaded,
+        /// Gave a dead background job a fresh set of attempts.
+        JobRetried,
     }
 }
-
-// Written and filtered on as a column. The log itself is read back as the
-// stored text (`AuditRow.action`), so an action a newer release wrote is
-// shown as it was recorded; this fallback only applies if a query decodes
-// the column as an action, and then names the narrowest kind of action.
-stored_as_text!(AuditAction, unknown = AuditAction::ReadersExported);
 
 #[cfg(test)]
 mod tests {
@@ -128,7 +75,7 @@ mod tests {
         let names: HashSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(names.len(), AuditAction::ALL.len());
         for action in AuditAction::ALL {
-            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+            assert_eq!(AuditAction::parse(action.as_str()), Some(*action));
             let json = serde_json::to_value(action).unwrap();
             assert_eq!(json, action.as_str());
         }

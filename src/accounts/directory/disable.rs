@@ -27,12 +27,7 @@ pub async fn disable_reader(
                 let target = target(conn, &scope, &id)?;
                 let now = chrono::Utc::now().naive_utc();
                 if !db::reader_directory::disable(conn, &id, now)? {
-                    return Ok(AccountChange {
-                        id: target.id,
-                        disabled_at: target.disabled_at,
-                        changed: false,
-                        sessions_revoked: 0,
-                    });
+                    return Ok(AccountChange::unchanged(target));
                 }
                 let revoked =
                     db::sessions::revoke_all_except(conn, &id, None, REVOKED_BY_DISABLE, now)?;

@@ -22,12 +22,7 @@ pub async fn enable_reader(
                 let target = target(conn, &scope, &id)?;
                 let now = chrono::Utc::now().naive_utc();
                 if !db::reader_directory::enable(conn, &id, now)? {
-                    return Ok(AccountChange {
-                        id: target.id,
-                        disabled_at: target.disabled_at,
-                        changed: false,
-                        sessions_revoked: 0,
-                    });
+                    return Ok(AccountChange::unchanged(target));
                 }
                 db::audit_log::record(conn, &entry.at(now))?;
                 Ok::<_, ApiError>(AccountChange {

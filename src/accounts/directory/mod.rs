@@ -40,6 +40,19 @@ pub struct AccountChange {
     pub sessions_revoked: usize,
 }
 
+impl AccountChange {
+    /// `target` as it already was: nothing changed, nothing revoked (a
+    /// repeated disable or enable, which writes no audit entry).
+    fn unchanged(target: ReaderRow) -> Self {
+        Self {
+            id: target.id,
+            disabled_at: target.disabled_at,
+            changed: false,
+            sessions_revoked: 0,
+        }
+    }
+}
+
 /// 404 for an id that names no reader (or is not an id at all).
 pub fn reader_not_found() -> ApiError {
     ApiError::not_found("reader_not_found", "no reader has this id")
