@@ -107,6 +107,29 @@ fn domain_imports_only_domain() {
     );
 }
 
+/// Handlers extract, call one function and respond: the transactions and
+/// the SQL are below them (docs/architecture.md, "Layers"). A route file
+/// that opens a write transaction or names diesel has taken a use case's
+/// or `db/`'s job.
+#[test]
+fn no_route_opens_a_transaction_or_names_diesel() {
+    let wrong: Vec<String> = source_files()
+        .iter()
+        .filter(|file| file.path.starts_with("routes/"))
+        .filter(|file| {
+            ["write_transaction", "diesel::", "use diesel", ".transaction("]
+                .iter()
+                .any(|needle| file.text.contains(needle))
+        })
+        .map(|file| file.path.clone())
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "route files with a transaction or diesel:\n{}",
+        wrong.join("\n")
+    );
+}
+
 /// The checker itself finds a cycle (a test that cannot fail proves nothing).
 #[test]
 fn the_checker_sees_a_cycle() {
