@@ -117,9 +117,14 @@ fn no_route_opens_a_transaction_or_names_diesel() {
         .iter()
         .filter(|file| file.path.starts_with("routes/"))
         .filter(|file| {
-            ["write_transaction", "diesel::", "use diesel", ".transaction("]
-                .iter()
-                .any(|needle| file.text.contains(needle))
+            [
+                "write_transaction",
+                "diesel::",
+                "use diesel",
+                ".transaction(",
+            ]
+            .iter()
+            .any(|needle| file.text.contains(needle))
         })
         .map(|file| file.path.clone())
         .collect();

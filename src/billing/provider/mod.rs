@@ -271,3 +271,16 @@ impl Provider {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constants exist because match patterns need them; their strings
+    /// are the stored enum's.
+    #[test]
+    fn provider_names_are_the_stored_enums() {
+        assert_eq!(DevProvider::NAME, ProviderName::Dev.as_str());
+        assert_eq!(StripeProvider::NAME, ProviderName::Stripe.as_str());
+    }
+}

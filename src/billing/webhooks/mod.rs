@@ -38,7 +38,7 @@ use crate::error::ApiError;
 use chrono::{Duration, NaiveDateTime, Utc};
 
 /// The provider name on Stripe's checkouts, subscriptions and payments.
-pub const PROVIDER: &str = "stripe";
+pub const PROVIDER: &str = super::provider::stripe::StripeProvider::NAME;
 
 /// What became of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
