@@ -37,7 +37,7 @@ pub async fn refund_request_to_approve(
         .ok_or_else(refund_request_not_found)?;
     match row.status {
         RefundRequestStatus::Pending | RefundRequestStatus::Approved => Ok(row),
-        other => Err(refund_request_decided(other.as_str())),
+        other @ RefundRequestStatus::Denied => Err(refund_request_decided(other.as_str())),
     }
 }
 
@@ -58,7 +58,9 @@ pub async fn deny_refund_request(
                 // Denying again replays the decision.
                 RefundRequestStatus::Denied => return Ok(Some(request)),
                 RefundRequestStatus::Pending => {}
-                other => return Err(refund_request_decided(other.as_str())),
+                other @ RefundRequestStatus::Approved => {
+                    return Err(refund_request_decided(other.as_str()));
+                }
             }
             // Serialised with the refund of the same subscription (which
             // locks the reader too): a refund under way or done wins.

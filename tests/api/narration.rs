@@ -55,7 +55,7 @@ async fn with_espeak(backend: Backend) -> TestApp {
 /// `false` (coreutils) exits 1 at once; two attempts, 1 s apart.
 async fn with_failing_narrator(backend: Backend) -> TestApp {
     narrating(backend, &["false"], |settings| {
-        settings.job_max_attempts = 2
+        settings.job_max_attempts = 2;
     })
     .await
 }
