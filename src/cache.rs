@@ -13,7 +13,10 @@ use moka::sync::Cache;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The caches of one instance.
+/// The caches of one instance. A clone shares the entries (moka's caches
+/// are handles), so the jobs that change what readers see (narration) can
+/// forget the same entries the handlers read.
+#[derive(Clone)]
 pub struct AppCache {
     live_sessions: Cache<String, Option<(String, Role)>>,
     entitlements: Cache<String, Arc<Vec<SubscriptionSnapshot>>>,

@@ -361,7 +361,7 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
                     "audio/wav",
                     &tone_wav(3),
                 )?;
-                db::articles::set_audio(conn, &id, &audio, 3, now)?;
+                db::articles::set_recorded_audio(conn, &id, &audio, 3, now)?;
             }
         }
         Ok(())

@@ -56,6 +56,18 @@ impl TaxBehavior {
     }
 }
 
+/// Who reads published articles aloud (`MASTHEAD_NARRATOR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NarratorKind {
+    /// Nobody: articles without a recording have no audio, and the staff
+    /// list them (`GET /v1/admin/articles?audio=missing`).
+    #[default]
+    None,
+    /// `MASTHEAD_NARRATOR_COMMAND`, a text-to-speech engine run per article.
+    Command,
+}
+
 /// Every setting of the service. Field names are the environment variable
 /// names without the `MASTHEAD_` prefix, lower-cased.
 #[derive(Debug, Clone, Deserialize)]
@@ -226,6 +238,22 @@ pub struct Settings {
     /// `MASTHEAD_HOUSEKEEPING_MINUTES`: the period of the scheduled sweeps
     /// (expire checkouts, prune spent tokens, old sessions and done jobs).
     pub housekeeping_minutes: i64,
+    /// `MASTHEAD_NARRATOR`: `none` or `command`: whether publishing an
+    /// article without a recording queues its narration.
+    pub narrator: NarratorKind,
+    /// `MASTHEAD_NARRATOR_COMMAND`: the text-to-speech command (article
+    /// text on stdin, WAV on stdout), e.g. `espeak-ng --stdout`. Split on
+    /// whitespace, never by a shell; a TOML array gives the arguments
+    /// exactly (one with a space in it).
+    #[serde(deserialize_with = "words")]
+    pub narrator_command: Vec<String>,
+    /// `MASTHEAD_NARRATOR_TIMEOUT_SECONDS`: the longest one narration (the
+    /// engine and the encoder) may run before both are killed and the job
+    /// is retried.
+    pub narrator_timeout_seconds: u64,
+    /// `MASTHEAD_NARRATOR_MAX_OUTPUT_BYTES`: the most WAV one narration may
+    /// write (a runaway engine is killed past it).
+    pub narrator_max_output_bytes: u64,
     /// `MASTHEAD_SITE_URL`: the magazine's site, which serves the pages a
     /// reader is sent to (email links, Stripe's return pages); default: the
     /// public URL (site and API on one host).
@@ -307,6 +335,10 @@ impl Default for Settings {
             job_lease_seconds: 120,
             job_workers: 4,
             housekeeping_minutes: 60,
+            narrator: NarratorKind::None,
+            narrator_command: Vec::new(),
+            narrator_timeout_seconds: 300,
+            narrator_max_output_bytes: 512 * 1024 * 1024,
             site_url: None,
             site_verify_email_path: "/verify-email".to_owned(),
             site_reset_password_path: "/reset-password".to_owned(),
@@ -521,6 +553,21 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<S
         .collect())
 }
 
+/// A command line given as one string (split on whitespace, as no shell
+/// would be asked to) or as a TOML array of its words.
+fn words<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Line {
+        Split(String),
+        Exact(Vec<String>),
+    }
+    Ok(match Line::deserialize(deserializer)? {
+        Line::Split(line) => line.split_whitespace().map(str::to_owned).collect(),
+        Line::Exact(words) => words,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,6 +698,22 @@ mod tests {
         assert_eq!(array.cors_origins, ["https://a.example"]);
         assert_eq!(array.jwt_previous_public_keys, ["A", "B"]);
         assert!(from(serde_json::json!({})).cors_origins.is_empty());
+        let narrator = from(serde_json::json!({
+            "narrator": "command",
+            "narrator_command": " espeak-ng  --stdout -v en ",
+        }));
+        assert_eq!(narrator.narrator, NarratorKind::Command);
+        assert_eq!(
+            narrator.narrator_command,
+            ["espeak-ng", "--stdout", "-v", "en"]
+        );
+        let exact =
+            from(serde_json::json!({"narrator_command": ["piper", "--model", "my voice.onnx"]}));
+        assert_eq!(
+            exact.narrator_command,
+            ["piper", "--model", "my voice.onnx"]
+        );
+        assert_eq!(from(serde_json::json!({})).narrator, NarratorKind::None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::auth::{AccessTokens, MediaTokens, PasswordWork, SigningKey, VerificationKey};
 use crate::cache::AppCache;
+use crate::catalogue::narration::{NarrateArticle, NarrationQueue, Narrator};
 use crate::db::{self, Database};
 use crate::routes;
 use crate::settings::Settings;
@@ -148,6 +149,8 @@ impl Application {
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
+        let cache = AppCache::new(Duration::from_secs(settings.cache_ttl_seconds));
+        let narrator = Narrator::from_settings(&settings)?;
         let jobs = crate::jobs::start(
             &db,
             &settings,
@@ -155,19 +158,22 @@ impl Application {
                 &db,
                 mailer.clone(),
                 crate::billing::follow_ups::RunFollowUps::new(&db, &payments),
+                NarrateArticle::new(&db, &cache, &narrator, &settings),
             ),
             metrics.clone(),
         );
+        let narration = NarrationQueue::new(&narrator, &jobs);
         let state = web::Data::new(AppState {
             db: db.clone(),
             tokens,
             password_work: PasswordWork::per_core(),
-            cache: AppCache::new(Duration::from_secs(settings.cache_ttl_seconds)),
+            cache,
             media_tokens,
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,
             jobs,
+            narration,
             metrics,
             settings,
             clock: crate::clock::Clock::system(),

@@ -32,6 +32,9 @@ pub struct AppState {
     pub mailer: Arc<crate::mail::Mailer>,
     /// Wakes this instance's job workers after a commit that queued work.
     pub jobs: crate::jobs::Queue,
+    /// Where publishing queues narrations (nowhere with
+    /// `MASTHEAD_NARRATOR=none`).
+    pub narration: crate::catalogue::narration::NarrationQueue,
     /// What `GET /metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The time handlers read (the system clock; tests advance it).

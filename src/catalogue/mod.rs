@@ -2,12 +2,14 @@
 //! unpublish issues and articles and upload their files. Each action is
 //! one file; each opens its own write transaction, appends its audit entry
 //! in it, and forgets the cached catalogue once it has committed, so a
-//! route only parses the request and calls one function here.
+//! route only parses the request and calls one function here. Publishing
+//! queues the article's narration (`narration`) when a narrator is set up.
 
 pub mod create_article;
 pub mod create_issue;
 pub mod export_mailing_list;
 pub mod mailing_list;
+pub mod narration;
 pub mod publish_article;
 pub mod publish_issue;
 pub mod unpublish_article;

@@ -1,6 +1,7 @@
-//! An editor uploads an article's audio, replacing any earlier audio: the
-//! file is stored, the article pointed at it and the old file's row
-//! deleted in one transaction; the old file itself goes once that commits.
+//! An editor uploads an article's audio, replacing any earlier audio
+//! (narrated audio included: a recording always wins): the file is stored,
+//! the article pointed at it as `recorded` and the old file's row deleted
+//! in one transaction; the old file itself goes once that commits.
 
 use super::{article_not_found, edit};
 use crate::cache::AppCache;
@@ -38,7 +39,13 @@ pub async fn upload_audio(
         let current =
             db::articles::find_by_slug(conn, slug.as_str())?.ok_or_else(article_not_found)?;
         db::media::insert(conn, &record.as_new_row(now))?;
-        db::articles::set_audio(conn, &current.article.id, &record.id, duration.get(), now)?;
+        db::articles::set_recorded_audio(
+            conn,
+            &current.article.id,
+            &record.id,
+            duration.get(),
+            now,
+        )?;
         let replaced = match current.article.audio_media_id {
             Some(old) => db::media::delete(conn, &old)?,
             None => None,

@@ -4,7 +4,7 @@
 
 use super::schema::{articles, issues, media_files};
 use super::{DbConnection, InsertError};
-use crate::domain::{Paging, Visibility};
+use crate::domain::{AudioSource, Paging, Visibility};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -26,7 +26,11 @@ pub struct ArticleRow {
     pub publication_date: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The editors' last change (publishing included; narration leaves it
+    /// alone, so it names the version of the text that was narrated).
     pub updated_at: NaiveDateTime,
+    /// Where the audio came from, while there is audio.
+    pub audio_source: Option<AudioSource>,
 }
 
 /// An article with its issue's number and its audio file's type and size.
@@ -114,11 +118,30 @@ pub fn id_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Str
         .optional()
 }
 
-/// A page of every article, newest publication date first, optionally of
-/// one issue; and how many there are in all.
+/// One article by id, published or not.
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ArticleRow>> {
+    articles::table
+        .find(id)
+        .select(ArticleRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Which articles an editors' list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArticleFilter {
+    /// Only articles of the issue with this number.
+    pub issue_number: Option<i32>,
+    /// Only published articles without audio (what a narrator, or an
+    /// editor with a microphone, has still to do).
+    pub published_without_audio: bool,
+}
+
+/// A page of the articles `filter` picks, newest publication date first;
+/// and how many there are in all.
 pub fn list_all(
     conn: &mut DbConnection,
-    issue_number: Option<i32>,
+    filter: ArticleFilter,
     paging: Paging,
 ) -> QueryResult<(Vec<ArticleRecord>, i64)> {
     let mut page = articles_with_details!()
@@ -128,9 +151,18 @@ pub fn list_all(
         .left_join(issues::table)
         .count()
         .into_boxed();
-    if let Some(number) = issue_number {
+    if let Some(number) = filter.issue_number {
         page = page.filter(issues::number.eq(number));
         count = count.filter(issues::number.eq(number));
+    }
+    if filter.published_without_audio {
+        let without_audio = || {
+            articles::published_at
+                .is_not_null()
+                .and(articles::audio_media_id.is_null())
+        };
+        page = page.filter(without_audio());
+        count = count.filter(without_audio());
     }
     let items = page
         .order((articles::publication_date.desc(), articles::slug.asc()))
@@ -179,8 +211,8 @@ pub fn unpublish(conn: &mut DbConnection, slug: &str, now: NaiveDateTime) -> Que
     .execute(conn)
 }
 
-/// Points the article at a new audio file and records its duration.
-pub fn set_audio(
+/// Points the article at an editor's recording and records its duration.
+pub fn set_recorded_audio(
     conn: &mut DbConnection,
     article_id: &str,
     media_id: &str,
@@ -191,8 +223,39 @@ pub fn set_audio(
         .set((
             articles::audio_media_id.eq(media_id),
             articles::audio_duration_seconds.eq(duration_seconds),
+            articles::audio_source.eq(Some(AudioSource::Recorded)),
             articles::updated_at.eq(now),
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Points the article at narrated audio, only while it still is the
+/// version that was narrated (`updated_at` unchanged) and has no
+/// recording: an upload or an edit that commits while the narrator runs
+/// wins. `updated_at` is left alone (narration is not an editor's change).
+/// Returns whether the article was changed.
+pub fn set_narrated_audio(
+    conn: &mut DbConnection,
+    article_id: &str,
+    media_id: &str,
+    duration_seconds: i32,
+    version: NaiveDateTime,
+) -> QueryResult<bool> {
+    let not_recorded = articles::audio_source
+        .is_null()
+        .or(articles::audio_source.ne(AudioSource::Recorded));
+    diesel::update(
+        articles::table
+            .find(article_id)
+            .filter(articles::updated_at.eq(version))
+            .filter(not_recorded),
+    )
+    .set((
+        articles::audio_media_id.eq(media_id),
+        articles::audio_duration_seconds.eq(duration_seconds),
+        articles::audio_source.eq(Some(AudioSource::Narrated)),
+    ))
+    .execute(conn)
+    .map(|updated| updated == 1)
 }

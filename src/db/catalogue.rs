@@ -5,7 +5,7 @@
 
 use super::DbConnection;
 use super::schema::{articles, issues, media_files};
-use crate::domain::{Paging, Visibility};
+use crate::domain::{AudioSource, Paging, Visibility};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -22,6 +22,7 @@ pub struct PublishedArticle {
     pub paywall_cut: Option<i32>,
     pub audio_media_id: Option<String>,
     pub audio_duration_seconds: Option<i32>,
+    pub audio_source: Option<AudioSource>,
     pub publication_date: NaiveDateTime,
     #[diesel(select_expression = issues::number.nullable())]
     pub issue_number: Option<i32>,

@@ -156,6 +156,25 @@ pub fn complete(
     Ok(updated == 1)
 }
 
+/// Extends claim number `attempt` of a running job to `lease_until` (a
+/// job that runs longer than a lease). `false` when the claim was lost.
+pub fn extend_lease(
+    conn: &mut DbConnection,
+    id: &str,
+    attempt: i32,
+    lease_until: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        jobs::table
+            .filter(jobs::id.eq(id))
+            .filter(jobs::state.eq(JobState::Running))
+            .filter(jobs::attempts.eq(attempt)),
+    )
+    .set(jobs::lease_until.eq(Some(lease_until)))
+    .execute(conn)
+    .map(|updated| updated == 1)
+}
+
 /// Records a failed attempt: pending again at `retry_at`, or dead when
 /// `retry_at` is `None`. `false` when the claim was lost.
 pub fn fail(

@@ -176,6 +176,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        audio_source -> Nullable<Text>,
     }
 }
 

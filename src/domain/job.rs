@@ -26,6 +26,10 @@ stored_enum! {
         /// retry, and swept periodically for what a crash left mid-attempt.
         #[strum(serialize = "run_provider_follow_ups")]
         RunFollowUps,
+        /// Reads a published article aloud with the configured narrator
+        /// and stores the audio as `narrated` (`catalogue::narration`);
+        /// queued by the transaction that publishes it.
+        NarrateArticle,
     }
 }
 
@@ -60,6 +64,7 @@ mod tests {
         // Stored names: renaming a variant must fail here.
         assert_eq!(JobKind::RunFollowUps.as_str(), "run_provider_follow_ups");
         assert_eq!(JobKind::PruneAccountTokens.as_str(), "prune_account_tokens");
+        assert_eq!(JobKind::NarrateArticle.as_str(), "narrate_article");
         let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(states, ["pending", "running", "done", "dead"]);
     }

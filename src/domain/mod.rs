@@ -3,6 +3,7 @@
 
 mod access;
 mod actor;
+mod audio_source;
 mod audit_action;
 mod catalogue_numbers;
 mod catalogue_text;
@@ -46,6 +47,7 @@ pub use access::{
     entitlements,
 };
 pub use actor::{Actor, ProviderName};
+pub use audio_source::AudioSource;
 pub use audit_action::AuditAction;
 pub use catalogue_numbers::{AudioDuration, IssueNumber, IssueYear, PaywallCut, Volume};
 pub use catalogue_text::{ArticleBody, Author, Dek, Title};

@@ -47,6 +47,15 @@ pub type HandlerFuture<'a> =
 pub trait JobHandler: Send + Sync {
     /// Runs `job` once.
     fn run<'a>(&'a self, job: &'a JobRow) -> HandlerFuture<'a>;
+
+    /// How long one run may take, when that is longer than a claim's lease
+    /// allows (a narration runs a speech engine for minutes): the worker
+    /// then extends the claim's lease to cover it before running, so no
+    /// other worker takes the job over meanwhile. `None`: the lease's own
+    /// limit (`MASTHEAD_JOB_LEASE_SECONDS`).
+    fn time_limit(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// The handler of each kind.
@@ -69,17 +78,20 @@ impl Handlers {
 
     /// Every built-in kind's handler.
     ///
-    /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`],
+    /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`]
+    /// and `narrate_article` the catalogue's of [`JobKind::NarrateArticle`],
     /// passed in by the composition root so the queue does not depend on
     /// the use cases it runs.
     pub fn standard(
         db: &crate::db::Database,
         mailer: Arc<crate::mail::Mailer>,
         run_follow_ups: impl JobHandler + 'static,
+        narrate_article: impl JobHandler + 'static,
     ) -> Self {
         use super::housekeeping::Sweep;
         Self::default()
             .register(JobKind::RunFollowUps, run_follow_ups)
+            .register(JobKind::NarrateArticle, narrate_article)
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
             .register(
                 JobKind::ExpireCheckouts,
@@ -108,8 +120,8 @@ impl Handlers {
 
 #[cfg(test)]
 mod tests {
-    /// Stands in for billing's follow-up handler, which the composition
-    /// root passes in.
+    /// Stands in for billing's follow-up handler and the catalogue's
+    /// narration, which the composition root passes in.
     struct Nothing;
 
     impl super::JobHandler for Nothing {
@@ -133,7 +145,7 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        let handlers = super::Handlers::standard(&db, mailer, Nothing);
+        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing);
         assert!(handlers.missing().is_empty());
     }
 }

@@ -66,7 +66,7 @@ impl JobHandler for Sweep {
                         JobKind::PruneJobs => {
                             crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
                         }
-                        JobKind::SendEmail | JobKind::RunFollowUps => 0,
+                        JobKind::SendEmail | JobKind::RunFollowUps | JobKind::NarrateArticle => 0,
                     };
                     Ok(swept)
                 })

@@ -16,6 +16,13 @@ impl Lease {
         Self(Duration::seconds(seconds.max(1)))
     }
 
+    /// The shortest lease whose run limit is at least `run`: what a job
+    /// that may run that long extends its claim to.
+    pub fn covering(run: std::time::Duration) -> Self {
+        let seconds = i64::try_from(run.as_secs()).unwrap_or(i64::MAX / 20);
+        Self::seconds(seconds.saturating_mul(10) / 9 + 1)
+    }
+
     /// When a claim made at `now` lapses.
     pub fn until(self, now: NaiveDateTime) -> NaiveDateTime {
         now + self.0
@@ -40,5 +47,9 @@ mod tests {
         let now = chrono::Utc::now().naive_utc();
         assert_eq!(lease.until(now) - now, Duration::seconds(10));
         assert_eq!(Lease::seconds(0).until(now) - now, Duration::seconds(1));
+        for run in [1, 299, 300, 360] {
+            let run = std::time::Duration::from_secs(run);
+            assert!(Lease::covering(run).run_limit() >= run, "{run:?}");
+        }
     }
 }

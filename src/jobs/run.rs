@@ -118,7 +118,7 @@ async fn dispatch(
         for job in claimed {
             let (db, handlers, metrics) = (db.clone(), handlers.clone(), metrics.clone());
             running.spawn(async move {
-                let outcome = run_one(&handlers, &job, tuning.lease).await;
+                let outcome = run_one(&db, &handlers, &job, tuning.lease).await;
                 settle(&db, &metrics, &job, outcome, tuning.max_attempts).await;
             });
         }
@@ -126,19 +126,56 @@ async fn dispatch(
     }
 }
 
-async fn run_one(handlers: &Handlers, job: &JobRow, lease: Lease) -> Result<JobSuccess, JobError> {
+async fn run_one(
+    db: &Database,
+    handlers: &Handlers,
+    job: &JobRow,
+    lease: Lease,
+) -> Result<JobSuccess, JobError> {
     let Some(handler) = super::JobKind::parse(&job.kind).and_then(|kind| handlers.get(kind)) else {
         return Err(JobError::Retry(format!(
             "no handler for job kind {} in this release",
             job.kind
         )));
     };
-    match tokio::time::timeout(lease.run_limit(), handler.run(job)).await {
+    let limit = match handler.time_limit() {
+        Some(longer) if longer > lease.run_limit() => {
+            extend_claim(db, job, Lease::covering(longer)).await?;
+            longer
+        }
+        _ => lease.run_limit(),
+    };
+    match tokio::time::timeout(limit, handler.run(job)).await {
         Ok(outcome) => outcome,
         Err(_) => Err(JobError::Retry(format!(
             "the job ran past {} s and was stopped",
-            lease.run_limit().as_secs()
+            limit.as_secs()
         ))),
+    }
+}
+
+/// Extends `job`'s claim to `lease` from now, before a run longer than
+/// the claim's own lease.
+async fn extend_claim(db: &Database, job: &JobRow, lease: Lease) -> Result<(), JobError> {
+    let (id, attempt) = (job.id.clone(), job.attempts);
+    let extended = db
+        .run(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            Ok(db::jobs::extend_lease(
+                conn,
+                &id,
+                attempt,
+                lease.until(now),
+            )?)
+        })
+        .await
+        .map_err(|error| JobError::Retry(format!("cannot extend the job's lease: {error}")))?;
+    if extended {
+        Ok(())
+    } else {
+        Err(JobError::Retry(
+            "the job's claim was lost before it ran".to_owned(),
+        ))
     }
 }
 

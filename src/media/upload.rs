@@ -129,7 +129,7 @@ fn declared_format(part: &Field, kind: MediaKind) -> Result<MediaFormat, ApiErro
 }
 
 /// Checks the first bytes show the declared format.
-fn check_content(head: &[u8], declared: MediaFormat) -> Result<(), ApiError> {
+pub(super) fn check_content(head: &[u8], declared: MediaFormat) -> Result<(), ApiError> {
     match MediaFormat::sniff(head) {
         Some(found) if found == declared => Ok(()),
         Some(found) => Err(ApiError::UnsupportedMediaType {

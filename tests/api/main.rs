@@ -38,6 +38,7 @@ mod me_password;
 mod me_payments;
 mod me_sessions;
 mod metrics;
+mod narration;
 mod one_subscription;
 mod openapi_clients;
 mod openapi_validity;

@@ -8,7 +8,7 @@ pub mod list;
 
 use crate::db::catalogue::PublishedArticle;
 pub use crate::domain::teaser;
-use crate::domain::{AccessDecision, AccessView, Slug};
+use crate::domain::{AccessDecision, AccessView, AudioSource, Slug};
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -62,6 +62,10 @@ pub struct ArticleSummary {
     pub issue: Option<IssueRef>,
     /// Length of the audio version in seconds, when there is one.
     pub audio_duration_seconds: Option<i32>,
+    /// Where the audio version came from, when there is one: `recorded`
+    /// (read by a person) or `narrated` (text-to-speech), so the site can
+    /// say so.
+    pub audio_source: Option<AudioSource>,
     /// May this visitor read it in full?
     pub access: AccessView,
 }
@@ -84,6 +88,7 @@ impl ArticleSummary {
                 .audio_media_id
                 .as_ref()
                 .and(article.audio_duration_seconds),
+            audio_source: article.audio_media_id.as_ref().and(article.audio_source),
             access: access.view(),
         }
     }

@@ -44,6 +44,7 @@ async fn articles_are_created_unpublished(app: TestApp) {
             "published": false,
             "published_at": null,
             "audio": null,
+            "audio_source": null,
         })
     );
     let shown = json_with(

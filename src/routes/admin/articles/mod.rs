@@ -12,7 +12,7 @@ pub mod upload_audio;
 pub use crate::catalogue::article_not_found;
 
 use crate::db::articles::ArticleRecord;
-use crate::domain::{Slug, Visibility};
+use crate::domain::{AudioSource, Slug, Visibility};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -43,8 +43,11 @@ pub struct AdminArticleView {
     pub published: bool,
     /// When it was published (while it is).
     pub published_at: Option<DateTime<Utc>>,
-    /// The audio version, once uploaded.
+    /// The audio version, once uploaded or narrated.
     pub audio: Option<AudioFile>,
+    /// Where the audio came from, while there is audio: `recorded` (an
+    /// editor's upload) or `narrated` (the narration job's).
+    pub audio_source: Option<AudioSource>,
 }
 
 /// An article's audio file.
@@ -78,6 +81,7 @@ impl From<ArticleRecord> for AdminArticleView {
             }),
             _ => None,
         };
+        let audio_source = audio.as_ref().and(article.audio_source);
         Self {
             slug: article.slug,
             title: article.title,
@@ -91,6 +95,7 @@ impl From<ArticleRecord> for AdminArticleView {
             published: article.published_at.is_some(),
             published_at: article.published_at.map(|at| at.and_utc()),
             audio,
+            audio_source,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `POST /v1/admin/articles/{slug}/publish`: readers can see the article
 //! from now on (once its issue, if any, is published too). Publishing again
-//! changes nothing, so a retried request is harmless.
+//! changes nothing, so a retried request is harmless. With a narrator
+//! configured, an article without a recording is queued for narration.
 
 use super::{AdminArticleView, path_slug};
 use crate::catalogue::publish_article::publish_article as publish;
@@ -30,6 +31,6 @@ pub async fn publish_article(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path_slug(slug.into_inner())?;
     let audit = editor.audit(AuditAction::ArticlePublished, ("article", slug.as_str()));
-    let article = publish(&state.db, &state.cache, audit, slug).await?;
+    let article = publish(&state.db, &state.cache, &state.narration, audit, slug).await?;
     Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
 }
