@@ -147,6 +147,7 @@ impl Application {
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
+        let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let jobs = crate::jobs::start(
             &db,
@@ -167,6 +168,7 @@ impl Application {
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,
+            letters,
             jobs,
             metrics,
             settings,

@@ -63,7 +63,7 @@ pub(super) fn claim(
         match row.status {
             RefundRequestStatus::Approved => return Ok(Claim::Done),
             RefundRequestStatus::Pending => {}
-            other => {
+            other @ RefundRequestStatus::Denied => {
                 return Err(ApiError::conflict(
                     "refund_request_decided",
                     format!("this refund request was already {}", other.as_str()),
