@@ -272,6 +272,14 @@ pub struct Settings {
     pub site_checkout_canceled_path: String,
     /// `MASTHEAD_SITE_PORTAL_RETURN_PATH`: where the billing portal returns.
     pub site_portal_return_path: String,
+    /// `MASTHEAD_SITE_ACCOUNT_PATH`: the reader's account page (cancel,
+    /// resume, payments, the billing portal), which the lifecycle emails
+    /// link to.
+    pub site_account_path: String,
+    /// `MASTHEAD_TEMPLATES_DIR`: a directory of mail templates
+    /// (`<message>.txt`, `<message>.html`) replacing the built-in ones of
+    /// the same name; checked at start (`crate::mail::templates`).
+    pub templates_dir: Option<PathBuf>,
     /// `MASTHEAD_REFRESH_REUSE_INTERVAL_SECONDS`: how long after a refresh
     /// token's rotation presenting it again still gets a new pair of the
     /// same session (two tabs whose access tokens expire together refresh
@@ -345,6 +353,8 @@ impl Default for Settings {
             site_checkout_success_path: "/billing/checkout/success".to_owned(),
             site_checkout_canceled_path: "/billing/checkout/canceled".to_owned(),
             site_portal_return_path: "/billing/portal/return".to_owned(),
+            site_account_path: "/account".to_owned(),
+            templates_dir: None,
             refresh_reuse_interval_seconds: 30,
         }
     }

@@ -22,16 +22,21 @@ pub enum SitePage {
     CheckoutCanceled,
     /// Where the provider's billing portal returns.
     PortalReturn,
+    /// The reader's account page: their subscription, payments and the
+    /// buttons that cancel, resume and open the billing portal (the
+    /// lifecycle emails link to it).
+    Account,
 }
 
 impl SitePage {
     /// Every page, for documentation and tests.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::CheckoutSuccess,
         Self::CheckoutCanceled,
         Self::PortalReturn,
+        Self::Account,
     ];
 
     /// The page's path in the settings.
@@ -42,6 +47,7 @@ impl SitePage {
             Self::CheckoutSuccess => &settings.site_checkout_success_path,
             Self::CheckoutCanceled => &settings.site_checkout_canceled_path,
             Self::PortalReturn => &settings.site_portal_return_path,
+            Self::Account => &settings.site_account_path,
         }
     }
 

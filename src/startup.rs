@@ -148,6 +148,7 @@ impl Application {
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
+        let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let cache = AppCache::new(Duration::from_secs(settings.cache_ttl_seconds));
         let narrator = Narrator::from_settings(&settings)?;
@@ -172,6 +173,7 @@ impl Application {
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,
+            letters,
             jobs,
             narration,
             metrics,

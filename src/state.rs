@@ -30,6 +30,9 @@ pub struct AppState {
     /// Sends verification, reset and notice emails (SMTP or the outbox);
     /// the `send_email` jobs use it.
     pub mailer: Arc<crate::mail::Mailer>,
+    /// Writes the emails (the templates in effect, checked at start); the
+    /// use cases queue what it writes in their transactions.
+    pub letters: Arc<crate::mail::Letters>,
     /// Wakes this instance's job workers after a commit that queued work.
     pub jobs: crate::jobs::Queue,
     /// Where publishing queues narrations (nowhere with

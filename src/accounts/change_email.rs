@@ -62,6 +62,7 @@ pub async fn request_email_change(
         ));
     }
     let settings = accounts.settings.clone();
+    let letters = std::sync::Arc::clone(accounts.letters);
     let id = account.reader_id();
     let to = new_email;
     let name = account.name.clone();
@@ -84,11 +85,11 @@ pub async fn request_email_change(
                 )?;
                 crate::jobs::queue_email(
                     conn,
-                    &messages::email_change(&settings, &name, to.as_str(), &token, hours),
+                    &messages::email_change(&letters, &name, to.as_str(), &token, hours),
                 )?;
                 crate::jobs::queue_email(
                     conn,
-                    &messages::email_change_notice(&name, &current, to.as_str()),
+                    &messages::email_change_notice(&letters, &name, &current, to.as_str()),
                 )?;
                 Ok(())
             })

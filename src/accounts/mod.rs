@@ -45,8 +45,10 @@ use crate::auth::{PasswordWork, RateLimits};
 use crate::cache::AppCache;
 use crate::db::Database;
 use crate::jobs::Queue;
+use crate::mail::Letters;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
+use std::sync::Arc;
 
 /// The components the account use cases reach, borrowed from the
 /// application state for one request. Named one by one (not the whole
@@ -67,6 +69,8 @@ pub struct Accounts<'a> {
     /// The job queue the verification and reset emails are queued on (in
     /// the transaction that causes them), woken after the commit.
     pub jobs: &'a Queue,
+    /// Writes the emails (the templates in effect).
+    pub letters: &'a Arc<Letters>,
     /// Login and password-work counters.
     pub metrics: &'a Metrics,
 }

@@ -6,8 +6,8 @@ use crate::auth::{Limited, issue_account_token};
 use crate::db::{self, DbConnection, readers::ReaderRow};
 use crate::domain::{ReaderEmail, TokenPurpose};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use crate::mail::messages;
-use crate::settings::Settings;
 use chrono::NaiveDateTime;
 use std::net::IpAddr;
 
@@ -24,7 +24,7 @@ pub async fn request_password_reset(
     accounts.rate_limits.check(Limited::EmailRequest, ip)?;
     let cooldown = accounts.settings.verification_resend_cooldown_seconds;
     let ttl = accounts.settings.password_reset_ttl_minutes;
-    let settings = accounts.settings.clone();
+    let letters = std::sync::Arc::clone(accounts.letters);
     let issued = accounts
         .db
         .run(move |conn| {
@@ -40,7 +40,7 @@ pub async fn request_password_reset(
                 let Some(token) = reset_link(conn, cooldown, ttl, &reader, now)? else {
                     return Ok(false);
                 };
-                queue_reset_link(conn, &settings, &reader, &token)?;
+                queue_reset_link(conn, &letters, &reader, &token)?;
                 Ok::<_, ApiError>(true)
             })
         })
@@ -55,19 +55,14 @@ pub async fn request_password_reset(
 /// caller's transaction (so a rolled-back link is never mailed).
 pub(super) fn queue_reset_link(
     conn: &mut DbConnection,
-    settings: &Settings,
+    letters: &Letters,
     reader: &ReaderRow,
     token: &str,
 ) -> diesel::QueryResult<()> {
+    let minutes = letters.settings().password_reset_ttl_minutes;
     crate::jobs::queue_email(
         conn,
-        &messages::password_reset(
-            settings,
-            &reader.name,
-            &reader.email,
-            token,
-            settings.password_reset_ttl_minutes,
-        ),
+        &messages::password_reset(letters, &reader.name, &reader.email, token, minutes),
     )
 }
 

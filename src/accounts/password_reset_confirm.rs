@@ -53,6 +53,7 @@ pub async fn confirm_password_reset(
     let id = reader.reader_id();
     let email = reader.email.clone();
     let name = reader.name.clone();
+    let letters = std::sync::Arc::clone(accounts.letters);
     accounts
         .db
         .run(move |conn| {
@@ -77,7 +78,10 @@ pub async fn confirm_password_reset(
                 // The link reached this mailbox: that verifies it, if the
                 // account still uses it.
                 db::readers::mark_email_verified(conn, &id, &token.email, now)?;
-                crate::jobs::queue_email(conn, &messages::password_changed(&name, &email))?;
+                crate::jobs::queue_email(
+                    conn,
+                    &messages::password_changed(&letters, &name, &email),
+                )?;
                 Ok(())
             })
         })

@@ -31,6 +31,7 @@ pub async fn resend_verification(
         return Err(already_verified());
     }
     let settings = accounts.settings.clone();
+    let letters = std::sync::Arc::clone(accounts.letters);
     accounts
         .db
         .run(move |conn| {
@@ -68,13 +69,7 @@ pub async fn resend_verification(
                 )?;
                 crate::jobs::queue_email(
                     conn,
-                    &messages::verify_email(
-                        &settings,
-                        &account.name,
-                        &account.email,
-                        &token,
-                        hours,
-                    ),
+                    &messages::verify_email(&letters, &account.name, &account.email, &token, hours),
                 )?;
                 Ok(())
             })

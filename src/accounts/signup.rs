@@ -76,7 +76,8 @@ pub async fn signup(
     let verify_ttl = chrono::Duration::hours(settings.verification_token_ttl_hours);
     let cooldown = settings.verification_resend_cooldown_seconds;
     let reset_ttl = settings.password_reset_ttl_minutes;
-    let mail_settings = settings.clone();
+    let verify_hours = settings.verification_token_ttl_hours;
+    let letters = std::sync::Arc::clone(accounts.letters);
     let written = accounts
         .db
         .run(move |conn| {
@@ -90,7 +91,7 @@ pub async fn signup(
                     }
                     let token = reset_link(conn, cooldown, reset_ttl, &existing, now)?;
                     if let Some(token) = &token {
-                        queue_reset_link(conn, &mail_settings, &existing, token)?;
+                        queue_reset_link(conn, &letters, &existing, token)?;
                     }
                     return Ok(Written::Taken(token.is_some()));
                 }
@@ -114,11 +115,11 @@ pub async fn signup(
                 crate::jobs::queue_email(
                     conn,
                     &messages::verify_email(
-                        &mail_settings,
+                        &letters,
                         &reader.name,
                         &reader.email,
                         &verification,
-                        mail_settings.verification_token_ttl_hours,
+                        verify_hours,
                     ),
                 )?;
                 Ok(Written::New(Box::new((reader, session, refresh))))

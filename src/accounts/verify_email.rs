@@ -7,6 +7,7 @@ use crate::auth::{account_token_hash, end_outstanding_tokens, token_still_honour
 use crate::db::{self, InsertError};
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
+use crate::mail::messages::{self, To};
 
 /// Why the sessions open before the first verification ended, as stored.
 const REVOKED_BY_FIRST_VERIFICATION: &str = "email_verified";
@@ -19,12 +20,14 @@ const REVOKED_BY_FIRST_VERIFICATION: &str = "email_verified";
 /// issued before the account's last credential change. The first
 /// verification of an account's address proves who holds the mailbox, so
 /// it ends every session and spends every pending link made before it
-/// (OWASP on pre-account-takeover); the session cache is invalidated then.
+/// (OWASP on pre-account-takeover); the session cache is invalidated then,
+/// and the reader's welcome email is queued with it.
 pub async fn verify_email(accounts: &Accounts<'_>, token: String) -> Result<String, ApiError> {
     if token.trim().is_empty() {
         return Err(token_required());
     }
     let hash = account_token_hash(&token);
+    let letters = std::sync::Arc::clone(accounts.letters);
     let (email, first_verification) = accounts
         .db
         .run(move |conn| {
@@ -66,6 +69,11 @@ pub async fn verify_email(accounts: &Accounts<'_>, token: String) -> Result<Stri
                         REVOKED_BY_FIRST_VERIFICATION,
                         now,
                     )?;
+                    let to = To {
+                        name: &account.name,
+                        email: &token.email,
+                    };
+                    crate::jobs::queue_email(conn, &messages::welcome(&letters, to))?;
                 }
                 Ok((token.email, first))
             })
@@ -73,6 +81,7 @@ pub async fn verify_email(accounts: &Accounts<'_>, token: String) -> Result<Stri
         .await?;
     if first_verification {
         accounts.cache.sessions_changed();
+        accounts.jobs.wake();
     }
     Ok(email)
 }

@@ -8,6 +8,7 @@
 //! completes once.
 
 use super::checkout::ensure_not_subscribed;
+use super::notices::{self, InvoiceFacts};
 use crate::db::checkouts::{self, CheckoutRow};
 use crate::db::payments::{self, NewPayment};
 use crate::db::subscriptions::{
@@ -19,6 +20,7 @@ use crate::domain::{
     SubscriptionState,
 };
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::NaiveDateTime;
 
 /// What the provider reports about the payment that completed a checkout.
@@ -40,6 +42,11 @@ pub struct Paid {
     pub provider_payment_id: String,
     /// The invoice the payment settled, if any.
     pub provider_invoice_id: Option<String>,
+    /// That invoice's number, when the event reporting it gave one (the
+    /// receipt's number).
+    pub invoice_number: Option<String>,
+    /// That invoice's hosted page, when known (the receipt links to it).
+    pub invoice_url: Option<String>,
     /// When the money was taken.
     pub paid_at: NaiveDateTime,
     /// The provider reports a free trial (Stripe `trialing`): the
@@ -75,7 +82,8 @@ fn checkout_not_found() -> ApiError {
 /// Completes `reader`'s open checkout `id` made through `provider`: creates
 /// the subscription (`incomplete`, then `active` for the paid period, both
 /// as events by `actor`), records the payment, and marks the checkout
-/// completed. `paid` describes the payment, given the checkout.
+/// completed. `paid` describes the payment, given the checkout. The
+/// reader's receipt is queued with it (`letters` writes it).
 ///
 /// Run it inside [`crate::db::write_transaction`] (with anything else that
 /// must commit with it, such as a webhook's event id): the reader's row is
@@ -89,6 +97,7 @@ fn checkout_not_found() -> ApiError {
 )]
 pub fn complete_checkout(
     conn: &mut DbConnection,
+    letters: &Letters,
     id: &CheckoutId,
     reader: &ReaderId,
     provider: &str,
@@ -96,7 +105,8 @@ pub fn complete_checkout(
     now: NaiveDateTime,
     paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
 ) -> Result<Completion, ApiError> {
-    complete(conn, id, reader, provider, actor, now, paid, Taken::Refuse)
+    let checkout = (id, reader, provider);
+    complete(conn, letters, checkout, actor, now, paid, Taken::Refuse)
 }
 
 /// Like [`complete_checkout`], for a checkout the provider took money for
@@ -110,6 +120,7 @@ pub fn complete_checkout(
 )]
 pub fn complete_checkout_as_duplicate(
     conn: &mut DbConnection,
+    letters: &Letters,
     id: &CheckoutId,
     reader: &ReaderId,
     provider: &str,
@@ -117,16 +128,8 @@ pub fn complete_checkout_as_duplicate(
     now: NaiveDateTime,
     paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
 ) -> Result<Completion, ApiError> {
-    complete(
-        conn,
-        id,
-        reader,
-        provider,
-        actor,
-        now,
-        paid,
-        Taken::Duplicate,
-    )
+    let checkout = (id, reader, provider);
+    complete(conn, letters, checkout, actor, now, paid, Taken::Duplicate)
 }
 
 /// What completing a checkout does when the reader already has a
@@ -139,15 +142,10 @@ enum Taken {
     Duplicate,
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "each argument is a distinct part of the audited change"
-)]
 fn complete(
     conn: &mut DbConnection,
-    id: &CheckoutId,
-    reader: &ReaderId,
-    provider: &str,
+    letters: &Letters,
+    (id, reader, provider): (&CheckoutId, &ReaderId, &str),
     actor: &str,
     now: NaiveDateTime,
     paid: impl FnOnce(&CheckoutRow) -> Result<Paid, ApiError>,
@@ -159,7 +157,8 @@ fn complete(
         .ok_or_else(checkout_not_found)?;
     if checkouts::claim(conn, id, now)? {
         let paid = paid(&checkout)?;
-        return activate(conn, &checkout, &paid, actor, now, taken).map(Completion::Activated);
+        return activate(conn, letters, &checkout, &paid, (actor, now), taken)
+            .map(Completion::Activated);
     }
     // Not claimable: completed by an earlier confirmation (re-read, as a
     // concurrent one may have committed since), or expired.
@@ -181,13 +180,14 @@ fn complete(
 }
 
 /// Creates the subscription, its two events and the payment for a claimed
-/// checkout, and links the checkout to the subscription.
+/// checkout, links the checkout to the subscription, and queues the
+/// receipt (none for a duplicate, whose money goes straight back).
 fn activate(
     conn: &mut DbConnection,
+    letters: &Letters,
     checkout: &CheckoutRow,
     paid: &Paid,
-    actor: &str,
-    now: NaiveDateTime,
+    (actor, now): (&str, NaiveDateTime),
     taken: Taken,
 ) -> Result<SubscriptionRow, ApiError> {
     let reader = ReaderId::from_db(checkout.reader_id.clone());
@@ -254,10 +254,20 @@ fn activate(
     }
     // A $0 invoice (a trial, a full discount) took no money: nothing to
     // refund, and the guarantee starts at the first real payment.
-    if paid.amount.get() > 0 {
-        record_payment(conn, checkout, paid, &id, now)?;
-    }
+    let payment = if paid.amount.get() > 0 {
+        Some(record_payment(conn, checkout, paid, &id, now)?)
+    } else {
+        None
+    };
     checkouts::attach_subscription(conn, &checkout.checkout_id(), &id)?;
+    if let Some(payment) = payment.filter(|_| taken == Taken::Refuse) {
+        let invoice = InvoiceFacts {
+            number: paid.invoice_number.clone(),
+            url: paid.invoice_url.clone(),
+            period: Some((paid.period_start, paid.period_end)),
+        };
+        notices::queue_receipt(conn, letters, &payment, &invoice)?;
+    }
     Ok(subscriptions::find(conn, &id)?)
 }
 

@@ -5,12 +5,15 @@
 //! the change, so a concurrent change (a failed renewal, a refund) wins
 //! cleanly rather than being overwritten.
 
+use super::notices;
 use super::provider::Provider;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
 use crate::db::{self, Database};
 use crate::domain::{Actor, ReaderId, Reason, SubscriptionState};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::{NaiveDateTime, Utc};
+use std::sync::Arc;
 
 /// Who the subscription history names when the reader acts.
 fn reader_actor(reader: &ReaderId) -> String {
@@ -31,14 +34,15 @@ async fn newest_in(
 }
 
 /// Moves `subscription` from `from` to `to` (one write transaction) and
-/// returns it as stored; `None` when it was no longer in `from`.
+/// returns it as stored; `None` when it was no longer in `from`. With
+/// `tell`, the reader's cancellation email is queued with the move.
 async fn move_subscription(
     db: &Database,
     subscription: &SubscriptionRow,
     (from, to): (SubscriptionState, SubscriptionState),
     changes: SubscriptionChanges,
-    actor: String,
-    reason: Option<String>,
+    (actor, reason): (String, Option<String>),
+    tell: Option<Arc<Letters>>,
 ) -> Result<Option<SubscriptionRow>, ApiError> {
     let id = subscription.subscription_id();
     db.run(move |conn| {
@@ -54,10 +58,14 @@ async fn move_subscription(
                 reason.as_deref(),
                 now,
             )?;
-            Ok(match outcome {
-                TransitionOutcome::Applied => Some(subscriptions::find(conn, &id)?),
-                TransitionOutcome::Conflict => None,
-            })
+            if outcome == TransitionOutcome::Conflict {
+                return Ok(None);
+            }
+            let moved = subscriptions::find(conn, &id)?;
+            if let Some(letters) = &tell {
+                notices::queue_canceled(conn, letters, &moved, now)?;
+            }
+            Ok(Some(moved))
         })
     })
     .await
@@ -71,12 +79,14 @@ fn ends(end: Option<NaiveDateTime>) -> String {
 }
 
 /// Sets the reader's `active` subscription to end at its period end,
-/// storing the optional reason; returns it, now `canceling`. 409
-/// `already_canceling` when it already ends, `nothing_to_cancel` when the
-/// reader has no active subscription.
+/// storing the optional reason, and queues the email that says until when
+/// and how to resume; returns it, now `canceling` (the caller wakes the
+/// queue). 409 `already_canceling` when it already ends,
+/// `nothing_to_cancel` when the reader has no active subscription.
 pub async fn cancel_at_period_end(
     db: &Database,
     provider: &Provider,
+    letters: &Arc<Letters>,
     reader: &ReaderId,
     reason: Option<Reason>,
 ) -> Result<SubscriptionRow, ApiError> {
@@ -106,16 +116,11 @@ pub async fn cancel_at_period_end(
     };
     let from = active.state().unwrap_or(SubscriptionState::Active);
     let transition = (from, SubscriptionState::Canceling);
-    move_subscription(
-        db,
-        &active,
-        transition,
-        changes,
-        reader_actor(reader),
-        reason,
-    )
-    .await?
-    .ok_or_else(nothing_to_cancel)
+    let tell = Some(Arc::clone(letters));
+    let actor = (reader_actor(reader), reason);
+    move_subscription(db, &active, transition, changes, actor, tell)
+        .await?
+        .ok_or_else(nothing_to_cancel)
 }
 
 fn nothing_to_cancel() -> ApiError {
@@ -153,16 +158,10 @@ pub async fn resume(
         ..SubscriptionChanges::default()
     };
     let transition = (SubscriptionState::Canceling, SubscriptionState::Active);
-    move_subscription(
-        db,
-        &canceling,
-        transition,
-        changes,
-        reader_actor(reader),
-        None,
-    )
-    .await?
-    .ok_or_else(nothing_to_resume)
+    let actor = (reader_actor(reader), None);
+    move_subscription(db, &canceling, transition, changes, actor, None)
+        .await?
+        .ok_or_else(nothing_to_resume)
 }
 
 fn nothing_to_resume() -> ApiError {
@@ -200,7 +199,9 @@ pub async fn stop_renewals_for_departure(
         };
         let reason = Some(DEPARTURE.to_owned());
         let moved = (from, SubscriptionState::Canceling);
-        if move_subscription(db, &row, moved, changes, reader_actor(reader), reason)
+        // A departing reader's account is gone: no email.
+        let actor = (reader_actor(reader), reason);
+        if move_subscription(db, &row, moved, changes, actor, None)
             .await?
             .is_some()
         {

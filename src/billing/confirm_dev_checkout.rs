@@ -11,24 +11,30 @@ use crate::db::checkouts::CheckoutRow;
 use crate::db::{self, Database};
 use crate::domain::{Actor, AmountCents, CheckoutId, Currency, ProviderName, ReaderId};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::NaiveDateTime;
+use std::sync::Arc;
 
 /// Confirms `reader`'s development checkout as if paid: the subscription
 /// goes from `incomplete` to `active` for one interval from now, with a
-/// payment of the quoted price, in one write transaction. Confirming
-/// again answers with the same subscription and records nothing.
+/// payment of the quoted price and its receipt, in one write transaction.
+/// Confirming again answers with the same subscription and records
+/// nothing. The caller wakes the queue for the receipt.
 pub async fn confirm_dev_checkout(
     db: &Database,
+    letters: &Arc<Letters>,
     reader: &ReaderId,
     checkout: &CheckoutId,
 ) -> Result<Completion, ApiError> {
     let (reader, checkout) = (reader.clone(), checkout.clone());
+    let letters = Arc::clone(letters);
     db.run(move |conn| {
         let now = chrono::Utc::now().naive_utc();
         let actor = Actor::Provider(ProviderName::Dev).to_string();
         db::write_transaction(conn, |conn| {
             complete_checkout(
                 conn,
+                &letters,
                 &checkout,
                 &reader,
                 DevProvider::NAME,
@@ -67,6 +73,8 @@ fn paid_now(checkout: &CheckoutRow, now: NaiveDateTime) -> Result<Paid, ApiError
         provider_subscription_id: None,
         provider_payment_id: format!("dev_{}", uuid::Uuid::new_v4().simple()),
         provider_invoice_id: None,
+        invoice_number: None,
+        invoice_url: None,
         paid_at: now,
         trial: false,
     })

@@ -12,6 +12,8 @@ use crate::db::checkouts::{self, CheckoutRow};
 use crate::db::{self, Database};
 use crate::domain::{CheckoutId, CheckoutStatus, ReaderId};
 use crate::error::ApiError;
+use crate::mail::Letters;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// What the page shows: the checkout and the name of its tier.
@@ -70,10 +72,12 @@ pub async fn dev_checkout_page(
 /// `checkout_token_invalid` for a token that is not the page's; Pay pays
 /// once however often it is pressed (a replayed or double-submitted form
 /// answers as the first did), 409 `checkout_expired` after cancelling or
-/// timing out; Cancel expires an open checkout, 409 `checkout_completed`
+/// timing out (the receipt is queued with the payment; the caller wakes
+/// the queue); Cancel expires an open checkout, 409 `checkout_completed`
 /// once it is paid.
 pub async fn press_dev_checkout_button(
     db: &Database,
+    letters: &Arc<Letters>,
     id: &CheckoutId,
     token: &str,
     button: PageButton,
@@ -88,7 +92,7 @@ pub async fn press_dev_checkout_button(
     }
     let reader = ReaderId::from_db(page.checkout.reader_id.clone());
     match button {
-        PageButton::Pay => match confirm_dev_checkout(db, &reader, id).await? {
+        PageButton::Pay => match confirm_dev_checkout(db, letters, &reader, id).await? {
             Completion::Activated(_) | Completion::AlreadyCompleted(_) => {
                 Ok(PageOutcome::Paid(reader))
             }

@@ -20,6 +20,7 @@ mod confirm_dev_checkout;
 mod deny_refund_request;
 mod dev_checkout_page;
 pub mod follow_ups;
+mod notices;
 pub mod plan_change;
 mod portal;
 mod provider;

@@ -6,7 +6,9 @@ use crate::db::refund_requests::{self, NewRefundRequest, RefundRequestRow};
 use crate::db::{self, Database, payments, readers, subscriptions};
 use crate::domain::{ReaderId, Reason, RefundRequestStatus, SubscriptionState};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::Utc;
+use std::sync::Arc;
 
 /// A new request and the first payment of its subscription (the
 /// guarantee counts from it).
@@ -19,13 +21,16 @@ pub struct RequestedRefund {
 }
 
 /// Records a pending refund request for the reader's newest subscription
-/// that could be refunded (active, past due or canceling) and was paid.
+/// that could be refunded (active, past due or canceling) and was paid,
+/// and queues the email that acknowledges it (the caller wakes the queue).
 pub async fn request_refund(
     db: &Database,
+    letters: &Arc<Letters>,
     reader: &ReaderId,
     reason: Reason,
 ) -> Result<RequestedRefund, ApiError> {
     let reader = reader.clone();
+    let letters = Arc::clone(letters);
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {
@@ -62,6 +67,7 @@ pub async fn request_refund(
             )?;
             let request = refund_requests::find(conn, &id)?
                 .ok_or_else(|| anyhow::anyhow!("refund request {id} vanished"))?;
+            super::notices::queue_refund_request_received(conn, &letters, &request)?;
             Ok(RequestedRefund {
                 request,
                 first_paid_at,

@@ -27,6 +27,7 @@ pub mod reader_directory;
 pub mod reader_export;
 pub mod reader_money;
 pub mod readers;
+pub mod receipt_numbers;
 pub mod refund_claims;
 pub mod refund_queue;
 pub mod refund_requests;

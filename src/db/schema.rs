@@ -386,6 +386,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    receipt_numbers (provider) {
+        provider -> Text,
+        last_number -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -412,4 +419,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_collisions,
     provider_follow_ups,
     jobs,
+    receipt_numbers,
 );

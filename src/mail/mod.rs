@@ -1,4 +1,11 @@
-//! Outgoing email: verification links, password resets, notices.
+//! Outgoing email: the account's links and notices, and the lifecycle
+//! emails of a subscription (receipts, failed payments, cancellations,
+//! refunds).
+//!
+//! What a message says comes from its templates ([`templates`]: built in,
+//! or a magazine's own from `MASTHEAD_TEMPLATES_DIR`, checked at start),
+//! filled by its builder in [`messages`] through [`Letters`]; the list of
+//! messages and their placeholders is [`catalog`].
 //!
 //! Two transports. SMTP (`MASTHEAD_SMTP_URL`, through lettre) for real
 //! readers; the outbox (the default, for development and tests) writes each
@@ -14,14 +21,22 @@
 //! the same, and in the same time, whether the mail server is fast, slow
 //! or down, and the message still arrives once the server is back.
 
+pub mod catalog;
+pub mod format;
+mod html_escape;
+pub mod letters;
 pub mod messages;
 pub mod outbox;
-mod template;
+mod template_check;
+pub mod templates;
+
+pub use catalog::Message;
+pub use letters::Letters;
 
 use crate::settings::Settings;
 use anyhow::Context;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -129,8 +144,8 @@ impl Mailer {
         to: Mailbox,
         email: &Email,
         message_id: Option<String>,
-    ) -> Result<Message, lettre::error::Error> {
-        Message::builder()
+    ) -> Result<lettre::Message, lettre::error::Error> {
+        lettre::Message::builder()
             .message_id(message_id)
             .from(self.from.clone())
             .to(to)
@@ -163,7 +178,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mailer = Mailer::from_settings(&settings(dir.path())).unwrap();
         assert!(mailer.uses_outbox());
-        let email = messages::password_changed("Ada <3", "ada@example.com");
+        let letters = messages::test_letters::letters();
+        let email = messages::password_changed(&letters, "Ada <3", "ada@example.com");
         let id = uuid::Uuid::now_v7().to_string();
         let message_id = mailer.deliver(&email, &id, false).await.unwrap();
         assert_eq!(message_id, format!("<{id}@masthead.localhost>"));
@@ -215,7 +231,8 @@ mod tests {
     fn the_message_is_multipart_alternative() {
         let dir = tempfile::tempdir().unwrap();
         let mailer = Mailer::from_settings(&settings(dir.path())).unwrap();
-        let email = messages::password_changed("Ada", "ada@example.com");
+        let letters = messages::test_letters::letters();
+        let email = messages::password_changed(&letters, "Ada", "ada@example.com");
         let message = mailer
             .message(
                 "ada@example.com".parse().unwrap(),

@@ -232,12 +232,20 @@ pub async fn stripe_subscriber(app: &TestApp, reader: &TestReader) -> String {
         currency: Currency::parse("usd".to_owned()).unwrap(),
         provider_payment_id: format!("ch_{}", uuid::Uuid::new_v4().simple()),
         provider_invoice_id: None,
+        invoice_number: None,
+        invoice_url: None,
         paid_at: now,
         trial: false,
     };
+    // The receipt it queues is written with the built-in templates.
+    let letters = masthead::mail::Letters::new(
+        masthead::mail::templates::Templates::builtin(),
+        masthead::settings::Settings::default(),
+    );
     masthead::db::write_transaction(&mut app.db(), |conn| {
         complete_checkout(
             conn,
+            &letters,
             &id,
             &reader_id,
             "stripe",

@@ -31,6 +31,7 @@ mod gate;
 mod http_basics;
 mod jobs;
 mod jwks;
+mod lifecycle_emails;
 mod login_limits;
 mod me;
 mod me_export;

@@ -1,22 +1,31 @@
 //! Step 4, and what happens when a provider call failed. Finishing is one
 //! write transaction: the subscription becomes `refunded` (unless a
 //! webhook reporting the same refund got there first), the claim is
-//! marked done, the reader's request approved, the audit entry written.
+//! marked done, the reader's request approved, the audit entry written,
+//! and the reader told (the refund confirmed, or their request approved
+//! with the staff member's reason): whichever of this and Stripe's refund
+//! webhook ends the subscription, this is the one email, as the webhook
+//! leaves a claimed refund's to it.
 
 use super::RefundOrder;
+use crate::billing::notices;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow, TransitionOutcome};
 use crate::db::{self, Database, audit_log, readers, refund_claims, refund_requests};
 use crate::domain::{ReaderId, RefundRequestStatus, SubscriptionState};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::Utc;
 use serde_json::json;
+use std::sync::Arc;
 
 pub(super) async fn finish(
     db: &Database,
+    letters: &Arc<Letters>,
     order: &RefundOrder,
     within_guarantee: bool,
 ) -> Result<SubscriptionRow, ApiError> {
     let order = order.clone();
+    let letters = Arc::clone(letters);
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {
@@ -89,6 +98,11 @@ pub(super) async fn finish(
                 }))
                 .at(now);
             audit_log::record(conn, &entry)?;
+            let told = match &order.request {
+                Some(_) => notices::Told::Approval(order.note.as_deref()),
+                None => notices::Told::Refund,
+            };
+            notices::queue_refund_confirmed(conn, &letters, id, told, now)?;
             Ok(subscriptions::find(conn, id)?)
         })
     })

@@ -10,7 +10,8 @@
 //!    what was refunded of it, so a retry never refunds twice).
 //! 3. **End the subscription at the provider** now, so nothing renews.
 //! 4. **Finish** (one write transaction): `refunded`, its event, the claim
-//!    marked done, the reader's request approved, the audit entry.
+//!    marked done, the reader's request approved, the audit entry, and the
+//!    reader's email (the refund confirmed, or their request approved).
 //!
 //! A provider failure in 2 or 3 leaves the subscription as it was (access
 //! continues), releases the claim with the reason, and says why; refunds
@@ -30,8 +31,10 @@ use crate::db::subscriptions::SubscriptionRow;
 use crate::db::{self, Database};
 use crate::domain::{Guarantee, Role, SubscriptionId};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::Utc;
 use claim::Claim;
+use std::sync::Arc;
 
 /// A staff member's order to refund a subscription.
 #[derive(Debug, Clone)]
@@ -53,6 +56,9 @@ pub struct RefundOrder {
     pub audit: AuditEntry,
     /// The reader's refund request this approves, if any.
     pub request: Option<String>,
+    /// What support wrote to the reader approving it, if anything (their
+    /// email shows it).
+    pub note: Option<String>,
     /// The guarantee in days (`MASTHEAD_REFUND_WINDOW_DAYS`).
     pub window_days: i64,
 }
@@ -76,9 +82,10 @@ pub struct RefundOutcome {
 pub async fn refund_subscription(
     db: &Database,
     provider: &Provider,
+    letters: &Arc<Letters>,
     order: RefundOrder,
 ) -> Result<RefundOutcome, ApiError> {
-    let result = refund_once(db, provider, order).await;
+    let result = refund_once(db, provider, letters, order).await;
     crate::metrics::with_current(|metrics| {
         metrics.refunds.observe(&result, |done| done.replayed);
     });
@@ -88,6 +95,7 @@ pub async fn refund_subscription(
 async fn refund_once(
     db: &Database,
     provider: &Provider,
+    letters: &Arc<Letters>,
     order: RefundOrder,
 ) -> Result<RefundOutcome, ApiError> {
     let claimed = {
@@ -123,7 +131,7 @@ async fn refund_once(
         finish::release(db, &order.subscription, &error).await;
         return Err(error);
     }
-    let subscription = finish::finish(db, &order, within_guarantee).await?;
+    let subscription = finish::finish(db, letters, &order, within_guarantee).await?;
     let refunds = {
         let id = order.subscription.clone();
         db.run(move |conn| Ok(db::refunds::for_subscription(conn, &id)?))

@@ -1,21 +1,27 @@
 //! Staff cancelling a subscription for its reader, at the period end or
-//! now; the provider is told first.
+//! now; the provider is told first, and the reader gets the cancellation
+//! email with the change.
 
 use super::{CancelWhen, StaffChange, find_locked, move_audited};
+use crate::billing::notices;
 use crate::billing::provider::Provider;
 use crate::billing::subscription_not_found;
 use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow};
 use crate::db::{self, Database};
 use crate::domain::{SubscriptionId, SubscriptionState};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::Utc;
 use diesel::OptionalExtension;
 use serde_json::json;
+use std::sync::Arc;
 
-/// Cancels a subscription for its reader, at the period end or now.
+/// Cancels a subscription for its reader, at the period end or now (the
+/// caller wakes the queue for the reader's email).
 pub async fn staff_cancel(
     db: &Database,
     provider: &Provider,
+    letters: &Arc<Letters>,
     id: &SubscriptionId,
     when: CancelWhen,
     change: StaffChange,
@@ -56,6 +62,7 @@ pub async fn staff_cancel(
         }
     };
     let id = id.clone();
+    let letters = Arc::clone(letters);
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {
@@ -72,7 +79,9 @@ pub async fn staff_cancel(
                 }
             };
             let details = json!({"from": row.state, "to": to});
-            move_audited(conn, &row, to, &changes, &change, &details, now)
+            let moved = move_audited(conn, &row, to, &changes, &change, &details, now)?;
+            notices::queue_canceled(conn, &letters, &moved, now)?;
+            Ok(moved)
         })
     })
     .await

@@ -52,6 +52,7 @@ pub fn record(
     let completion = conn.transaction(|conn| {
         complete_checkout_as_duplicate(
             conn,
+            context.letters,
             &id,
             &reader,
             super::PROVIDER,

@@ -1,9 +1,10 @@
-//! `invoice.paid`, `invoice.payment_failed`, `invoice.payment_action_required`
-//! and `invoice_payment.paid`. A paid invoice is money received: it is
+//! `invoice.paid` and `invoice_payment.paid` (the unpaid ones are
+//! [`super::invoice_unpaid`]'s). A paid invoice is money received: it is
 //! recorded (once, keyed by its invoice and payment intent) whatever the
-//! subscription's state, extends the period it pays for, and brings a
-//! `past_due` subscription back to `active`. A failed one starts the grace
-//! window. The subscription is found by Stripe's id or by the metadata the
+//! subscription's state, extends the period it pays for, brings a
+//! `past_due` subscription back to `active`, and gets its receipt (a
+//! renewal's here; the first payment's with the checkout's completion).
+//! The subscription is found by Stripe's id or by the metadata the
 //! invoice carries (`parent.subscription_details`); a first invoice paid
 //! before the session's event completes the checkout.
 //!
@@ -15,12 +16,12 @@
 //! retrieved with `expand[]=payments` after the webhook is answered), and
 //! `invoice_payment.paid`, whenever it arrives, names them too. A $0
 //! invoice (a trial) is not a payment; an amount outside a sane range is
-//! not booked. A payment Stripe could not take keeps the invoice's hosted
-//! page on the subscription, for the reader to finish it.
+//! not booked.
 
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, PROVIDER, apply, fields};
 use crate::billing::follow_ups::{self, FollowUp, FollowUpKind};
+use crate::billing::notices;
 use crate::db::DbConnection;
 use crate::db::payments::{self, NewPayment};
 use crate::db::provider_payments::{self, PaymentCorrection};
@@ -53,20 +54,44 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
             None => return Ok(()),
         },
     };
+    let mut renewal = None;
     if facts.amount == Some(0) {
         tracing::info!(event = %context.event.id, subscription = %row.id, "stripe invoice of $0 (a trial): not a payment");
     } else {
-        record_payment(conn, &row, &facts, context.now)?;
+        renewal = record_payment(conn, &row, &facts, context.now)?;
         record_invoice_details(conn, &invoice)?;
         follow_up_if_unnamed(conn, context, &row, &facts)?;
         // Money taken for a duplicate goes back too, once per payment.
         super::duplicate::undo(conn, context, &row)?;
     }
     provider::set_payment_action_url(conn, &row.subscription_id(), None)?;
-    if apply::is_stale(conn, context, &row)? {
+    let stale = apply::is_stale(conn, context, &row)?;
+    if !stale {
+        follow_payment(conn, context, &row, &facts)?;
+    }
+    // A payment this event recorded (a renewal: the first payment's receipt
+    // went with the checkout's completion) gets its receipt, once the
+    // period it pays for is applied.
+    if let Some(payment) = renewal
+        && row.duplicate_of.is_none()
+    {
+        notices::queue_receipt(conn, context.letters, &payment, &facts.invoice_facts())?;
+    }
+    if stale {
         return Ok(());
     }
-    let changes = apply::extend_period(conn, &row, facts.period, SubscriptionChanges::default())?;
+    apply::remember(conn, context, &row)
+}
+
+/// Extends the period the invoice paid for and moves the subscription
+/// back to `active` where the payment ends dunning or a trial.
+fn follow_payment(
+    conn: &mut DbConnection,
+    context: &mut Context<'_>,
+    row: &SubscriptionRow,
+    facts: &PaymentFacts,
+) -> Result<(), ApiError> {
+    let changes = apply::extend_period(conn, row, facts.period, SubscriptionChanges::default())?;
     match row.state() {
         // Paid at last: dunning (`past_due`, `unpaid`) is over, or a
         // trial's first real invoice is paid.
@@ -75,81 +100,20 @@ pub fn paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), Ap
                 grace_ends_at: Some(None),
                 ..changes
             };
-            apply::move_to(conn, context, &row, SubscriptionState::Active, &changes)?;
+            apply::move_to(conn, context, row, SubscriptionState::Active, &changes)?;
         }
         Some(SubscriptionState::Trialing) if facts.amount != Some(0) => {
-            apply::move_to(conn, context, &row, SubscriptionState::Active, &changes)?;
+            apply::move_to(conn, context, row, SubscriptionState::Active, &changes)?;
         }
         Some(SubscriptionState::Trialing) => {
-            apply::move_to(conn, context, &row, SubscriptionState::Trialing, &changes)?;
+            apply::move_to(conn, context, row, SubscriptionState::Trialing, &changes)?;
         }
         Some(state @ (SubscriptionState::Active | SubscriptionState::Canceling)) => {
-            apply::move_to(conn, context, &row, state, &changes)?;
+            apply::move_to(conn, context, row, state, &changes)?;
         }
         state => {
             tracing::warn!(event = %context.event.id, subscription = %row.id, ?state, "stripe invoice paid for a subscription that grants nothing; recorded for staff");
         }
-    }
-    apply::remember(conn, context, &row)
-}
-
-/// Moves an `active` subscription to `past_due` with the grace window;
-/// further failures of the same renewal keep the window as it is.
-pub fn payment_failed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
-    let invoice = context.event.object.clone();
-    let Some(row) = link::find(conn, &refs(&invoice))? else {
-        tracing::info!(event = %context.event.id, "stripe invoice failed before any subscription of ours; the checkout stays open");
-        return Ok(());
-    };
-    keep_action_url(conn, &row, &invoice)?;
-    if apply::is_stale(conn, context, &row)? {
-        return Ok(());
-    }
-    // A renewal, or the first invoice after a trial, that failed.
-    if matches!(
-        row.state(),
-        Some(SubscriptionState::Active | SubscriptionState::Trialing)
-    ) {
-        let changes = SubscriptionChanges {
-            grace_ends_at: Some(Some(context.at + context.grace)),
-            ..SubscriptionChanges::default()
-        };
-        apply::move_to(conn, context, &row, SubscriptionState::PastDue, &changes)?;
-    }
-    apply::remember(conn, context, &row)
-}
-
-/// `invoice.payment_action_required` (3-D Secure on a renewal): the
-/// reader must confirm the payment on the invoice's hosted page, which is
-/// kept on the subscription until the invoice is paid
-/// (<https://docs.stripe.com/billing/subscriptions/overview#requires-action>).
-/// The status change, if any, comes with the subscription's own event.
-pub fn payment_action_required(
-    conn: &mut DbConnection,
-    context: &mut Context<'_>,
-) -> Result<(), ApiError> {
-    let invoice = context.event.object.clone();
-    let Some(row) = link::find(conn, &refs(&invoice))? else {
-        tracing::info!(event = %context.event.id, "stripe invoice needs the reader's action before any subscription of ours; the checkout stays open");
-        return Ok(());
-    };
-    keep_action_url(conn, &row, &invoice)?;
-    context.touch(&row.reader_id);
-    Ok(())
-}
-
-/// Keeps the invoice's hosted page (`hosted_invoice_url`) on the
-/// subscription, unless the invoice is paid already.
-fn keep_action_url(
-    conn: &mut DbConnection,
-    row: &SubscriptionRow,
-    invoice: &Value,
-) -> Result<(), ApiError> {
-    if fields::text(invoice, &["status"]) == Some("paid") {
-        return Ok(());
-    }
-    if let Some(url) = fields::text(invoice, &["hosted_invoice_url"]) {
-        provider::set_payment_action_url(conn, &row.subscription_id(), Some(url))?;
     }
     Ok(())
 }
@@ -206,7 +170,7 @@ pub fn invoice_payment_paid(
         charge: fields::id(object, &["payment", "charge"]).map(str::to_owned),
         period: None,
         paid_at: fields::time(object, &["status_transitions", "paid_at"]),
-        trial: false,
+        ..PaymentFacts::default()
     };
     if let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)? {
         correct(conn, &payment, &facts)?;
@@ -230,7 +194,7 @@ fn record_invoice_details(conn: &mut DbConnection, invoice: &Value) -> Result<()
     Ok(())
 }
 
-fn refs(invoice: &Value) -> Refs {
+pub(super) fn refs(invoice: &Value) -> Refs {
     let details = fields::at(invoice, &["parent", "subscription_details"])
         .or_else(|| fields::at(invoice, &["subscription_details"]));
     let line_metadata = fields::list(invoice, &["lines"]).iter().find_map(|line| {
@@ -269,6 +233,8 @@ fn facts(invoice: &Value) -> PaymentFacts {
         period: period(invoice),
         paid_at: fields::time(invoice, &["status_transitions", "paid_at"]),
         trial: false,
+        invoice_number: fields::text(invoice, &["number"]).map(str::to_owned),
+        invoice_url: fields::text(invoice, &["hosted_invoice_url"]).map(str::to_owned),
     }
 }
 
@@ -287,26 +253,27 @@ fn period(invoice: &Value) -> Option<(NaiveDateTime, NaiveDateTime)> {
 }
 
 /// Records the invoice's payment on `row` unless it is recorded already
-/// (then only learns its payment intent). A paid invoice without an
-/// amount or currency (malformed) is still recorded, with the
-/// subscription's previous payment's, and logged.
+/// (then only learns its payment intent); returns the payment when this
+/// call recorded it. A paid invoice without an amount or currency
+/// (malformed) is still recorded, with the subscription's previous
+/// payment's, and logged.
 fn record_payment(
     conn: &mut DbConnection,
     row: &SubscriptionRow,
     facts: &PaymentFacts,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<Option<PaymentId>, ApiError> {
     if let Some(invoice) = facts.invoice.as_deref()
         && let Some(payment) = provider_payments::find_by_invoice(conn, PROVIDER, invoice)?
     {
-        return correct(conn, &payment, facts);
+        return correct(conn, &payment, facts).map(|()| None);
     }
     let Some(key) = facts.key() else {
         tracing::error!(subscription = %row.id, "stripe invoice paid without an id; not recorded");
-        return Ok(());
+        return Ok(None);
     };
     if provider_payments::find_by_payment_ids(conn, PROVIDER, &[key])?.is_some() {
-        return Ok(());
+        return Ok(None);
     }
     let previous = payments::for_subscription(conn, &row.subscription_id())?.pop();
     let amount = facts
@@ -316,7 +283,7 @@ fn record_payment(
     let currency = facts.currency.clone().or(previous.map(|p| p.currency));
     let (Some(amount), Some(currency)) = (amount, currency) else {
         tracing::error!(subscription = %row.id, payment = key, "stripe invoice paid without amount or currency; not recorded");
-        return Ok(());
+        return Ok(None);
     };
     if facts.amount.is_none() || facts.currency.is_none() {
         tracing::warn!(subscription = %row.id, payment = key, "stripe invoice without amount or currency; recorded with the previous payment's");
@@ -340,7 +307,7 @@ fn record_payment(
     if facts.charge.is_some() {
         provider_payments::learn_ids(conn, id.as_str(), None, facts.charge.as_deref())?;
     }
-    Ok(())
+    Ok(Some(id))
 }
 
 /// Replaces what a payment recorded from a session or subscription event

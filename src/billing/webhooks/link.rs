@@ -59,9 +59,22 @@ pub struct PaymentFacts {
     pub paid_at: Option<NaiveDateTime>,
     /// The event reports a free trial (`trialing`).
     pub trial: bool,
+    /// The invoice's number and hosted page, from an invoice event.
+    pub invoice_number: Option<String>,
+    pub invoice_url: Option<String>,
 }
 
 impl PaymentFacts {
+    /// What a receipt tells of the invoice: its number, hosted page and
+    /// the period its lines pay for.
+    pub fn invoice_facts(&self) -> crate::billing::notices::InvoiceFacts {
+        crate::billing::notices::InvoiceFacts {
+            number: self.invoice_number.clone(),
+            url: self.invoice_url.clone(),
+            period: self.period,
+        }
+    }
+
     /// The id the payment is recorded under: its payment intent when
     /// known, else its invoice.
     pub fn key(&self) -> Option<&str> {
@@ -108,6 +121,8 @@ impl PaymentFacts {
             currency,
             provider_payment_id: key.to_owned(),
             provider_invoice_id: self.invoice.clone(),
+            invoice_number: self.invoice_number.clone(),
+            invoice_url: self.invoice_url.clone(),
             paid_at: at,
             trial: self.trial,
         })
@@ -174,6 +189,7 @@ pub fn complete(
     let completion = conn.transaction(|conn| {
         complete_checkout(
             conn,
+            context.letters,
             &checkout,
             &reader,
             PROVIDER,

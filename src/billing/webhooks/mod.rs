@@ -19,6 +19,7 @@ mod duplicate;
 mod event;
 mod fields;
 mod invoice;
+mod invoice_unpaid;
 mod link;
 pub mod mode;
 mod refund;
@@ -35,7 +36,9 @@ use crate::db::webhook_events::{self, NewWebhookEvent};
 use crate::db::{self, Database, DbConnection};
 use crate::domain::ReaderId;
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::{Duration, NaiveDateTime, Utc};
+use std::sync::Arc;
 
 /// The provider name on Stripe's checkouts, subscriptions and payments.
 pub const PROVIDER: &str = super::provider::stripe::StripeProvider::NAME;
@@ -63,6 +66,9 @@ pub(crate) struct Context<'e> {
     pub grace: Duration,
     /// Readers whose subscriptions changed, for the cache.
     pub touched: Vec<ReaderId>,
+    /// Writes the emails an event causes (receipts, failed payments,
+    /// cancellations, refunds), queued in its transaction.
+    pub letters: &'e Letters,
 }
 
 impl Context<'_> {
@@ -98,13 +104,16 @@ impl From<diesel::result::Error> for Abort {
 
 /// Applies a verified event: records its id and its effects in one write
 /// transaction and returns the readers whose subscriptions changed (the
-/// caller refreshes their cached entitlements). Any failure rolls it all
-/// back and is a 5xx, so Stripe delivers it again.
+/// caller refreshes their cached entitlements, and wakes the queue for
+/// the emails and follow-ups it queued). Any failure rolls it all back and
+/// is a 5xx, so Stripe delivers it again.
 pub async fn apply(
     db: &Database,
+    letters: &Arc<Letters>,
     event: StripeEvent,
     grace_days: i64,
 ) -> Result<(Applied, Vec<ReaderId>), ApiError> {
+    let letters = Arc::clone(letters);
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
         let mut context = Context {
@@ -113,6 +122,7 @@ pub async fn apply(
             now,
             grace: Duration::days(grace_days.max(0)),
             touched: Vec::new(),
+            letters: &letters,
         };
         let outcome = db::write_transaction(conn, |conn| -> Result<Applied, Abort> {
             let new = webhook_events::record(
@@ -183,8 +193,10 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applie
         }
         "customer.subscription.deleted" => subscription::changed(conn, context, true),
         "invoice.paid" => invoice::paid(conn, context),
-        "invoice.payment_failed" => invoice::payment_failed(conn, context),
-        "invoice.payment_action_required" => invoice::payment_action_required(conn, context),
+        "invoice.payment_failed" => invoice_unpaid::payment_failed(conn, context),
+        "invoice.payment_action_required" => {
+            invoice_unpaid::payment_action_required(conn, context)
+        }
         "invoice_payment.paid" => invoice::invoice_payment_paid(conn, context),
         "charge.refunded" => refund::charge_refunded(conn, context),
         kind if kind.starts_with("refund.") || kind.starts_with("charge.refund.") => {

@@ -15,8 +15,10 @@
 //!
 //! When no payment of the subscription's current period is left
 //! unrefunded, the subscription ends at once (`refunded`, as a staff
-//! refund does) and, since Stripe would otherwise keep charging, its
-//! Stripe subscription is cancelled by a follow-up. A full refund of an
+//! refund does), the reader gets the refund email (Masthead sends it, so
+//! Stripe's own refund emails are turned off: docs/operations/emails.md)
+//! and, since Stripe would otherwise keep charging, its Stripe
+//! subscription is cancelled by a follow-up. A full refund of an
 //! older payment keeps access paid for since. `refund.failed` (and a
 //! canceled refund, <https://docs.stripe.com/refunds#failed-refunds>)
 //! undoes what the refund changed: the refund is taken off its payment and
@@ -24,6 +26,7 @@
 
 use super::{Context, PROVIDER, apply, fields};
 use crate::billing::follow_ups::{self, FollowUp, FollowUpKind};
+use crate::billing::notices;
 use crate::db::payments::PaymentRow;
 use crate::db::refunds::{self, NewRefund};
 use crate::db::subscriptions::{self, SubscriptionChanges};
@@ -229,9 +232,9 @@ fn insert(
 }
 
 /// When no payment of the subscription's current period is left
-/// unrefunded, the subscription ends: `refunded`, now, and its Stripe
-/// subscription is cancelled after the answer (unless a staff refund,
-/// which cancels it itself, is under way or done).
+/// unrefunded, the subscription ends: `refunded`, now, the reader is told,
+/// and its Stripe subscription is cancelled after the answer (unless a
+/// staff refund, which does both itself, is under way or done).
 fn end_if_refunded_in_full(
     conn: &mut DbConnection,
     context: &mut Context<'_>,
@@ -265,9 +268,17 @@ fn end_if_refunded_in_full(
     apply::move_to(conn, context, &row, SubscriptionState::Refunded, &changes)?;
     let note = format!("refunded at Stripe ({})", context.reason());
     refund_requests::close_for_subscription(conn, &row.id, &super::actor(), &note, context.now)?;
+    // A staff refund under way (or done) tells the reader when it finishes.
     if refund_claims::find(conn, &row.id)?.is_some() {
         return Ok(());
     }
+    notices::queue_refund_confirmed(
+        conn,
+        context.letters,
+        &row.subscription_id(),
+        notices::Told::Refund,
+        context.now,
+    )?;
     if let Some(stripe_subscription) = row.provider_subscription_id.as_deref() {
         let reason = context.reason();
         follow_ups::queue(

@@ -9,7 +9,7 @@ use super::link::{self, PaymentFacts, Refs};
 use super::{Context, apply, fields};
 use crate::db::DbConnection;
 use crate::db::checkouts;
-use crate::db::subscriptions::{SubscriptionChanges, SubscriptionRow};
+use crate::db::subscriptions::{self, SubscriptionChanges, SubscriptionRow};
 use crate::domain::{CheckoutId, SubscriptionState};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
@@ -72,7 +72,30 @@ pub fn changed(
         context.now,
     )?;
     apply::move_to(conn, context, &row, target, &changes)?;
+    tell_if_canceled(conn, context, &row, target)?;
     apply::remember(conn, context, &row)
+}
+
+/// A subscription this snapshot set to end at its period end (the reader
+/// cancelled in Stripe's billing portal,
+/// <https://docs.stripe.com/customer-management/cancel-subscriptions>) gets
+/// the cancellation email. One already `canceling` (cancelled through
+/// Masthead, which sent it) gets none.
+fn tell_if_canceled(
+    conn: &mut DbConnection,
+    context: &Context<'_>,
+    before: &SubscriptionRow,
+    target: SubscriptionState,
+) -> Result<(), ApiError> {
+    let canceling = Some(SubscriptionState::Canceling);
+    if target != SubscriptionState::Canceling || before.state() == canceling {
+        return Ok(());
+    }
+    let after = subscriptions::find(conn, &before.subscription_id())?;
+    if after.state() != canceling {
+        return Ok(());
+    }
+    crate::billing::notices::queue_canceled(conn, context.letters, &after, context.now)
 }
 
 /// `incomplete_expired`: the first invoice was never paid within 23 hours

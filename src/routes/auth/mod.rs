@@ -60,6 +60,7 @@ pub fn accounts(state: &AppState) -> Accounts<'_> {
         password_work: &state.password_work,
         rate_limits: &state.rate_limits,
         jobs: &state.jobs,
+        letters: &state.letters,
         metrics: &state.metrics,
     }
 }

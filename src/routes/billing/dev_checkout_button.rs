@@ -82,10 +82,13 @@ async fn press(
             "send the page's form: application/x-www-form-urlencoded with a `token`",
         )
     })?;
-    let outcome = billing::press_dev_checkout_button(&state.db, &id, &form.token, button).await?;
+    let outcome =
+        billing::press_dev_checkout_button(&state.db, &state.letters, &id, &form.token, button)
+            .await?;
     let page = match outcome {
         PageOutcome::Paid(reader) => {
             state.cache.subscriptions_changed(&reader);
+            state.jobs.wake();
             SitePage::CheckoutSuccess
         }
         PageOutcome::Canceled => SitePage::CheckoutCanceled,

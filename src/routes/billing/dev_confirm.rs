@@ -34,8 +34,10 @@ pub async fn confirm_dev_checkout(
     dev_provider(&state)?;
     let id = CheckoutId::parse(&id)
         .ok_or_else(|| ApiError::not_found("checkout_not_found", "no such checkout"))?;
-    let completion = billing::confirm_dev_checkout(&state.db, &reader.reader_id, &id).await?;
+    let completion =
+        billing::confirm_dev_checkout(&state.db, &state.letters, &reader.reader_id, &id).await?;
     state.cache.subscriptions_changed(&reader.reader_id);
+    state.jobs.wake();
     let subscription = match completion {
         Completion::Activated(row) | Completion::AlreadyCompleted(row) => row,
         Completion::Expired => {

@@ -46,10 +46,16 @@ pub async fn cancel_subscription(
     parse_fields! {
         reason = "reason" => Reason::parse_optional(body.reason),
     }
-    let canceled =
-        billing::cancel_at_period_end(&state.db, &state.payments, &reader.reader_id, reason)
-            .await?;
+    let canceled = billing::cancel_at_period_end(
+        &state.db,
+        &state.payments,
+        &state.letters,
+        &reader.reader_id,
+        reason,
+    )
+    .await?;
     state.cache.subscriptions_changed(&reader.reader_id);
+    state.jobs.wake();
     let view = SubscriptionView::from_row(&canceled)
         .ok_or_else(|| anyhow::anyhow!("subscription {} has an unknown state", canceled.id))?;
     Ok(HttpResponse::Ok().json(view))

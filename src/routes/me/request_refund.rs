@@ -62,7 +62,9 @@ pub async fn request_refund(
     parse_fields! {
         reason = "reason" => Reason::parse_required(body.into_inner().reason),
     }
-    let requested = billing::request_refund(&state.db, &reader.reader_id, reason).await?;
+    let requested =
+        billing::request_refund(&state.db, &state.letters, &reader.reader_id, reason).await?;
+    state.jobs.wake();
     let guarantee = Guarantee::new(
         requested.first_paid_at.and_utc(),
         state.settings.refund_window_days,

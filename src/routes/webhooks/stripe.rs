@@ -51,7 +51,8 @@ pub async fn stripe_webhook(
     let event = verified_event(&state, &request, body)
         .inspect_err(|_| metrics.observe(None, WebhookOutcome::Rejected))?;
     let kind = event.kind.clone();
-    let (applied, readers) = webhooks::apply(&state.db, event, state.settings.grace_days)
+    let grace_days = state.settings.grace_days;
+    let (applied, readers) = webhooks::apply(&state.db, &state.letters, event, grace_days)
         .await
         .inspect_err(|_| metrics.observe(Some(&kind), WebhookOutcome::Failed))?;
     metrics.observe(
@@ -66,8 +67,9 @@ pub async fn stripe_webhook(
         state.cache.subscriptions_changed(reader);
     }
     if applied == Applied::Applied {
-        // Stripe calls the event made necessary were queued with it, as
-        // jobs: wake the workers so they run right after this answer.
+        // Stripe calls and emails the event made necessary were queued
+        // with it, as jobs: wake the workers so they run right after this
+        // answer.
         state.jobs.wake();
     }
     Ok(HttpResponse::Ok().json(WebhookAck {

@@ -65,10 +65,10 @@ pub async fn approve_refund_request(
     let id = id.into_inner();
     let request = billing::refund_request_to_approve(&state.db, id.clone()).await?;
     let subscription = SubscriptionId::from_db(request.subscription_id.clone());
-    let reason = note.map_or_else(
-        || format!("refund request: {}", request.reason),
-        |note| note.as_str().to_owned(),
-    );
+    let note = note.map(|note| note.as_str().to_owned());
+    let reason = note
+        .clone()
+        .unwrap_or_else(|| format!("refund request: {}", request.reason));
     refund_as_staff(
         &state,
         &staff,
@@ -76,7 +76,7 @@ pub async fn approve_refund_request(
         reason,
         body.override_window,
         key,
-        Some(id),
+        Some((id, note)),
     )
     .await
 }

@@ -54,6 +54,7 @@ pub async fn deny_refund_request(
         staff.actor(),
         staff.audit(AuditAction::RefundRequestDenied, ("refund_request", &id)),
     );
-    let denied = deny(&state.db, id, actor, note, audit).await?;
+    let denied = deny(&state.db, &state.letters, id, (actor, note), audit).await?;
+    state.jobs.wake();
     Ok(HttpResponse::Ok().json(RefundRequestView::from(&denied)))
 }

@@ -77,7 +77,16 @@ pub async fn cancel_subscription(
         CancelWhen::Now => AuditAction::SubscriptionCanceledNow,
     };
     let change = staff_change(&staff, action, id.as_str(), reason.as_str().to_owned());
-    let canceled = billing::staff_cancel(&state.db, &state.payments, &id, when, change).await?;
+    let canceled = billing::staff_cancel(
+        &state.db,
+        &state.payments,
+        &state.letters,
+        &id,
+        when,
+        change,
+    )
+    .await?;
     state.cache.subscriptions_changed(&canceled.reader_id());
+    state.jobs.wake();
     Ok(HttpResponse::Ok().json(AdminSubscriptionView::from(&canceled)))
 }

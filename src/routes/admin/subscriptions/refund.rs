@@ -106,7 +106,8 @@ pub async fn refund_subscription(
 }
 
 /// Runs a staff member's refund of `subscription`, directly or approving
-/// the reader's `request`, and answers with its result: the one path both
+/// the reader's `request` (its id, and the note to the reader if support
+/// wrote one), and answers with its result: the one path both
 /// refund endpoints share (same guarantee rules, claim and audit entry).
 pub async fn refund_as_staff(
     state: &AppState,
@@ -115,8 +116,9 @@ pub async fn refund_as_staff(
     reason: String,
     override_window: bool,
     idempotency_key: Option<String>,
-    request: Option<String>,
+    request: Option<(String, Option<String>)>,
 ) -> Result<HttpResponse, ApiError> {
+    let (request, note) = request.map_or((None, None), |(id, note)| (Some(id), note));
     let order = RefundOrder {
         audit: staff.audit(
             AuditAction::SubscriptionRefunded,
@@ -129,9 +131,12 @@ pub async fn refund_as_staff(
         role: staff.member.role,
         actor: staff.actor(),
         request,
+        note,
         window_days: state.settings.refund_window_days,
     };
-    let outcome = billing::refund_subscription(&state.db, &state.payments, order).await?;
+    let outcome =
+        billing::refund_subscription(&state.db, &state.payments, &state.letters, order).await?;
+    state.jobs.wake();
     state
         .cache
         .subscriptions_changed(&outcome.subscription.reader_id());

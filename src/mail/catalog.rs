@@ -1,0 +1,289 @@
+//! Every message Masthead sends and the placeholders its templates may
+//! use: the one list the start-up check ([`super::templates`]), the
+//! message builders ([`super::messages`]) and the documentation
+//! (`docs/operations/emails.md`, held to it by a test) agree on.
+
+/// A value a message's templates may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The name templates write as `{{ name }}`.
+    pub name: &'static str,
+    /// Whether each part of the message must show it: a template without
+    /// it (a receipt without its amount, a reset without its link) is
+    /// refused at start.
+    pub required: bool,
+    /// What the start-up check renders the template with.
+    pub sample: Sample,
+}
+
+/// The kind of value a placeholder holds, with the sample the start-up
+/// check renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// Text (names, links, amounts and dates already written out).
+    Text(&'static str),
+    /// Text that may be empty (`{% if invoice_url %}`): an optional link.
+    MaybeEmpty(&'static str),
+    /// `true` or `false`, for `{% if ... %}`.
+    Flag(bool),
+}
+
+const fn text(name: &'static str, sample: &'static str) -> Placeholder {
+    Placeholder {
+        name,
+        required: false,
+        sample: Sample::Text(sample),
+    }
+}
+
+const fn required(name: &'static str, sample: &'static str) -> Placeholder {
+    Placeholder {
+        name,
+        required: true,
+        sample: Sample::Text(sample),
+    }
+}
+
+const fn maybe_empty(name: &'static str, sample: &'static str) -> Placeholder {
+    Placeholder {
+        name,
+        required: false,
+        sample: Sample::MaybeEmpty(sample),
+    }
+}
+
+const fn flag(name: &'static str) -> Placeholder {
+    Placeholder {
+        name,
+        required: false,
+        sample: Sample::Flag(true),
+    }
+}
+
+const NAME: Placeholder = text("name", "Ada Lovelace");
+const EMAIL: Placeholder = text("email", "ada@example.com");
+const PLAN: Placeholder = text("plan", "Digital");
+const ACCOUNT_LINK: Placeholder = text("account_link", "https://magazine.example/account");
+const AMOUNT: Placeholder = required("amount", "9.00 USD");
+
+/// One message: a plain-text and an HTML template of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Message {
+    /// Confirm a new account's address.
+    VerifyEmail,
+    /// Confirm the address an account moves to.
+    EmailChange,
+    /// To the old address: a move was asked for.
+    EmailChangeNotice,
+    /// A password-reset link.
+    PasswordReset,
+    /// The password changed (after a reset).
+    PasswordChanged,
+    /// The address is confirmed: welcome.
+    Welcome,
+    /// Money received: the first payment and each renewal.
+    PaymentReceipt,
+    /// A renewal could not be charged: how to fix it.
+    PaymentFailed,
+    /// The subscription will end (or ended): until when, how to resume.
+    SubscriptionCanceled,
+    /// Money given back; access ended.
+    RefundConfirmed,
+    /// The reader's refund request reached support.
+    RefundRequestReceived,
+    /// Support approved the request: the money goes back.
+    RefundRequestApproved,
+    /// Support denied the request, with a note.
+    RefundRequestDenied,
+}
+
+impl Message {
+    /// Every message.
+    pub const ALL: [Self; 13] = [
+        Self::VerifyEmail,
+        Self::EmailChange,
+        Self::EmailChangeNotice,
+        Self::PasswordReset,
+        Self::PasswordChanged,
+        Self::Welcome,
+        Self::PaymentReceipt,
+        Self::PaymentFailed,
+        Self::SubscriptionCanceled,
+        Self::RefundConfirmed,
+        Self::RefundRequestReceived,
+        Self::RefundRequestApproved,
+        Self::RefundRequestDenied,
+    ];
+
+    /// The templates' name: `<name>.txt` and `<name>.html`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::EmailChange => "email_change",
+            Self::EmailChangeNotice => "email_change_notice",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
+            Self::Welcome => "welcome",
+            Self::PaymentReceipt => "payment_receipt",
+            Self::PaymentFailed => "payment_failed",
+            Self::SubscriptionCanceled => "subscription_canceled",
+            Self::RefundConfirmed => "refund_confirmed",
+            Self::RefundRequestReceived => "refund_request_received",
+            Self::RefundRequestApproved => "refund_request_approved",
+            Self::RefundRequestDenied => "refund_request_denied",
+        }
+    }
+
+    /// The message named `name`, if there is one.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|message| message.name() == name)
+    }
+
+    /// The placeholders its templates may use; each is given a value
+    /// whenever the message is sent.
+    pub fn placeholders(self) -> &'static [Placeholder] {
+        match self {
+            Self::VerifyEmail | Self::EmailChange => CONFIRM_ADDRESS,
+            Self::EmailChangeNotice => EMAIL_CHANGE_NOTICE,
+            Self::PasswordReset => PASSWORD_RESET,
+            Self::PasswordChanged => PASSWORD_CHANGED,
+            Self::Welcome => WELCOME,
+            Self::PaymentReceipt => PAYMENT_RECEIPT,
+            Self::PaymentFailed => PAYMENT_FAILED,
+            Self::SubscriptionCanceled => SUBSCRIPTION_CANCELED,
+            Self::RefundConfirmed => REFUND_CONFIRMED,
+            Self::RefundRequestReceived => REFUND_REQUEST_RECEIVED,
+            Self::RefundRequestApproved => REFUND_REQUEST_APPROVED,
+            Self::RefundRequestDenied => REFUND_REQUEST_DENIED,
+        }
+    }
+}
+
+const LINK: Placeholder = required("link", "https://magazine.example/verify-email?token=sample");
+
+const CONFIRM_ADDRESS: &[Placeholder] = &[NAME, EMAIL, LINK, text("hours", "48")];
+
+const EMAIL_CHANGE_NOTICE: &[Placeholder] = &[
+    NAME,
+    text("old_email", "ada@example.com"),
+    required("new_email", "ada@elsewhere.example"),
+];
+
+const PASSWORD_RESET: &[Placeholder] = &[NAME, EMAIL, LINK, text("minutes", "30")];
+
+const PASSWORD_CHANGED: &[Placeholder] = &[NAME, EMAIL];
+
+const WELCOME: &[Placeholder] = &[
+    NAME,
+    EMAIL,
+    text("site_link", "https://magazine.example/"),
+    ACCOUNT_LINK,
+];
+
+const PAYMENT_RECEIPT: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("receipt_number", "DEV-000001"),
+    AMOUNT,
+    text("paid_on", "1 December 2026, 17:35 UTC"),
+    required("period", "1 December 2026 to 1 January 2027 (UTC)"),
+    text("next_renewal", "1 January 2027 (UTC)"),
+    flag("renews"),
+    text("guarantee_ends", "30 January 2027 (UTC)"),
+    flag("guarantee_open"),
+    maybe_empty("invoice_url", "https://invoice.stripe.test/i/sample"),
+    ACCOUNT_LINK,
+];
+
+const PAYMENT_FAILED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    AMOUNT,
+    required("action_link", "https://invoice.stripe.test/i/sample"),
+    maybe_empty("access_until", "8 December 2026, 17:35 UTC"),
+];
+
+const SUBSCRIPTION_CANCELED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("access_until", "1 January 2027, 17:35 UTC"),
+    flag("can_resume"),
+    ACCOUNT_LINK,
+];
+
+const REFUND_CONFIRMED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    AMOUNT,
+    required("access_ended", "1 December 2026, 17:35 UTC"),
+];
+
+const REFUND_REQUEST_RECEIVED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    text("reason", "I did not read it"),
+    text("guarantee_ends", "30 January 2027 (UTC)"),
+    flag("within_guarantee"),
+];
+
+const REFUND_REQUEST_APPROVED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    AMOUNT,
+    text("access_ended", "1 December 2026, 17:35 UTC"),
+    maybe_empty("note", "Refunded as asked"),
+];
+
+const REFUND_REQUEST_DENIED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("note", "The guarantee ended before the request"),
+    ACCOUNT_LINK,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_are_unique_and_found_again() {
+        let names: BTreeSet<_> = Message::ALL.iter().map(|m| m.name()).collect();
+        assert_eq!(names.len(), Message::ALL.len());
+        for message in Message::ALL {
+            assert_eq!(Message::named(message.name()), Some(message));
+        }
+        assert_eq!(Message::named("nope"), None);
+    }
+
+    #[test]
+    fn no_message_lists_a_placeholder_twice() {
+        for message in Message::ALL {
+            let names: BTreeSet<_> = message.placeholders().iter().map(|p| p.name).collect();
+            assert_eq!(names.len(), message.placeholders().len(), "{message:?}");
+        }
+    }
+
+    /// docs/operations/emails.md names every template and each of its
+    /// placeholders (as `` `name` ``) in the message's section.
+    #[test]
+    fn the_docs_name_every_template_and_placeholder() {
+        let docs = include_str!("../../docs/operations/emails.md");
+        for message in Message::ALL {
+            let heading = format!("### `{}`", message.name());
+            let start = docs
+                .find(&heading)
+                .unwrap_or_else(|| panic!("docs/operations/emails.md has no {heading}"));
+            let section = &docs[start + heading.len()..];
+            let section = &section[..section.find("\n### ").unwrap_or(section.len())];
+            for placeholder in message.placeholders() {
+                assert!(
+                    section.contains(&format!("`{}`", placeholder.name)),
+                    "docs/operations/emails.md: {} does not explain `{}`",
+                    message.name(),
+                    placeholder.name
+                );
+            }
+        }
+    }
+}

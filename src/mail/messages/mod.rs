@@ -1,0 +1,50 @@
+//! The emails Masthead sends, one builder per message: each fills its
+//! message's placeholders ([`super::catalog`]) from what the change knows
+//! and returns the [`Email`](super::Email) to queue in the change's
+//! transaction. Links are made from the configured site URL, never from a
+//! request's `Host` header (which a client controls); amounts and times
+//! are written by [`super::format`], naming their time zone.
+
+mod account;
+mod payments;
+mod refunds;
+
+pub use account::{
+    email_change, email_change_notice, password_changed, password_reset, reset_link, verify_email,
+    verify_link, welcome,
+};
+pub use payments::{
+    Canceled, PaymentFailed, Receipt, payment_failed, receipt, subscription_canceled,
+};
+pub use refunds::{
+    RefundDecision, RefundRequest, Refunded, refund_confirmed, refund_request_decided,
+    refund_request_received,
+};
+
+/// Whom a message goes to.
+#[derive(Debug, Clone, Copy)]
+pub struct To<'a> {
+    /// The name to greet them by.
+    pub name: &'a str,
+    /// Their address.
+    pub email: &'a str,
+}
+
+#[cfg(test)]
+pub(crate) mod test_letters {
+    use crate::mail::Letters;
+    use crate::mail::templates::Templates;
+    use crate::settings::Settings;
+
+    /// Letters with the built-in templates and a site at magazine.example.
+    pub fn letters() -> Letters {
+        Letters::new(
+            Templates::builtin(),
+            Settings {
+                public_url: Some("https://api.magazine.example".into()),
+                site_url: Some("https://magazine.example".into()),
+                ..Settings::default()
+            },
+        )
+    }
+}
