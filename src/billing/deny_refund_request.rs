@@ -10,6 +10,8 @@ use crate::db::refund_requests::{self, RefundRequestRow};
 use crate::db::{self, Database, readers, refund_claims};
 use crate::domain::{ReaderId, Reason, RefundClaimStatus, RefundRequestStatus};
 use crate::error::ApiError;
+use crate::mail::Letters;
+use std::sync::Arc;
 
 /// 404 for a refund request id nobody was given.
 pub fn refund_request_not_found() -> ApiError {
@@ -37,19 +39,22 @@ pub async fn refund_request_to_approve(
         .ok_or_else(refund_request_not_found)?;
     match row.status {
         RefundRequestStatus::Pending | RefundRequestStatus::Approved => Ok(row),
-        status @ RefundRequestStatus::Denied => Err(refund_request_decided(status.as_str())),
+        other @ RefundRequestStatus::Denied => Err(refund_request_decided(other.as_str())),
     }
 }
 
 /// Denies request `id` on behalf of `actor` (`staff:<id>`) with `note`,
-/// appending `audit` in the same transaction; returns the request, denied.
+/// appending `audit` and queuing the reader's email (with the note) in the
+/// same transaction; returns the request, denied. The caller wakes the
+/// queue.
 pub async fn deny_refund_request(
     db: &Database,
+    letters: &Arc<Letters>,
     id: String,
-    actor: String,
-    note: Reason,
+    (actor, note): (String, Reason),
     audit: AuditEntry,
 ) -> Result<RefundRequestRow, ApiError> {
+    let letters = Arc::clone(letters);
     db.run(move |conn| {
         let now = chrono::Utc::now().naive_utc();
         db::write_transaction(conn, |conn| {
@@ -58,8 +63,8 @@ pub async fn deny_refund_request(
                 // Denying again replays the decision.
                 RefundRequestStatus::Denied => return Ok(Some(request)),
                 RefundRequestStatus::Pending => {}
-                status @ RefundRequestStatus::Approved => {
-                    return Err(refund_request_decided(status.as_str()));
+                other @ RefundRequestStatus::Approved => {
+                    return Err(refund_request_decided(other.as_str()));
                 }
             }
             // Serialised with the refund of the same subscription (which
@@ -89,6 +94,7 @@ pub async fn deny_refund_request(
                 .details(&serde_json::json!({"subscription": request.subscription_id}))
                 .at(now);
             audit_log::record(conn, &entry)?;
+            super::notices::queue_refund_request_denied(conn, &letters, &request, note.as_str())?;
             Ok(refund_requests::find(conn, &id)?)
         })
     })
