@@ -124,13 +124,7 @@ impl Application {
         settings.check_fit_for_environment()?;
         let db = open_database(&settings).await?;
         let key = signing_key(&settings)?;
-        let tokens = AccessTokens::new(
-            &key,
-            &settings.jwt_issuer,
-            &settings.jwt_audience,
-            settings.access_token_ttl_seconds,
-        )?
-        .with_previous_keys(&previous_keys(&settings)?)?;
+        let tokens = access_tokens(&settings, &key)?;
         let cors_origins = routes::middleware::cors::allowed_origins(&settings.cors_origins)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -243,4 +237,16 @@ impl Application {
         self.db.close();
         served
     }
+}
+
+/// The access-token signer for `key`, also accepting tokens signed with
+/// the previous keys the settings name (a key rotation in progress).
+fn access_tokens(settings: &Settings, key: &SigningKey) -> anyhow::Result<AccessTokens> {
+    AccessTokens::new(
+        key,
+        &settings.jwt_issuer,
+        &settings.jwt_audience,
+        settings.access_token_ttl_seconds,
+    )?
+    .with_previous_keys(&previous_keys(settings)?)
 }
