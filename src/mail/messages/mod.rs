@@ -32,9 +32,22 @@ pub struct To<'a> {
 
 #[cfg(test)]
 pub(crate) mod test_letters {
+    use super::To;
     use crate::mail::Letters;
     use crate::mail::templates::Templates;
     use crate::settings::Settings;
+    use chrono::NaiveDateTime;
+
+    /// The reader the message tests write to.
+    pub const ADA: To<'static> = To {
+        name: "Ada",
+        email: "ada@example.com",
+    };
+
+    /// A UTC time written `2027-01-31 12:00`.
+    pub fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
 
     /// Letters with the built-in templates and a site at magazine.example.
     pub fn letters() -> Letters {

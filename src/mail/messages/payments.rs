@@ -142,18 +142,9 @@ pub fn subscription_canceled(letters: &Letters, canceled: &Canceled<'_>) -> Emai
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_letters::letters;
+    use super::super::test_letters::{ADA, at, letters};
     use super::*;
     use chrono::{DateTime, Utc};
-
-    const ADA: To<'static> = To {
-        name: "Ada",
-        email: "ada@example.com",
-    };
-
-    fn at(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-    }
 
     fn paid(first: &str, window_days: i64) -> Guarantee {
         let first: DateTime<Utc> = at(first).and_utc();

@@ -146,17 +146,8 @@ pub fn refund_request_decided(
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_letters::letters;
+    use super::super::test_letters::{ADA, at, letters};
     use super::*;
-
-    const ADA: To<'static> = To {
-        name: "Ada",
-        email: "ada@example.com",
-    };
-
-    fn at(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-    }
 
     #[test]
     fn a_refund_states_the_amount_and_the_end_of_access() {
