@@ -1,7 +1,10 @@
 //! A small SMTP server for the tests: while "down" it answers every
 //! connection `421` and hangs up (a mail server out of service); while up
-//! it accepts every message and keeps it. Plain SMTP on 127.0.0.1, enough
-//! of RFC 5321 for lettre (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT).
+//! it accepts every message and keeps it. A holding sink keeps each message
+//! but never answers its end of data (RFC 5321 §4.1.1.4: the message is
+//! the server's, the sender has not heard so): a sender killed then has
+//! delivered without knowing it. Plain SMTP on 127.0.0.1, enough of
+//! RFC 5321 for lettre (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct SmtpSink {
     pub port: u16,
     up: Arc<AtomicBool>,
+    holding: bool,
     messages: Arc<Mutex<Vec<String>>>,
     refused: Arc<Mutex<usize>>,
 }
@@ -20,10 +24,21 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts a sink, down (`up: false`) or accepting.
     pub async fn start(up: bool) -> Self {
+        Self::listen(up, false).await
+    }
+
+    /// Starts a sink that keeps every message and never acknowledges one.
+    #[allow(dead_code)]
+    pub async fn start_holding() -> Self {
+        Self::listen(true, true).await
+    }
+
+    async fn listen(up: bool, holding: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sink = Self {
             port: listener.local_addr().unwrap().port(),
             up: Arc::new(AtomicBool::new(up)),
+            holding,
             messages: Arc::default(),
             refused: Arc::default(),
         };
@@ -93,6 +108,9 @@ impl SmtpSink {
                         messages.push(message);
                         messages.len()
                     };
+                    if self.holding {
+                        std::future::pending::<()>().await;
+                    }
                     let reply = format!("250 2.0.0 Ok: queued as M{number}\r\n");
                     let _ = write.write_all(reply.as_bytes()).await;
                     continue;
