@@ -242,6 +242,26 @@ impl Purchase {
         period_end: i64,
         created: i64,
     ) -> Value {
+        let mut object = self.invoice_object(kind, invoice, PRICE_CENTS, period_end, created);
+        object["payments"] = json!({"object": "list", "data": [
+            {"object": "invoice_payment", "invoice": invoice, "payment": {"type": "payment_intent", "payment_intent": payment_intent}}
+        ]});
+        event(&format!("invoice.{kind}"), object, created)
+    }
+
+    /// The invoice object of an `invoice.<kind>` event for the period
+    /// ending `period_end`, as Stripe shapes it since basil
+    /// (<https://docs.stripe.com/api/invoices/object>): its subscription
+    /// under `parent`, one line for the period, paid at `created` when
+    /// `kind` is `paid`.
+    fn invoice_object(
+        &self,
+        kind: &str,
+        invoice: &str,
+        amount: i64,
+        period_end: i64,
+        created: i64,
+    ) -> Value {
         let paid = kind == "paid";
         let mut object = with(
             resource("invoice"),
@@ -249,25 +269,25 @@ impl Purchase {
                 "id": invoice,
                 "customer": self.customer,
                 "status": if paid { "paid" } else { "open" },
-                "amount_paid": if paid { PRICE_CENTS } else { 0 },
-                "amount_due": PRICE_CENTS,
+                "amount_paid": if paid { amount } else { 0 },
+                "amount_due": amount,
+                "total": amount,
                 "currency": "usd",
+                "livemode": false,
                 "billing_reason": "subscription_cycle",
+                "hosted_invoice_url": format!("https://invoice.stripe.test/i/{invoice}"),
                 "parent": {
                     "type": "subscription_details",
                     "quote_details": null,
                     "subscription_details": {"subscription": self.subscription, "metadata": self.metadata()},
                 },
-                "payments": {"object": "list", "data": [
-                    {"object": "invoice_payment", "invoice": invoice, "payment": {"type": "payment_intent", "payment_intent": payment_intent}}
-                ]},
             }),
         );
         object["status_transitions"]["paid_at"] = if paid { json!(created) } else { Value::Null };
         let line = &mut object["lines"]["data"][0];
         line["period"] = json!({"start": period_end - 30 * 86_400, "end": period_end});
-        line["amount"] = json!(PRICE_CENTS);
-        event(&format!("invoice.{kind}"), object, created)
+        line["amount"] = json!(amount);
+        object
     }
 
     /// The first invoice paid: `invoice.paid` for [`Self::invoice`].
@@ -407,27 +427,7 @@ impl Purchase {
         period_end: i64,
         created: i64,
     ) -> Value {
-        let paid = kind == "paid";
-        let mut object = with(
-            resource("invoice"),
-            json!({
-                "id": invoice,
-                "customer": self.customer,
-                "status": if paid { "paid" } else { "open" },
-                "amount_paid": if paid { amount } else { 0 },
-                "amount_due": amount,
-                "total": amount,
-                "currency": "usd",
-                "livemode": false,
-                "billing_reason": "subscription_cycle",
-                "hosted_invoice_url": format!("https://invoice.stripe.test/i/{invoice}"),
-                "parent": {
-                    "type": "subscription_details",
-                    "quote_details": null,
-                    "subscription_details": {"subscription": self.subscription, "metadata": self.metadata()},
-                },
-            }),
-        );
+        let mut object = self.invoice_object(kind, invoice, amount, period_end, created);
         let map = object.as_object_mut().unwrap();
         map.remove("payments");
         map.remove("payment_intent");
@@ -439,10 +439,6 @@ impl Purchase {
             map.insert("charge".into(), json!(charge_of(payment_intent)));
             map.insert("subscription".into(), json!(self.subscription));
         }
-        object["status_transitions"]["paid_at"] = if paid { json!(created) } else { Value::Null };
-        let line = &mut object["lines"]["data"][0];
-        line["period"] = json!({"start": period_end - 30 * 86_400, "end": period_end});
-        line["amount"] = json!(amount);
         event(&format!("invoice.{kind}"), object, created)
     }
 
