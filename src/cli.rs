@@ -114,7 +114,8 @@ impl From<StaffRole> for Role {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
-    crate::telemetry::init(settings.log_format);
+    // Held to the end of the command: dropping it writes out queued lines.
+    let _logging = crate::telemetry::init(settings.log_format);
     let system = actix_web::rt::System::new();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => system.block_on(async move {

@@ -73,6 +73,18 @@ impl Server {
         self.child.kill().expect("SIGKILL");
         self.child.wait().unwrap();
     }
+
+    /// Stops it with SIGTERM, as an operator does, and waits: the log
+    /// writer writes out its queued lines on the way (a SIGKILL loses
+    /// them).
+    fn stop(&mut self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap();
+    }
 }
 
 impl Drop for Server {
@@ -830,7 +842,7 @@ async fn signed_media_tokens_never_reach_the_logs() {
         .to_owned();
     let media = client.get(&url).send().await.unwrap();
     assert_eq!(media.status(), StatusCode::OK);
-    server.kill();
+    server.stop();
     let mut logs = String::new();
     std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut logs).unwrap();
     assert!(

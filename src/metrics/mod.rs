@@ -11,6 +11,7 @@ mod current;
 mod gate;
 mod http;
 mod jobs;
+mod logging;
 mod logins;
 mod password_work;
 mod pool;
@@ -55,6 +56,7 @@ impl Metrics {
     pub fn new(db: &Database, openapi: &str) -> anyhow::Result<Self> {
         let registry = Registry::new_custom(Some("masthead".to_owned()), None)?;
         registry.register(Box::new(pool::PoolCollector::new(db.clone())?))?;
+        registry.register(Box::new(logging::LoggingCollector::new()?))?;
         Ok(Self {
             http: HttpMetrics::new(&registry, openapi)?,
             gate: GateMetrics::new(&registry)?,

@@ -128,6 +128,7 @@ async fn traffic_shows_in_the_metrics(app: TestApp) {
         "masthead_db_pool_timeouts_total",
         "masthead_webhook_events_total",
         "masthead_staff_refunds_total",
+        "masthead_log_lines_dropped_total",
     ] {
         assert!(after.has_family(family), "{family} is exposed");
     }
