@@ -46,7 +46,10 @@ pub fn init(format: LogFormat) -> Logging {
 
 /// A writer that hands lines to a thread writing them to `sink`, holding
 /// at most `queued` of them and dropping (and counting) the rest.
-pub fn non_blocking<W: Write + Send + 'static>(sink: W, queued: usize) -> (NonBlocking, WorkerGuard) {
+pub fn non_blocking<W: Write + Send + 'static>(
+    sink: W,
+    queued: usize,
+) -> (NonBlocking, WorkerGuard) {
     NonBlockingBuilder::default()
         .lossy(true)
         .buffered_lines_limit(queued)

@@ -33,7 +33,11 @@ fn quiet_logs() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
-            masthead::telemetry::init(masthead::settings::LogFormat::Text);
+            // Kept for the rest of the test process: the writer thread
+            // lives as long as the tests log.
+            std::mem::forget(masthead::telemetry::init(
+                masthead::settings::LogFormat::Text,
+            ));
         }
     });
 }
