@@ -238,6 +238,17 @@ pub struct Settings {
     /// `MASTHEAD_HOUSEKEEPING_MINUTES`: the period of the scheduled sweeps
     /// (expire checkouts, prune spent tokens, old sessions and done jobs).
     pub housekeeping_minutes: i64,
+    /// `MASTHEAD_RENEWAL_REMINDER_DAYS`: how many days before an annual
+    /// renewal the reader is reminded of it (the price, how to cancel), as
+    /// automatic-renewal laws ask; `30,7` sends two. Each from 1 to 365,
+    /// else Masthead refuses to start.
+    pub renewal_reminder_days: crate::domain::ReminderDays,
+    /// `MASTHEAD_TRIAL_REMINDER_DAYS`: how many days before a trial ends
+    /// the reader is told (Stripe's own `trial_will_end` comes 3 before).
+    pub trial_reminder_days: crate::domain::ReminderDays,
+    /// `MASTHEAD_COMP_REMINDER_DAYS`: how many days before a comp ends the
+    /// reader is told.
+    pub comp_reminder_days: crate::domain::ReminderDays,
     /// `MASTHEAD_NARRATOR`: `none` or `command`: whether publishing an
     /// article without a recording queues its narration.
     pub narrator: NarratorKind,
@@ -343,6 +354,9 @@ impl Default for Settings {
             job_lease_seconds: 120,
             job_workers: 4,
             housekeeping_minutes: 60,
+            renewal_reminder_days: reminder_days(&[30, 7]),
+            trial_reminder_days: reminder_days(&[3]),
+            comp_reminder_days: reminder_days(&[7]),
             narrator: NarratorKind::None,
             narrator_command: Vec::new(),
             narrator_timeout_seconds: 300,
@@ -561,6 +575,11 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<S
         .filter(|item| !item.is_empty())
         .map(str::to_owned)
         .collect())
+}
+
+/// The default reminder thresholds (valid by construction).
+fn reminder_days(days: &[i64]) -> crate::domain::ReminderDays {
+    crate::domain::ReminderDays::new(days.iter().copied()).expect("valid default reminder days")
 }
 
 /// A command line given as one string (split on whitespace, as no shell

@@ -28,6 +28,7 @@ mod refund;
 mod refund_request;
 mod staff;
 mod stripe_setup;
+mod sweeps;
 pub mod webhooks;
 
 pub use activation::{Completion, Paid, complete_checkout, complete_checkout_as_duplicate};
@@ -55,6 +56,7 @@ pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};
 pub use staff::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
 pub use stripe_setup::stripe_setup;
+pub use sweeps::LifecycleSweeps;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.
 pub fn subscription_not_found() -> crate::error::ApiError {
