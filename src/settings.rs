@@ -706,6 +706,40 @@ mod tests {
         assert!(!problems.contains("MASTHEAD_PUBLIC_URL"), "{problems}");
     }
 
+    /// `MASTHEAD_RENEWAL_REMINDER_DAYS=30,7` (a string from the
+    /// environment), `3` (a number) or `[30, 7]` (TOML); a day count out
+    /// of 1 to 365 refuses the configuration, naming the key.
+    #[test]
+    fn reminder_days_are_read_and_checked() {
+        use figment::providers::Serialized;
+        let from = |value: serde_json::Value| -> Result<Settings, String> {
+            Figment::from(Serialized::defaults(value))
+                .extract()
+                .map_err(|error| error.to_string())
+        };
+        let read = from(serde_json::json!({
+            "renewal_reminder_days": "30,7",
+            "trial_reminder_days": 5,
+            "comp_reminder_days": [14, 1],
+        }))
+        .unwrap();
+        assert_eq!(read.renewal_reminder_days.days(), [7, 30]);
+        assert_eq!(read.trial_reminder_days.days(), [5]);
+        assert_eq!(read.comp_reminder_days.days(), [1, 14]);
+        let defaults = Settings::default();
+        assert_eq!(defaults.renewal_reminder_days.to_string(), "30,7");
+        assert_eq!(defaults.trial_reminder_days.to_string(), "3");
+        assert_eq!(defaults.comp_reminder_days.to_string(), "7");
+        for bad in [
+            serde_json::json!("30,0"),
+            serde_json::json!(400),
+            serde_json::json!(""),
+        ] {
+            let error = from(serde_json::json!({ "renewal_reminder_days": bad })).unwrap_err();
+            assert!(error.contains("renewal_reminder_days"), "{error}");
+        }
+    }
+
     #[test]
     fn lists_come_from_a_string_or_an_array() {
         use figment::providers::Serialized;

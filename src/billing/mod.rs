@@ -5,7 +5,8 @@
 //! the history and the gate behave the same whichever provider is in use.
 //!
 //! The arrows point down: `stripe_setup`, then `webhooks/` (Stripe's
-//! reports) and `follow_ups/` (the calls they make necessary), then the
+//! reports) and `follow_ups/` (the calls they make necessary), `sweeps/`
+//! (the scheduled lifecycle sweeps: ends, stale refunds, reminders), then the
 //! use cases (cancel, portal, `plan_change/`, `refund/`, refund requests,
 //! `staff/`, the development checkout's page and confirmation), then
 //! `activation` (completing a paid checkout, for both providers) and

@@ -61,7 +61,10 @@ pub fn comps_ending(
 }
 
 /// `comped` subscriptions whose end has passed by `now`.
-pub fn comps_over(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<SubscriptionRow>> {
+pub fn comps_over(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SubscriptionRow>> {
     subscriptions::table
         .filter(subscriptions::state.eq(SubscriptionState::Comped.as_str()))
         .filter(subscriptions::comped_until.le(now))

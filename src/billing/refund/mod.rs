@@ -121,9 +121,15 @@ async fn refund_once(
             within_guarantee,
         } => (subscription, payments, within_guarantee),
     };
-    let subscription =
-        refund_and_finish(db, provider, letters, &order, (&subscription, payments), within_guarantee)
-            .await?;
+    let subscription = refund_and_finish(
+        db,
+        provider,
+        letters,
+        &order,
+        (&subscription, payments),
+        within_guarantee,
+    )
+    .await?;
     let refunds = {
         let id = order.subscription.clone();
         db.run(move |conn| Ok(db::refunds::for_subscription(conn, &id)?))

@@ -88,8 +88,7 @@ async fn take_over(
         .iter()
         .find(|payment| payment.amount_cents > 0)
         .is_some_and(|first| {
-            Guarantee::new(first.paid_at.and_utc(), window_days)
-                .covers(claim.started_at.and_utc())
+            Guarantee::new(first.paid_at.and_utc(), window_days).covers(claim.started_at.and_utc())
         });
     let staff_id = match Actor::parse(&claim.actor) {
         Some(Actor::Staff(staff)) => staff.to_string(),

@@ -25,7 +25,14 @@ pub(crate) async fn expire_grace(db: &Database) -> Result<usize, ApiError> {
         let mut moved = 0;
         for row in due {
             let ended = row.grace_ends_at.unwrap_or(now);
-            moved += usize::from(expire(conn, &row, SubscriptionState::PastDue, ended, now, "the grace window after a failed payment ended")?);
+            moved += usize::from(expire(
+                conn,
+                &row,
+                SubscriptionState::PastDue,
+                ended,
+                now,
+                "the grace window after a failed payment ended",
+            )?);
         }
         Ok(moved)
     })
@@ -40,7 +47,14 @@ pub(crate) async fn end_comps(db: &Database) -> Result<usize, ApiError> {
         let mut moved = 0;
         for row in due {
             let ended = row.comped_until.unwrap_or(now);
-            moved += usize::from(expire(conn, &row, SubscriptionState::Comped, ended, now, "the comp's end date passed")?);
+            moved += usize::from(expire(
+                conn,
+                &row,
+                SubscriptionState::Comped,
+                ended,
+                now,
+                "the comp's end date passed",
+            )?);
         }
         Ok(moved)
     })

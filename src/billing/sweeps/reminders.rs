@@ -31,11 +31,21 @@ struct Reminder {
     /// The key's first part.
     kind: &'static str,
     /// The subscriptions whose date is within the window.
-    find: fn(&mut DbConnection, NaiveDateTime, NaiveDateTime) -> diesel::QueryResult<Vec<SubscriptionRow>>,
+    find: fn(
+        &mut DbConnection,
+        NaiveDateTime,
+        NaiveDateTime,
+    ) -> diesel::QueryResult<Vec<SubscriptionRow>>,
     /// The date reminded of.
     date: fn(&SubscriptionRow) -> Option<NaiveDateTime>,
     /// Queues the email under the key; `true` when queued.
-    queue: fn(&mut DbConnection, &Letters, &SubscriptionRow, &Ahead, NaiveDateTime) -> Result<bool, ApiError>,
+    queue: fn(
+        &mut DbConnection,
+        &Letters,
+        &SubscriptionRow,
+        &Ahead,
+        NaiveDateTime,
+    ) -> Result<bool, ApiError>,
 }
 
 /// Renewal reminders; returns how many were queued.

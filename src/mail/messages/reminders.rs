@@ -202,7 +202,13 @@ mod tests {
             &email,
             &["4 December 2026, 17:35 UTC", "9.00 USD", "/account"],
         );
-        let unpriced = trial_ending(&letters(), &TrialEnd { price: None, ..trial });
+        let unpriced = trial_ending(
+            &letters(),
+            &TrialEnd {
+                price: None,
+                ..trial
+            },
+        );
         assert!(!unpriced.text.contains("USD"), "{}", unpriced.text);
     }
 
@@ -214,7 +220,10 @@ mod tests {
             until: at("2027-01-01 17:35"),
         };
         let granted = comp_granted(&letters(), &comp);
-        assert_eq!(granted.subject, "You have been given a Digital subscription");
+        assert_eq!(
+            granted.subject,
+            "You have been given a Digital subscription"
+        );
         contains_all(&granted, &["1 January 2027, 17:35 UTC", "/account"]);
         let ending = comp_ending(&letters(), &comp);
         contains_all(&ending, &["1 January 2027, 17:35 UTC", "/account"]);
@@ -237,8 +246,15 @@ mod tests {
         );
         contains_all(
             &email,
-            &["1 January 2027, 09:00 UTC", "https://magazine.example/account"],
+            &[
+                "1 January 2027, 09:00 UTC",
+                "https://magazine.example/account",
+            ],
         );
-        assert!(email.html.contains("Winter &lt;Special&gt;"), "{}", email.html);
+        assert!(
+            email.html.contains("Winter &lt;Special&gt;"),
+            "{}",
+            email.html
+        );
     }
 }
