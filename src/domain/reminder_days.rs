@@ -54,13 +54,13 @@ impl ReminderDays {
                 Ok(day) if (1..=MAX_REMINDER_DAYS).contains(&day) => checked.push(day),
                 _ => {
                     return Err(format!(
-                        "each reminder is given in days before the date, from 1 to {MAX_REMINDER_DAYS}; {day} is not"
+                        "expected days before the date, each from 1 to {MAX_REMINDER_DAYS}, found {day}"
                     ));
                 }
             }
         }
         if checked.is_empty() {
-            return Err("give at least one number of days, e.g. 30,7".to_owned());
+            return Err("expected at least one number of days (e.g. 30,7), found none".to_owned());
         }
         checked.sort_unstable();
         checked.dedup();
@@ -74,7 +74,7 @@ impl ReminderDays {
             .filter(|part| !part.is_empty())
             .map(|part| {
                 part.parse::<i64>()
-                    .map_err(|_| format!("`{part}` is not a number of days (write e.g. 30,7)"))
+                    .map_err(|_| format!("expected numbers of days (e.g. 30,7), found `{part}`"))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Self::new(numbers)

@@ -99,3 +99,38 @@ impl SubscriptionFixture<'_> {
         id.to_string()
     }
 }
+
+/// Waits until the sweeps the scheduler queued at start-up have run, so a
+/// subscription planted after it (a comp past its end, a `past_due` past
+/// its grace window) is seen as planted rather than moved on by a sweep
+/// racing the test. The next ones come at the next period, an hour later.
+pub async fn startup_sweeps_settled(app: &TestApp) {
+    use diesel::prelude::*;
+    use masthead::db::schema::jobs;
+    let sweeps: Vec<&str> = masthead::jobs::housekeeping::SWEEPS
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let waiting: i64 = jobs::table
+            .filter(jobs::kind.eq_any(&sweeps))
+            .filter(jobs::state.eq_any(["pending", "running"]))
+            .count()
+            .get_result(&mut app.db())
+            .unwrap();
+        let queued: i64 = jobs::table
+            .filter(jobs::kind.eq_any(&sweeps))
+            .count()
+            .get_result(&mut app.db())
+            .unwrap();
+        if waiting == 0 && queued > 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the start-up sweeps did not run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
