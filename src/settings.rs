@@ -236,7 +236,8 @@ pub struct Settings {
     /// `MASTHEAD_JOB_WORKERS`: jobs one instance runs at once.
     pub job_workers: usize,
     /// `MASTHEAD_HOUSEKEEPING_MINUTES`: the period of the scheduled sweeps
-    /// (expire checkouts, prune spent tokens, old sessions and done jobs).
+    /// (expire checkouts, prune spent tokens, old sessions and done jobs;
+    /// end comps and grace windows, finish stale refunds, send reminders).
     pub housekeeping_minutes: i64,
     /// `MASTHEAD_RENEWAL_REMINDER_DAYS`: how many days before an annual
     /// renewal the reader is reminded of it (the price, how to cancel), as

@@ -2,7 +2,9 @@
 //! per `MASTHEAD_HOUSEKEEPING_MINUTES` across instances: expire lapsed
 //! open checkouts (so staff views and metrics do not count them open),
 //! prune spent account tokens, long-dead sessions and done jobs. Each is a
-//! conditional statement, so a repeated run changes nothing more.
+//! conditional statement, so a repeated run changes nothing more. The
+//! lifecycle sweeps ([`LIFECYCLE_SWEEPS`]: ends, stale refunds, reminders)
+//! are scheduled the same way and run by billing's handler.
 
 use super::JobKind;
 use super::handler::{HandlerFuture, JobError, JobHandler, JobSuccess};
