@@ -236,8 +236,20 @@ pub struct Settings {
     /// `MASTHEAD_JOB_WORKERS`: jobs one instance runs at once.
     pub job_workers: usize,
     /// `MASTHEAD_HOUSEKEEPING_MINUTES`: the period of the scheduled sweeps
-    /// (expire checkouts, prune spent tokens, old sessions and done jobs).
+    /// (expire checkouts, prune spent tokens, old sessions and done jobs;
+    /// end comps and grace windows, finish stale refunds, send reminders).
     pub housekeeping_minutes: i64,
+    /// `MASTHEAD_RENEWAL_REMINDER_DAYS`: how many days before an annual
+    /// renewal the reader is reminded of it (the price, how to cancel), as
+    /// automatic-renewal laws ask; `30,7` sends two. Each from 1 to 365,
+    /// else Masthead refuses to start.
+    pub renewal_reminder_days: crate::domain::ReminderDays,
+    /// `MASTHEAD_TRIAL_REMINDER_DAYS`: how many days before a trial ends
+    /// the reader is told (Stripe's own `trial_will_end` comes 3 before).
+    pub trial_reminder_days: crate::domain::ReminderDays,
+    /// `MASTHEAD_COMP_REMINDER_DAYS`: how many days before a comp ends the
+    /// reader is told.
+    pub comp_reminder_days: crate::domain::ReminderDays,
     /// `MASTHEAD_NARRATOR`: `none` or `command`: whether publishing an
     /// article without a recording queues its narration.
     pub narrator: NarratorKind,
@@ -343,6 +355,9 @@ impl Default for Settings {
             job_lease_seconds: 120,
             job_workers: 4,
             housekeeping_minutes: 60,
+            renewal_reminder_days: reminder_days(&[30, 7]),
+            trial_reminder_days: reminder_days(&[3]),
+            comp_reminder_days: reminder_days(&[7]),
             narrator: NarratorKind::None,
             narrator_command: Vec::new(),
             narrator_timeout_seconds: 300,
@@ -563,6 +578,11 @@ fn comma_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<S
         .collect())
 }
 
+/// The default reminder thresholds (valid by construction).
+fn reminder_days(days: &[i64]) -> crate::domain::ReminderDays {
+    crate::domain::ReminderDays::new(days.iter().copied()).expect("valid default reminder days")
+}
+
 /// A command line given as one string (split on whitespace, as no shell
 /// would be asked to) or as a TOML array of its words.
 fn words<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
@@ -685,6 +705,40 @@ mod tests {
         let problems = https.production_problems().join("\n");
         assert!(!problems.contains("MASTHEAD_SITE_URL"), "{problems}");
         assert!(!problems.contains("MASTHEAD_PUBLIC_URL"), "{problems}");
+    }
+
+    /// `MASTHEAD_RENEWAL_REMINDER_DAYS=30,7` (a string from the
+    /// environment), `3` (a number) or `[30, 7]` (TOML); a day count out
+    /// of 1 to 365 refuses the configuration, naming the key.
+    #[test]
+    fn reminder_days_are_read_and_checked() {
+        use figment::providers::Serialized;
+        let from = |value: serde_json::Value| -> Result<Settings, String> {
+            Figment::from(Serialized::defaults(value))
+                .extract()
+                .map_err(|error| error.to_string())
+        };
+        let read = from(serde_json::json!({
+            "renewal_reminder_days": "30,7",
+            "trial_reminder_days": 5,
+            "comp_reminder_days": [14, 1],
+        }))
+        .unwrap();
+        assert_eq!(read.renewal_reminder_days.days(), [7, 30]);
+        assert_eq!(read.trial_reminder_days.days(), [5]);
+        assert_eq!(read.comp_reminder_days.days(), [1, 14]);
+        let defaults = Settings::default();
+        assert_eq!(defaults.renewal_reminder_days.to_string(), "30,7");
+        assert_eq!(defaults.trial_reminder_days.to_string(), "3");
+        assert_eq!(defaults.comp_reminder_days.to_string(), "7");
+        for bad in [
+            serde_json::json!("30,0"),
+            serde_json::json!(400),
+            serde_json::json!(""),
+        ] {
+            let error = from(serde_json::json!({ "renewal_reminder_days": bad })).unwrap_err();
+            assert!(error.contains("renewal_reminder_days"), "{error}");
+        }
     }
 
     #[test]

@@ -154,6 +154,7 @@ impl Application {
                 mailer.clone(),
                 crate::billing::follow_ups::RunFollowUps::new(&db, &payments),
                 NarrateArticle::new(&db, &cache, &narrator, &settings),
+                crate::billing::LifecycleSweeps::new(&db, &payments, &letters),
             ),
             metrics.clone(),
         );

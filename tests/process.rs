@@ -174,6 +174,30 @@ fn production_refuses_development_defaults_and_names_what_is_missing() {
     );
 }
 
+/// A reminder day count out of 1 to 365 (`MASTHEAD_RENEWAL_REMINDER_DAYS`)
+/// refuses to start, saying which setting and why, before anything is
+/// created.
+#[test]
+fn reminder_days_out_of_range_refuse_to_start() {
+    for bad in ["30,0", "400", "30,x"] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = masthead(dir.path())
+            .env("MASTHEAD_BIND", "127.0.0.1:0")
+            .env("MASTHEAD_RENEWAL_REMINDER_DAYS", bad)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{bad} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr
+                .to_ascii_lowercase()
+                .contains("renewal_reminder_days"),
+            "{bad}: {stderr}"
+        );
+        assert!(!dir.path().join("data").exists(), "{bad}: nothing created");
+    }
+}
+
 #[test]
 fn migrate_applies_migrations_and_exits() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,8 @@
 //! the history and the gate behave the same whichever provider is in use.
 //!
 //! The arrows point down: `stripe_setup`, then `webhooks/` (Stripe's
-//! reports) and `follow_ups/` (the calls they make necessary), then the
+//! reports) and `follow_ups/` (the calls they make necessary), `sweeps/`
+//! (the scheduled lifecycle sweeps: ends, stale refunds, reminders), then the
 //! use cases (cancel, portal, `plan_change/`, `refund/`, refund requests,
 //! `staff/`, the development checkout's page and confirmation), then
 //! `activation` (completing a paid checkout, for both providers) and
@@ -28,6 +29,7 @@ mod refund;
 mod refund_request;
 mod staff;
 mod stripe_setup;
+mod sweeps;
 pub mod webhooks;
 
 pub use activation::{Completion, Paid, complete_checkout, complete_checkout_as_duplicate};
@@ -55,6 +57,7 @@ pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};
 pub use staff::{CancelWhen, StaffChange, end_comp, extend, grant_comp, staff_cancel};
 pub use stripe_setup::stripe_setup;
+pub use sweeps::LifecycleSweeps;
 
 /// 404 for a subscription id that names nothing, wherever staff name one.
 pub fn subscription_not_found() -> crate::error::ApiError {

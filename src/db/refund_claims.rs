@@ -107,3 +107,35 @@ pub fn finish(
         .execute(conn)
         .map(drop)
 }
+
+/// Claims still `in_progress` that were taken before `before`: their
+/// holder died (a staff request's process killed between the provider's
+/// answer and our record), for the sweep to finish.
+pub fn stale(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<RefundClaimRow>> {
+    refund_actions::table
+        .filter(refund_actions::status.eq(RefundClaimStatus::InProgress))
+        .filter(refund_actions::started_at.lt(before))
+        .order(refund_actions::started_at.asc())
+        .select(RefundClaimRow::as_select())
+        .load(conn)
+}
+
+/// Takes over the stale claim on `subscription` taken at `taken_at`:
+/// restamps it `now` if nobody did meanwhile; `false` when another taker
+/// (a staff request, another sweep) got it first.
+pub fn take_over(
+    conn: &mut DbConnection,
+    subscription: &str,
+    taken_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let moved = diesel::update(
+        refund_actions::table
+            .find(subscription)
+            .filter(refund_actions::status.eq(RefundClaimStatus::InProgress))
+            .filter(refund_actions::started_at.eq(taken_at)),
+    )
+    .set(refund_actions::started_at.eq(now))
+    .execute(conn)?;
+    Ok(moved == 1)
+}

@@ -393,6 +393,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reminders_sent (reminder_key) {
+        reminder_key -> Text,
+        about -> Timestamp,
+        queued_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -420,4 +428,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     provider_follow_ups,
     jobs,
     receipt_numbers,
+    reminders_sent,
 );

@@ -1,7 +1,7 @@
 //! Who made a change, as the subscription history, refunds, refund
 //! requests and plan changes record it (`actor` columns): one source for
-//! the stored forms `reader:<id>`, `staff:<id>`, `provider:<name>` and
-//! `import`.
+//! the stored forms `reader:<id>`, `staff:<id>`, `provider:<name>`,
+//! `import` and `clock`.
 
 use super::ReaderId;
 use super::stored_text::stored_enum;
@@ -33,6 +33,9 @@ pub enum Actor {
     Provider(ProviderName),
     /// `readers import`.
     Import,
+    /// Time: a scheduled sweep found a date passed (a comp's end, a grace
+    /// window's) and applied what the state machine says of it.
+    Clock,
 }
 
 impl Actor {
@@ -40,8 +43,10 @@ impl Actor {
     /// Rows written before the forms were one type name Stripe's webhook
     /// changes plain `stripe`; that still reads as the provider.
     pub fn parse(raw: &str) -> Option<Self> {
-        if raw == "import" {
-            return Some(Self::Import);
+        match raw {
+            "import" => return Some(Self::Import),
+            "clock" => return Some(Self::Clock),
+            _ => {}
         }
         if let Some(provider) = ProviderName::parse(raw) {
             return Some(Self::Provider(provider));
@@ -64,6 +69,7 @@ impl fmt::Display for Actor {
             Self::Staff(id) => write!(f, "staff:{id}"),
             Self::Provider(name) => write!(f, "provider:{}", name.as_str()),
             Self::Import => f.write_str("import"),
+            Self::Clock => f.write_str("clock"),
         }
     }
 }
@@ -81,6 +87,7 @@ mod tests {
             Actor::Provider(ProviderName::Stripe),
             Actor::Provider(ProviderName::Dev),
             Actor::Import,
+            Actor::Clock,
         ];
         for actor in actors {
             assert_eq!(Actor::parse(&actor.to_string()), Some(actor));

@@ -30,6 +30,23 @@ stored_enum! {
         /// and stores the audio as `narrated` (`catalogue::narration`);
         /// queued by the transaction that publishes it.
         NarrateArticle,
+        /// Queues the renewal reminder of each annual subscription due one
+        /// (`MASTHEAD_RENEWAL_REMINDER_DAYS` before it renews).
+        RenewalReminders,
+        /// Queues the notice of each trial ending soon.
+        TrialReminders,
+        /// Queues the notice of each comp ending soon.
+        CompReminders,
+        /// Asks print subscribers without an address for one before the
+        /// next issue's cut-off.
+        PrintAddressReminders,
+        /// Moves `past_due` subscriptions whose grace window ended to
+        /// `expired` (those no outside provider bills).
+        ExpireGrace,
+        /// Moves comps whose end passed to `expired`.
+        EndComps,
+        /// Finishes refunds whose claim went stale with its process.
+        TakeOverRefunds,
     }
 }
 
@@ -65,6 +82,8 @@ mod tests {
         assert_eq!(JobKind::RunFollowUps.as_str(), "run_provider_follow_ups");
         assert_eq!(JobKind::PruneAccountTokens.as_str(), "prune_account_tokens");
         assert_eq!(JobKind::NarrateArticle.as_str(), "narrate_article");
+        assert_eq!(JobKind::RenewalReminders.as_str(), "renewal_reminders");
+        assert_eq!(JobKind::TakeOverRefunds.as_str(), "take_over_refunds");
         let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(states, ["pending", "running", "done", "dead"]);
     }

@@ -16,6 +16,18 @@ pub fn queue_email(conn: &mut crate::db::DbConnection, email: &Email) -> diesel:
     super::enqueue(conn, super::JobKind::SendEmail, email, now, None).map(drop)
 }
 
+/// Queues `email` like [`queue_email`], as the one job under `key` (a
+/// reminder's): a second call with the key queues nothing and returns
+/// `false`.
+pub fn queue_email_once(
+    conn: &mut crate::db::DbConnection,
+    email: &Email,
+    key: &str,
+) -> diesel::QueryResult<bool> {
+    let now = chrono::Utc::now().naive_utc();
+    super::enqueue(conn, super::JobKind::SendEmail, email, now, Some(key)).map(|id| id.is_some())
+}
+
 /// Sends queued emails.
 pub struct SendEmail(pub Arc<Mailer>);
 

@@ -78,8 +78,10 @@ impl Handlers {
 
     /// Every built-in kind's handler.
     ///
-    /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`]
-    /// and `narrate_article` the catalogue's of [`JobKind::NarrateArticle`],
+    /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`],
+    /// `narrate_article` the catalogue's of [`JobKind::NarrateArticle`]
+    /// and `lifecycle` billing's of every kind in
+    /// [`super::housekeeping::LIFECYCLE_SWEEPS`] (it reads the job's kind),
     /// passed in by the composition root so the queue does not depend on
     /// the use cases it runs.
     pub fn standard(
@@ -87,9 +89,15 @@ impl Handlers {
         mailer: Arc<crate::mail::Mailer>,
         run_follow_ups: impl JobHandler + 'static,
         narrate_article: impl JobHandler + 'static,
+        lifecycle: impl JobHandler + 'static,
     ) -> Self {
-        use super::housekeeping::Sweep;
-        Self::default()
+        use super::housekeeping::{LIFECYCLE_SWEEPS, Sweep};
+        let lifecycle: Arc<dyn JobHandler> = Arc::new(lifecycle);
+        let mut handlers = Self::default();
+        for kind in LIFECYCLE_SWEEPS {
+            handlers.0.insert(kind, Arc::clone(&lifecycle));
+        }
+        handlers
             .register(JobKind::RunFollowUps, run_follow_ups)
             .register(JobKind::NarrateArticle, narrate_article)
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
@@ -120,8 +128,8 @@ impl Handlers {
 
 #[cfg(test)]
 mod tests {
-    /// Stands in for billing's follow-up handler and the catalogue's
-    /// narration, which the composition root passes in.
+    /// Stands in for billing's follow-up and lifecycle handlers and the
+    /// catalogue's narration, which the composition root passes in.
     struct Nothing;
 
     impl super::JobHandler for Nothing {
@@ -145,7 +153,7 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing);
+        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing, Nothing);
         assert!(handlers.missing().is_empty());
     }
 }

@@ -2,7 +2,9 @@
 //! per `MASTHEAD_HOUSEKEEPING_MINUTES` across instances: expire lapsed
 //! open checkouts (so staff views and metrics do not count them open),
 //! prune spent account tokens, long-dead sessions and done jobs. Each is a
-//! conditional statement, so a repeated run changes nothing more.
+//! conditional statement, so a repeated run changes nothing more. The
+//! lifecycle sweeps ([`LIFECYCLE_SWEEPS`]: ends, stale refunds, reminders)
+//! are scheduled the same way and run by billing's handler.
 
 use super::JobKind;
 use super::handler::{HandlerFuture, JobError, JobHandler, JobSuccess};
@@ -21,12 +23,35 @@ const JOB_RETENTION: Duration = Duration::days(7);
 /// The sweeps' kinds, in the order the scheduler enqueues them.
 /// `RunFollowUps` is among them so a Stripe follow-up whose attempt a
 /// crash interrupted (its own lease since expired) is picked up.
-pub const SWEEPS: [JobKind; 5] = [
+/// The lifecycle sweeps ([`LIFECYCLE_SWEEPS`]) follow: billing's handler
+/// runs them.
+pub const SWEEPS: [JobKind; 12] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
     JobKind::PruneJobs,
     JobKind::RunFollowUps,
+    JobKind::ExpireGrace,
+    JobKind::EndComps,
+    JobKind::TakeOverRefunds,
+    JobKind::RenewalReminders,
+    JobKind::TrialReminders,
+    JobKind::CompReminders,
+    JobKind::PrintAddressReminders,
+];
+
+/// The sweeps of the subscription lifecycle: ending what ran out, finishing
+/// stale refunds, and the reminders that come ahead of a date. One handler
+/// of billing's (`billing::sweeps`), passed in by the composition root,
+/// runs them all.
+pub const LIFECYCLE_SWEEPS: [JobKind; 7] = [
+    JobKind::ExpireGrace,
+    JobKind::EndComps,
+    JobKind::TakeOverRefunds,
+    JobKind::RenewalReminders,
+    JobKind::TrialReminders,
+    JobKind::CompReminders,
+    JobKind::PrintAddressReminders,
 ];
 
 /// Runs one sweep.
@@ -66,7 +91,16 @@ impl JobHandler for Sweep {
                         JobKind::PruneJobs => {
                             crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
                         }
-                        JobKind::SendEmail | JobKind::RunFollowUps | JobKind::NarrateArticle => 0,
+                        JobKind::SendEmail
+                        | JobKind::RunFollowUps
+                        | JobKind::NarrateArticle
+                        | JobKind::RenewalReminders
+                        | JobKind::TrialReminders
+                        | JobKind::CompReminders
+                        | JobKind::PrintAddressReminders
+                        | JobKind::ExpireGrace
+                        | JobKind::EndComps
+                        | JobKind::TakeOverRefunds => 0,
                     };
                     Ok(swept)
                 })

@@ -95,11 +95,21 @@ pub enum Message {
     RefundRequestApproved,
     /// Support denied the request, with a note.
     RefundRequestDenied,
+    /// An annual subscription renews soon: when, the price, how to cancel.
+    RenewalReminder,
+    /// A trial ends soon and the first payment follows.
+    TrialEnding,
+    /// Staff granted a complimentary subscription, until when.
+    CompGranted,
+    /// A complimentary subscription ends soon.
+    CompEnding,
+    /// A print subscriber has no shipping address before an issue's cut-off.
+    PrintAddressMissing,
 }
 
 impl Message {
     /// Every message.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 18] = [
         Self::VerifyEmail,
         Self::EmailChange,
         Self::EmailChangeNotice,
@@ -113,6 +123,11 @@ impl Message {
         Self::RefundRequestReceived,
         Self::RefundRequestApproved,
         Self::RefundRequestDenied,
+        Self::RenewalReminder,
+        Self::TrialEnding,
+        Self::CompGranted,
+        Self::CompEnding,
+        Self::PrintAddressMissing,
     ];
 
     /// The templates' name: `<name>.txt` and `<name>.html`.
@@ -131,6 +146,11 @@ impl Message {
             Self::RefundRequestReceived => "refund_request_received",
             Self::RefundRequestApproved => "refund_request_approved",
             Self::RefundRequestDenied => "refund_request_denied",
+            Self::RenewalReminder => "renewal_reminder",
+            Self::TrialEnding => "trial_ending",
+            Self::CompGranted => "comp_granted",
+            Self::CompEnding => "comp_ending",
+            Self::PrintAddressMissing => "print_address_missing",
         }
     }
 
@@ -155,6 +175,11 @@ impl Message {
             Self::RefundRequestReceived => REFUND_REQUEST_RECEIVED,
             Self::RefundRequestApproved => REFUND_REQUEST_APPROVED,
             Self::RefundRequestDenied => REFUND_REQUEST_DENIED,
+            Self::RenewalReminder => RENEWAL_REMINDER,
+            Self::TrialEnding => TRIAL_ENDING,
+            Self::CompGranted => COMP_GRANTED,
+            Self::CompEnding => COMP_ENDING,
+            Self::PrintAddressMissing => PRINT_ADDRESS_MISSING,
         }
     }
 }
@@ -239,6 +264,44 @@ const REFUND_REQUEST_DENIED: &[Placeholder] = &[
     PLAN,
     required("note", "The guarantee ended before the request"),
     ACCOUNT_LINK,
+];
+
+const RENEWAL_REMINDER: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("renews_on", "1 January 2027 (UTC)"),
+    AMOUNT,
+    required("account_link", "https://magazine.example/account"),
+];
+
+const TRIAL_ENDING: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("trial_ends", "4 December 2026, 17:35 UTC"),
+    maybe_empty("amount", "9.00 USD"),
+    required("account_link", "https://magazine.example/account"),
+];
+
+const COMP_GRANTED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("until", "1 January 2027, 17:35 UTC"),
+    ACCOUNT_LINK,
+];
+
+const COMP_ENDING: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("ends_on", "1 January 2027, 17:35 UTC"),
+    ACCOUNT_LINK,
+];
+
+const PRINT_ADDRESS_MISSING: &[Placeholder] = &[
+    NAME,
+    text("issue", "42"),
+    text("issue_title", "Winter"),
+    required("add_by", "1 January 2027, 09:00 UTC"),
+    required("account_link", "https://magazine.example/account"),
 ];
 
 #[cfg(test)]

@@ -74,6 +74,11 @@ fn builtin(message: Message, part: Part) -> &'static str {
         Message::RefundRequestReceived => pair!("refund_request_received"),
         Message::RefundRequestApproved => pair!("refund_request_approved"),
         Message::RefundRequestDenied => pair!("refund_request_denied"),
+        Message::RenewalReminder => pair!("renewal_reminder"),
+        Message::TrialEnding => pair!("trial_ending"),
+        Message::CompGranted => pair!("comp_granted"),
+        Message::CompEnding => pair!("comp_ending"),
+        Message::PrintAddressMissing => pair!("print_address_missing"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! registered and subscriber articles, audio, editions and the archive.
 
 use crate::support::catalogue_fixtures::{publish_sample_catalogue, signed_media_url};
-use crate::support::fixtures::subscription;
+use crate::support::fixtures::{startup_sweeps_settled, subscription};
 use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use chrono::{DateTime, Duration, Utc};
 use masthead::domain::SubscriptionState;
@@ -125,6 +125,9 @@ async fn every_reader_sees_what_the_product_promises(app: TestApp) {
     )
     .await;
 
+    // A comp over and a grace window over are planted as such; the sweeps
+    // that move them to `expired` run once a period, not during the test.
+    startup_sweeps_settled(&app).await;
     for (who, tier, state, period_end, grace, comped_until, expected) in subscriber_cases() {
         let reader = app.new_reader().await;
         subscription(tier, state)

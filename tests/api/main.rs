@@ -32,6 +32,7 @@ mod http_basics;
 mod jobs;
 mod jwks;
 mod lifecycle_emails;
+mod lifecycle_sweeps;
 mod login_limits;
 mod me;
 mod me_export;

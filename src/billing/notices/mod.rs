@@ -2,10 +2,12 @@
 //! queue inside the transaction of the change that causes it (so a
 //! committed change always gets its email and a rolled-back one never
 //! does): a receipt for each payment recorded, a failed payment, a
-//! cancellation, a refund, and a reader's refund request received and
-//! decided. Each reads what the message says (the reader, the tier's name,
-//! the payments) on the change's own connection and builds it with
-//! [`crate::mail::messages`]; the caller wakes the queue after the commit.
+//! cancellation, a refund, a reader's refund request received and
+//! decided, a comp granted; and the reminders of a date ahead that the
+//! lifecycle sweeps queue (`billing::sweeps`). Each reads what the message
+//! says (the reader, the tier's name, the payments) on the change's own
+//! connection and builds it with [`crate::mail::messages`]; the caller
+//! wakes the queue after the commit.
 //!
 //! An account deleted since (its address is a placeholder under the
 //! reserved `.invalid` domain, RFC 2606) is mailed nothing.
@@ -13,11 +15,16 @@
 mod canceled;
 mod payments;
 mod refunds;
+mod reminders;
 
 pub(crate) use canceled::queue_canceled;
 pub(crate) use payments::{InvoiceFacts, queue_payment_failed, queue_receipt};
 pub(crate) use refunds::{
     Told, queue_refund_confirmed, queue_refund_request_denied, queue_refund_request_received,
+};
+pub(crate) use reminders::{
+    Ahead, CutOff, queue_comp_ending, queue_comp_granted, queue_print_address_missing,
+    queue_renewal_reminder, queue_trial_ending,
 };
 
 use crate::db::readers::ReaderRow;

@@ -19,7 +19,7 @@ use diesel::OptionalExtension;
 /// A claim older than this is taken to have died with its process (a
 /// crash between the provider's answer and our record) and may be taken
 /// over; the provider calls it repeats carry the same idempotency keys.
-const STALE_AFTER: Duration = Duration::minutes(5);
+pub(super) const STALE_AFTER: Duration = Duration::minutes(5);
 
 /// What the claim found.
 #[allow(clippy::large_enum_variant, reason = "made once per refund call")]

@@ -17,12 +17,19 @@
 //! continues), releases the claim with the reason, and says why; refunds
 //! the provider did make stay recorded, because the money did move, and a
 //! retry refunds only what is left.
+//!
+//! A claim whose holder died (its process killed mid-refund) goes stale
+//! after five minutes: the next staff request takes it over, and so does
+//! the `take_over_refunds` sweep ([`take_over_stale_claims`]), which
+//! finishes it as its holder would have, with the same idempotency keys.
 
 mod claim;
 mod finish;
 mod record;
+mod take_over;
 
 pub(crate) use record::record_as;
+pub(crate) use take_over::take_over_stale_claims;
 
 use super::provider::Provider;
 use crate::db::audit_log::AuditEntry;
@@ -114,24 +121,15 @@ async fn refund_once(
             within_guarantee,
         } => (subscription, payments, within_guarantee),
     };
-    let provider_work = async {
-        for payment in payments {
-            if payment.amount_cents > payment.refunded_cents {
-                let refunded = provider.refund(&payment).await?;
-                crate::metrics::with_current(|metrics| {
-                    (metrics.refunds).refunded(&payment.currency, refunded.amount_cents);
-                });
-                record::record(db, &payment, refunded, &order).await?;
-            }
-        }
-        provider.cancel_now(&subscription).await?;
-        Ok::<_, ApiError>(())
-    };
-    if let Err(error) = provider_work.await {
-        finish::release(db, &order.subscription, &error).await;
-        return Err(error);
-    }
-    let subscription = finish::finish(db, letters, &order, within_guarantee).await?;
+    let subscription = refund_and_finish(
+        db,
+        provider,
+        letters,
+        &order,
+        (&subscription, payments),
+        within_guarantee,
+    )
+    .await?;
     let refunds = {
         let id = order.subscription.clone();
         db.run(move |conn| Ok(db::refunds::for_subscription(conn, &id)?))
@@ -143,6 +141,37 @@ async fn refund_once(
         replayed: false,
         within_guarantee,
     })
+}
+
+/// Steps 2 to 4 for the holder of the claim: every payment refunded at the
+/// provider (each recorded at once), the subscription ended there, then
+/// finished here; on a provider failure the claim is released with why.
+async fn refund_and_finish(
+    db: &Database,
+    provider: &Provider,
+    letters: &Arc<Letters>,
+    order: &RefundOrder,
+    (subscription, payments): (&SubscriptionRow, Vec<db::payments::PaymentRow>),
+    within_guarantee: bool,
+) -> Result<SubscriptionRow, ApiError> {
+    let provider_work = async {
+        for payment in payments {
+            if payment.amount_cents > payment.refunded_cents {
+                let refunded = provider.refund(&payment).await?;
+                crate::metrics::with_current(|metrics| {
+                    (metrics.refunds).refunded(&payment.currency, refunded.amount_cents);
+                });
+                record::record(db, &payment, refunded, order).await?;
+            }
+        }
+        provider.cancel_now(subscription).await?;
+        Ok::<_, ApiError>(())
+    };
+    if let Err(error) = provider_work.await {
+        finish::release(db, &order.subscription, &error).await;
+        return Err(error);
+    }
+    finish::finish(db, letters, order, within_guarantee).await
 }
 
 /// The result of a refund done before: the subscription and its refunds,

@@ -1,4 +1,5 @@
-//! Granting a reader a complimentary subscription.
+//! Granting a reader a complimentary subscription, and telling them so
+//! (the email queued in the grant's transaction).
 
 use super::StaffChange;
 use crate::db::audit_log;
@@ -6,21 +7,25 @@ use crate::db::subscriptions::{self, NewSubscription, SubscriptionRow};
 use crate::db::{self, Database, readers, tiers};
 use crate::domain::{FieldError, ReaderId, SubscriptionId, SubscriptionState};
 use crate::error::ApiError;
+use crate::mail::Letters;
 use chrono::{DateTime, Utc};
 use diesel::OptionalExtension;
 use serde_json::json;
 
 /// Grants `reader` a complimentary subscription to `tier` until `until`.
 /// 404 for an unknown reader, 422 for an unknown tier or a past end, 409
-/// when the reader already holds a live comp of that tier.
+/// when the reader already holds a live comp of that tier. The caller
+/// wakes the queue after (the reader's `comp_granted` email).
 pub async fn grant_comp(
     db: &Database,
+    letters: &std::sync::Arc<Letters>,
     reader: &ReaderId,
     tier: String,
     until: DateTime<Utc>,
     change: StaffChange,
 ) -> Result<SubscriptionRow, ApiError> {
     let reader = reader.clone();
+    let letters = std::sync::Arc::clone(letters);
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
         if until.naive_utc() <= now {
@@ -67,7 +72,9 @@ pub async fn grant_comp(
                 .details(&json!({"subscription": id.as_str(), "tier": tier, "until": until}))
                 .at(now);
             audit_log::record(conn, &entry)?;
-            Ok(subscriptions::find(conn, &id)?)
+            let comp = subscriptions::find(conn, &id)?;
+            crate::billing::notices::queue_comp_granted(conn, &letters, &comp)?;
+            Ok(comp)
         })
     })
     .await

@@ -8,6 +8,7 @@
 mod account;
 mod payments;
 mod refunds;
+mod reminders;
 
 pub use account::{
     email_change, email_change_notice, password_changed, password_reset, reset_link, verify_email,
@@ -19,6 +20,10 @@ pub use payments::{
 pub use refunds::{
     RefundDecision, RefundRequest, Refunded, refund_confirmed, refund_request_decided,
     refund_request_received,
+};
+pub use reminders::{
+    AddressMissing, Comp, Renewal, TrialEnd, comp_ending, comp_granted, print_address_missing,
+    renewal_reminder, trial_ending,
 };
 
 /// Whom a message goes to.

@@ -18,8 +18,9 @@ pub const FIXTURE_ACTOR: &str = "test-fixture";
 /// - [`grace_ends_at`](Self::grace_ends_at): end of a `past_due` grace window;
 /// - [`comped_until`](Self::comped_until): end of a `comped` subscription.
 ///
-/// A comp has no billing interval; every other state is billed monthly,
-/// its period starting 30 days before `period_end`. Give the subscription
+/// A comp has no billing interval; every other state is billed monthly
+/// (or [`interval`](SubscriptionFixture::interval)), its period starting
+/// 30 days before `period_end`. Give the subscription
 /// before the reader's first gated request: the app caches a reader's
 /// subscriptions for a short while.
 ///
@@ -36,6 +37,7 @@ pub struct SubscriptionFixture<'a> {
     period_end: Option<DateTime<Utc>>,
     grace_ends_at: Option<DateTime<Utc>>,
     comped_until: Option<DateTime<Utc>>,
+    interval: &'a str,
 }
 
 /// Starts a [`SubscriptionFixture`] to `tier` in `state`, with no dates.
@@ -46,6 +48,7 @@ pub fn subscription(tier: &str, state: SubscriptionState) -> SubscriptionFixture
         period_end: None,
         grace_ends_at: None,
         comped_until: None,
+        interval: "month",
     }
 }
 
@@ -68,16 +71,24 @@ impl SubscriptionFixture<'_> {
         self
     }
 
+    /// Billed every `interval` (`month`, the default, or `year`); a
+    /// yearly period starts 365 days before `period_end`.
+    pub fn interval(mut self, interval: &'static str) -> Self {
+        self.interval = interval;
+        self
+    }
+
     /// Inserts the subscription for the reader `reader_id`; returns its id.
     pub fn give(self, app: &TestApp, reader_id: &str) -> String {
         let id = SubscriptionId::generate();
         let reader = ReaderId::parse(reader_id).expect("a reader id (a UUID)");
         let now = Utc::now().naive_utc();
         let subscription = NewSubscription {
-            billing_interval: (self.state != SubscriptionState::Comped).then_some("month"),
-            current_period_start: self
-                .period_end
-                .map(|end| (end - Duration::days(30)).naive_utc()),
+            billing_interval: (self.state != SubscriptionState::Comped).then_some(self.interval),
+            current_period_start: self.period_end.map(|end| {
+                let days = if self.interval == "year" { 365 } else { 30 };
+                (end - Duration::days(days)).naive_utc()
+            }),
             current_period_end: self.period_end.map(|end| end.naive_utc()),
             grace_ends_at: self.grace_ends_at.map(|end| end.naive_utc()),
             comped_until: self.comped_until.map(|end| end.naive_utc()),
@@ -86,5 +97,40 @@ impl SubscriptionFixture<'_> {
         subscriptions::insert(&mut app.db(), &subscription, FIXTURE_ACTOR, None)
             .expect("insert the subscription (does the tier and the reader exist?)");
         id.to_string()
+    }
+}
+
+/// Waits until the sweeps the scheduler queued at start-up have run, so a
+/// subscription planted after it (a comp past its end, a `past_due` past
+/// its grace window) is seen as planted rather than moved on by a sweep
+/// racing the test. The next ones come at the next period, an hour later.
+pub async fn startup_sweeps_settled(app: &TestApp) {
+    use diesel::prelude::*;
+    use masthead::db::schema::jobs;
+    let sweeps: Vec<&str> = masthead::jobs::housekeeping::SWEEPS
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let waiting: i64 = jobs::table
+            .filter(jobs::kind.eq_any(&sweeps))
+            .filter(jobs::state.eq_any(["pending", "running"]))
+            .count()
+            .get_result(&mut app.db())
+            .unwrap();
+        let queued: i64 = jobs::table
+            .filter(jobs::kind.eq_any(&sweeps))
+            .count()
+            .get_result(&mut app.db())
+            .unwrap();
+        if waiting == 0 && queued > 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the start-up sweeps did not run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

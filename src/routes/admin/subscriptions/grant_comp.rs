@@ -71,7 +71,8 @@ pub async fn grant_comp(
         audit: staff.audit(AuditAction::CompGranted, ("reader", reader.as_str())),
         scope: staff.scope(),
     };
-    let comp = billing::grant_comp(&state.db, &reader, tier, until, change).await?;
+    let comp = billing::grant_comp(&state.db, &state.letters, &reader, tier, until, change).await?;
+    state.jobs.wake();
     state.cache.subscriptions_changed(&reader);
     Ok(HttpResponse::Created().json(AdminSubscriptionView::from(&comp)))
 }
