@@ -40,6 +40,7 @@ mod staff_scope;
 mod stored_text;
 mod subscription_state;
 mod teaser;
+mod time_zone;
 mod token_purpose;
 
 pub use access::{
@@ -78,6 +79,7 @@ pub use refund_request_status::RefundRequestStatus;
 pub use refund_tax::refund_tax_share;
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
+pub use time_zone::ReaderTimeZone;
 pub use slug::Slug;
 pub use staff_scope::{OutOfScope, StaffScope};
 pub use subscription_state::{

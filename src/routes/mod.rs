@@ -27,7 +27,7 @@ mod reader_view;
 pub mod webhooks;
 
 pub use openapi::openapi_document;
-pub use reader_view::ReaderView;
+pub use reader_view::{EmailPreferences, PreferencesView, ReaderView};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -16,6 +16,9 @@ pub use account::{
 pub use payments::{
     Canceled, PaymentFailed, Receipt, payment_failed, receipt, subscription_canceled,
 };
+use crate::db::readers::ReaderRow;
+use crate::domain::ReaderTimeZone;
+
 pub use refunds::{
     RefundDecision, RefundRequest, Refunded, refund_confirmed, refund_request_decided,
     refund_request_received,
@@ -28,11 +31,26 @@ pub struct To<'a> {
     pub name: &'a str,
     /// Their address.
     pub email: &'a str,
+    /// The time zone their dates are written in (`time_zone` on
+    /// `PATCH /v1/me`; UTC when they set none).
+    pub zone: ReaderTimeZone,
+}
+
+impl<'a> To<'a> {
+    /// The reader of `row`, in their time zone.
+    pub fn reader(row: &'a ReaderRow) -> Self {
+        Self {
+            name: &row.name,
+            email: &row.email,
+            zone: row.time_zone(),
+        }
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod test_letters {
     use super::To;
+    use crate::domain::ReaderTimeZone;
     use crate::mail::Letters;
     use crate::mail::templates::Templates;
     use crate::settings::Settings;
@@ -42,6 +60,7 @@ pub(crate) mod test_letters {
     pub const ADA: To<'static> = To {
         name: "Ada",
         email: "ada@example.com",
+        zone: ReaderTimeZone::UTC,
     };
 
     /// A UTC time written `2027-01-31 12:00`.
