@@ -318,3 +318,17 @@ pub fn change_email(
         .map(drop)
         .map_err(InsertError::from)
 }
+
+/// Turns optional mail (`product_updates`) off for `id`, stamped `now`;
+/// returns whether the account exists. Setting it off twice is the same
+/// as once.
+pub fn stop_product_updates(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(readers::table.find(id.as_str()))
+        .set((readers::product_updates.eq(0), readers::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(changed == 1)
+}

@@ -30,6 +30,11 @@ stored_enum! {
         /// and stores the audio as `narrated` (`catalogue::narration`);
         /// queued by the transaction that publishes it.
         NarrateArticle,
+        /// Mails a perk's launch to every reader a tier grants it to with
+        /// `product_updates` on, one `send_email` each (payload:
+        /// `{tier, perk}`); queued once per tier and perk by the
+        /// transaction that turns the perk `live`.
+        AnnouncePerk,
     }
 }
 
@@ -65,6 +70,7 @@ mod tests {
         assert_eq!(JobKind::RunFollowUps.as_str(), "run_provider_follow_ups");
         assert_eq!(JobKind::PruneAccountTokens.as_str(), "prune_account_tokens");
         assert_eq!(JobKind::NarrateArticle.as_str(), "narrate_article");
+        assert_eq!(JobKind::AnnouncePerk.as_str(), "announce_perk");
         let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(states, ["pending", "running", "done", "dead"]);
     }

@@ -16,6 +16,19 @@ pub fn queue_email(conn: &mut crate::db::DbConnection, email: &Email) -> diesel:
     super::enqueue(conn, super::JobKind::SendEmail, email, now, None).map(drop)
 }
 
+/// Queues `email` like [`queue_email`], unless an email with
+/// `dedupe_key` was ever queued (a fan-out run twice, or retried, mails
+/// each reader once); returns whether it queued it.
+pub fn queue_email_once(
+    conn: &mut crate::db::DbConnection,
+    email: &Email,
+    dedupe_key: &str,
+) -> diesel::QueryResult<bool> {
+    let now = chrono::Utc::now().naive_utc();
+    super::enqueue(conn, super::JobKind::SendEmail, email, now, Some(dedupe_key))
+        .map(|queued| queued.is_some())
+}
+
 /// Sends queued emails.
 pub struct SendEmail(pub Arc<Mailer>);
 

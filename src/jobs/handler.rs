@@ -80,6 +80,7 @@ impl Handlers {
     ///
     /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`]
     /// and `narrate_article` the catalogue's of [`JobKind::NarrateArticle`],
+    /// and `announce_perk` billing's of [`JobKind::AnnouncePerk`],
     /// passed in by the composition root so the queue does not depend on
     /// the use cases it runs.
     pub fn standard(
@@ -87,11 +88,13 @@ impl Handlers {
         mailer: Arc<crate::mail::Mailer>,
         run_follow_ups: impl JobHandler + 'static,
         narrate_article: impl JobHandler + 'static,
+        announce_perk: impl JobHandler + 'static,
     ) -> Self {
         use super::housekeeping::Sweep;
         Self::default()
             .register(JobKind::RunFollowUps, run_follow_ups)
             .register(JobKind::NarrateArticle, narrate_article)
+            .register(JobKind::AnnouncePerk, announce_perk)
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
             .register(
                 JobKind::ExpireCheckouts,
@@ -120,8 +123,8 @@ impl Handlers {
 
 #[cfg(test)]
 mod tests {
-    /// Stands in for billing's follow-up handler and the catalogue's
-    /// narration, which the composition root passes in.
+    /// Stands in for billing's follow-up and perk-announcement handlers
+    /// and the catalogue's narration, which the composition root passes in.
     struct Nothing;
 
     impl super::JobHandler for Nothing {
@@ -145,7 +148,7 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing);
+        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing, Nothing);
         assert!(handlers.missing().is_empty());
     }
 }

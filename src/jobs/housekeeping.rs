@@ -66,7 +66,10 @@ impl JobHandler for Sweep {
                         JobKind::PruneJobs => {
                             crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
                         }
-                        JobKind::SendEmail | JobKind::RunFollowUps | JobKind::NarrateArticle => 0,
+                        JobKind::SendEmail
+                        | JobKind::RunFollowUps
+                        | JobKind::NarrateArticle
+                        | JobKind::AnnouncePerk => 0,
                     };
                     Ok(swept)
                 })

@@ -26,7 +26,7 @@ pub mod run;
 pub mod scheduler;
 
 pub use crate::domain::{JobKind, JobState};
-pub use email::queue_email;
+pub use email::{queue_email, queue_email_once};
 pub use enqueue::enqueue;
 pub use handler::{HandlerFuture, Handlers, JobError, JobHandler, JobSuccess};
 pub use retry::{job_not_found, retry_dead_job};

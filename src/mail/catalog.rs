@@ -95,11 +95,15 @@ pub enum Message {
     RefundRequestApproved,
     /// Support denied the request, with a note.
     RefundRequestDenied,
+    /// Optional: a perk the reader's tier announced is live ("Ad-free is
+    /// here"); only to readers with `product_updates` on, with a one-click
+    /// unsubscribe.
+    PerkLaunched,
 }
 
 impl Message {
     /// Every message.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::VerifyEmail,
         Self::EmailChange,
         Self::EmailChangeNotice,
@@ -113,6 +117,7 @@ impl Message {
         Self::RefundRequestReceived,
         Self::RefundRequestApproved,
         Self::RefundRequestDenied,
+        Self::PerkLaunched,
     ];
 
     /// The templates' name: `<name>.txt` and `<name>.html`.
@@ -131,6 +136,7 @@ impl Message {
             Self::RefundRequestReceived => "refund_request_received",
             Self::RefundRequestApproved => "refund_request_approved",
             Self::RefundRequestDenied => "refund_request_denied",
+            Self::PerkLaunched => "perk_launched",
         }
     }
 
@@ -155,7 +161,16 @@ impl Message {
             Self::RefundRequestReceived => REFUND_REQUEST_RECEIVED,
             Self::RefundRequestApproved => REFUND_REQUEST_APPROVED,
             Self::RefundRequestDenied => REFUND_REQUEST_DENIED,
+            Self::PerkLaunched => PERK_LAUNCHED,
         }
+    }
+
+    /// Whether the message is optional mail a reader can leave (it
+    /// carries `List-Unsubscribe`, and is sent only with
+    /// `product_updates` on). Everything else is transactional or legally
+    /// required, always sent, with no unsubscribe.
+    pub fn is_optional(self) -> bool {
+        matches!(self, Self::PerkLaunched)
     }
 }
 
@@ -239,6 +254,18 @@ const REFUND_REQUEST_DENIED: &[Placeholder] = &[
     PLAN,
     required("note", "The guarantee ended before the request"),
     ACCOUNT_LINK,
+];
+
+const PERK_LAUNCHED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("perk", "Ad-free reading"),
+    text("headline", "Ad-free is here"),
+    ACCOUNT_LINK,
+    required(
+        "unsubscribe_link",
+        "https://magazine.example/unsubscribe?token=sample",
+    ),
 ];
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ fn builtin(message: Message, part: Part) -> &'static str {
         Message::RefundRequestReceived => pair!("refund_request_received"),
         Message::RefundRequestApproved => pair!("refund_request_approved"),
         Message::RefundRequestDenied => pair!("refund_request_denied"),
+        Message::PerkLaunched => pair!("perk_launched"),
     }
 }
 

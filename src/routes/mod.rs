@@ -8,6 +8,7 @@ pub mod articles;
 pub mod auth;
 pub mod billing;
 pub mod decoding;
+pub mod email;
 mod docs;
 pub mod extract;
 pub mod gate;
@@ -84,5 +85,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(issues::get::get_issue)
         .service(issues::edition::issue_edition)
         .service(media::stream::stream_media)
-        .service(problems::problem_page);
+        .service(problems::problem_page)
+        .service(email::unsubscribe::one_click_unsubscribe)
+        .service(email::unsubscribe::unsubscribe_page);
 }

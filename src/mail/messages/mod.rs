@@ -6,6 +6,7 @@
 //! are written by [`super::format`], naming their time zone.
 
 mod account;
+mod news;
 mod payments;
 mod refunds;
 
@@ -13,6 +14,7 @@ pub use account::{
     email_change, email_change_notice, password_changed, password_reset, reset_link, verify_email,
     verify_link, welcome,
 };
+pub use news::{ONE_CLICK_PATH, PerkLaunch, one_click_url, perk_launched};
 pub use payments::{
     Canceled, PaymentFailed, Receipt, payment_failed, receipt, subscription_canceled,
 };
