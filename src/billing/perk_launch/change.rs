@@ -48,13 +48,20 @@ pub async fn set_perk_status(
                 return Err(tier_not_found());
             }
             let from = db::tiers::perk_status(conn, &tier, perk)?.ok_or_else(perk_not_found)?;
-            let unchanged = PerkChange {
-                from,
-                to: from,
+            let unchanged = |now: PerkStatus| PerkChange {
+                from: now,
+                to: now,
                 announced: false,
             };
-            if from == status || !db::tiers::change_perk_status(conn, &tier, perk, from, status)? {
-                return Ok(unchanged);
+            if from == status {
+                return Ok(unchanged(from));
+            }
+            if !db::tiers::change_perk_status(conn, &tier, perk, from, status)? {
+                // Another admin changed it between our read and our write
+                // (PostgreSQL re-checks the condition after their commit):
+                // theirs stands, and theirs announced.
+                let now = db::tiers::perk_status(conn, &tier, perk)?.ok_or_else(perk_not_found)?;
+                return Ok(unchanged(now));
             }
             let now = chrono::Utc::now().naive_utc();
             let launch = from == PerkStatus::ComingSoon && status == PerkStatus::Live;
