@@ -47,7 +47,9 @@ async fn launched(app: &TestApp) -> [(TestReader, Value); 2] {
         assert_eq!(emails.len(), 1);
         out.push((reader, emails.remove(0)));
     }
-    out.try_into().unwrap()
+    let second = out.pop().unwrap();
+    let first = out.pop().unwrap();
+    [first, second]
 }
 
 /// The URI of `List-Unsubscribe: <uri>`.

@@ -27,7 +27,8 @@ pub struct PerkChange {
     /// The status now.
     pub to: PerkStatus,
     /// Whether this change queued the launch's announcement (a
-    /// `coming_soon` perk turned `live` for the first time).
+    /// `coming_soon` perk turned `live`; readers told of an earlier launch
+    /// of the same perk are not mailed again).
     pub announced: bool,
 }
 
@@ -74,7 +75,7 @@ pub async fn set_perk_status(
                         perk,
                     },
                     now,
-                    Some(&announcement_key(&tier, perk)),
+                    Some(&announcement_key(&tier, perk, now)),
                 )?
                 .is_some();
             let details = serde_json::json!({

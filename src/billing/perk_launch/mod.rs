@@ -23,10 +23,17 @@ pub struct Announcement {
     pub perk: Perk,
 }
 
-/// The dedupe key of the fan-out of `perk` on `tier`: one announcement
-/// per tier and perk, however often it is set live.
-fn announcement_key(tier: &str, perk: Perk) -> String {
-    format!("announce_perk:{tier}:{}", perk.as_str())
+/// The dedupe key of the fan-out of one launch of `perk` on `tier`, at
+/// `launched_at` (the transaction's time). A perk set back to
+/// `coming_soon` and launched again gets a fan-out of its own (the first
+/// may have found it withdrawn and mailed no one); readers already told
+/// are skipped by their own key ([`email_key`]).
+fn announcement_key(tier: &str, perk: Perk, launched_at: chrono::NaiveDateTime) -> String {
+    format!(
+        "announce_perk:{tier}:{}:{}",
+        perk.as_str(),
+        launched_at.format("%Y%m%dT%H%M%S%.6f")
+    )
 }
 
 /// The dedupe key of `reader`'s email about `perk`: a reader hears of a

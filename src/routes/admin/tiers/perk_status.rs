@@ -34,7 +34,8 @@ pub struct TierPerkView {
     pub previous_status: PerkStatus,
     /// Whether this request launched it and queued the announcement to
     /// its readers (`false` when it was `live` already: a second click
-    /// announces nothing).
+    /// announces nothing). Readers told of an earlier launch of the same
+    /// perk are not mailed again.
     pub announced: bool,
 }
 
