@@ -32,7 +32,7 @@ pub use password_hashing::{
 pub use password_work::PasswordWork;
 pub use rate_limits::{Limited, RateLimits};
 pub use refresh_token::RefreshToken;
-pub use unsubscribe_token::{Unsubscribe, UnsubscribeTokens};
 pub use stored_hash::{
     ImportedHashKind, check_imported_hash, needs_rehash, unusable_password_hash,
 };
+pub use unsubscribe_token::{Unsubscribe, UnsubscribeTokens};

@@ -81,11 +81,11 @@ pub use refund_request_status::RefundRequestStatus;
 pub use refund_tax::refund_tax_share;
 pub use role::Role;
 pub use shipping_address::ShippingAddress;
-pub use time_zone::ReaderTimeZone;
 pub use slug::Slug;
 pub use staff_scope::{OutOfScope, StaffScope};
 pub use subscription_state::{
     Access as StateAccess, Cause, SubscriptionState, TRANSITIONS, Transition, TransitionRefused,
 };
 pub use teaser::{normalise_body, teaser};
+pub use time_zone::ReaderTimeZone;
 pub use token_purpose::TokenPurpose;

@@ -97,7 +97,10 @@ mod tests {
         assert_eq!(code("europe/paris"), "unknown_time_zone");
         assert_eq!(code("../../etc/localtime"), "unknown_time_zone");
         assert_eq!(code("/etc/localtime"), "unknown_time_zone");
-        assert_eq!(code("Europe/Paris\r\nBcc: x@evil.example"), "invalid_characters");
+        assert_eq!(
+            code("Europe/Paris\r\nBcc: x@evil.example"),
+            "invalid_characters"
+        );
         assert_eq!(code("Europe/\0Paris"), "invalid_characters");
         assert_eq!(code(&"A".repeat(10_000)), "too_long");
     }

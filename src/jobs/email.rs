@@ -25,8 +25,14 @@ pub fn queue_email_once(
     dedupe_key: &str,
 ) -> diesel::QueryResult<bool> {
     let now = chrono::Utc::now().naive_utc();
-    super::enqueue(conn, super::JobKind::SendEmail, email, now, Some(dedupe_key))
-        .map(|queued| queued.is_some())
+    super::enqueue(
+        conn,
+        super::JobKind::SendEmail,
+        email,
+        now,
+        Some(dedupe_key),
+    )
+    .map(|queued| queued.is_some())
 }
 
 /// Sends queued emails.

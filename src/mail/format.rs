@@ -107,13 +107,19 @@ mod tests {
         );
         // 23:30 UTC is already the next day in Paris, and still the same
         // day in New York.
-        assert_eq!(date(at("2026-12-31 23:30"), paris), "1 January 2027 (Europe/Paris)");
+        assert_eq!(
+            date(at("2026-12-31 23:30"), paris),
+            "1 January 2027 (Europe/Paris)"
+        );
         let new_york = ReaderTimeZone::parse("America/New_York").unwrap();
         assert_eq!(
             period(at("2026-12-01 03:00"), at("2027-01-01 03:00"), new_york),
             "30 November 2026 to 31 December 2026 (America/New_York)"
         );
         let etc_utc = ReaderTimeZone::parse("Etc/UTC").unwrap();
-        assert_eq!(instant(at("2027-01-01 17:35"), etc_utc), "1 January 2027, 17:35 UTC");
+        assert_eq!(
+            instant(at("2027-01-01 17:35"), etc_utc),
+            "1 January 2027, 17:35 UTC"
+        );
     }
 }

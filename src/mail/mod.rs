@@ -35,9 +35,9 @@ pub use letters::Letters;
 
 use crate::settings::Settings;
 use anyhow::Context;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use lettre::message::header::{HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -296,7 +296,9 @@ mod tests {
         let mailer = Mailer::from_settings(&settings(dir.path())).unwrap();
         let letters = messages::test_letters::letters();
         let email = messages::password_changed(&letters, "Ada", "ada@example.com")
-            .with_one_click_unsubscribe("https://api.magazine.example/v1/email/unsubscribe?token=t");
+            .with_one_click_unsubscribe(
+                "https://api.magazine.example/v1/email/unsubscribe?token=t",
+            );
         let message = mailer
             .message("ada@example.com".parse().unwrap(), &email, None)
             .unwrap();

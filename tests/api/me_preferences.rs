@@ -59,7 +59,12 @@ async fn product_updates_switch_off_and_on_leaving_other_fields_alone(app: TestA
     assert_eq!(stored["time_zone"], "Asia/Tokyo", "left alone");
     assert_eq!(stored["name"], "Test Reader", "left alone");
     // An empty preferences object, or a name change, leaves the switch.
-    patch_me(&app, &reader, &json!({"email_preferences": {}, "name": "Ada"})).await;
+    patch_me(
+        &app,
+        &reader,
+        &json!({"email_preferences": {}, "name": "Ada"}),
+    )
+    .await;
     assert_eq!(
         me(&app, &reader).await["email_preferences"]["product_updates"],
         false
@@ -123,11 +128,18 @@ async fn a_zone_name_cannot_smuggle_a_path_header_or_bulk(app: TestApp) {
     let cases = [
         ("../../etc/localtime", "unknown_time_zone"),
         ("/usr/share/zoneinfo/Europe/Paris", "unknown_time_zone"),
-        ("Europe/Paris\r\nBcc: everyone@example.com", "invalid_characters"),
+        (
+            "Europe/Paris\r\nBcc: everyone@example.com",
+            "invalid_characters",
+        ),
     ];
     for (zone, code) in cases {
         let errors = field_errors(patch_me(&app, &reader, &json!({"time_zone": zone})).await).await;
-        assert_eq!(errors, [("time_zone".to_owned(), code.to_owned())], "{zone:?}");
+        assert_eq!(
+            errors,
+            [("time_zone".to_owned(), code.to_owned())],
+            "{zone:?}"
+        );
     }
     let huge = "Europe/".repeat(1500);
     assert!(huge.len() > 10_000);
@@ -157,7 +169,11 @@ async fn wrong_types_are_422_and_change_nothing(app: TestApp) {
         json!({"email_preferences": {"marketing": true}}),
     ] {
         let response = patch_me(&app, &reader, &body).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
     }
     let me = me(&app, &reader).await;
     assert_eq!(me["email_preferences"]["product_updates"], true);

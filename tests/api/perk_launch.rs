@@ -138,7 +138,10 @@ async fn a_launch_mails_entitled_opted_in_readers_only(app: TestApp) {
         .into_iter()
         .filter(|m| m["subject"] == AD_FREE_IS_HERE)
         .count();
-    assert_eq!(launches, 3, "nobody else is mailed (the deleted account's placeholder address neither)");
+    assert_eq!(
+        launches, 3,
+        "nobody else is mailed (the deleted account's placeholder address neither)"
+    );
     let audit = audit_entries(&app, "digital/ad_free");
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "perk_status_changed");
@@ -261,7 +264,11 @@ async fn only_admins_launch_perks(app: TestApp) {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let plans: Value = app.get("/v1/plans").await.json().await.unwrap();
-    assert!(!plans.to_string().contains(r#""status":"live","name":"ad_free""#));
+    assert!(
+        !plans
+            .to_string()
+            .contains(r#""status":"live","name":"ad_free""#)
+    );
 }
 
 async fn unknown_tiers_perks_and_statuses_are_refused(app: TestApp) {

@@ -80,7 +80,9 @@ async fn product_updates(app: &TestApp, reader: &TestReader) -> bool {
         .json()
         .await
         .unwrap();
-    me["email_preferences"]["product_updates"].as_bool().unwrap()
+    me["email_preferences"]["product_updates"]
+        .as_bool()
+        .unwrap()
 }
 
 async fn the_launch_email_carries_the_one_click_headers_and_footer(app: TestApp) {
@@ -97,7 +99,10 @@ async fn the_launch_email_carries_the_one_click_headers_and_footer(app: TestApp)
     let token = uri.split("token=").nth(1).unwrap();
     for part in ["text", "html"] {
         let body = email[part].as_str().unwrap();
-        assert!(body.contains(&format!("/unsubscribe?token={token}")), "{body}");
+        assert!(
+            body.contains(&format!("/unsubscribe?token={token}")),
+            "{body}"
+        );
     }
 }
 
@@ -108,10 +113,16 @@ async fn the_headers_uri_unsubscribes_once_and_twice(app: TestApp) {
         let response = one_click(&app, &uri).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
-        assert_eq!(body, json!({"list": "product_updates", "subscribed": false}));
+        assert_eq!(
+            body,
+            json!({"list": "product_updates", "subscribed": false})
+        );
         assert!(!product_updates(&app, &reader).await);
     }
-    assert!(product_updates(&app, &other).await, "only the token's reader");
+    assert!(
+        product_updates(&app, &other).await,
+        "only the token's reader"
+    );
 }
 
 async fn a_get_of_the_uri_unsubscribes_nobody(app: TestApp) {
@@ -121,7 +132,10 @@ async fn a_get_of_the_uri_unsubscribes_nobody(app: TestApp) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let token = uri.split("token=").nth(1).unwrap();
-    assert!(location.ends_with(&format!("/unsubscribe?token={token}")), "{location}");
+    assert!(
+        location.ends_with(&format!("/unsubscribe?token={token}")),
+        "{location}"
+    );
     let head = app.client.head(&uri).send().await.unwrap();
     assert!(head.status().is_redirection());
     assert!(product_updates(&app, &reader).await);
@@ -147,14 +161,23 @@ async fn forged_and_altered_tokens_are_refused_alike(app: TestApp) {
         "not-a-token",
         "",
     ] {
-        let response = one_click(&app, &app.url(&format!("/v1/email/unsubscribe?token={forged}"))).await;
-        let problem = assert_problem(response, StatusCode::NOT_FOUND, "unsubscribe_link_invalid").await;
+        let response = one_click(
+            &app,
+            &app.url(&format!("/v1/email/unsubscribe?token={forged}")),
+        )
+        .await;
+        let problem =
+            assert_problem(response, StatusCode::NOT_FOUND, "unsubscribe_link_invalid").await;
         details.push(problem["detail"].clone());
     }
     let missing = one_click(&app, &app.url("/v1/email/unsubscribe")).await;
     assert_problem(missing, StatusCode::NOT_FOUND, "unsubscribe_link_invalid").await;
     details.dedup();
-    assert_eq!(details.len(), 1, "one answer for every forgery: {details:?}");
+    assert_eq!(
+        details.len(),
+        1,
+        "one answer for every forgery: {details:?}"
+    );
     assert!(product_updates(&app, &reader).await);
     assert!(product_updates(&app, &other).await);
 }
@@ -199,13 +222,14 @@ async fn an_emails_dates_are_in_the_readers_zone_and_name_it(app: TestApp) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let subscribed = subscribe(&app, &reader, "digital", "month").await;
-    let receipt = emails_to(&app, &reader.email, "Your receipt").await.remove(0);
+    let receipt = emails_to(&app, &reader.email, "Your receipt")
+        .await
+        .remove(0);
     let text = receipt["text"].as_str().unwrap();
-    let end = chrono::DateTime::parse_from_rfc3339(
-        subscribed["current_period_end"].as_str().unwrap(),
-    )
-    .unwrap()
-    .with_timezone(&chrono_tz::Europe::Paris);
+    let end =
+        chrono::DateTime::parse_from_rfc3339(subscribed["current_period_end"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono_tz::Europe::Paris);
     let renewal = format!("{} (Europe/Paris)", end.format("%-d %B %Y"));
     assert!(text.contains(&renewal), "{renewal}: {text}");
     assert!(!text.contains("(UTC)"), "{text}");

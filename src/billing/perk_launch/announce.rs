@@ -79,9 +79,7 @@ struct Page {
 
 /// Whether `reader` is mailed optional news at all.
 fn takes_product_updates(reader: &ReaderRow) -> bool {
-    reader.product_updates()
-        && reader.disabled_at.is_none()
-        && !reader.email.ends_with(".invalid")
+    reader.product_updates() && reader.disabled_at.is_none() && !reader.email.ends_with(".invalid")
 }
 
 fn queue_page(

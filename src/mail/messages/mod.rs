@@ -10,6 +10,8 @@ mod news;
 mod payments;
 mod refunds;
 
+use crate::db::readers::ReaderRow;
+use crate::domain::ReaderTimeZone;
 pub use account::{
     email_change, email_change_notice, password_changed, password_reset, reset_link, verify_email,
     verify_link, welcome,
@@ -18,8 +20,6 @@ pub use news::{ONE_CLICK_PATH, PerkLaunch, one_click_url, perk_launched};
 pub use payments::{
     Canceled, PaymentFailed, Receipt, payment_failed, receipt, subscription_canceled,
 };
-use crate::db::readers::ReaderRow;
-use crate::domain::ReaderTimeZone;
 
 pub use refunds::{
     RefundDecision, RefundRequest, Refunded, refund_confirmed, refund_request_decided,

@@ -132,7 +132,10 @@ pub fn subscription_canceled(letters: &Letters, canceled: &Canceled<'_>) -> Emai
     let values = Values::default()
         .text("name", canceled.to.name)
         .text("plan", canceled.plan)
-        .text("access_until", format::instant(canceled.access_until, canceled.to.zone))
+        .text(
+            "access_until",
+            format::instant(canceled.access_until, canceled.to.zone),
+        )
         .flag("can_resume", canceled.can_resume)
         .text("account_link", letters.link(SitePage::Account, &[]));
     letters.write(

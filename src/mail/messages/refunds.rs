@@ -34,7 +34,10 @@ pub fn refund_confirmed(letters: &Letters, refunded: &Refunded<'_>) -> Email {
             "amount",
             format::amount(refunded.amount_cents, refunded.currency),
         )
-        .text("access_ended", format::instant(refunded.access_ended, refunded.to.zone));
+        .text(
+            "access_ended",
+            format::instant(refunded.access_ended, refunded.to.zone),
+        );
     letters.write(
         Message::RefundConfirmed,
         refunded.to.email,

@@ -64,7 +64,10 @@ pub async fn one_click_unsubscribe(
     query: web::Query<UnsubscribeQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let token = query.into_inner().token.ok_or_else(unsubscribe_link_invalid)?;
+    let token = query
+        .into_inner()
+        .token
+        .ok_or_else(unsubscribe_link_invalid)?;
     if !is_one_click(&body) {
         return Err(ApiError::invalid_field(
             FieldError::new(

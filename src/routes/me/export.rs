@@ -12,9 +12,9 @@ use crate::db::{
     reader_export::ExportedSessionRow, readers::ReaderRow, subscriptions::SubscriptionRow,
 };
 use crate::error::{ApiError, Problem};
-use crate::routes::{PreferencesView, ReaderView};
 use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
+use crate::routes::{PreferencesView, ReaderView};
 use crate::state::AppState;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};

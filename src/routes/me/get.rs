@@ -3,9 +3,9 @@
 use crate::db::readers::ReaderRow;
 use crate::domain::entitlements;
 use crate::error::{ApiError, Problem};
-use crate::routes::{PreferencesView, ReaderView};
 use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::EntitlementsView;
+use crate::routes::{PreferencesView, ReaderView};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
