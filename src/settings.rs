@@ -288,6 +288,10 @@ pub struct Settings {
     /// resume, payments, the billing portal), which the lifecycle emails
     /// link to.
     pub site_account_path: String,
+    /// `MASTHEAD_SITE_UNSUBSCRIBE_PATH`: the page the footer of optional
+    /// mail links to (`?token=`), which confirms and posts the one-click
+    /// unsubscribe.
+    pub site_unsubscribe_path: String,
     /// `MASTHEAD_TEMPLATES_DIR`: a directory of mail templates
     /// (`<message>.txt`, `<message>.html`) replacing the built-in ones of
     /// the same name; checked at start (`crate::mail::templates`).
@@ -369,6 +373,7 @@ impl Default for Settings {
             site_checkout_canceled_path: "/billing/checkout/canceled".to_owned(),
             site_portal_return_path: "/billing/portal/return".to_owned(),
             site_account_path: "/account".to_owned(),
+            site_unsubscribe_path: "/unsubscribe".to_owned(),
             templates_dir: None,
             refresh_reuse_interval_seconds: 30,
         }

@@ -26,17 +26,23 @@ pub enum SitePage {
     /// buttons that cancel, resume and open the billing portal (the
     /// lifecycle emails link to it).
     Account,
+    /// Where the footer of optional mail sends a person to leave a list
+    /// (`token`): the page confirms and posts `List-Unsubscribe=One-Click`
+    /// to `POST /v1/email/unsubscribe?token=` (opening the page alone
+    /// unsubscribes nobody, so a link scanner does no harm).
+    Unsubscribe,
 }
 
 impl SitePage {
     /// Every page, for documentation and tests.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::CheckoutSuccess,
         Self::CheckoutCanceled,
         Self::PortalReturn,
         Self::Account,
+        Self::Unsubscribe,
     ];
 
     /// The page's path in the settings.
@@ -48,6 +54,7 @@ impl SitePage {
             Self::CheckoutCanceled => &settings.site_checkout_canceled_path,
             Self::PortalReturn => &settings.site_portal_return_path,
             Self::Account => &settings.site_account_path,
+            Self::Unsubscribe => &settings.site_unsubscribe_path,
         }
     }
 

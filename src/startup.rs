@@ -140,6 +140,7 @@ impl Application {
         });
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
+        let unsubscribe_tokens = crate::auth::UnsubscribeTokens::new(&key.secret_bytes());
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);
@@ -155,6 +156,7 @@ impl Application {
                 crate::billing::follow_ups::RunFollowUps::new(&db, &payments),
                 NarrateArticle::new(&db, &cache, &narrator, &settings),
                 crate::billing::LifecycleSweeps::new(&db, &payments, &letters),
+                crate::billing::perk_launch::AnnouncePerk::new(&db, &letters, &unsubscribe_tokens),
             ),
             metrics.clone(),
         );
@@ -165,6 +167,7 @@ impl Application {
             password_work: PasswordWork::per_core(),
             cache,
             media_tokens,
+            unsubscribe_tokens,
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,

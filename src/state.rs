@@ -23,6 +23,8 @@ pub struct AppState {
     pub cache: AppCache,
     /// Signs and checks media URLs.
     pub media_tokens: MediaTokens,
+    /// Signs and checks the one-click unsubscribe links of optional mail.
+    pub unsubscribe_tokens: crate::auth::UnsubscribeTokens,
     /// Whoever takes the readers' money (the development provider or Stripe).
     pub payments: crate::billing::Provider,
     /// Per-address limits on login, sign-up and email requests.

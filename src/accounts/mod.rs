@@ -22,6 +22,7 @@ mod resend_verification;
 mod session;
 pub mod sessions;
 pub mod signup;
+mod unsubscribe;
 mod update_profile;
 mod verify_email;
 
@@ -38,6 +39,7 @@ pub use refresh::{Rotated, rotate_refresh_token};
 pub use resend_verification::resend_verification;
 pub use session::open_session;
 pub use signup::{NewSignup, SignupOutcome, signup};
+pub use unsubscribe::{unsubscribe, unsubscribe_link_invalid};
 pub use update_profile::update_profile;
 pub use verify_email::verify_email;
 

@@ -72,6 +72,7 @@ pub async fn verify_email(accounts: &Accounts<'_>, token: String) -> Result<Stri
                     let to = To {
                         name: &account.name,
                         email: &token.email,
+                        zone: account.time_zone(),
                     };
                     crate::jobs::queue_email(conn, &messages::welcome(&letters, to))?;
                 }

@@ -13,6 +13,7 @@ mod password_work;
 mod rate_limits;
 mod refresh_token;
 mod stored_hash;
+mod unsubscribe_token;
 
 pub use account_token::{
     account_token_hash, end_outstanding_tokens, issue_account_token, token_still_honoured,
@@ -34,3 +35,4 @@ pub use refresh_token::RefreshToken;
 pub use stored_hash::{
     ImportedHashKind, check_imported_hash, needs_rehash, unusable_password_hash,
 };
+pub use unsubscribe_token::{Unsubscribe, UnsubscribeTokens};

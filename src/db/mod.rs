@@ -20,6 +20,7 @@ pub mod mailing_list;
 pub mod media;
 mod migrations;
 pub mod payments;
+pub mod perk_audience;
 pub mod plan_changes;
 mod pool;
 pub mod provider_follow_ups;

@@ -2,7 +2,7 @@
 
 use super::schema::readers;
 use super::{DbConnection, InsertError};
-use crate::domain::{ReaderId, Role, ShippingAddress};
+use crate::domain::{ReaderId, ReaderTimeZone, Role, ShippingAddress};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -29,6 +29,10 @@ pub struct ReaderRow {
     pub imported_at: Option<NaiveDateTime>,
     /// When the credentials last changed (see [`credentials_changed`]).
     pub credentials_changed_at: Option<NaiveDateTime>,
+    /// Whether optional mail (perk launches, product news) is sent: 1 or 0.
+    pub product_updates: i32,
+    /// The IANA zone the reader's email dates are written in; `None`: UTC.
+    pub time_zone: Option<String>,
 }
 
 impl ReaderRow {
@@ -40,6 +44,16 @@ impl ReaderRow {
     /// The role; an unknown stored value decodes as the least privilege.
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    /// Whether the reader takes optional mail (perk launches, product news).
+    pub fn product_updates(&self) -> bool {
+        self.product_updates != 0
+    }
+
+    /// The reader's time zone (UTC when none is set).
+    pub fn time_zone(&self) -> ReaderTimeZone {
+        ReaderTimeZone::from_stored(self.time_zone.as_deref())
     }
 
     /// The shipping address, when one is complete.
@@ -154,6 +168,10 @@ pub struct ProfileChanges {
     pub address_region: Option<Option<String>>,
     pub address_postal_code: Option<Option<String>>,
     pub address_country: Option<Option<String>>,
+    /// 1 or 0: optional mail on or off.
+    pub product_updates: Option<i32>,
+    /// A checked IANA zone name, or `Some(None)` for UTC.
+    pub time_zone: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -252,6 +270,8 @@ pub fn anonymise(
             readers::address_postal_code.eq(None::<String>),
             readers::address_country.eq(None::<String>),
             readers::email_verified_at.eq(None::<NaiveDateTime>),
+            readers::product_updates.eq(0),
+            readers::time_zone.eq(None::<String>),
             readers::disabled_at.eq(now),
             readers::updated_at.eq(now),
         ))
@@ -297,4 +317,18 @@ pub fn change_email(
         .execute(conn)
         .map(drop)
         .map_err(InsertError::from)
+}
+
+/// Turns optional mail (`product_updates`) off for `id`, stamped `now`;
+/// returns whether the account exists. Setting it off twice is the same
+/// as once.
+pub fn stop_product_updates(
+    conn: &mut DbConnection,
+    id: &ReaderId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(readers::table.find(id.as_str()))
+        .set((readers::product_updates.eq(0), readers::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(changed == 1)
 }

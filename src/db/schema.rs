@@ -20,6 +20,8 @@ diesel::table! {
         updated_at -> Timestamp,
         imported_at -> Nullable<Timestamp>,
         credentials_changed_at -> Nullable<Timestamp>,
+        product_updates -> Integer,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -210,6 +210,43 @@ pub fn set_stripe_price(
         .map(drop)
 }
 
+/// The status of `perk` on tier `tier`; `None` when the tier does not
+/// hold the perk (or the stored status is one this build does not know).
+pub fn perk_status(
+    conn: &mut DbConnection,
+    tier: &str,
+    perk: Perk,
+) -> QueryResult<Option<PerkStatus>> {
+    let status: Option<String> = tier_perks::table
+        .filter(tier_perks::tier_id.eq(tier))
+        .filter(tier_perks::perk.eq(perk.as_str()))
+        .select(tier_perks::status)
+        .first(conn)
+        .optional()?;
+    Ok(status.as_deref().and_then(PerkStatus::parse))
+}
+
+/// Moves `perk` of `tier` from `from` to `to`, only if it is still `from`
+/// (a conditional update: of two admins launching at once, one changes
+/// it); returns whether it did.
+pub fn change_perk_status(
+    conn: &mut DbConnection,
+    tier: &str,
+    perk: Perk,
+    from: PerkStatus,
+    to: PerkStatus,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        tier_perks::table
+            .filter(tier_perks::tier_id.eq(tier))
+            .filter(tier_perks::perk.eq(perk.as_str()))
+            .filter(tier_perks::status.eq(from.as_str())),
+    )
+    .set(tier_perks::status.eq(to.as_str()))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

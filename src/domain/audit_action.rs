@@ -62,6 +62,9 @@ stored_enum! {
         AudioUploaded,
         /// Gave a dead background job a fresh set of attempts.
         JobRetried,
+        /// Changed a perk's status on a tier (`coming_soon` to `live`: a
+        /// launch, announced to its readers).
+        PerkStatusChanged,
     }
 }
 

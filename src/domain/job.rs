@@ -47,6 +47,11 @@ stored_enum! {
         EndComps,
         /// Finishes refunds whose claim went stale with its process.
         TakeOverRefunds,
+        /// Mails a perk's launch to every reader a tier grants it to with
+        /// `product_updates` on, one `send_email` each (payload:
+        /// `{tier, perk}`); queued once per tier and perk by the
+        /// transaction that turns the perk `live`.
+        AnnouncePerk,
     }
 }
 
@@ -84,6 +89,7 @@ mod tests {
         assert_eq!(JobKind::NarrateArticle.as_str(), "narrate_article");
         assert_eq!(JobKind::RenewalReminders.as_str(), "renewal_reminders");
         assert_eq!(JobKind::TakeOverRefunds.as_str(), "take_over_refunds");
+        assert_eq!(JobKind::AnnouncePerk.as_str(), "announce_perk");
         let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(states, ["pending", "running", "done", "dead"]);
     }

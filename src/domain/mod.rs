@@ -13,6 +13,7 @@ mod common_passwords;
 mod cover_image_url;
 mod display_name;
 mod email;
+mod email_list;
 mod field_error;
 mod follow_up;
 mod ids;
@@ -41,6 +42,7 @@ mod staff_scope;
 mod stored_text;
 mod subscription_state;
 mod teaser;
+mod time_zone;
 mod token_purpose;
 
 pub use access::{
@@ -57,6 +59,7 @@ pub use checkout_status::CheckoutStatus;
 pub use cover_image_url::CoverImageUrl;
 pub use display_name::DisplayName;
 pub use email::ReaderEmail;
+pub use email_list::EmailList;
 pub use field_error::FieldError;
 pub use follow_up::{FollowUpKind, FollowUpStatus};
 pub use ids::{CheckoutId, JobId, PaymentId, ReaderId, SessionId, SubscriptionId};
@@ -86,4 +89,5 @@ pub use subscription_state::{
     Access as StateAccess, Cause, SubscriptionState, TRANSITIONS, Transition, TransitionRefused,
 };
 pub use teaser::{normalise_body, teaser};
+pub use time_zone::ReaderTimeZone;
 pub use token_purpose::TokenPurpose;

@@ -53,6 +53,32 @@ impl Perk {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|perk| perk.as_str() == raw)
     }
+
+    /// Its short name for people, as a headline says it ("Ad-free is
+    /// here").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DigitalEdition => "The digital edition",
+            Self::Audio => "Audio",
+            Self::ExclusiveContent => "Exclusive content",
+            Self::Archive => "The archive",
+            Self::PrintEdition => "The print edition",
+            Self::AdFree => "Ad-free",
+        }
+    }
+
+    /// What it gives, in a phrase for a sentence ("Ad-free reading is now
+    /// part of your subscription").
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::DigitalEdition => "The digital edition (PDF) of every issue",
+            Self::Audio => "Audio for every article",
+            Self::ExclusiveContent => "Exclusive subscriber content",
+            Self::Archive => "Unlimited access to past issues",
+            Self::PrintEdition => "The mailed print edition",
+            Self::AdFree => "Ad-free reading",
+        }
+    }
 }
 
 /// Whether a perk of a tier is delivered yet. Only `live` perks grant

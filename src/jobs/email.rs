@@ -17,7 +17,8 @@ pub fn queue_email(conn: &mut crate::db::DbConnection, email: &Email) -> diesel:
 }
 
 /// Queues `email` like [`queue_email`], as the one job under `key` (a
-/// reminder's): a second call with the key queues nothing and returns
+/// reminder's, a perk launch to one reader): a second call with the key
+/// (a sweep or fan-out run twice, or retried) queues nothing and returns
 /// `false`.
 pub fn queue_email_once(
     conn: &mut crate::db::DbConnection,

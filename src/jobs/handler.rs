@@ -79,9 +79,10 @@ impl Handlers {
     /// Every built-in kind's handler.
     ///
     /// `run_follow_ups` is billing's handler of [`JobKind::RunFollowUps`],
-    /// `narrate_article` the catalogue's of [`JobKind::NarrateArticle`]
-    /// and `lifecycle` billing's of every kind in
-    /// [`super::housekeeping::LIFECYCLE_SWEEPS`] (it reads the job's kind),
+    /// `narrate_article` the catalogue's of [`JobKind::NarrateArticle`],
+    /// `lifecycle` billing's of every kind in
+    /// [`super::housekeeping::LIFECYCLE_SWEEPS`] (it reads the job's kind)
+    /// and `announce_perk` billing's of [`JobKind::AnnouncePerk`],
     /// passed in by the composition root so the queue does not depend on
     /// the use cases it runs.
     pub fn standard(
@@ -90,6 +91,7 @@ impl Handlers {
         run_follow_ups: impl JobHandler + 'static,
         narrate_article: impl JobHandler + 'static,
         lifecycle: impl JobHandler + 'static,
+        announce_perk: impl JobHandler + 'static,
     ) -> Self {
         use super::housekeeping::{LIFECYCLE_SWEEPS, Sweep};
         let lifecycle: Arc<dyn JobHandler> = Arc::new(lifecycle);
@@ -100,6 +102,7 @@ impl Handlers {
         handlers
             .register(JobKind::RunFollowUps, run_follow_ups)
             .register(JobKind::NarrateArticle, narrate_article)
+            .register(JobKind::AnnouncePerk, announce_perk)
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
             .register(
                 JobKind::ExpireCheckouts,
@@ -128,8 +131,9 @@ impl Handlers {
 
 #[cfg(test)]
 mod tests {
-    /// Stands in for billing's follow-up and lifecycle handlers and the
-    /// catalogue's narration, which the composition root passes in.
+    /// Stands in for billing's follow-up, lifecycle and perk-announcement
+    /// handlers and the catalogue's narration, which the composition root
+    /// passes in.
     struct Nothing;
 
     impl super::JobHandler for Nothing {
@@ -153,7 +157,7 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing, Nothing);
+        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing, Nothing, Nothing);
         assert!(handlers.missing().is_empty());
     }
 }

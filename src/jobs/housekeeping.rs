@@ -100,7 +100,8 @@ impl JobHandler for Sweep {
                         | JobKind::PrintAddressReminders
                         | JobKind::ExpireGrace
                         | JobKind::EndComps
-                        | JobKind::TakeOverRefunds => 0,
+                        | JobKind::TakeOverRefunds
+                        | JobKind::AnnouncePerk => 0,
                     };
                     Ok(swept)
                 })

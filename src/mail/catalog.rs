@@ -105,11 +105,15 @@ pub enum Message {
     CompEnding,
     /// A print subscriber has no shipping address before an issue's cut-off.
     PrintAddressMissing,
+    /// Optional: a perk the reader's tier announced is live ("Ad-free is
+    /// here"); only to readers with `product_updates` on, with a one-click
+    /// unsubscribe.
+    PerkLaunched,
 }
 
 impl Message {
     /// Every message.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::VerifyEmail,
         Self::EmailChange,
         Self::EmailChangeNotice,
@@ -128,6 +132,7 @@ impl Message {
         Self::CompGranted,
         Self::CompEnding,
         Self::PrintAddressMissing,
+        Self::PerkLaunched,
     ];
 
     /// The templates' name: `<name>.txt` and `<name>.html`.
@@ -151,6 +156,7 @@ impl Message {
             Self::CompGranted => "comp_granted",
             Self::CompEnding => "comp_ending",
             Self::PrintAddressMissing => "print_address_missing",
+            Self::PerkLaunched => "perk_launched",
         }
     }
 
@@ -180,7 +186,16 @@ impl Message {
             Self::CompGranted => COMP_GRANTED,
             Self::CompEnding => COMP_ENDING,
             Self::PrintAddressMissing => PRINT_ADDRESS_MISSING,
+            Self::PerkLaunched => PERK_LAUNCHED,
         }
+    }
+
+    /// Whether the message is optional mail a reader can leave (it
+    /// carries `List-Unsubscribe`, and is sent only with
+    /// `product_updates` on). Everything else is transactional or legally
+    /// required, always sent, with no unsubscribe.
+    pub fn is_optional(self) -> bool {
+        matches!(self, Self::PerkLaunched)
     }
 }
 
@@ -302,6 +317,18 @@ const PRINT_ADDRESS_MISSING: &[Placeholder] = &[
     text("issue_title", "Winter"),
     required("add_by", "1 January 2027, 09:00 UTC"),
     required("account_link", "https://magazine.example/account"),
+];
+
+const PERK_LAUNCHED: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("perk", "Ad-free reading"),
+    text("headline", "Ad-free is here"),
+    ACCOUNT_LINK,
+    required(
+        "unsubscribe_link",
+        "https://magazine.example/unsubscribe?token=sample",
+    ),
 ];
 
 #[cfg(test)]

@@ -100,6 +100,7 @@ impl Letters {
             subject: subject.to_owned(),
             text: self.templates.render(message, Part::Text, &context),
             html: self.templates.render(message, Part::Html, &context),
+            headers: BTreeMap::new(),
         }
     }
 }

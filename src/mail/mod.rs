@@ -35,9 +35,11 @@ pub use letters::Letters;
 
 use crate::settings::Settings;
 use anyhow::Context;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -52,6 +54,34 @@ pub struct Email {
     pub text: String,
     /// The HTML part.
     pub html: String,
+    /// Header fields beyond From, To, Subject and Message-ID, by name
+    /// (`List-Unsubscribe`). Carried through the queue's JSON payload; a
+    /// payload queued before this field existed reads as none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// RFC 2369's header naming where to unsubscribe.
+pub const LIST_UNSUBSCRIBE: &str = "List-Unsubscribe";
+/// RFC 8058's header saying a POST to that URI unsubscribes in one click.
+pub const LIST_UNSUBSCRIBE_POST: &str = "List-Unsubscribe-Post";
+
+impl Email {
+    /// Marks an optional message as one the reader can leave in one click:
+    /// `List-Unsubscribe: <url>` (RFC 2369 §3.2) and
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058 §3.1),
+    /// so mail clients show an unsubscribe button that POSTs to `url`.
+    /// Transactional messages never carry these.
+    #[must_use]
+    pub fn with_one_click_unsubscribe(mut self, url: &str) -> Self {
+        self.headers
+            .insert(LIST_UNSUBSCRIBE.to_owned(), format!("<{url}>"));
+        self.headers.insert(
+            LIST_UNSUBSCRIBE_POST.to_owned(),
+            "List-Unsubscribe=One-Click".to_owned(),
+        );
+        self
+    }
 }
 
 enum Transport {
@@ -144,9 +174,17 @@ impl Mailer {
         to: Mailbox,
         email: &Email,
         message_id: Option<String>,
-    ) -> Result<lettre::Message, lettre::error::Error> {
-        lettre::Message::builder()
-            .message_id(message_id)
+    ) -> Result<lettre::Message, String> {
+        let mut builder = lettre::Message::builder().message_id(message_id);
+        for (name, value) in &email.headers {
+            if value.contains(['\r', '\n']) {
+                return Err(format!("the {name} header holds a line break"));
+            }
+            let name = HeaderName::new_from_ascii(name.clone())
+                .map_err(|error| format!("{name} is not a header name: {error}"))?;
+            builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+        }
+        builder
             .from(self.from.clone())
             .to(to)
             .subject(email.subject.clone())
@@ -154,6 +192,7 @@ impl Mailer {
                 email.text.clone(),
                 email.html.clone(),
             ))
+            .map_err(|error| error.to_string())
     }
 
     /// Whether messages go to the outbox (development and tests).
@@ -245,5 +284,36 @@ mod tests {
         assert!(raw.contains("text/plain"));
         assert!(raw.contains("text/html"));
         assert!(raw.contains("Message-ID: <j@masthead.localhost>"));
+        assert!(!raw.contains("List-Unsubscribe"));
+    }
+
+    /// RFC 8058 §3.1: the message carries both `List-Unsubscribe` (an
+    /// HTTPS URI, RFC 2369 §3.2) and `List-Unsubscribe-Post:
+    /// List-Unsubscribe=One-Click`; both reach the SMTP message.
+    #[test]
+    fn an_optional_message_carries_the_one_click_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = Mailer::from_settings(&settings(dir.path())).unwrap();
+        let letters = messages::test_letters::letters();
+        let email = messages::password_changed(&letters, "Ada", "ada@example.com")
+            .with_one_click_unsubscribe(
+                "https://api.magazine.example/v1/email/unsubscribe?token=t",
+            );
+        let message = mailer
+            .message("ada@example.com".parse().unwrap(), &email, None)
+            .unwrap();
+        let raw = String::from_utf8(message.formatted()).unwrap();
+        assert!(raw.contains(
+            "List-Unsubscribe: <https://api.magazine.example/v1/email/unsubscribe?token=t>"
+        ));
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    }
+
+    #[test]
+    fn a_payload_queued_before_headers_existed_still_reads() {
+        let old = r#"{"to":"a@example.com","subject":"s","text":"t","html":"h"}"#;
+        let email: Email = serde_json::from_str(old).unwrap();
+        assert!(email.headers.is_empty());
+        assert!(!serde_json::to_string(&email).unwrap().contains("headers"));
     }
 }

@@ -1,11 +1,13 @@
 //! The development transport: each message becomes a JSON file in
 //! `<data dir>/outbox/`, named `<UTC timestamp>-<uuid>.json` so names sort
 //! by sending time, with the fields `id`, `created_at`, `from`, `to`,
-//! `subject`, `text`, `html`. Developers open the links from there; the
+//! `subject`, `text`, `html`, and `headers` when the message has extra
+//! header fields (`List-Unsubscribe`). Developers open the links from there; the
 //! tests read tokens from there.
 
 use super::Email;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One outbox file.
@@ -18,6 +20,9 @@ struct OutboxMessage<'a> {
     subject: &'a str,
     text: &'a str,
     html: &'a str,
+    /// The extra header fields (`List-Unsubscribe`), when there are any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    headers: &'a BTreeMap<String, String>,
 }
 
 /// Writes `email` into `dir` as the message `id` (a job's id), unless a
@@ -50,6 +55,7 @@ pub fn write_once(
         subject: &email.subject,
         text: &email.text,
         html: &email.html,
+        headers: &email.headers,
     };
     let json = serde_json::to_vec_pretty(&message).map_err(std::io::Error::other)?;
     crate::private_files::write_new_private(&path, &json)?;

@@ -79,6 +79,7 @@ fn builtin(message: Message, part: Part) -> &'static str {
         Message::CompGranted => pair!("comp_granted"),
         Message::CompEnding => pair!("comp_ending"),
         Message::PrintAddressMissing => pair!("print_address_missing"),
+        Message::PerkLaunched => pair!("perk_launched"),
     }
 }
 

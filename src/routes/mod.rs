@@ -9,6 +9,7 @@ pub mod auth;
 pub mod billing;
 pub mod decoding;
 mod docs;
+pub mod email;
 pub mod extract;
 pub mod gate;
 mod health;
@@ -27,7 +28,7 @@ mod reader_view;
 pub mod webhooks;
 
 pub use openapi::openapi_document;
-pub use reader_view::ReaderView;
+pub use reader_view::{EmailPreferences, PreferencesView, ReaderView};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -84,5 +85,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(issues::get::get_issue)
         .service(issues::edition::issue_edition)
         .service(media::stream::stream_media)
-        .service(problems::problem_page);
+        .service(problems::problem_page)
+        .service(email::unsubscribe::one_click_unsubscribe)
+        .service(email::unsubscribe::unsubscribe_page);
 }

@@ -25,6 +25,7 @@ use utoipa_actix_web::AppExt;
         (name = "issues", description = "Issues, tables of contents and digital editions"),
         (name = "media", description = "Streaming of signed media URLs"),
         (name = "admin", description = "Staff: the catalogue (editors)"),
+        (name = "email", description = "Links in emails that work without a login: one-click unsubscribe (RFC 8058)"),
     )
 )]
 struct ApiDoc;

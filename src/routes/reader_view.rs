@@ -38,3 +38,37 @@ impl From<ReaderRow> for ReaderView {
         }
     }
 }
+
+/// Which optional emails the reader takes. Transactional mail (receipts,
+/// failed payments, renewal reminders, refunds, security notices) is
+/// always sent and has no switch here.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailPreferences {
+    /// Perk launches and other product news. On by default (soft opt-in,
+    /// see `docs/decisions.md`); every such email carries a one-click
+    /// unsubscribe that turns it off.
+    pub product_updates: bool,
+}
+
+/// The reader's own settings, shown by `GET /v1/me` (and changed by
+/// `PATCH /v1/me`) beside the profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreferencesView {
+    /// Which optional emails they take.
+    pub email_preferences: EmailPreferences,
+    /// The IANA time zone their emails' dates are written in
+    /// (`Europe/Paris`); `null`: UTC.
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: Option<String>,
+}
+
+impl From<&ReaderRow> for PreferencesView {
+    fn from(row: &ReaderRow) -> Self {
+        Self {
+            email_preferences: EmailPreferences {
+                product_updates: row.product_updates(),
+            },
+            time_zone: row.time_zone.clone(),
+        }
+    }
+}

@@ -22,7 +22,7 @@ fn allowed(path: &str) -> &'static [Role] {
     match area {
         "issues" | "articles" => EDITORS,
         "readers" | "print" | "subscriptions" | "refund-requests" => SUPPORT,
-        "audit-log" | "jobs" => ADMINS,
+        "audit-log" | "jobs" | "tiers" => ADMINS,
         other => panic!("no role rule for /v1/admin/{other}: add it here"),
     }
 }
@@ -32,6 +32,8 @@ fn concrete(path: &str) -> String {
     path.replace("{number}", "999")
         .replace("{slug}", "no-such-article")
         .replace("{id}", &uuid::Uuid::now_v7().to_string())
+        .replace("{tier}", "no-such-tier")
+        .replace("{perk}", "ad_free")
 }
 
 async fn call(app: &TestApp, method: &Method, path: &str, token: Option<&str>) -> StatusCode {

@@ -30,6 +30,7 @@ fn email(to: &str) -> Email {
         subject: "A queued message".to_owned(),
         text: "plain".to_owned(),
         html: "<p>html</p>".to_owned(),
+        headers: std::collections::BTreeMap::new(),
     }
 }
 

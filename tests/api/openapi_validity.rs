@@ -36,11 +36,14 @@ const METHODS: [&str; 8] = [
 /// `Content-Range: bytes */<length>`, as HTTP prescribes.
 const BODILESS: [(&str, &str, &str); 1] = [("get", "/v1/media/{token}", "416")];
 
-/// Browser forms whose success is a `303 See Other` to the site, as Stripe
-/// Checkout redirects: the development checkout page's buttons.
-const REDIRECTING: [&str; 2] = [
-    "/v1/billing/dev/checkout/{id}/pay",
-    "/v1/billing/dev/checkout/{id}/cancel",
+/// Operations whose success is a `303 See Other` to the site: the
+/// development checkout page's buttons (as Stripe Checkout redirects), and
+/// a person opening an unsubscribe link (sent to the site's page, which
+/// asks before it posts).
+const REDIRECTING: [(&str, &str); 3] = [
+    ("post", "/v1/billing/dev/checkout/{id}/pay"),
+    ("post", "/v1/billing/dev/checkout/{id}/cancel"),
+    ("get", "/v1/email/unsubscribe"),
 ];
 
 #[tokio::test]
@@ -72,7 +75,7 @@ async fn the_document_is_valid_openapi_3_1() {
                 continue;
             }
             let responses = operation["responses"].as_object().unwrap();
-            let success = if REDIRECTING.contains(&path.as_str()) {
+            let success = if REDIRECTING.contains(&(method.as_str(), path.as_str())) {
                 "303"
             } else {
                 "2"

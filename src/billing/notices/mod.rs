@@ -43,10 +43,7 @@ struct Subscriber {
 
 impl Subscriber {
     fn to(&self) -> To<'_> {
-        To {
-            name: &self.reader.name,
-            email: &self.reader.email,
-        }
+        To::reader(&self.reader)
     }
 }
 

@@ -189,10 +189,7 @@ pub(crate) fn queue_print_address_missing(
     let email = messages::print_address_missing(
         letters,
         &AddressMissing {
-            to: To {
-                name: &reader.name,
-                email: &reader.email,
-            },
+            to: To::reader(reader),
             issue: cutoff.issue,
             issue_title: cutoff.title,
             cutoff: cutoff.at,

@@ -65,7 +65,8 @@ impl LifecycleSweeps {
             | JobKind::PruneSessions
             | JobKind::PruneJobs
             | JobKind::RunFollowUps
-            | JobKind::NarrateArticle => Ok(0),
+            | JobKind::NarrateArticle
+            | JobKind::AnnouncePerk => Ok(0),
         }
     }
 }

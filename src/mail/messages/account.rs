@@ -128,6 +128,7 @@ mod tests {
         let ada = To {
             name: "Ada",
             email: "ada@example.com",
+            zone: crate::domain::ReaderTimeZone::UTC,
         };
         vec![
             verify_email(&letters, "Ada", "ada@example.com", "tok", 48),
@@ -168,6 +169,7 @@ mod tests {
         let ada = To {
             name: "Ada",
             email: "a@x.example",
+            zone: crate::domain::ReaderTimeZone::UTC,
         };
         let email = welcome(&letters, ada);
         assert!(email.text.contains("https://magazine.example/account"));

@@ -6,17 +6,22 @@
 //! are written by [`super::format`], naming their time zone.
 
 mod account;
+mod news;
 mod payments;
 mod refunds;
 mod reminders;
 
+use crate::db::readers::ReaderRow;
+use crate::domain::ReaderTimeZone;
 pub use account::{
     email_change, email_change_notice, password_changed, password_reset, reset_link, verify_email,
     verify_link, welcome,
 };
+pub use news::{ONE_CLICK_PATH, PerkLaunch, one_click_url, perk_launched};
 pub use payments::{
     Canceled, PaymentFailed, Receipt, payment_failed, receipt, subscription_canceled,
 };
+
 pub use refunds::{
     RefundDecision, RefundRequest, Refunded, refund_confirmed, refund_request_decided,
     refund_request_received,
@@ -33,11 +38,26 @@ pub struct To<'a> {
     pub name: &'a str,
     /// Their address.
     pub email: &'a str,
+    /// The time zone their dates are written in (`time_zone` on
+    /// `PATCH /v1/me`; UTC when they set none).
+    pub zone: ReaderTimeZone,
+}
+
+impl<'a> To<'a> {
+    /// The reader of `row`, in their time zone.
+    pub fn reader(row: &'a ReaderRow) -> Self {
+        Self {
+            name: &row.name,
+            email: &row.email,
+            zone: row.time_zone(),
+        }
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod test_letters {
     use super::To;
+    use crate::domain::ReaderTimeZone;
     use crate::mail::Letters;
     use crate::mail::templates::Templates;
     use crate::settings::Settings;
@@ -47,6 +67,7 @@ pub(crate) mod test_letters {
     pub const ADA: To<'static> = To {
         name: "Ada",
         email: "ada@example.com",
+        zone: ReaderTimeZone::UTC,
     };
 
     /// A UTC time written `2027-01-31 12:00`.

@@ -48,13 +48,13 @@ pub fn receipt(letters: &Letters, receipt: &Receipt<'_>) -> Email {
             "amount",
             format::amount(receipt.amount_cents, receipt.currency),
         )
-        .text("paid_on", format::instant(receipt.paid_at))
-        .text("period", format::period(start, end))
-        .text("next_renewal", format::date(end))
+        .text("paid_on", format::instant(receipt.paid_at, receipt.to.zone))
+        .text("period", format::period(start, end, receipt.to.zone))
+        .text("next_renewal", format::date(end, receipt.to.zone))
         .flag("renews", receipt.renews)
         .text(
             "guarantee_ends",
-            format::date(receipt.guarantee.ends.naive_utc()),
+            format::date(receipt.guarantee.ends.naive_utc(), receipt.to.zone),
         )
         .flag(
             "guarantee_open",
@@ -100,7 +100,10 @@ pub fn payment_failed(letters: &Letters, failed: &PaymentFailed<'_>) -> Email {
         .text("action_link", action)
         .text(
             "access_until",
-            failed.access_until.map(format::instant).unwrap_or_default(),
+            failed
+                .access_until
+                .map(|at| format::instant(at, failed.to.zone))
+                .unwrap_or_default(),
         );
     letters.write(
         Message::PaymentFailed,
@@ -129,7 +132,10 @@ pub fn subscription_canceled(letters: &Letters, canceled: &Canceled<'_>) -> Emai
     let values = Values::default()
         .text("name", canceled.to.name)
         .text("plan", canceled.plan)
-        .text("access_until", format::instant(canceled.access_until))
+        .text(
+            "access_until",
+            format::instant(canceled.access_until, canceled.to.zone),
+        )
         .flag("can_resume", canceled.can_resume)
         .text("account_link", letters.link(SitePage::Account, &[]));
     letters.write(

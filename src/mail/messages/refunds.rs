@@ -34,7 +34,10 @@ pub fn refund_confirmed(letters: &Letters, refunded: &Refunded<'_>) -> Email {
             "amount",
             format::amount(refunded.amount_cents, refunded.currency),
         )
-        .text("access_ended", format::instant(refunded.access_ended));
+        .text(
+            "access_ended",
+            format::instant(refunded.access_ended, refunded.to.zone),
+        );
     letters.write(
         Message::RefundConfirmed,
         refunded.to.email,
@@ -66,7 +69,7 @@ pub fn refund_request_received(letters: &Letters, request: &RefundRequest<'_>) -
         .text("reason", request.reason)
         .text(
             "guarantee_ends",
-            format::date(request.guarantee.ends.naive_utc()),
+            format::date(request.guarantee.ends.naive_utc(), request.to.zone),
         )
         .flag(
             "within_guarantee",
@@ -119,7 +122,7 @@ pub fn refund_request_decided(
                 .text("name", to.name)
                 .text("plan", plan)
                 .text("amount", format::amount(amount_cents, currency))
-                .text("access_ended", format::instant(access_ended))
+                .text("access_ended", format::instant(access_ended, to.zone))
                 .text("note", note);
             letters.write(
                 Message::RefundRequestApproved,

@@ -31,7 +31,10 @@ pub fn renewal_reminder(letters: &Letters, renewal: &Renewal<'_>) -> Email {
     let values = Values::default()
         .text("name", renewal.to.name)
         .text("plan", renewal.plan)
-        .text("renews_on", format::date(renewal.renews_at))
+        .text(
+            "renews_on",
+            format::date(renewal.renews_at, renewal.to.zone),
+        )
         .text(
             "amount",
             format::amount(renewal.amount_cents, renewal.currency),
@@ -39,7 +42,7 @@ pub fn renewal_reminder(letters: &Letters, renewal: &Renewal<'_>) -> Email {
         .text("account_link", letters.link(SitePage::Account, &[]));
     let subject = format!(
         "Your subscription renews on {}",
-        format::date(renewal.renews_at)
+        format::date(renewal.renews_at, renewal.to.zone)
     );
     letters.write(Message::RenewalReminder, renewal.to.email, &subject, values)
 }
@@ -66,7 +69,7 @@ pub fn trial_ending(letters: &Letters, trial: &TrialEnd<'_>) -> Email {
     let values = Values::default()
         .text("name", trial.to.name)
         .text("plan", trial.plan)
-        .text("trial_ends", format::instant(trial.ends_at))
+        .text("trial_ends", format::instant(trial.ends_at, trial.to.zone))
         .text("amount", amount.unwrap_or_default())
         .text("account_link", letters.link(SitePage::Account, &[]));
     letters.write(
@@ -93,7 +96,7 @@ pub fn comp_granted(letters: &Letters, comp: &Comp<'_>) -> Email {
     let values = Values::default()
         .text("name", comp.to.name)
         .text("plan", comp.plan)
-        .text("until", format::instant(comp.until))
+        .text("until", format::instant(comp.until, comp.to.zone))
         .text("account_link", letters.link(SitePage::Account, &[]));
     let subject = format!("You have been given a {} subscription", comp.plan);
     letters.write(Message::CompGranted, comp.to.email, &subject, values)
@@ -104,7 +107,7 @@ pub fn comp_ending(letters: &Letters, comp: &Comp<'_>) -> Email {
     let values = Values::default()
         .text("name", comp.to.name)
         .text("plan", comp.plan)
-        .text("ends_on", format::instant(comp.until))
+        .text("ends_on", format::instant(comp.until, comp.to.zone))
         .text("account_link", letters.link(SitePage::Account, &[]));
     letters.write(
         Message::CompEnding,
@@ -134,7 +137,7 @@ pub fn print_address_missing(letters: &Letters, missing: &AddressMissing<'_>) ->
         .text("name", missing.to.name)
         .text("issue", missing.issue.to_string())
         .text("issue_title", missing.issue_title)
-        .text("add_by", format::instant(missing.cutoff))
+        .text("add_by", format::instant(missing.cutoff, missing.to.zone))
         .text("account_link", letters.link(SitePage::Account, &[]));
     let subject = format!(
         "Add your address to receive issue {} in print",

@@ -13,6 +13,7 @@ pub mod print;
 pub mod readers;
 pub mod refund_requests;
 pub mod subscriptions;
+pub mod tiers;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -74,5 +75,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         scope::scope("/v1/admin/jobs")
             .service(jobs::list::list_jobs)
             .service(jobs::retry::retry_job),
-    );
+    )
+    .service(scope::scope("/v1/admin/tiers").service(tiers::perk_status::set_tier_perk_status));
 }

@@ -12,9 +12,9 @@ use crate::db::{
     reader_export::ExportedSessionRow, readers::ReaderRow, subscriptions::SubscriptionRow,
 };
 use crate::error::{ApiError, Problem};
-use crate::routes::ReaderView;
 use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
+use crate::routes::{PreferencesView, ReaderView};
 use crate::state::AppState;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
@@ -141,13 +141,24 @@ impl From<BillingCustomerRow> for ExportedCustomer {
     }
 }
 
+/// The profile and the reader's settings, in one object as `GET /v1/me`
+/// shows them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedProfile {
+    #[serde(flatten)]
+    pub reader: ReaderView,
+    /// Email preferences and time zone.
+    #[serde(flatten)]
+    pub preferences: PreferencesView,
+}
+
 /// Everything Masthead holds about one reader.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReaderExport {
     /// When this export was made.
     pub exported_at: DateTime<Utc>,
-    /// The profile.
-    pub profile: ReaderView,
+    /// The profile, with the reader's preferences (as `GET /v1/me`).
+    pub profile: ExportedProfile,
     /// Every subscription, newest first.
     pub subscriptions: Vec<ExportedSubscription>,
     /// Every payment and refund, newest first (as `GET /v1/me/payments`).
@@ -166,7 +177,10 @@ pub struct ReaderExport {
 fn export_of(account: ReaderRow, data: ReaderData) -> ReaderExport {
     ReaderExport {
         exported_at: Utc::now(),
-        profile: ReaderView::from(account),
+        profile: ExportedProfile {
+            preferences: PreferencesView::from(&account),
+            reader: ReaderView::from(account),
+        },
         subscriptions: data.subscriptions.into_iter().map(Into::into).collect(),
         payments: money_entries(data.payments, data.refunds),
         refund_requests: data.refund_requests.into_iter().map(Into::into).collect(),

@@ -3,9 +3,9 @@
 use crate::db::readers::ReaderRow;
 use crate::domain::entitlements;
 use crate::error::{ApiError, Problem};
-use crate::routes::ReaderView;
 use crate::routes::extract::AuthenticatedReader;
 use crate::routes::me::subscription::EntitlementsView;
+use crate::routes::{PreferencesView, ReaderView};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
@@ -17,6 +17,9 @@ use utoipa::ToSchema;
 pub struct MeView {
     #[serde(flatten)]
     pub reader: ReaderView,
+    /// Email preferences and time zone.
+    #[serde(flatten)]
+    pub preferences: PreferencesView,
     /// Perks granted now, and perks announced as coming soon.
     pub entitlements: EntitlementsView,
 }
@@ -31,6 +34,7 @@ impl MeView {
             .await?;
         let (granted, announced) = entitlements(&snapshots, chrono::Utc::now());
         Ok(Self {
+            preferences: PreferencesView::from(&account),
             reader: ReaderView::from(account),
             entitlements: EntitlementsView { granted, announced },
         })

@@ -1,9 +1,10 @@
-//! `PATCH /v1/me`: change the name or the shipping address; answers the
+//! `PATCH /v1/me`: change the name, the shipping address, the email
+//! preferences or the time zone; answers the
 //! same shape as `GET /v1/me`, so a front-end keeps one model of the reader.
 
 use crate::accounts::update_profile;
 use crate::db::readers::ProfileChanges;
-use crate::domain::{DisplayName, ShippingAddress};
+use crate::domain::{DisplayName, ReaderTimeZone, ShippingAddress};
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
 use crate::routes::extract::AuthenticatedReader;
@@ -23,6 +24,23 @@ pub struct UpdateMeRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<ShippingAddress>)]
     pub shipping_address: Option<Option<ShippingAddress>>,
+    /// Which optional emails to take; a switch left out stays as it is.
+    #[serde(default)]
+    pub email_preferences: Option<EmailPreferencesChange>,
+    /// An IANA time zone for the dates in emails (`Europe/Paris`), or
+    /// `null` for UTC.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "Europe/Paris")]
+    pub time_zone: Option<Option<String>>,
+}
+
+/// Email switches to change; absent ones stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailPreferencesChange {
+    /// Perk launches and other product news.
+    #[serde(default)]
+    pub product_updates: Option<bool>,
 }
 
 /// Tells "absent" (outer `None`) from "null" (`Some(None)`): a PATCH must
@@ -44,7 +62,7 @@ where
     responses(
         (status = 200, description = "The updated profile, as `GET /v1/me` answers it", body = MeView),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed (a `time_zone` not in the IANA database is `unknown_time_zone`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/v1/me")]
@@ -66,6 +84,15 @@ pub async fn update_me(
         match address.map(ShippingAddress::parse).transpose() {
             Ok(address) => changes.set_address(address),
             Err(nested) => errors.extend(nested.into_iter().map(|e| e.at("shipping_address"))),
+        }
+    }
+    if let Some(preferences) = body.email_preferences {
+        changes.product_updates = preferences.product_updates.map(i32::from);
+    }
+    if let Some(zone) = body.time_zone {
+        match zone.as_deref().map(ReaderTimeZone::parse).transpose() {
+            Ok(zone) => changes.time_zone = Some(zone.map(|zone| zone.name().to_owned())),
+            Err(error) => errors.push(error.at("time_zone")),
         }
     }
     if !errors.is_empty() {

@@ -273,6 +273,15 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         "POST /v1/admin/jobs/{id}/retry",
         &["contracts::jobs::admin_job_retried"],
     ),
+    (
+        "PATCH /v1/admin/tiers/{tier}/perks/{perk}",
+        &["contracts::preferences::admin_tier_perk_launched"],
+    ),
+    // Links in emails
+    (
+        "POST /v1/email/unsubscribe",
+        &["contracts::preferences::email_unsubscribed"],
+    ),
 ];
 
 /// The folders insta writes this binary's snapshots to.

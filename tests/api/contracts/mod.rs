@@ -12,6 +12,7 @@ mod catalogue;
 mod coverage;
 mod jobs;
 mod money;
+mod preferences;
 mod staff;
 
 use reqwest::{Response, StatusCode};

@@ -1,0 +1,2 @@
+ALTER TABLE readers DROP COLUMN time_zone;
+ALTER TABLE readers DROP COLUMN product_updates;
