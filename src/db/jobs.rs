@@ -91,22 +91,34 @@ pub fn claim_due(
     limit: i64,
 ) -> QueryResult<Vec<JobRow>> {
     write_transaction(conn, |conn| {
-        let due = jobs::table
-            .filter(
-                jobs::state
-                    .eq(JobState::Pending)
-                    .and(jobs::run_at.le(now))
-                    .or(jobs::state
-                        .eq(JobState::Running)
-                        .and(jobs::lease_until.lt(now))),
-            )
+        // Two index range reads rather than one `OR`: the planners answer
+        // an `OR` of the two states by gathering every due job and
+        // sorting it, which grows with the backlog; each half reads only
+        // the rows it returns from `jobs_due (state, run_at, id)`. Lapsed
+        // claims first: they have waited longest.
+        let lapsed = jobs::table
+            .filter(jobs::state.eq(JobState::Running))
+            .filter(jobs::lease_until.lt(now))
             .order((jobs::run_at.asc(), jobs::id.asc()))
             .limit(limit)
             .select(jobs::id);
-        let ids: Vec<String> = match conn {
-            DbConnection::Postgres(pg) => due.for_update().skip_locked().load(pg)?,
-            DbConnection::Sqlite(sqlite) => due.load(sqlite)?,
+        let mut ids: Vec<String> = match conn {
+            DbConnection::Postgres(pg) => lapsed.for_update().skip_locked().load(pg)?,
+            DbConnection::Sqlite(sqlite) => lapsed.load(sqlite)?,
         };
+        let room = limit - i64::try_from(ids.len()).unwrap_or(limit);
+        if room > 0 {
+            let pending = jobs::table
+                .filter(jobs::state.eq(JobState::Pending))
+                .filter(jobs::run_at.le(now))
+                .order((jobs::run_at.asc(), jobs::id.asc()))
+                .limit(room)
+                .select(jobs::id);
+            ids.extend(match conn {
+                DbConnection::Postgres(pg) => pending.for_update().skip_locked().load(pg)?,
+                DbConnection::Sqlite(sqlite) => pending.load(sqlite)?,
+            });
+        }
         if ids.is_empty() {
             return Ok(Vec::new());
         }
