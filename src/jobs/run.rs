@@ -1,8 +1,9 @@
-//! The workers: each instance runs one dispatcher that claims up to
-//! `MASTHEAD_JOB_WORKERS` due jobs, runs them side by side, settles each,
-//! and claims again; when nothing is due it waits for a wake (a job this
-//! instance enqueued) or the next poll (jobs other instances enqueued,
-//! retries coming due, abandoned claims). A second task runs the scheduler.
+//! The workers: each instance runs one dispatcher that keeps up to
+//! `MASTHEAD_JOB_WORKERS` due jobs running side by side, settles each, and
+//! claims again as slots free up; when nothing is due it waits for a wake
+//! (a job this instance enqueued) or the next poll (jobs other instances
+//! enqueued, retries coming due, abandoned claims). A second task runs the
+//! scheduler.
 
 use super::backoff;
 use super::handler::{Handlers, JobError, JobSuccess};
@@ -92,6 +93,12 @@ async fn schedule(db: Database, queue: Queue, tuning: Tuning) {
     }
 }
 
+/// Keeps up to `MASTHEAD_JOB_WORKERS` jobs running: claims as many due
+/// jobs as there are free slots, and claims again as soon as a slot frees
+/// up, so one long job (a narration of several minutes) holds one slot,
+/// never the queue behind it. Jobs that finished meanwhile are collected
+/// together before the next claim, so a burst of short jobs is claimed a
+/// few at a time rather than one claim each.
 async fn dispatch(
     db: Database,
     handlers: Handlers,
@@ -99,22 +106,24 @@ async fn dispatch(
     queue: Queue,
     tuning: Tuning,
 ) {
+    let workers = usize::try_from(tuning.batch).unwrap_or(1).max(1);
+    let mut running = tokio::task::JoinSet::new();
     loop {
-        let claimed = match super::claim::due(&db, tuning.lease, tuning.batch).await {
-            Ok(claimed) => claimed,
-            Err(error) => {
-                tracing::warn!(%error, "cannot claim jobs; trying again later");
-                Vec::new()
-            }
+        while running.try_join_next().is_some() {}
+        let free = workers - running.len();
+        let claimed = if free == 0 {
+            Vec::new()
+        } else {
+            let wanted = i64::try_from(free).unwrap_or(1);
+            super::claim::due(&db, tuning.lease, wanted)
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "cannot claim jobs; trying again later");
+                    Vec::new()
+                })
         };
-        if claimed.is_empty() {
-            if let Err(error) = super::metrics::sample(&db, &metrics.jobs).await {
-                tracing::debug!(%error, "cannot sample the job queue");
-            }
-            let _ = tokio::time::timeout(tuning.poll, queue.wake.notified()).await;
-            continue;
-        }
-        let mut running = tokio::task::JoinSet::new();
+        // Fewer than asked for: nothing else is due now.
+        let drained = claimed.len() < free;
         for job in claimed {
             let (db, handlers, metrics) = (db.clone(), handlers.clone(), metrics.clone());
             running.spawn(async move {
@@ -122,7 +131,23 @@ async fn dispatch(
                 settle(&db, &metrics, &job, outcome, tuning.max_attempts).await;
             });
         }
-        while running.join_next().await.is_some() {}
+        if !drained {
+            // Every slot is busy: wait for one to free up.
+            let _ = running.join_next().await;
+            continue;
+        }
+        if running.is_empty()
+            && let Err(error) = super::metrics::sample(&db, &metrics.jobs).await
+        {
+            tracing::debug!(%error, "cannot sample the job queue");
+        }
+        // Wait for a slot's job to finish (a retry may be due), a job
+        // committed here, or the poll (other instances' jobs, retries).
+        tokio::select! {
+            _ = running.join_next(), if !running.is_empty() => {}
+            () = queue.wake.notified() => {}
+            () = tokio::time::sleep(tuning.poll) => {}
+        }
     }
 }
 

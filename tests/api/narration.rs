@@ -31,7 +31,10 @@ on_both_backends!(with = with_failing_narrator;
 on_both_backends!(with = with_babbling_narrator;
     output_that_is_not_audio_is_refused_by_the_format_check,
 );
-on_both_backends!(with = the_backend; a_narrator_past_its_timeout_is_killed);
+on_both_backends!(with = the_backend;
+    a_narrator_past_its_timeout_is_killed,
+    a_long_narration_does_not_hold_up_the_emails_behind_it,
+);
 
 /// The narrator set to `command`, with `adjust` applied after.
 async fn narrating(
@@ -439,5 +442,39 @@ async fn a_narrator_past_its_timeout_is_killed(backend: Backend) {
     assert!(
         left.is_empty(),
         "killed and reaped, not left running or a zombie: {left:?}"
+    );
+}
+
+/// A narration holds one worker for as long as the engine runs (minutes,
+/// for a long article): the emails queued meanwhile go out on the other
+/// workers at once, not after it.
+async fn a_long_narration_does_not_hold_up_the_emails_behind_it(backend: Backend) {
+    let seconds = format!("62.{}", uuid::Uuid::new_v4().as_u128() % 1_000_000_000);
+    let app = narrating(backend, &["sleep", &seconds], |settings| {
+        settings.narrator_timeout_seconds = 60;
+    })
+    .await;
+    let token = editor(&app).await;
+    create(&app, &token, "long-read").await;
+    publish(&app, &token, "long-read").await;
+    eventually(10, "the narrator runs", || {
+        !processes_with(&seconds).is_empty()
+    })
+    .await;
+    let signup = app
+        .post_json(
+            "/v1/auth/signup",
+            &json!({"email": "waiting@example.com", "password": "correct horse battery", "name": "Waiting"}),
+        )
+        .await;
+    assert_eq!(signup.status(), reqwest::StatusCode::CREATED);
+    let outbox = app.data_dir.path().join("outbox");
+    eventually(10, "the verification email is written", || {
+        std::fs::read_dir(&outbox).is_ok_and(|entries| entries.count() > 0)
+    })
+    .await;
+    assert!(
+        !processes_with(&seconds).is_empty(),
+        "the narration is still running alongside"
     );
 }
