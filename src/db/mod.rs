@@ -22,6 +22,7 @@ mod migrations;
 pub mod payments;
 pub mod perk_audience;
 pub mod plan_changes;
+pub mod price_changes;
 mod pool;
 pub mod provider_follow_ups;
 pub mod provider_payments;

@@ -28,6 +28,7 @@ mod payment_status;
 mod perk;
 mod perk_history;
 mod plan_change;
+mod price_change;
 mod publication_date;
 mod reason;
 mod refund_claim_status;
@@ -62,7 +63,9 @@ pub use email::ReaderEmail;
 pub use email_list::EmailList;
 pub use field_error::FieldError;
 pub use follow_up::{FollowUpKind, FollowUpStatus};
-pub use ids::{CheckoutId, JobId, PaymentId, ReaderId, SessionId, SubscriptionId};
+pub use ids::{
+    CheckoutId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, SubscriptionId,
+};
 pub use instant_text::{parse_instant, rfc3339_seconds, rfc3339_seconds_naive};
 pub use job::{JobKind, JobState};
 pub use media_kind::MediaKind;
@@ -74,6 +77,7 @@ pub use payment_status::PaymentStatus;
 pub use perk::{Perk, PerkStatus};
 pub use perk_history::granted_perk_at;
 pub use plan_change::{PlanChangeKind, PlanChangeStatus, PricedPlan, Proration, classify, prorate};
+pub use price_change::{PriceRequest, ScheduledPrice, first_renewal_at_new_price};
 pub use publication_date::PublicationDate;
 pub use reason::{MAX_REASON_CHARS, Reason};
 pub use refund_claim_status::RefundClaimStatus;
