@@ -51,6 +51,7 @@ mod password_rules;
 mod perk_launch;
 mod plan_change;
 mod plans;
+mod price_changes;
 mod print_mailing_list;
 mod problems;
 mod readers_import;
