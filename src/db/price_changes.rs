@@ -265,19 +265,6 @@ pub fn mark_moved(
     Ok(moved == 1)
 }
 
-/// The scheduled price `subscription` was moved to most recently, if any:
-/// the amount the development provider charges at its next renewal.
-pub fn moved_price(conn: &mut DbConnection, subscription: &str) -> QueryResult<Option<PriceChangeRow>> {
-    price_change_moves::table
-        .inner_join(price_changes::table)
-        .filter(price_change_moves::subscription_id.eq(subscription))
-        .filter(price_change_moves::moved_at.is_not_null())
-        .order(price_changes::effective_at.desc())
-        .select(PriceChangeRow::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// The latest scheduled price `subscription` was told of that applies by
 /// its renewal `at`: what that renewal is charged.
 pub fn told_applying_by(
