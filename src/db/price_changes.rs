@@ -49,7 +49,11 @@ pub struct NewPriceChange<'a> {
 }
 
 /// Stores a scheduled price.
-pub fn insert(conn: &mut DbConnection, new: &NewPriceChange<'_>, now: NaiveDateTime) -> QueryResult<()> {
+pub fn insert(
+    conn: &mut DbConnection,
+    new: &NewPriceChange<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(price_changes::table)
         .values((
             price_changes::id.eq(new.id.as_str()),
@@ -74,7 +78,10 @@ pub fn of_tier(conn: &mut DbConnection, tier: &str) -> QueryResult<Vec<PriceChan
 }
 
 /// Every scheduled price effective by `at`, by date (the later one wins).
-pub fn effective_by(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<Vec<PriceChangeRow>> {
+pub fn effective_by(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+) -> QueryResult<Vec<PriceChangeRow>> {
     price_changes::table
         .filter(price_changes::effective_at.le(at))
         .order((price_changes::effective_at.asc(), price_changes::id.asc()))
@@ -103,7 +110,12 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PriceChange
 
 /// Withdraws the scheduled price `id` of `tier` if it is not effective by
 /// `now` (a conditional delete); returns whether it did.
-pub fn withdraw(conn: &mut DbConnection, tier: &str, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn withdraw(
+    conn: &mut DbConnection,
+    tier: &str,
+    id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let deleted = diesel::delete(
         price_changes::table
             .filter(price_changes::id.eq(id))
@@ -116,7 +128,11 @@ pub fn withdraw(conn: &mut DbConnection, tier: &str, id: &str, now: NaiveDateTim
 
 /// Remembers the provider's price for the scheduled price `id` unless one
 /// is set; returns the one in effect, so every caller uses the same.
-pub fn remember_stripe_price(conn: &mut DbConnection, id: &str, stripe_price_id: &str) -> QueryResult<String> {
+pub fn remember_stripe_price(
+    conn: &mut DbConnection,
+    id: &str,
+    stripe_price_id: &str,
+) -> QueryResult<String> {
     diesel::update(
         price_changes::table
             .find(id)

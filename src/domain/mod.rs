@@ -63,9 +63,7 @@ pub use email::ReaderEmail;
 pub use email_list::EmailList;
 pub use field_error::FieldError;
 pub use follow_up::{FollowUpKind, FollowUpStatus};
-pub use ids::{
-    CheckoutId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, SubscriptionId,
-};
+pub use ids::{CheckoutId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, SubscriptionId};
 pub use instant_text::{parse_instant, rfc3339_seconds, rfc3339_seconds_naive};
 pub use job::{JobKind, JobState};
 pub use media_kind::MediaKind;

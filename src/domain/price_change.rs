@@ -76,13 +76,21 @@ impl ScheduledPrice {
             }
         };
         let amount = match raw.amount {
-            None => Err(FieldError::new("required", "an amount in minor units is required")),
+            None => Err(FieldError::new(
+                "required",
+                "an amount in minor units is required",
+            )),
             Some(amount) if amount <= 0 => Err(FieldError::new(
                 "non_positive_amount",
                 "a new price is above zero",
             )),
-            Some(amount) if !sane_amount(amount, currency.as_ref().map_or("usd", Currency::as_str)) => {
-                Err(FieldError::new("amount_too_large", "the amount is beyond any sane price"))
+            Some(amount)
+                if !sane_amount(amount, currency.as_ref().map_or("usd", Currency::as_str)) =>
+            {
+                Err(FieldError::new(
+                    "amount_too_large",
+                    "the amount is beyond any sane price",
+                ))
             }
             Some(amount) => AmountCents::parse(amount),
         };
@@ -193,7 +201,12 @@ mod tests {
         let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
         assert_eq!(
             codes,
-            ["invalid_interval", "invalid_currency", "non_positive_amount", "too_soon"]
+            [
+                "invalid_interval",
+                "invalid_currency",
+                "non_positive_amount",
+                "too_soon"
+            ]
         );
     }
 

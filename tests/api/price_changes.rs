@@ -39,12 +39,7 @@ fn rfc3339(at: chrono::DateTime<Utc>) -> String {
 }
 
 /// Schedules `amount` for `digital`'s `interval` price at `at` as `admin`.
-async fn schedule(
-    app: &TestApp,
-    admin: &TestReader,
-    tier: &str,
-    body: &Value,
-) -> Response {
+async fn schedule(app: &TestApp, admin: &TestReader, tier: &str, body: &Value) -> Response {
     app.post_json_auth(
         &format!("/v1/admin/tiers/{tier}/prices"),
         &admin.access_token,
@@ -80,7 +75,12 @@ fn effective(app: &TestApp, id: &str, at: chrono::DateTime<Utc>) {
 
 /// An `active` monthly `digital` subscription billed by the development
 /// provider, renewing at `period_end`.
-fn renewing(app: &TestApp, reader: &TestReader, state: SubscriptionState, period_end: chrono::DateTime<Utc>) -> String {
+fn renewing(
+    app: &TestApp,
+    reader: &TestReader,
+    state: SubscriptionState,
+    period_end: chrono::DateTime<Utc>,
+) -> String {
     let id = subscription("digital", state)
         .period_end(period_end)
         .give(app, &reader.id);
@@ -96,9 +96,15 @@ fn renewing(app: &TestApp, reader: &TestReader, state: SubscriptionState, period
 
 /// Runs the sweep `kind` now and waits for it and its emails.
 async fn run_sweep(app: &TestApp, kind: JobKind) {
-    let id = masthead::jobs::enqueue(&mut app.db(), kind, &json!({}), Utc::now().naive_utc(), None)
-        .unwrap()
-        .unwrap();
+    let id = masthead::jobs::enqueue(
+        &mut app.db(),
+        kind,
+        &json!({}),
+        Utc::now().naive_utc(),
+        None,
+    )
+    .unwrap()
+    .unwrap();
     let deadline = Instant::now() + std::time::Duration::from_secs(15);
     loop {
         let state: String = jobs::table
@@ -161,16 +167,32 @@ async fn an_admin_schedules_lists_and_withdraws_a_price(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(listed["scheduled"], json!([]));
-    assert!(audit_entries(&app, &id).iter().any(|e| e.action == "price_change_withdrawn"));
+    assert!(
+        audit_entries(&app, &id)
+            .iter()
+            .any(|e| e.action == "price_change_withdrawn")
+    );
 
     // One already in effect cannot be withdrawn; an unknown one is 404.
     let id = scheduled(&app, &admin, 1_200, 40).await;
     effective(&app, &id, Utc::now() - Duration::minutes(1));
     let path = format!("/v1/admin/tiers/digital/prices/{id}");
-    let late = app.client.delete(app.url(&path)).bearer_auth(&admin.access_token).send().await.unwrap();
+    let late = app
+        .client
+        .delete(app.url(&path))
+        .bearer_auth(&admin.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_problem(late, StatusCode::CONFLICT, "price_change_in_effect").await;
     let path = "/v1/admin/tiers/print/prices/".to_owned() + &id;
-    let elsewhere = app.client.delete(app.url(&path)).bearer_auth(&admin.access_token).send().await.unwrap();
+    let elsewhere = app
+        .client
+        .delete(app.url(&path))
+        .bearer_auth(&admin.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_problem(elsewhere, StatusCode::NOT_FOUND, "price_change_not_found").await;
 }
 
@@ -204,14 +226,24 @@ async fn bad_prices_are_refused_with_field_errors(app: TestApp) {
     ];
     for (body, field, code) in cases {
         let response = schedule(&app, &admin, "digital", &body).await;
-        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         let errors = problem["errors"].as_array().unwrap();
         assert!(
-            errors.iter().any(|e| e["field"] == field && e["code"] == code),
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["code"] == code),
             "{body}: {problem}"
         );
     }
-    let none: i64 = price_changes::table.count().get_result(&mut app.db()).unwrap();
+    let none: i64 = price_changes::table
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
     assert_eq!(none, 0);
 }
 
@@ -219,13 +251,17 @@ async fn unknown_tiers_and_non_admins_are_refused(app: TestApp) {
     let admin = app.new_staff(Role::Admin).await;
     let response = schedule(&app, &admin, "platinum", &monthly(1_200, 40)).await;
     assert_problem(response, StatusCode::NOT_FOUND, "tier_not_found").await;
-    let listed = app.get_auth("/v1/admin/tiers/platinum/prices", &admin.access_token).await;
+    let listed = app
+        .get_auth("/v1/admin/tiers/platinum/prices", &admin.access_token)
+        .await;
     assert_problem(listed, StatusCode::NOT_FOUND, "tier_not_found").await;
     for role in [Role::Editor, Role::Support] {
         let staff = app.new_staff(role).await;
         let response = schedule(&app, &staff, "digital", &monthly(1_200, 40)).await;
         assert_problem(response, StatusCode::FORBIDDEN, "insufficient_role").await;
-        let listed = app.get_auth("/v1/admin/tiers/digital/prices", &staff.access_token).await;
+        let listed = app
+            .get_auth("/v1/admin/tiers/digital/prices", &staff.access_token)
+            .await;
         assert_problem(listed, StatusCode::FORBIDDEN, "insufficient_role").await;
     }
     let reader = app.new_reader().await;
@@ -245,7 +281,12 @@ async fn a_subscriber_renewing_after_the_date_is_told_once_then_moved_once(app: 
     let told = emails_to(&app, &reader.email, NOTICE).await;
     assert_eq!(told.len(), 1, "{told:?}");
     let body = told[0]["text"].as_str().unwrap();
-    for part in ["9.00 USD", "12.00 USD", "cancel", &renews.format("%-d %B %Y").to_string()] {
+    for part in [
+        "9.00 USD",
+        "12.00 USD",
+        "cancel",
+        &renews.format("%-d %B %Y").to_string(),
+    ] {
         assert!(body.contains(part), "{part}: {body}");
     }
     let told_moves = moves(&app, &sub);
@@ -282,7 +323,10 @@ async fn a_subscriber_renewing_before_the_date_is_not_moved_yet(app: TestApp) {
     run_sweep(&app, JobKind::PriceChanges).await;
     let moved = moves(&app, &sub);
     assert_eq!(moved.len(), 1, "told of the renewal after next");
-    assert!(moved[0].0 > renews.naive_utc() + Duration::days(25), "{moved:?}");
+    assert!(
+        moved[0].0 > renews.naive_utc() + Duration::days(25),
+        "{moved:?}"
+    );
     assert!(!moved[0].1, "not moved yet: {moved:?}");
 }
 
@@ -290,7 +334,12 @@ async fn a_canceling_subscriber_is_not_told(app: TestApp) {
     startup_sweeps_settled(&app).await;
     let admin = app.new_staff(Role::Admin).await;
     let reader = app.new_reader().await;
-    let sub = renewing(&app, &reader, SubscriptionState::Canceling, Utc::now() + Duration::days(40));
+    let sub = renewing(
+        &app,
+        &reader,
+        SubscriptionState::Canceling,
+        Utc::now() + Duration::days(40),
+    );
     scheduled(&app, &admin, 1_200, 31).await;
     run_sweep(&app, JobKind::PriceChanges).await;
     assert!(emails_to(&app, &reader.email, NOTICE).await.is_empty());
@@ -306,7 +355,12 @@ async fn new_checkouts_after_the_date_pay_the_new_price(app: TestApp) {
 
     effective(&app, &change, Utc::now() - Duration::minutes(1));
     let plans: Value = app.get("/v1/plans").await.json().await.unwrap();
-    let digital = plans["tiers"].as_array().unwrap().iter().find(|t| t["id"] == "digital").unwrap();
+    let digital = plans["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "digital")
+        .unwrap();
     assert_eq!(digital["prices"][0]["amount_cents"], 1_200, "{digital}");
     let after = app.new_reader().await;
     subscribe(&app, &after, "digital", "month").await;
@@ -335,7 +389,10 @@ async fn the_renewal_reminder_states_the_new_price_once_it_applies(app: TestApp)
         "amount": 12_000,
         "effective_at": rfc3339(Utc::now() + Duration::days(31)),
     });
-    assert_eq!(schedule(&app, &admin, "digital", &body).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        schedule(&app, &admin, "digital", &body).await.status(),
+        StatusCode::CREATED
+    );
     run_sweep(&app, JobKind::PriceChanges).await;
     // Thirty days before the renewal (moved nearer: time passing).
     let nearer = Utc::now() + Duration::days(29);

@@ -5,9 +5,9 @@
 //! always sent (no unsubscribe).
 
 use super::{queue_once_keyed, subscriber};
+use crate::db::DbConnection;
 use crate::db::price_changes::{self, PriceChangeRow};
 use crate::db::subscriptions::SubscriptionRow;
-use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::mail::Letters;
 use crate::mail::messages::{self, PriceChange};
@@ -43,6 +43,10 @@ pub(crate) fn queue_price_change(
             applies_at,
         },
     );
-    queue_once_keyed(conn, &email, &format!("price_change:{}:{}", change.id, row.id))?;
+    queue_once_keyed(
+        conn,
+        &email,
+        &format!("price_change:{}:{}", change.id, row.id),
+    )?;
     Ok(true)
 }

@@ -119,8 +119,7 @@ pub(crate) fn queue_renewal_reminder(
     let Some(subscriber) = subscriber(conn, row)? else {
         return Ok(false);
     };
-    let Some((amount_cents, currency)) =
-        renewal_price(conn, row, BillingInterval::Year, ahead.at)?
+    let Some((amount_cents, currency)) = renewal_price(conn, row, BillingInterval::Year, ahead.at)?
     else {
         tracing::warn!(subscription = %row.id, tier = %row.tier_id, "no yearly price to state in a renewal reminder; none sent");
         return Ok(false);

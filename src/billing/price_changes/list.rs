@@ -2,9 +2,9 @@
 //! scheduled one.
 
 use crate::billing::perk_launch::tier_not_found;
+use crate::db::Database;
 use crate::db::price_changes::{self, PriceChangeRow};
 use crate::db::tiers::{self, TierPrice};
-use crate::db::Database;
 use crate::error::ApiError;
 
 /// A tier's prices now and scheduled.

@@ -46,8 +46,8 @@ pub async fn schedule_price(
                     .iter()
                     .any(|p| p.interval == interval && &p.currency == currency)
             };
-            let price =
-                ScheduledPrice::parse(&raw, sold_in, notice_days, now).map_err(ApiError::Validation)?;
+            let price = ScheduledPrice::parse(&raw, sold_in, notice_days, now)
+                .map_err(ApiError::Validation)?;
             let id = PriceChangeId::generate();
             price_changes::insert(
                 conn,

@@ -159,7 +159,12 @@ async fn move_one(
     let (change, subscription) = (pending.change.id.clone(), pending.subscription.id.clone());
     db.run(move |conn| {
         let now = Utc::now().naive_utc();
-        Ok(price_changes::mark_moved(conn, &change, &subscription, now)?)
+        Ok(price_changes::mark_moved(
+            conn,
+            &change,
+            &subscription,
+            now,
+        )?)
     })
     .await
 }

@@ -35,8 +35,14 @@ pub fn price_change(letters: &Letters, change: &PriceChange<'_>) -> Email {
     let values = Values::default()
         .text("name", change.to.name)
         .text("plan", change.plan)
-        .text("old_amount", format::amount(change.old_cents, change.currency))
-        .text("new_amount", format::amount(change.new_cents, change.currency))
+        .text(
+            "old_amount",
+            format::amount(change.old_cents, change.currency),
+        )
+        .text(
+            "new_amount",
+            format::amount(change.new_cents, change.currency),
+        )
         .text("interval", change.interval)
         .text("applies_on", applies_on.clone())
         .text("account_link", letters.link(SitePage::Account, &[]));
@@ -65,7 +71,13 @@ mod tests {
         );
         assert!(email.subject.contains("1 March 2027"), "{}", email.subject);
         for body in [&email.text, &email.html] {
-            for part in ["9.00 USD", "12.00 USD", "1 March 2027", "cancel", "https://magazine.example/account"] {
+            for part in [
+                "9.00 USD",
+                "12.00 USD",
+                "1 March 2027",
+                "cancel",
+                "https://magazine.example/account",
+            ] {
                 assert!(body.contains(part), "{part}: {body}");
             }
         }

@@ -12,8 +12,7 @@ on_both_backends!(price_change_shapes);
 
 async fn price_change_shapes(app: TestApp) {
     let admin = app.new_staff(Role::Admin).await;
-    let effective_at =
-        (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let effective_at = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let scheduled = shape(
         app.post_json_auth(
             "/v1/admin/tiers/digital/prices",
