@@ -32,7 +32,7 @@ on_both_backends!(
     the_renewal_reminder_states_the_new_price_once_it_applies,
 );
 
-const NOTICE: &str = "The price of your subscription changes on";
+pub const NOTICE: &str = "The price of your subscription changes on";
 
 fn rfc3339(at: chrono::DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -58,7 +58,7 @@ fn monthly(amount: i64, days_ahead: i64) -> Value {
 }
 
 /// Schedules 12.00 USD a month for `digital` `days_ahead`; returns its id.
-async fn scheduled(app: &TestApp, admin: &TestReader, amount: i64, days_ahead: i64) -> String {
+pub async fn scheduled(app: &TestApp, admin: &TestReader, amount: i64, days_ahead: i64) -> String {
     let response = schedule(app, admin, "digital", &monthly(amount, days_ahead)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let body: Value = response.json().await.unwrap();
@@ -66,7 +66,7 @@ async fn scheduled(app: &TestApp, admin: &TestReader, amount: i64, days_ahead: i
 }
 
 /// Moves the date of price change `id` to `at` (time passing).
-fn effective(app: &TestApp, id: &str, at: chrono::DateTime<Utc>) {
+pub fn effective(app: &TestApp, id: &str, at: chrono::DateTime<Utc>) {
     diesel::update(price_changes::table.find(id))
         .set(price_changes::effective_at.eq(at.naive_utc()))
         .execute(&mut app.db())
@@ -95,7 +95,7 @@ fn renewing(
 }
 
 /// Runs the sweep `kind` now and waits for it and its emails.
-async fn run_sweep(app: &TestApp, kind: JobKind) {
+pub async fn run_sweep(app: &TestApp, kind: JobKind) {
     let id = masthead::jobs::enqueue(
         &mut app.db(),
         kind,
@@ -124,7 +124,7 @@ async fn run_sweep(app: &TestApp, kind: JobKind) {
 }
 
 /// `(applies_at, moved)` of each move of `subscription`.
-fn moves(app: &TestApp, subscription: &str) -> Vec<(chrono::NaiveDateTime, bool)> {
+pub fn moves(app: &TestApp, subscription: &str) -> Vec<(chrono::NaiveDateTime, bool)> {
     price_change_moves::table
         .filter(price_change_moves::subscription_id.eq(subscription))
         .select((price_change_moves::applies_at, price_change_moves::moved_at))
