@@ -116,6 +116,8 @@ problem_types! {
     "plan_change_not_allowed" [409] "The subscription's state does not allow a plan change (it must be renewing: active or past due).",
     "plan_change_pending" [409] "A plan change is waiting for the period end; undo it first.",
     "plan_unchanged" [409] "The subscription is on this plan already.",
+    "price_change_in_effect" [409] "The scheduled price has taken effect already; schedule another to change it.",
+    "price_change_not_found" [404] "The tier has no scheduled price with this id (`GET /v1/admin/tiers/{tier}/prices` lists them).",
     "problem_type_not_found" [404] "No problem type has this code; the codes are listed in `/openapi.json`.",
     "rate_limited" [429] "Too many attempts from this address; wait `Retry-After` seconds.",
     "reader_not_found" [404] "No such reader.",

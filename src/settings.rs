@@ -250,6 +250,10 @@ pub struct Settings {
     /// `MASTHEAD_COMP_REMINDER_DAYS`: how many days before a comp ends the
     /// reader is told.
     pub comp_reminder_days: crate::domain::ReminderDays,
+    /// `MASTHEAD_PRICE_CHANGE_NOTICE_DAYS`: how many days before the first
+    /// renewal at a new price each subscriber is told of it (and so how
+    /// far ahead an admin must schedule one).
+    pub price_change_notice_days: i64,
     /// `MASTHEAD_NARRATOR`: `none` or `command`: whether publishing an
     /// article without a recording queues its narration.
     pub narrator: NarratorKind,
@@ -362,6 +366,7 @@ impl Default for Settings {
             renewal_reminder_days: reminder_days(&[30, 7]),
             trial_reminder_days: reminder_days(&[3]),
             comp_reminder_days: reminder_days(&[7]),
+            price_change_notice_days: 30,
             narrator: NarratorKind::None,
             narrator_command: Vec::new(),
             narrator_timeout_seconds: 300,

@@ -286,6 +286,7 @@ mod tests {
             amount: AmountCents::parse(amount).unwrap(),
             currency: Currency::parse(currency.to_owned()).unwrap(),
             stripe_price_id: None,
+            scheduled: None,
         }
     }
 

@@ -25,6 +25,7 @@ mod notices;
 pub mod perk_launch;
 pub mod plan_change;
 mod portal;
+pub mod price_changes;
 mod provider;
 mod refund;
 mod refund_request;

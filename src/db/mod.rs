@@ -23,6 +23,7 @@ pub mod payments;
 pub mod perk_audience;
 pub mod plan_changes;
 mod pool;
+pub mod price_changes;
 pub mod provider_follow_ups;
 pub mod provider_payments;
 pub mod reader_directory;

@@ -403,6 +403,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    price_changes (id) {
+        id -> Text,
+        tier_id -> Text,
+        billing_interval -> Text,
+        currency -> Text,
+        amount_cents -> BigInt,
+        effective_at -> Timestamp,
+        stripe_price_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    price_change_moves (price_change_id, subscription_id) {
+        price_change_id -> Text,
+        subscription_id -> Text,
+        applies_at -> Timestamp,
+        notified_at -> Timestamp,
+        moved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(price_changes -> tiers (tier_id));
+diesel::joinable!(price_change_moves -> price_changes (price_change_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -431,4 +457,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     receipt_numbers,
     reminders_sent,
+    price_changes,
+    price_change_moves,
 );

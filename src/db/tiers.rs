@@ -3,8 +3,10 @@
 //! callers never see the stored strings.
 
 use super::DbConnection;
+use super::price_changes::{self, PriceChangeRow};
 use super::schema::{tier_perks, tier_prices, tiers};
 use crate::domain::{AmountCents, BillingInterval, Currency, Perk, PerkStatus};
+use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 /// A tier with everything a subscribe page shows.
@@ -35,6 +37,9 @@ pub struct TierPrice {
     pub currency: Currency,
     /// The payment provider's price id, once configured.
     pub stripe_price_id: Option<String>,
+    /// The scheduled price (`price_changes`) this is, when one has taken
+    /// effect; `None` for the tier's own price.
+    pub scheduled: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -65,9 +70,14 @@ struct PriceRow {
     stripe_price_id: Option<String>,
 }
 
-/// Every tier ordered by position, with perks and prices (three queries,
-/// whatever the number of tiers).
+/// Every tier ordered by position, with perks and the prices in effect now.
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Tier>> {
+    all_at(conn, Utc::now().naive_utc())
+}
+
+/// Every tier ordered by position, with perks and the prices in effect at
+/// `at` (four queries, whatever the number of tiers).
+pub fn all_at(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<Vec<Tier>> {
     let rows = tiers::table
         .order((tiers::position.asc(), tiers::id.asc()))
         .select(TierRow::as_select())
@@ -76,12 +86,20 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Tier>> {
     let prices = tier_prices::table
         .select(PriceRow::as_select())
         .load(conn)?;
-    Ok(assemble(rows, &perks, &prices))
+    let scheduled = price_changes::effective_by(conn, at)?;
+    Ok(overlay(assemble(rows, &perks, &prices), &scheduled))
 }
 
-/// One tier by id with its perks and prices; `None` when there is no such
-/// tier, so a caller can answer with a field error rather than a 404.
+/// One tier by id with its perks and the prices in effect now; `None` when
+/// there is no such tier, so a caller can answer with a field error rather
+/// than a 404.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Tier>> {
+    find_at(conn, id, Utc::now().naive_utc())
+}
+
+/// One tier with the prices in effect at `at` (what a renewal then is
+/// charged).
+pub fn find_at(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<Option<Tier>> {
     let Some(row) = tiers::table
         .find(id)
         .select(TierRow::as_select())
@@ -98,7 +116,33 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Tier>> {
         .filter(tier_prices::tier_id.eq(id))
         .select(PriceRow::as_select())
         .load(conn)?;
-    Ok(assemble(vec![row], &perks, &prices).pop())
+    let scheduled = price_changes::effective_by(conn, at)?;
+    Ok(overlay(assemble(vec![row], &perks, &prices), &scheduled).pop())
+}
+
+/// Replaces each tier price by the latest scheduled price of its tier,
+/// interval and currency in `scheduled` (ordered by date), if any.
+fn overlay(mut tiers: Vec<Tier>, scheduled: &[PriceChangeRow]) -> Vec<Tier> {
+    for change in scheduled {
+        let Some(tier) = tiers.iter_mut().find(|tier| tier.id == change.tier_id) else {
+            continue;
+        };
+        let (Some(interval), Ok(amount)) =
+            (change.interval(), AmountCents::parse(change.amount_cents))
+        else {
+            continue;
+        };
+        if let Some(price) = tier
+            .prices
+            .iter_mut()
+            .find(|p| p.interval == interval && p.currency.as_str() == change.currency)
+        {
+            price.amount = amount;
+            price.stripe_price_id.clone_from(&change.stripe_price_id);
+            price.scheduled = Some(change.id.clone());
+        }
+    }
+    tiers
 }
 
 /// Attaches perks and prices to their tiers. A stored value this build does
@@ -194,6 +238,7 @@ fn price(row: &PriceRow) -> Option<TierPrice> {
         amount,
         currency,
         stripe_price_id: row.stripe_price_id.clone(),
+        scheduled: None,
     })
 }
 

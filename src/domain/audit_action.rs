@@ -65,6 +65,10 @@ stored_enum! {
         /// Changed a perk's status on a tier (`coming_soon` to `live`: a
         /// launch, announced to its readers).
         PerkStatusChanged,
+        /// Scheduled a new price for a tier and interval.
+        PriceChangeScheduled,
+        /// Withdrew a scheduled price before it took effect.
+        PriceChangeWithdrawn,
     }
 }
 

@@ -99,6 +99,10 @@ typed_id!(
     /// Identifies a queued job: one effect (an email, a sweep) of a change.
     JobId
 );
+typed_id!(
+    /// Identifies a price scheduled for a tier and interval (a price change).
+    PriceChangeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -52,6 +52,10 @@ stored_enum! {
         /// `{tier, perk}`); queued once per tier and perk by the
         /// transaction that turns the perk `live`.
         AnnouncePerk,
+        /// Tells renewing subscribers of a scheduled price once, and moves
+        /// their provider subscriptions to it shortly before the first
+        /// renewal it applies to.
+        PriceChanges,
     }
 }
 

@@ -25,7 +25,7 @@ const JOB_RETENTION: Duration = Duration::days(7);
 /// crash interrupted (its own lease since expired) is picked up.
 /// The lifecycle sweeps ([`LIFECYCLE_SWEEPS`]) follow: billing's handler
 /// runs them.
-pub const SWEEPS: [JobKind; 12] = [
+pub const SWEEPS: [JobKind; 13] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
@@ -38,13 +38,14 @@ pub const SWEEPS: [JobKind; 12] = [
     JobKind::TrialReminders,
     JobKind::CompReminders,
     JobKind::PrintAddressReminders,
+    JobKind::PriceChanges,
 ];
 
 /// The sweeps of the subscription lifecycle: ending what ran out, finishing
 /// stale refunds, and the reminders that come ahead of a date. One handler
 /// of billing's (`billing::sweeps`), passed in by the composition root,
 /// runs them all.
-pub const LIFECYCLE_SWEEPS: [JobKind; 7] = [
+pub const LIFECYCLE_SWEEPS: [JobKind; 8] = [
     JobKind::ExpireGrace,
     JobKind::EndComps,
     JobKind::TakeOverRefunds,
@@ -52,6 +53,7 @@ pub const LIFECYCLE_SWEEPS: [JobKind; 7] = [
     JobKind::TrialReminders,
     JobKind::CompReminders,
     JobKind::PrintAddressReminders,
+    JobKind::PriceChanges,
 ];
 
 /// Runs one sweep.
@@ -101,7 +103,8 @@ impl JobHandler for Sweep {
                         | JobKind::ExpireGrace
                         | JobKind::EndComps
                         | JobKind::TakeOverRefunds
-                        | JobKind::AnnouncePerk => 0,
+                        | JobKind::AnnouncePerk
+                        | JobKind::PriceChanges => 0,
                     };
                     Ok(swept)
                 })

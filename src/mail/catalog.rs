@@ -109,11 +109,14 @@ pub enum Message {
     /// here"); only to readers with `product_updates` on, with a one-click
     /// unsubscribe.
     PerkLaunched,
+    /// A scheduled price applies at the subscriber's renewal: old and new
+    /// price, from when, how to cancel (legally required notice).
+    PriceChange,
 }
 
 impl Message {
     /// Every message.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::VerifyEmail,
         Self::EmailChange,
         Self::EmailChangeNotice,
@@ -133,6 +136,7 @@ impl Message {
         Self::CompEnding,
         Self::PrintAddressMissing,
         Self::PerkLaunched,
+        Self::PriceChange,
     ];
 
     /// The templates' name: `<name>.txt` and `<name>.html`.
@@ -157,6 +161,7 @@ impl Message {
             Self::CompEnding => "comp_ending",
             Self::PrintAddressMissing => "print_address_missing",
             Self::PerkLaunched => "perk_launched",
+            Self::PriceChange => "price_change",
         }
     }
 
@@ -187,6 +192,7 @@ impl Message {
             Self::CompEnding => COMP_ENDING,
             Self::PrintAddressMissing => PRINT_ADDRESS_MISSING,
             Self::PerkLaunched => PERK_LAUNCHED,
+            Self::PriceChange => PRICE_CHANGE,
         }
     }
 
@@ -286,6 +292,16 @@ const RENEWAL_REMINDER: &[Placeholder] = &[
     PLAN,
     required("renews_on", "1 January 2027 (UTC)"),
     AMOUNT,
+    required("account_link", "https://magazine.example/account"),
+];
+
+const PRICE_CHANGE: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("old_amount", "$9.00"),
+    required("new_amount", "$12.00"),
+    required("interval", "month"),
+    required("applies_on", "1 March 2027 (UTC)"),
     required("account_link", "https://magazine.example/account"),
 ];
 

@@ -80,6 +80,7 @@ fn builtin(message: Message, part: Part) -> &'static str {
         Message::CompEnding => pair!("comp_ending"),
         Message::PrintAddressMissing => pair!("print_address_missing"),
         Message::PerkLaunched => pair!("perk_launched"),
+        Message::PriceChange => pair!("price_change"),
     }
 }
 

@@ -51,6 +51,8 @@ mod password_rules;
 mod perk_launch;
 mod plan_change;
 mod plans;
+mod price_changes;
+mod price_changes_stripe;
 mod print_mailing_list;
 mod problems;
 mod readers_import;

@@ -14,11 +14,13 @@
 
 mod canceled;
 mod payments;
+mod price_change;
 mod refunds;
 mod reminders;
 
 pub(crate) use canceled::queue_canceled;
 pub(crate) use payments::{InvoiceFacts, queue_payment_failed, queue_receipt};
+pub(crate) use price_change::queue_price_change;
 pub(crate) use refunds::{
     Told, queue_refund_confirmed, queue_refund_request_denied, queue_refund_request_received,
 };
@@ -59,6 +61,13 @@ fn subscriber(
     let plan =
         tiers::find(conn, &row.tier_id)?.map_or_else(|| row.tier_id.clone(), |tier| tier.name);
     Ok(Some(Subscriber { reader, plan }))
+}
+
+/// Queues `email` as the one job of `key` (a notice deduplicated by its
+/// own table).
+fn queue_once_keyed(conn: &mut DbConnection, email: &Email, key: &str) -> Result<(), ApiError> {
+    crate::jobs::queue_email_once(conn, email, key)?;
+    Ok(())
 }
 
 /// The money-back guarantee of `row`, from its first payment; `None`

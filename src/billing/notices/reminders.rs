@@ -8,7 +8,7 @@
 use super::{Subscriber, queue, subscriber};
 use crate::db::readers::ReaderRow;
 use crate::db::subscriptions::SubscriptionRow;
-use crate::db::{DbConnection, reminders_sent, tiers};
+use crate::db::{DbConnection, price_changes, reminders_sent, tiers};
 use crate::domain::BillingInterval;
 use crate::error::ApiError;
 use crate::mail::messages::{self, AddressMissing, Comp, Renewal, To, TrialEnd};
@@ -64,6 +64,27 @@ fn price(
     }))
 }
 
+/// What the renewal of `row` at `at` is charged: the scheduled price it
+/// was told applies by then, else what its current period was charged at
+/// (the tier's price in effect when it began); minor units and currency.
+fn renewal_price(
+    conn: &mut DbConnection,
+    row: &SubscriptionRow,
+    interval: BillingInterval,
+    at: NaiveDateTime,
+) -> Result<Option<(i64, String)>, ApiError> {
+    if let Some(change) = price_changes::told_applying_by(conn, &row.id, at)? {
+        return Ok(Some((change.amount_cents, change.currency)));
+    }
+    let since = row.current_period_start.unwrap_or(row.started_at);
+    Ok(tiers::find_at(conn, &row.tier_id, since)?.and_then(|tier| {
+        tier.prices
+            .into_iter()
+            .find(|price| price.interval == interval)
+            .map(|price| (price.amount.get(), price.currency.as_str().to_owned()))
+    }))
+}
+
 /// Queues the comp granted as `row` (just inserted) to its reader.
 pub(crate) fn queue_comp_granted(
     conn: &mut DbConnection,
@@ -86,7 +107,8 @@ fn comp(subscriber: &Subscriber, until: NaiveDateTime) -> Comp<'_> {
 }
 
 /// Queues the renewal reminder of annual subscription `row` renewing at
-/// `ahead.at`, stating the tier's yearly price now; `true` when queued.
+/// `ahead.at`, stating the price that renewal is charged (a scheduled
+/// price once it applies to this subscriber); `true` when queued.
 pub(crate) fn queue_renewal_reminder(
     conn: &mut DbConnection,
     letters: &Letters,
@@ -97,7 +119,8 @@ pub(crate) fn queue_renewal_reminder(
     let Some(subscriber) = subscriber(conn, row)? else {
         return Ok(false);
     };
-    let Some((amount_cents, currency)) = price(conn, &row.tier_id, BillingInterval::Year)? else {
+    let Some((amount_cents, currency)) = renewal_price(conn, row, BillingInterval::Year, ahead.at)?
+    else {
         tracing::warn!(subscription = %row.id, tier = %row.tier_id, "no yearly price to state in a renewal reminder; none sent");
         return Ok(false);
     };

@@ -74,6 +74,12 @@ impl IdempotencyKey {
         Self(format!("follow-up:{id}"))
     }
 
+    /// Moving a subscription to a scheduled price (`price_changes`): once
+    /// per subscription and price change, however often the sweep retries.
+    pub fn price_change(subscription: &SubscriptionRow, change: &str) -> Self {
+        Self(format!("price-change:{}:{change}", subscription.id))
+    }
+
     /// Undoing a cancellation before the period ends.
     pub fn resume(subscription: &SubscriptionRow) -> Self {
         Self::for_subscription("resume", subscription)

@@ -243,6 +243,29 @@ impl Provider {
         }
     }
 
+    /// Moves the provider's subscription to the scheduled `price` of its
+    /// tier for its next renewal, without proration (Stripe: the item's
+    /// price swapped with `proration_behavior: none`; the development
+    /// provider keeps nothing outside our database: the recorded move is
+    /// what its next renewal charges). Once per subscription and change.
+    pub async fn move_to_price(
+        &self,
+        db: &Database,
+        subscription: &SubscriptionRow,
+        tier: &Tier,
+        price: &TierPrice,
+        change: &str,
+    ) -> Result<(), ApiError> {
+        if !self.bills(subscription)? {
+            return Ok(());
+        }
+        let key = IdempotencyKey::price_change(subscription, change);
+        match self {
+            Self::Dev(_) => Ok(()),
+            Self::Stripe(stripe) => stripe.move_price(db, subscription, tier, price, &key).await,
+        }
+    }
+
     /// Takes back a scheduled downgrade: the subscription renews on its
     /// current plan (Stripe: the schedule is released).
     pub async fn cancel_downgrade(&self, subscription: &SubscriptionRow) -> Result<(), ApiError> {

@@ -8,7 +8,10 @@
 //! - [`reminders`]: renewal reminders before an annual renewal, a trial's
 //!   end, a comp's end;
 //! - [`print_address`]: print subscribers without an address before the
-//!   next issue's cut-off.
+//!   next issue's cut-off;
+//! - `price_changes`: renewing subscribers told of a scheduled price, and
+//!   moved to it before the renewal it applies to
+//!   (`price_changes::sweep`).
 //!
 //! Each is idempotent: the moves are conditional transitions, each
 //! reminder is marked sent in the transaction that queues it. So the
@@ -59,6 +62,9 @@ impl LifecycleSweeps {
             JobKind::TrialReminders => reminders::trials(db, letters).await,
             JobKind::CompReminders => reminders::comps(db, letters).await,
             JobKind::PrintAddressReminders => print_address::remind(db, letters).await,
+            JobKind::PriceChanges => {
+                super::price_changes::sweep::run(db, &self.provider, letters).await
+            }
             JobKind::SendEmail
             | JobKind::ExpireCheckouts
             | JobKind::PruneAccountTokens

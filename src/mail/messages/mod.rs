@@ -8,6 +8,7 @@
 mod account;
 mod news;
 mod payments;
+mod price_change;
 mod refunds;
 mod reminders;
 
@@ -22,6 +23,7 @@ pub use payments::{
     Canceled, PaymentFailed, Receipt, payment_failed, receipt, subscription_canceled,
 };
 
+pub use price_change::{PriceChange, price_change};
 pub use refunds::{
     RefundDecision, RefundRequest, Refunded, refund_confirmed, refund_request_decided,
     refund_request_received,

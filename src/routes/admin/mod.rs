@@ -76,5 +76,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(jobs::list::list_jobs)
             .service(jobs::retry::retry_job),
     )
-    .service(scope::scope("/v1/admin/tiers").service(tiers::perk_status::set_tier_perk_status));
+    .service(
+        scope::scope("/v1/admin/tiers")
+            .service(tiers::perk_status::set_tier_perk_status)
+            .service(tiers::list_prices::list_tier_prices)
+            .service(tiers::schedule_price::schedule_tier_price)
+            .service(tiers::withdraw_price::withdraw_tier_price),
+    );
 }

@@ -277,6 +277,14 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         "PATCH /v1/admin/tiers/{tier}/perks/{perk}",
         &["contracts::preferences::admin_tier_perk_launched"],
     ),
+    (
+        "GET /v1/admin/tiers/{tier}/prices",
+        &["contracts::prices::admin_tier_prices"],
+    ),
+    (
+        "POST /v1/admin/tiers/{tier}/prices",
+        &["contracts::prices::admin_tier_price_scheduled"],
+    ),
     // Links in emails
     (
         "POST /v1/email/unsubscribe",

@@ -13,6 +13,7 @@ mod coverage;
 mod jobs;
 mod money;
 mod preferences;
+mod prices;
 mod staff;
 
 use reqwest::{Response, StatusCode};

@@ -100,6 +100,40 @@ impl StripeProvider {
         Ok(())
     }
 
+    /// Moves the subscription's item to `price` with `proration_behavior:
+    /// none`: nothing is invoiced now, and the next renewal is charged the
+    /// new price (<https://docs.stripe.com/billing/subscriptions/change-price>).
+    pub(in crate::billing) async fn move_price(
+        &self,
+        db: &Database,
+        subscription: &SubscriptionRow,
+        tier: &Tier,
+        price: &TierPrice,
+        key: &IdempotencyKey,
+    ) -> Result<(), ApiError> {
+        let stripe_id = linked(subscription)?;
+        let new_price = self.stripe_price(db, tier, price).await?;
+        let current = RetrieveSubscription::new(stripe_id)
+            .send(self.client.as_ref())
+            .await
+            .map_err(|e| from_stripe("look up the subscription", e))?;
+        let item = current.items.data.first().ok_or_else(|| {
+            ProviderError::BadResponse("the Stripe subscription has no item".to_owned())
+        })?;
+        let mut line = UpdateSubscriptionItems::new();
+        line.id = Some(item.id.as_str().to_owned());
+        line.price = Some(new_price);
+        UpdateSubscription::new(stripe_id)
+            .items(vec![line])
+            .proration_behavior(UpdateSubscriptionProrationBehavior::None)
+            .customize()
+            .request_strategy(once_with(key)?)
+            .send(self.client.as_ref())
+            .await
+            .map_err(|e| from_stripe("move the subscription to its new price", e))?;
+        Ok(())
+    }
+
     /// Keeps the current price until the period ends, then `to`'s: a
     /// schedule made from the subscription, then given its two phases.
     pub(in crate::billing) async fn schedule_downgrade(

@@ -9,6 +9,7 @@ use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
 use crate::billing::provider::IdempotencyKey;
 use crate::db::Database;
+use crate::db::price_changes;
 use crate::db::tiers::{self, Tier, TierPrice};
 use crate::domain::BillingInterval;
 use crate::error::ApiError;
@@ -31,12 +32,17 @@ impl StripeProvider {
             return Ok(configured.clone());
         }
         let (id, interval, currency) = (tier.id.clone(), price.interval, price.currency.clone());
-        let row = db
-            .run(move |conn| Ok(tiers::price_id(conn, &id, interval, &currency)?))
-            .await?
-            .ok_or_else(|| {
-                anyhow::anyhow!("tier {} lost its {} price", tier.id, interval.as_str())
-            })?;
+        // A scheduled price in effect is a price of its own at Stripe,
+        // named (and its keys derived) after the scheduled row.
+        let row = match &price.scheduled {
+            Some(scheduled) => scheduled.clone(),
+            None => db
+                .run(move |conn| Ok(tiers::price_id(conn, &id, interval, &currency)?))
+                .await?
+                .ok_or_else(|| {
+                    anyhow::anyhow!("tier {} lost its {} price", tier.id, interval.as_str())
+                })?,
+        };
         let metadata = HashMap::from([
             ("tier".to_owned(), tier.id.clone()),
             ("tier_price".to_owned(), row.clone()),
@@ -70,8 +76,15 @@ impl StripeProvider {
             .await
             .map_err(|e| from_stripe("set up the price", e))?;
         let created = created.id.as_str().to_owned();
-        db.run(move |conn| Ok(tiers::remember_stripe_price(conn, &row, &created)?))
-            .await
+        let scheduled = price.scheduled.is_some();
+        db.run(move |conn| {
+            Ok(if scheduled {
+                price_changes::remember_stripe_price(conn, &row, &created)?
+            } else {
+                tiers::remember_stripe_price(conn, &row, &created)?
+            })
+        })
+        .await
     }
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE price_change_moves;
+DROP TABLE price_changes;
