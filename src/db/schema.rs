@@ -403,6 +403,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    gift_links (id) {
+        id -> Text,
+        token_hash -> Text,
+        article_id -> Text,
+        giver_id -> Text,
+        subscription_id -> Nullable<Text>,
+        publisher -> Integer,
+        opens -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+diesel::joinable!(gift_links -> articles (article_id));
+diesel::joinable!(gift_links -> readers (giver_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -431,4 +448,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     receipt_numbers,
     reminders_sent,
+    gift_links,
 );
