@@ -69,7 +69,7 @@ pub async fn create_gift_link(
                 let since = allowance_month_start(now).naive_utc();
                 if gift_links::made_since(conn, &order.giver, since)? >= allowance {
                     let resets = allowance_resets_at(now);
-                    let wait = (resets - now).num_seconds().max(1) as u64;
+                    let wait = u64::try_from((resets - now).num_seconds()).unwrap_or(1);
                     return Err(ApiError::too_many_requests(
                         "gift_link_allowance_used",
                         format!(

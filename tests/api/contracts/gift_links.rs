@@ -32,7 +32,8 @@ async fn gift_link_shapes(app: TestApp) {
     created["url"] = Value::String(url);
     insta::assert_json_snapshot!("gift_link_created", created);
     let page = shape(
-        app.get(&format!("/v1/articles/deep-dive?gift={token}")).await,
+        app.get(&format!("/v1/articles/deep-dive?gift={token}"))
+            .await,
         StatusCode::OK,
     )
     .await;
