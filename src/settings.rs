@@ -166,6 +166,13 @@ pub struct Settings {
     /// from a subscription's first payment; support refunds inside it,
     /// only admins (with an override) after it.
     pub refund_window_days: i64,
+    /// `MASTHEAD_GIFT_LINKS_PER_MONTH`: gift links to one article a
+    /// subscriber may make per calendar month (UTC); editors' publisher
+    /// links are unlimited.
+    pub gift_links_per_month: i64,
+    /// `MASTHEAD_GIFT_LINKS_PUBLISHER_NAME`: who an editor's publisher
+    /// link says the gift is from (`gift.from`).
+    pub gift_links_publisher_name: String,
     /// `MASTHEAD_PRINT_CUTOFF_DAYS`: how many days before an issue's
     /// publication date its print mailing list is drawn up.
     pub print_cutoff_days: i64,
@@ -342,6 +349,8 @@ impl Default for Settings {
             max_audio_bytes: 200 * 1024 * 1024,
             max_edition_bytes: 100 * 1024 * 1024,
             refund_window_days: 60,
+            gift_links_per_month: 10,
+            gift_links_publisher_name: "the editors".to_owned(),
             print_cutoff_days: 14,
             login_attempts_per_minute: 30,
             signups_per_minute: 10,

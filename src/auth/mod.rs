@@ -3,6 +3,7 @@
 //! request's bearer token into a reader live in `routes::extract`.
 
 mod account_token;
+mod gift_link_token;
 mod jwks;
 mod jwt;
 mod keys;
@@ -18,6 +19,7 @@ mod unsubscribe_token;
 pub use account_token::{
     account_token_hash, end_outstanding_tokens, issue_account_token, token_still_honoured,
 };
+pub use gift_link_token::{gift_link_token_hash, new_gift_link_token};
 pub use jwks::{Jwk, JwkSet};
 pub use jwt::{AccessClaims, AccessTokens, IssuedAccessToken, TokenError};
 pub use keys::{SigningKey, VerificationKey};

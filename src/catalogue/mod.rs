@@ -8,6 +8,7 @@
 pub mod create_article;
 pub mod create_issue;
 pub mod export_mailing_list;
+pub mod gift_links;
 pub mod mailing_list;
 pub mod narration;
 pub mod publish_article;

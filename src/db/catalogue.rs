@@ -13,6 +13,8 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles)]
 pub struct PublishedArticle {
+    /// The article's id, which a gift link names (a slug may change).
+    pub id: String,
     pub slug: String,
     pub title: String,
     pub dek: String,

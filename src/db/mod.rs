@@ -11,6 +11,7 @@ pub mod checkouts;
 mod connection;
 pub mod due_dates;
 pub mod email_collisions;
+pub mod gift_links;
 pub mod housekeeping;
 pub mod imported_readers;
 pub mod issues;

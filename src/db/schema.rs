@@ -429,6 +429,23 @@ diesel::table! {
 diesel::joinable!(price_changes -> tiers (tier_id));
 diesel::joinable!(price_change_moves -> price_changes (price_change_id));
 
+diesel::table! {
+    gift_links (id) {
+        id -> Text,
+        token_hash -> Text,
+        article_id -> Text,
+        giver_id -> Text,
+        subscription_id -> Nullable<Text>,
+        publisher -> Integer,
+        opens -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+diesel::joinable!(gift_links -> articles (article_id));
+diesel::joinable!(gift_links -> readers (giver_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -459,4 +476,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminders_sent,
     price_changes,
     price_change_moves,
+    gift_links,
 );

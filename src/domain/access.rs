@@ -3,7 +3,7 @@
 //! product is tested here, without a database or a clock.
 
 use super::stored_text::stored_enum;
-use super::{Perk, PerkStatus, SubscriptionState};
+use super::{GiftPass, Perk, PerkStatus, SubscriptionState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -199,6 +199,9 @@ impl Denial {
 pub enum AccessDecision {
     /// The viewer may see the resource.
     Granted,
+    /// The viewer may read this one article's full text through a gift
+    /// link (and nothing else: not its audio, not other articles).
+    GiftLink,
     /// The viewer may not, and why.
     Denied(Denial),
 }
@@ -206,7 +209,7 @@ pub enum AccessDecision {
 impl AccessDecision {
     /// Whether the viewer may see the resource.
     pub fn is_granted(self) -> bool {
-        self == Self::Granted
+        matches!(self, Self::Granted | Self::GiftLink)
     }
 
     /// The decision as the API sends it (the `access` object).
@@ -215,6 +218,11 @@ impl AccessDecision {
             Self::Granted => AccessView {
                 granted: true,
                 reason: None,
+                perk: None,
+            },
+            Self::GiftLink => AccessView {
+                granted: true,
+                reason: Some("gift_link"),
                 perk: None,
             },
             Self::Denied(denial) => AccessView {
@@ -233,7 +241,8 @@ pub struct AccessView {
     /// Whether the viewer may see the resource.
     pub granted: bool,
     /// Why not: `login_required`, `subscription_required`, `perk_required`,
-    /// `subscription_expired` or `payment_past_due`.
+    /// `subscription_expired` or `payment_past_due`; or why yes, when it is
+    /// not the viewer's own access: `gift_link`.
     #[schema(value_type = Option<String>, example = "perk_required")]
     pub reason: Option<&'static str>,
     /// The missing perk, for `perk_required`.
@@ -291,6 +300,27 @@ pub fn decide(viewer: &Viewer, resource: &Resource, now: DateTime<Utc>) -> Acces
             | SubscriptionState::Comped,
         ) => Denial::SubscriptionExpired,
     })
+}
+
+/// [`decide`], with a gift link presented for the article `article_id`:
+/// the viewer's own access comes first (a subscriber opening a link reads
+/// as a subscriber); else a link that [`GiftPass::opens`] this article
+/// grants its full text ([`AccessDecision::GiftLink`]). Audio and editions
+/// are never opened by a gift link.
+pub fn decide_with_gift(
+    viewer: &Viewer,
+    resource: &Resource,
+    article_id: &str,
+    gift: &GiftPass,
+    now: DateTime<Utc>,
+) -> AccessDecision {
+    let own = decide(viewer, resource, now);
+    match (own, resource) {
+        (AccessDecision::Denied(_), Resource::Article { .. }) if gift.opens(article_id, now) => {
+            AccessDecision::GiftLink
+        }
+        _ => own,
+    }
 }
 
 /// What a reader holds at `now`, for `GET /v1/me/subscription`: the perks

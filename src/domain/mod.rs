@@ -16,6 +16,7 @@ mod email;
 mod email_list;
 mod field_error;
 mod follow_up;
+mod gift_link;
 mod ids;
 mod instant_text;
 mod job;
@@ -48,7 +49,7 @@ mod token_purpose;
 
 pub use access::{
     AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
-    entitlements,
+    decide_with_gift, entitlements,
 };
 pub use actor::{Actor, ProviderName};
 pub use audio_source::AudioSource;
@@ -63,6 +64,10 @@ pub use email::ReaderEmail;
 pub use email_list::EmailList;
 pub use field_error::FieldError;
 pub use follow_up::{FollowUpKind, FollowUpStatus};
+pub use gift_link::{
+    GiftPass, Giver, MAX_GIFT_LINK_DAYS, allowance_month_start, allowance_resets_at,
+    gift_link_expiry,
+};
 pub use ids::{CheckoutId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, SubscriptionId};
 pub use instant_text::{parse_instant, rfc3339_seconds, rfc3339_seconds_naive};
 pub use job::{JobKind, JobState};

@@ -30,7 +30,7 @@ const OUTCOMES: [&str; 6] = [
 
 fn outcome_index(decision: AccessDecision) -> usize {
     match decision {
-        AccessDecision::Granted => 0,
+        AccessDecision::Granted | AccessDecision::GiftLink => 0,
         AccessDecision::Denied(Denial::LoginRequired) => 1,
         AccessDecision::Denied(Denial::SubscriptionRequired) => 2,
         AccessDecision::Denied(Denial::PerkRequired(_)) => 3,

@@ -28,6 +28,7 @@ mod email_change;
 mod email_verification;
 mod errors;
 mod gate;
+mod gift_links;
 mod http_basics;
 mod jobs;
 mod jwks;

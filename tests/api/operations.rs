@@ -126,6 +126,9 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/me/payments", "get"),
         ("/v1/me/refund-requests", "get"),
         ("/v1/me/export", "get"),
+        ("/v1/articles/{slug}/gift-links", "post"),
+        ("/v1/me/gift-links", "get"),
+        ("/v1/me/gift-links/{token}", "delete"),
     ];
     for (path, method) in expected {
         assert!(

@@ -383,3 +383,121 @@ fn visibility_names_round_trip() {
     }
     assert_eq!(Visibility::parse("private"), None);
 }
+
+/// A valid subscriber's gift link to article `a`.
+fn gift() -> GiftPass<'static> {
+    GiftPass {
+        article_id: "a",
+        expires_at: Some(now() + days(3)),
+        revoked: false,
+        giver: super::super::Giver::Subscriber {
+            disabled: false,
+            subscription: Some(Active),
+        },
+    }
+}
+
+#[test]
+fn a_gift_link_opens_the_full_text_of_its_article_only() {
+    use Visibility::Subscribers;
+    let anonymous = Viewer::Anonymous;
+    let lapsed = [sub(Expired, digital())];
+    let former = Viewer::Reader {
+        subscriptions: &lapsed,
+    };
+    let expired_gift = GiftPass {
+        expires_at: Some(now() - days(1)),
+        ..gift()
+    };
+    let revoked_gift = GiftPass {
+        revoked: true,
+        ..gift()
+    };
+    // (viewer, resource, article id, gift, decision)
+    let table: [(&Viewer, Resource, &str, GiftPass, AccessDecision); 8] = [
+        (
+            &anonymous,
+            article(Subscribers, false),
+            "a",
+            gift(),
+            AccessDecision::GiftLink,
+        ),
+        (
+            &anonymous,
+            article(Subscribers, true),
+            "a",
+            gift(),
+            AccessDecision::GiftLink,
+        ),
+        (
+            &former,
+            article(Subscribers, false),
+            "a",
+            gift(),
+            AccessDecision::GiftLink,
+        ),
+        (
+            &anonymous,
+            article(Subscribers, false),
+            "b",
+            gift(),
+            AccessDecision::Denied(Denial::LoginRequired),
+        ),
+        (
+            &anonymous,
+            audio(Subscribers, false),
+            "a",
+            gift(),
+            AccessDecision::Denied(Denial::LoginRequired),
+        ),
+        (
+            &former,
+            Resource::Edition {
+                in_past_issue: false,
+            },
+            "a",
+            gift(),
+            AccessDecision::Denied(Denial::SubscriptionExpired),
+        ),
+        (
+            &anonymous,
+            article(Subscribers, false),
+            "a",
+            expired_gift,
+            AccessDecision::Denied(Denial::LoginRequired),
+        ),
+        (
+            &anonymous,
+            article(Subscribers, false),
+            "a",
+            revoked_gift,
+            AccessDecision::Denied(Denial::LoginRequired),
+        ),
+    ];
+    for (i, (viewer, resource, id, gift, expected)) in table.into_iter().enumerate() {
+        assert_eq!(
+            decide_with_gift(viewer, &resource, id, &gift, now()),
+            expected,
+            "row {i}"
+        );
+    }
+}
+
+#[test]
+fn a_subscriber_opening_a_gift_link_reads_on_their_own_access() {
+    let own = [sub(Active, digital())];
+    let viewer = Viewer::Reader {
+        subscriptions: &own,
+    };
+    let decision = decide_with_gift(
+        &viewer,
+        &article(Visibility::Subscribers, false),
+        "a",
+        &gift(),
+        now(),
+    );
+    assert_eq!(decision, AccessDecision::Granted);
+    let view = AccessDecision::GiftLink.view();
+    assert!(view.granted);
+    assert_eq!(view.reason, Some("gift_link"));
+}

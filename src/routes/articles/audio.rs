@@ -1,6 +1,7 @@
 //! `GET /v1/articles/{slug}/audio`: a short-lived signed URL to the audio,
-//! only when the gate grants it.
+//! only when the gate grants it (never through a gift link).
 
+use super::get::ArticleQuery;
 use super::visible_article;
 use crate::error::{ApiError, Problem};
 use crate::metrics::GateResource;
@@ -13,7 +14,7 @@ use actix_web::{HttpResponse, get, web};
 /// A signed URL to play the article's audio.
 #[utoipa::path(
     tag = "articles",
-    params(("slug" = String, Path, description = "The article's slug")),
+    params(("slug" = String, Path, description = "The article's slug"), ArticleQuery),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A signed URL, valid for a few minutes", body = SignedUrl),
@@ -27,13 +28,19 @@ pub async fn article_audio(
     state: web::Data<AppState>,
     visitor: Visitor,
     slug: web::Path<String>,
+    query: web::Query<ArticleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let article = visible_article(&state, &slug).await?;
     let media_id = article
         .audio_media_id
         .clone()
         .ok_or_else(|| ApiError::not_found("audio_not_found", "this article has no audio"))?;
-    let access = Gate::for_visitor(&state, &visitor).await?.audio(&article);
+    // A gift link is read only to be refused: it never opens audio.
+    let access = Gate::for_visitor(&state, &visitor)
+        .await?
+        .with_gift(&state, query.gift.as_deref())
+        .await?
+        .audio(&article);
     require(state.metrics.gate.count(GateResource::Audio, access))?;
     Ok(HttpResponse::Ok().json(signed_url(&state, &media_id)))
 }

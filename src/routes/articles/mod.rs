@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audio;
 pub mod get;
+pub mod gift_links;
 pub mod list;
 
 use crate::db::catalogue::PublishedArticle;

@@ -138,6 +138,14 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         "GET /v1/articles/{slug}/audio",
         &["contracts::catalogue::article_audio_url"],
     ),
+    (
+        "POST /v1/articles/{slug}/gift-links",
+        &["contracts::gift_links::gift_link_created"],
+    ),
+    (
+        "GET /v1/me/gift-links",
+        &["contracts::gift_links::my_gift_links"],
+    ),
     ("GET /v1/issues", &["contracts::catalogue::issues_list"]),
     (
         "GET /v1/issues/{number}",

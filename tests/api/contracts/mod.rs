@@ -10,6 +10,7 @@ mod account;
 mod billing;
 mod catalogue;
 mod coverage;
+mod gift_links;
 mod jobs;
 mod money;
 mod preferences;

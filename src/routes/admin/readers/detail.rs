@@ -2,6 +2,7 @@
 //! address, every subscription with its history, payments and refunds, the
 //! refund requests and the live sessions.
 
+use crate::catalogue::gift_links::list::GiftLinkEntry;
 use crate::db::payments::PaymentRow;
 use crate::db::provider_follow_ups::FollowUpRow;
 use crate::db::readers::ReaderRow;
@@ -47,6 +48,8 @@ pub struct ReaderDetail {
     pub refund_requests: Vec<RefundRequestView>,
     /// Sessions still live, most recently used first.
     pub sessions: Vec<SessionView>,
+    /// The 50 newest gift links the reader made, with their openings.
+    pub gift_links: Vec<GiftLinkEntry>,
 }
 
 impl ReaderDetail {
@@ -71,7 +74,14 @@ impl ReaderDetail {
             subscriptions,
             refund_requests: refund_requests.into_iter().map(Into::into).collect(),
             sessions: sessions.into_iter().map(Into::into).collect(),
+            gift_links: Vec::new(),
         }
+    }
+
+    /// The view with the reader's gift links.
+    pub fn with_gift_links(mut self, gift_links: Vec<GiftLinkEntry>) -> Self {
+        self.gift_links = gift_links;
+        self
     }
 }
 

@@ -3,6 +3,8 @@
 use super::detail::{ReaderDetail, SubscriptionDetail};
 use super::path_reader;
 use crate::accounts::directory::{ReaderRecord, reader_record};
+use crate::catalogue::gift_links::list::gift_links_of;
+use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};
@@ -28,7 +30,7 @@ fn detail(record: ReaderRecord) -> ReaderDetail {
 }
 
 /// Shows a reader with subscriptions (events, payments, refunds), refund
-/// requests and live sessions.
+/// requests, live sessions and the gift links they made.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -47,6 +49,7 @@ pub async fn get_reader(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_reader(&id)?;
-    let record = reader_record(&accounts(&state), id).await?;
-    Ok(HttpResponse::Ok().json(detail(record)))
+    let record = reader_record(&accounts(&state), id.clone()).await?;
+    let (gift_links, _) = gift_links_of(&state.db, id, Paging::first(50)).await?;
+    Ok(HttpResponse::Ok().json(detail(record).with_gift_links(gift_links)))
 }
