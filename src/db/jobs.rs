@@ -12,7 +12,6 @@ use super::{DbConnection, write_transaction};
 use crate::domain::JobState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 /// A job as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -47,29 +46,25 @@ pub struct NewJob<'a> {
 
 /// Inserts a job; `false` when its dedupe key is taken (the effect is
 /// queued already). Inside a caller's transaction on PostgreSQL a unique
-/// violation would abort that transaction, so the key is looked up first;
-/// the constraint still decides between two racing inserts.
+/// violation would abort that transaction, so the key is looked up first,
+/// and a keyed insert runs in a savepoint: the constraint still decides
+/// between two racing inserts, and the loser's transaction goes on.
 pub fn insert(conn: &mut DbConnection, job: &NewJob<'_>) -> QueryResult<bool> {
-    if let Some(key) = job.dedupe_key {
-        let taken = jobs::table
-            .filter(jobs::dedupe_key.eq(key))
-            .select(jobs::id)
-            .first::<String>(conn)
-            .optional()?
-            .is_some();
-        if taken {
-            return Ok(false);
-        }
+    let insert =
+        |conn: &mut DbConnection| diesel::insert_into(jobs::table).values(job).execute(conn);
+    let Some(key) = job.dedupe_key else {
+        return insert(conn).map(|inserted| inserted == 1);
+    };
+    let taken = jobs::table
+        .filter(jobs::dedupe_key.eq(key))
+        .select(jobs::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some();
+    if taken {
+        return Ok(false);
     }
-    match diesel::insert_into(jobs::table).values(job).execute(conn) {
-        Ok(inserted) => Ok(inserted == 1),
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-            if job.dedupe_key.is_some() =>
-        {
-            Ok(false)
-        }
-        Err(other) => Err(other),
-    }
+    super::unique::insert_unless_taken(conn, insert)
 }
 
 /// One job by id.

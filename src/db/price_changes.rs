@@ -189,7 +189,7 @@ pub fn mark_told(
     if taken {
         return Ok(false);
     }
-    let inserted = conn.transaction(|conn| {
+    super::unique::insert_unless_taken(conn, |conn| {
         diesel::insert_into(price_change_moves::table)
             .values((
                 price_change_moves::price_change_id.eq(change),
@@ -198,15 +198,7 @@ pub fn mark_told(
                 price_change_moves::notified_at.eq(now),
             ))
             .execute(conn)
-    });
-    match inserted {
-        Ok(rows) => Ok(rows == 1),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(other) => Err(other),
-    }
+    })
 }
 
 /// A subscriber told of a price change and not yet moved to it.

@@ -9,7 +9,6 @@ use super::DbConnection;
 use super::schema::reminders_sent;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 /// Marks the reminder `key` (about the date `about`) queued, unless it
 /// was already: `true` when this call marked it, so the caller queues its
@@ -31,7 +30,7 @@ pub fn mark(
     if taken {
         return Ok(false);
     }
-    let inserted = conn.transaction(|conn| {
+    super::unique::insert_unless_taken(conn, |conn| {
         diesel::insert_into(reminders_sent::table)
             .values((
                 reminders_sent::reminder_key.eq(key),
@@ -39,12 +38,7 @@ pub fn mark(
                 reminders_sent::queued_at.eq(now),
             ))
             .execute(conn)
-    });
-    match inserted {
-        Ok(rows) => Ok(rows == 1),
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
-        Err(other) => Err(other),
-    }
+    })
 }
 
 /// Deletes the marks of reminders about dates before `before` (no sweep
