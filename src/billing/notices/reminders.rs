@@ -50,13 +50,15 @@ fn queue_once(
     Ok(crate::jobs::queue_email_once(conn, email, &ahead.key)?)
 }
 
-/// The tier's price for `interval` now (minor units, currency).
-fn price(
+/// The tier's price for `interval` in effect at `at` (minor units,
+/// currency).
+fn price_at(
     conn: &mut DbConnection,
     tier: &str,
     interval: BillingInterval,
+    at: NaiveDateTime,
 ) -> Result<Option<(i64, String)>, ApiError> {
-    Ok(tiers::find(conn, tier)?.and_then(|tier| {
+    Ok(tiers::find_at(conn, tier, at)?.and_then(|tier| {
         tier.prices
             .into_iter()
             .find(|price| price.interval == interval)
@@ -77,12 +79,7 @@ fn renewal_price(
         return Ok(Some((change.amount_cents, change.currency)));
     }
     let since = row.current_period_start.unwrap_or(row.started_at);
-    Ok(tiers::find_at(conn, &row.tier_id, since)?.and_then(|tier| {
-        tier.prices
-            .into_iter()
-            .find(|price| price.interval == interval)
-            .map(|price| (price.amount.get(), price.currency.as_str().to_owned()))
-    }))
+    price_at(conn, &row.tier_id, interval, since)
 }
 
 /// Queues the comp granted as `row` (just inserted) to its reader.
@@ -150,7 +147,7 @@ pub(crate) fn queue_trial_ending(
         return Ok(false);
     };
     let price = match row.billing_interval() {
-        Some(interval) => price(conn, &row.tier_id, interval)?,
+        Some(interval) => price_at(conn, &row.tier_id, interval, now)?,
         None => None,
     };
     let email = messages::trial_ending(

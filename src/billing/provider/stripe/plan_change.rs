@@ -59,6 +59,33 @@ fn step(key: &IdempotencyKey, step: &str) -> Result<RequestStrategy, ProviderErr
 }
 
 impl StripeProvider {
+    /// The Stripe subscription of `subscription` and the update of its one
+    /// item to `tier`'s `price` (the Stripe Price made first if need be):
+    /// what an upgrade and a scheduled price change both send.
+    /// `looking_up` names the lookup in the error a failure answers.
+    async fn item_at_price<'s>(
+        &self,
+        db: &Database,
+        subscription: &'s SubscriptionRow,
+        tier: &Tier,
+        price: &TierPrice,
+        looking_up: &str,
+    ) -> Result<(&'s str, UpdateSubscriptionItems), ApiError> {
+        let stripe_id = linked(subscription)?;
+        let new_price = self.stripe_price(db, tier, price).await?;
+        let current = RetrieveSubscription::new(stripe_id)
+            .send(self.client.as_ref())
+            .await
+            .map_err(|e| from_stripe(looking_up, e))?;
+        let item = current.items.data.first().ok_or_else(|| {
+            ProviderError::BadResponse("the Stripe subscription has no item".to_owned())
+        })?;
+        let mut line = UpdateSubscriptionItems::new();
+        line.id = Some(item.id.as_str().to_owned());
+        line.price = Some(new_price);
+        Ok((stripe_id, line))
+    }
+
     /// Swaps the subscription's price for `price` now, the proration
     /// invoiced at once. 409 `upgrade_payment_failed` when Stripe could
     /// not take the payment (the old plan stays).
@@ -70,18 +97,9 @@ impl StripeProvider {
         price: &TierPrice,
         key: &IdempotencyKey,
     ) -> Result<(), ApiError> {
-        let stripe_id = linked(subscription)?;
-        let new_price = self.stripe_price(db, tier, price).await?;
-        let current = RetrieveSubscription::new(stripe_id)
-            .send(self.client.as_ref())
-            .await
-            .map_err(|e| from_stripe("look up your subscription", e))?;
-        let item = current.items.data.first().ok_or_else(|| {
-            ProviderError::BadResponse("the Stripe subscription has no item".to_owned())
-        })?;
-        let mut line = UpdateSubscriptionItems::new();
-        line.id = Some(item.id.as_str().to_owned());
-        line.price = Some(new_price);
+        let (stripe_id, line) = self
+            .item_at_price(db, subscription, tier, price, "look up your subscription")
+            .await?;
         let updated = UpdateSubscription::new(stripe_id)
             .items(vec![line])
             .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
@@ -111,18 +129,9 @@ impl StripeProvider {
         price: &TierPrice,
         key: &IdempotencyKey,
     ) -> Result<(), ApiError> {
-        let stripe_id = linked(subscription)?;
-        let new_price = self.stripe_price(db, tier, price).await?;
-        let current = RetrieveSubscription::new(stripe_id)
-            .send(self.client.as_ref())
-            .await
-            .map_err(|e| from_stripe("look up the subscription", e))?;
-        let item = current.items.data.first().ok_or_else(|| {
-            ProviderError::BadResponse("the Stripe subscription has no item".to_owned())
-        })?;
-        let mut line = UpdateSubscriptionItems::new();
-        line.id = Some(item.id.as_str().to_owned());
-        line.price = Some(new_price);
+        let (stripe_id, line) = self
+            .item_at_price(db, subscription, tier, price, "look up the subscription")
+            .await?;
         UpdateSubscription::new(stripe_id)
             .items(vec![line])
             .proration_behavior(UpdateSubscriptionProrationBehavior::None)
