@@ -12,9 +12,9 @@
 //! changes nothing more (the double-run attack).
 
 use crate::print_mailing_list::create_issue;
-use crate::support::fixtures::subscription;
+use crate::support::fixtures::{run_sweep, subscription};
 use crate::support::helpers::TestApp;
-use crate::support::outbox::{emails_settled, emails_to};
+use crate::support::outbox::emails_to;
 use crate::support::reader_fixtures::give_address;
 use crate::support::staff_fixtures::{paid_subscription, transitions_to};
 use chrono::{Duration, Utc};
@@ -23,7 +23,6 @@ use masthead::db::schema::{jobs, refund_actions, refunds, subscription_events, s
 use masthead::domain::{JobKind, Role, SubscriptionState};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Instant;
 
 on_both_backends!(
     an_annual_renewal_is_reminded_once_with_its_price,
@@ -42,40 +41,6 @@ const COMP_GRANTED: &str = "You have been given a";
 const COMP_ENDING: &str = "Your complimentary subscription ends soon";
 const ADDRESS: &str = "Add your address to receive issue";
 const REFUNDED: &str = "Your refund is on its way";
-
-/// Runs the sweep `kind` now, as the scheduler would at a period's start,
-/// and waits for it and the emails it queued.
-async fn run_sweep(app: &TestApp, kind: JobKind) {
-    let id = masthead::jobs::enqueue(
-        &mut app.db(),
-        kind,
-        &json!({}),
-        Utc::now().naive_utc(),
-        None,
-    )
-    .unwrap()
-    .unwrap();
-    let deadline = Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let state: String = jobs::table
-            .find(id.as_str())
-            .select(jobs::state)
-            .first(&mut app.db())
-            .unwrap();
-        match state.as_str() {
-            "done" => break,
-            "dead" => panic!("the {} sweep died", kind.as_str()),
-            _ => {}
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the {} sweep did not run",
-            kind.as_str()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    emails_settled(app).await;
-}
 
 /// Runs `kind` twice: whatever the first run sent, the second adds nothing.
 async fn run_twice(app: &TestApp, kind: JobKind) {

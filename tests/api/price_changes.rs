@@ -9,17 +9,16 @@
 //! dates back, as the lifecycle sweep tests do.
 
 use crate::support::billing_fixtures::{stored, subscribe};
-use crate::support::fixtures::{startup_sweeps_settled, subscription};
+use crate::support::fixtures::{run_sweep, startup_sweeps_settled, subscription};
 use crate::support::helpers::{TestApp, TestReader, assert_problem};
-use crate::support::outbox::{emails_settled, emails_to};
+use crate::support::outbox::emails_to;
 use crate::support::reader_fixtures::audit_entries;
 use chrono::{Duration, SecondsFormat, Utc};
 use diesel::prelude::*;
-use masthead::db::schema::{jobs, price_change_moves, price_changes, subscriptions};
+use masthead::db::schema::{price_change_moves, price_changes, subscriptions};
 use masthead::domain::{JobKind, Role, SubscriptionState};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
-use std::time::Instant;
 
 on_both_backends!(
     an_admin_schedules_lists_and_withdraws_a_price,
@@ -92,35 +91,6 @@ fn renewing(
         .execute(&mut app.db())
         .unwrap();
     id
-}
-
-/// Runs the sweep `kind` now and waits for it and its emails.
-pub async fn run_sweep(app: &TestApp, kind: JobKind) {
-    let id = masthead::jobs::enqueue(
-        &mut app.db(),
-        kind,
-        &json!({}),
-        Utc::now().naive_utc(),
-        None,
-    )
-    .unwrap()
-    .unwrap();
-    let deadline = Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let state: String = jobs::table
-            .find(id.as_str())
-            .select(jobs::state)
-            .first(&mut app.db())
-            .unwrap();
-        match state.as_str() {
-            "done" => break,
-            "dead" => panic!("the {} sweep died", kind.as_str()),
-            _ => {}
-        }
-        assert!(Instant::now() < deadline, "the sweep did not run");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    emails_settled(app).await;
 }
 
 /// `(applies_at, moved)` of each move of `subscription`.

@@ -7,8 +7,9 @@
 //! idempotency key however often the sweep runs
 //! (<https://docs.stripe.com/api/idempotent_requests>).
 
-use crate::price_changes::{effective, moves, run_sweep, scheduled};
+use crate::price_changes::{effective, moves, scheduled};
 use crate::support::fake_stripe::{FakeStripe, fixture, spawn_app_with_stripe};
+use crate::support::fixtures::run_sweep;
 use crate::support::fixtures::{startup_sweeps_settled, subscription};
 use crate::support::helpers::TestApp;
 use chrono::{Duration, Utc};

@@ -134,3 +134,39 @@ pub async fn startup_sweeps_settled(app: &TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// Runs the sweep `kind` now, as the scheduler would at a period's start,
+/// and waits for it and the emails it queued.
+pub async fn run_sweep(app: &TestApp, kind: masthead::domain::JobKind) {
+    use diesel::prelude::*;
+    use masthead::db::schema::jobs;
+    let id = masthead::jobs::enqueue(
+        &mut app.db(),
+        kind,
+        &serde_json::json!({}),
+        Utc::now().naive_utc(),
+        None,
+    )
+    .unwrap()
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let state: String = jobs::table
+            .find(id.as_str())
+            .select(jobs::state)
+            .first(&mut app.db())
+            .unwrap();
+        match state.as_str() {
+            "done" => break,
+            "dead" => panic!("the {} sweep died", kind.as_str()),
+            _ => {}
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the {} sweep did not run",
+            kind.as_str()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    crate::support::outbox::emails_settled(app).await;
+}
