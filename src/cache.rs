@@ -1,14 +1,16 @@
 //! What the gate reads on every page view, kept in memory for a short TTL
 //! (`MASTHEAD_CACHE_TTL_SECONDS`, default 30 s): published articles, the
-//! current issue number, readers' subscription snapshots and live sessions.
+//! current issue number, readers' subscription snapshots, live sessions and
+//! the metered paywall's counted reads.
 //!
 //! Changes made through this instance invalidate the affected entries at
 //! once. Another instance's change (a refund, a cancellation, a logout) is
 //! seen here within the TTL: that bounds how long a stale grant can last.
 
 use crate::db::{self, Database, catalogue::PublishedArticle};
-use crate::domain::{ReaderId, Role, SessionId, SubscriptionSnapshot};
+use crate::domain::{MeteredRead, ReaderId, Role, SessionId, SubscriptionSnapshot};
 use crate::error::ApiError;
+use chrono::{DateTime, Utc};
 use moka::sync::Cache;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +24,7 @@ pub struct AppCache {
     entitlements: Cache<String, Arc<Vec<SubscriptionSnapshot>>>,
     articles: Cache<String, Option<Arc<PublishedArticle>>>,
     current_issue: Cache<(), Option<i32>>,
+    meters: Cache<String, Arc<Vec<MeteredRead>>>,
 }
 
 fn cache<K, V>(entries: u64, ttl: Duration) -> Cache<K, V>
@@ -43,6 +46,7 @@ impl AppCache {
             entitlements: cache(100_000, ttl),
             articles: cache(10_000, ttl),
             current_issue: cache(1, ttl),
+            meters: cache(100_000, ttl),
         }
     }
 
@@ -128,6 +132,32 @@ impl AppCache {
     /// Forgets every reader's snapshots (a tier's perks changed).
     pub fn tiers_changed(&self) {
         self.entitlements.invalidate_all();
+    }
+
+    /// The reads counted on `meter` after `since`. Only a read that might
+    /// count is decided from these; counting one re-reads them under the
+    /// meter's lock, so a stale entry can never overrun the allowance.
+    pub async fn meter_reads(
+        &self,
+        db: &Database,
+        meter: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Arc<Vec<MeteredRead>>, ApiError> {
+        if let Some(reads) = self.meters.get(meter) {
+            return Ok(reads);
+        }
+        let id = meter.to_owned();
+        let reads = Arc::new(
+            db.run(move |conn| Ok(db::meters::reads(conn, &id, since)?))
+                .await?,
+        );
+        self.meters.insert(meter.to_owned(), reads.clone());
+        Ok(reads)
+    }
+
+    /// Remembers a meter's reads as they stand after a write here.
+    pub fn meter_changed(&self, meter: &str, reads: Vec<MeteredRead>) {
+        self.meters.insert(meter.to_owned(), Arc::new(reads));
     }
 
     /// A published article by slug (`None` when absent or unpublished).

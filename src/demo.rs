@@ -346,6 +346,7 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<bool
                     issue_id: Some(issue_id),
                     visibility: article.visibility,
                     paywall_cut: Some(1),
+                    meter_rule: crate::domain::MeterRule::Metered,
                     publication_date: now,
                     created_at: now,
                     updated_at: now,

@@ -173,6 +173,17 @@ pub struct Settings {
     /// `MASTHEAD_GIFT_LINKS_PUBLISHER_NAME`: who an editor's publisher
     /// link says the gift is from (`gift.from`).
     pub gift_links_publisher_name: String,
+    /// `MASTHEAD_METER_ANONYMOUS`: walled articles a visitor who is not
+    /// logged in may read per window (0, the default, turns it off).
+    pub meter_anonymous: u32,
+    /// `MASTHEAD_METER_REGISTERED`: walled articles a logged-in reader
+    /// without access may read per window (0, the default, turns it off).
+    pub meter_registered: u32,
+    /// `MASTHEAD_METER_WINDOW_DAYS`: the meter's rolling window.
+    pub meter_window_days: u32,
+    /// `MASTHEAD_METER_CONSENT_REQUIRED`: meter anonymous visitors only
+    /// once a request says `X-Masthead-Meter-Consent: granted`.
+    pub meter_consent_required: bool,
     /// `MASTHEAD_PRINT_CUTOFF_DAYS`: how many days before an issue's
     /// publication date its print mailing list is drawn up.
     pub print_cutoff_days: i64,
@@ -351,6 +362,10 @@ impl Default for Settings {
             refund_window_days: 60,
             gift_links_per_month: 10,
             gift_links_publisher_name: "the editors".to_owned(),
+            meter_anonymous: 0,
+            meter_registered: 0,
+            meter_window_days: 30,
+            meter_consent_required: false,
             print_cutoff_days: 14,
             login_attempts_per_minute: 30,
             signups_per_minute: 10,
@@ -459,6 +474,14 @@ impl Settings {
     /// Where the development mail transport writes messages.
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
+    }
+    /// The metered paywall's allowances and window.
+    pub fn meter_policy(&self) -> crate::domain::MeterPolicy {
+        crate::domain::MeterPolicy {
+            anonymous: self.meter_anonymous,
+            registered: self.meter_registered,
+            window_days: self.meter_window_days,
+        }
     }
 
     /// The public base URL (no trailing slash).

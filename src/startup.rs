@@ -141,6 +141,7 @@ impl Application {
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
         let unsubscribe_tokens = crate::auth::UnsubscribeTokens::new(&key.secret_bytes());
+        let meter_tokens = crate::auth::MeterTokens::new(&key.secret_bytes());
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);
@@ -168,6 +169,7 @@ impl Application {
             cache,
             media_tokens,
             unsubscribe_tokens,
+            meter_tokens,
             payments,
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,

@@ -25,6 +25,8 @@ pub struct AppState {
     pub media_tokens: MediaTokens,
     /// Signs and checks the one-click unsubscribe links of optional mail.
     pub unsubscribe_tokens: crate::auth::UnsubscribeTokens,
+    /// Signs and checks anonymous visitors' meter credentials.
+    pub meter_tokens: crate::auth::MeterTokens,
     /// Whoever takes the readers' money (the development provider or Stripe).
     pub payments: crate::billing::Provider,
     /// Per-address limits on login, sign-up and email requests.

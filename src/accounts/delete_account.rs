@@ -45,6 +45,7 @@ pub async fn delete_account(
                 db::readers::anonymise(conn, &id, &unusable_password_hash(), now)?;
                 db::sessions::revoke_all_except(conn, &id, None, "account_deleted", now)?;
                 end_outstanding_tokens(conn, &id, now)?;
+                db::meters::forget(conn, &crate::domain::reader_meter(&id))?;
                 Ok::<_, ApiError>(())
             })
         })

@@ -9,10 +9,12 @@ mod jwt;
 mod keys;
 mod login_guard;
 mod media_token;
+mod meter_token;
 mod password_hashing;
 mod password_work;
 mod rate_limits;
 mod refresh_token;
+pub mod signing;
 mod stored_hash;
 mod unsubscribe_token;
 
@@ -28,6 +30,7 @@ pub use login_guard::{
     unlock as unlock_logins,
 };
 pub use media_token::{MediaTokenError, MediaTokens};
+pub use meter_token::MeterTokens;
 pub use password_hashing::{
     HashWork, hash_password, measure_work, rehash_password, verify_password,
 };

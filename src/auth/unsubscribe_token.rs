@@ -11,17 +11,8 @@
 //! `v1:<reader id>:<list>` followed by its HMAC-SHA256. It is opaque to
 //! readers, not secret: it carries nothing the reader does not know.
 
+use super::signing::PurposeKey;
 use crate::domain::{EmailList, ReaderId};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
-
-type HmacSha256 = Hmac<Sha256>;
-
-/// Length of the HMAC-SHA256 tag at the token's end.
-const TAG_BYTES: usize = 32;
 
 /// Longest token looked at: a payload of a UUID and a list name plus the
 /// tag is far shorter; anything longer is refused before decoding.
@@ -30,7 +21,7 @@ const MAX_TOKEN_CHARS: usize = 256;
 /// Signs and checks unsubscribe tokens.
 #[derive(Clone)]
 pub struct UnsubscribeTokens {
-    key: Vec<u8>,
+    key: PurposeKey,
 }
 
 /// What a valid token names.
@@ -46,41 +37,22 @@ impl UnsubscribeTokens {
     /// Tokens under a key derived from `secret` (the signing key's bytes),
     /// distinct from the media-URL key derived from the same secret.
     pub fn new(secret: &[u8]) -> Self {
-        let mut mac =
-            HmacSha256::new_from_slice(b"masthead unsubscribe v1").expect("any key length works");
-        mac.update(secret);
         Self {
-            key: mac.finalize().into_bytes().to_vec(),
+            key: PurposeKey::derive(b"masthead unsubscribe v1", secret),
         }
-    }
-
-    fn tag(&self, payload: &[u8]) -> Vec<u8> {
-        let mut mac = HmacSha256::new_from_slice(&self.key).expect("any key length works");
-        mac.update(payload);
-        mac.finalize().into_bytes().to_vec()
     }
 
     /// The token that takes `reader` off `list`.
     pub fn issue(&self, reader: &ReaderId, list: EmailList) -> String {
-        let mut bytes = format!("v1:{reader}:{}", list.as_str()).into_bytes();
-        let tag = self.tag(&bytes);
-        bytes.extend_from_slice(&tag);
-        URL_SAFE_NO_PAD.encode(bytes)
+        self.key
+            .seal(format!("v1:{reader}:{}", list.as_str()).as_bytes())
     }
 
     /// What `token` names, if it is one this key made, unaltered; `None`
     /// for anything else, without saying why (a forger learns nothing).
     pub fn verify(&self, token: &str) -> Option<Unsubscribe> {
-        if token.len() > MAX_TOKEN_CHARS {
-            return None;
-        }
-        let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
-        let split = bytes.len().checked_sub(TAG_BYTES)?;
-        let (payload, tag) = bytes.split_at(split);
-        if !bool::from(self.tag(payload).ct_eq(tag)) {
-            return None;
-        }
-        let payload = std::str::from_utf8(payload).ok()?;
+        let payload = self.key.open(token, MAX_TOKEN_CHARS)?;
+        let payload = std::str::from_utf8(&payload).ok()?;
         let mut parts = payload.split(':');
         let (Some("v1"), Some(reader), Some(list), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -97,6 +69,8 @@ impl UnsubscribeTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn reader() -> ReaderId {
         ReaderId::parse("0193a5b0-7e1c-7d2a-9f3e-1a2b3c4d5e6f").unwrap()

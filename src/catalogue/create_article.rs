@@ -6,7 +6,8 @@ use crate::cache::AppCache;
 use crate::db::audit_log::AuditEntry;
 use crate::db::{self, Database, DbConnection, articles::ArticleRecord, articles::NewArticle};
 use crate::domain::{
-    ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
+    ArticleBody, Author, Dek, IssueNumber, MeterRule, PaywallCut, PublicationDate, Slug, Title,
+    Visibility,
 };
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
@@ -30,6 +31,8 @@ pub struct ArticleDraft {
     pub visibility: Visibility,
     /// Paragraphs shown before the paywall (`None`: the default cut).
     pub paywall_cut: Option<PaywallCut>,
+    /// How the metered paywall treats it.
+    pub meter_rule: MeterRule,
     /// The date it carries.
     pub publication_date: PublicationDate,
 }
@@ -58,6 +61,7 @@ pub fn insert(
             issue_id: issue.as_deref(),
             visibility: draft.visibility,
             paywall_cut: draft.paywall_cut.map(PaywallCut::get),
+            meter_rule: draft.meter_rule,
             publication_date: draft.publication_date.naive_utc(),
             created_at: now,
             updated_at: now,

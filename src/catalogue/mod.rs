@@ -10,6 +10,7 @@ pub mod create_issue;
 pub mod export_mailing_list;
 pub mod gift_links;
 pub mod mailing_list;
+pub mod meter;
 pub mod narration;
 pub mod publish_article;
 pub mod publish_issue;

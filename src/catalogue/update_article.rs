@@ -5,8 +5,8 @@ use crate::cache::AppCache;
 use crate::db::audit_log::AuditEntry;
 use crate::db::{self, Database, articles::ArticleChanges, articles::ArticleRecord};
 use crate::domain::{
-    ArticleBody, Author, Change, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title,
-    Visibility,
+    ArticleBody, Author, Change, Dek, IssueNumber, MeterRule, PaywallCut, PublicationDate, Slug,
+    Title, Visibility,
 };
 use crate::error::ApiError;
 
@@ -30,6 +30,8 @@ pub struct ArticleEdit {
     pub visibility: Option<Visibility>,
     /// Another cut, or the default one.
     pub paywall_cut: Change<PaywallCut>,
+    /// Another rule for the metered paywall.
+    pub meter_rule: Option<MeterRule>,
     /// Another date.
     pub publication_date: Option<PublicationDate>,
 }
@@ -54,6 +56,7 @@ pub async fn update_article(
         issue_id: None,
         visibility: wanted.visibility,
         paywall_cut: wanted.paywall_cut.into_column(PaywallCut::get),
+        meter_rule: wanted.meter_rule,
         publication_date: wanted.publication_date.map(PublicationDate::naive_utc),
         updated_at: chrono::Utc::now().naive_utc(),
     };

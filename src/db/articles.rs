@@ -4,7 +4,7 @@
 
 use super::schema::{articles, issues, media_files};
 use super::{DbConnection, InsertError};
-use crate::domain::{AudioSource, Paging, Visibility};
+use crate::domain::{AudioSource, MeterRule, Paging, Visibility};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -31,6 +31,8 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
     /// Where the audio came from, while there is audio.
     pub audio_source: Option<AudioSource>,
+    /// How the metered paywall treats it.
+    pub meter_rule: MeterRule,
 }
 
 /// An article with its issue's number and its audio file's type and size.
@@ -60,6 +62,7 @@ pub struct NewArticle<'a> {
     pub issue_id: Option<&'a str>,
     pub visibility: Visibility,
     pub paywall_cut: Option<i32>,
+    pub meter_rule: MeterRule,
     pub publication_date: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -77,6 +80,7 @@ pub struct ArticleChanges {
     pub issue_id: Option<Option<String>>,
     pub visibility: Option<Visibility>,
     pub paywall_cut: Option<Option<i32>>,
+    pub meter_rule: Option<MeterRule>,
     pub publication_date: Option<NaiveDateTime>,
     /// Always set, so a change set is never empty.
     pub updated_at: NaiveDateTime,

@@ -5,7 +5,7 @@
 
 use super::DbConnection;
 use super::schema::{articles, issues, media_files};
-use crate::domain::{AudioSource, Paging, Visibility};
+use crate::domain::{AudioSource, MeterRule, Paging, Visibility};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -25,6 +25,8 @@ pub struct PublishedArticle {
     pub audio_media_id: Option<String>,
     pub audio_duration_seconds: Option<i32>,
     pub audio_source: Option<AudioSource>,
+    /// How the metered paywall treats it.
+    pub meter_rule: MeterRule,
     pub publication_date: NaiveDateTime,
     #[diesel(select_expression = issues::number.nullable())]
     pub issue_number: Option<i32>,

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod login_failures;
 pub mod mailing_list;
 pub mod media;
+pub mod meters;
 mod migrations;
 pub mod payments;
 pub mod perk_audience;

@@ -179,6 +179,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         audio_source -> Nullable<Text>,
+        meter_rule -> Text,
     }
 }
 
@@ -446,6 +447,24 @@ diesel::table! {
 diesel::joinable!(gift_links -> articles (article_id));
 diesel::joinable!(gift_links -> readers (giver_id));
 
+diesel::table! {
+    meters (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        touched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meter_reads (meter_id, article_id) {
+        meter_id -> Text,
+        article_id -> Text,
+        read_at -> Timestamp,
+    }
+}
+diesel::joinable!(meter_reads -> meters (meter_id));
+diesel::joinable!(meter_reads -> articles (article_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -477,4 +496,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     price_changes,
     price_change_moves,
     gift_links,
+    meters,
+    meter_reads,
 );

@@ -3,7 +3,9 @@
 //! product is tested here, without a database or a clock.
 
 use super::stored_text::stored_enum;
-use super::{GiftPass, Perk, PerkStatus, SubscriptionState};
+use super::{
+    GiftPass, Meter, MeterRule, MeterVerdict, MeterView, Perk, PerkStatus, SubscriptionState,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -192,6 +194,19 @@ impl Denial {
             _ => None,
         }
     }
+
+    /// Whether the metered paywall may lift this refusal of an article's
+    /// text. A reader whose payment failed is asked to fix it instead: a
+    /// free article would hide the one call to action that matters.
+    pub fn meterable(self) -> bool {
+        match self {
+            Self::LoginRequired
+            | Self::SubscriptionRequired
+            | Self::SubscriptionExpired
+            | Self::PerkRequired(Perk::ExclusiveContent | Perk::Archive) => true,
+            Self::PerkRequired(_) | Self::PaymentPastDue => false,
+        }
+    }
 }
 
 /// The gate's answer.
@@ -202,6 +217,12 @@ pub enum AccessDecision {
     /// The viewer may read this one article's full text through a gift
     /// link (and nothing else: not its audio, not other articles).
     GiftLink,
+    /// The metered paywall opens this article's full text (not its audio);
+    /// `counts` when reading it in full uses up one free article.
+    Metered {
+        /// Whether a full read counts against the meter.
+        counts: bool,
+    },
     /// The viewer may not, and why.
     Denied(Denial),
 }
@@ -209,7 +230,7 @@ pub enum AccessDecision {
 impl AccessDecision {
     /// Whether the viewer may see the resource.
     pub fn is_granted(self) -> bool {
-        matches!(self, Self::Granted | Self::GiftLink)
+        matches!(self, Self::Granted | Self::GiftLink | Self::Metered { .. })
     }
 
     /// The decision as the API sends it (the `access` object).
@@ -219,16 +240,25 @@ impl AccessDecision {
                 granted: true,
                 reason: None,
                 perk: None,
+                meter: None,
             },
             Self::GiftLink => AccessView {
                 granted: true,
                 reason: Some("gift_link"),
                 perk: None,
+                meter: None,
+            },
+            Self::Metered { .. } => AccessView {
+                granted: true,
+                reason: Some("metered"),
+                perk: None,
+                meter: None,
             },
             Self::Denied(denial) => AccessView {
                 granted: false,
                 reason: Some(denial.code()),
                 perk: denial.perk(),
+                meter: None,
             },
         }
     }
@@ -242,11 +272,46 @@ pub struct AccessView {
     pub granted: bool,
     /// Why not: `login_required`, `subscription_required`, `perk_required`,
     /// `subscription_expired` or `payment_past_due`; or why yes, when it is
-    /// not the viewer's own access: `gift_link`.
+    /// not the viewer's own access: `gift_link` or `metered` (one of the
+    /// visitor's free articles).
     #[schema(value_type = Option<String>, example = "perk_required")]
     pub reason: Option<&'static str>,
     /// The missing perk, for `perk_required`.
     pub perk: Option<Perk>,
+    /// The visitor's meter, when the metered paywall applies to them and
+    /// this article: "2 of 3 free articles left".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meter: Option<MeterView>,
+}
+
+/// The gate's answer about an article's text, with the meter that applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleAccess {
+    /// The decision.
+    pub decision: AccessDecision,
+    /// The visitor's meter, when one applies to them and this article.
+    pub meter: Option<MeterView>,
+}
+
+impl ArticleAccess {
+    /// The answer as the API sends it.
+    pub fn view(self) -> AccessView {
+        AccessView {
+            meter: self.meter,
+            ..self.decision.view()
+        }
+    }
+}
+
+/// A visitor's meter and how the article stands towards it, for
+/// [`decide_article`].
+#[derive(Debug, Clone, Copy)]
+pub struct MeterPass<'a> {
+    /// The visitor's meter (its allowance chosen for anonymous or
+    /// registered visitors).
+    pub meter: &'a Meter,
+    /// The article's rule: metered, exempt or walled.
+    pub rule: MeterRule,
 }
 
 /// The order missing perks are named in: the one a reader most likely
@@ -320,6 +385,46 @@ pub fn decide_with_gift(
             AccessDecision::GiftLink
         }
         _ => own,
+    }
+}
+
+/// The whole decision about an article's text (or audio): the viewer's own
+/// access, then a presented gift link ([`decide_with_gift`]), then the
+/// metered paywall, which lifts a refusal it may lift
+/// ([`Denial::meterable`]) of an article's text while the visitor's meter
+/// has a free article left, or already counted this one. The meter is
+/// reported whenever it had a say.
+pub fn decide_article(
+    viewer: &Viewer,
+    resource: &Resource,
+    article_id: &str,
+    gift: Option<&GiftPass>,
+    meter: Option<MeterPass<'_>>,
+    now: DateTime<Utc>,
+) -> ArticleAccess {
+    let own = match gift {
+        Some(gift) => decide_with_gift(viewer, resource, article_id, gift, now),
+        None => decide(viewer, resource, now),
+    };
+    let unmetered = ArticleAccess {
+        decision: own,
+        meter: None,
+    };
+    let (AccessDecision::Denied(denial), Resource::Article { .. }, Some(pass)) =
+        (own, resource, meter)
+    else {
+        return unmetered;
+    };
+    if !denial.meterable() {
+        return unmetered;
+    }
+    let decision = match pass.meter.verdict(article_id, pass.rule, now) {
+        MeterVerdict::Opens { counts } => AccessDecision::Metered { counts },
+        MeterVerdict::Closed => own,
+    };
+    ArticleAccess {
+        decision,
+        meter: Some(pass.meter.view(now)),
     }
 }
 

@@ -21,6 +21,8 @@ stored_enum! {
         PruneSessions,
         /// Deletes jobs done a week ago.
         PruneJobs,
+        /// Deletes metered-paywall meters untouched for a year.
+        PruneMeters,
         /// Runs the due Stripe follow-ups (calls a webhook made necessary,
         /// `billing::follow_ups`); queued with each follow-up and each
         /// retry, and swept periodically for what a crash left mid-attempt.

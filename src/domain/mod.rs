@@ -21,6 +21,7 @@ mod ids;
 mod instant_text;
 mod job;
 mod media_kind;
+mod meter;
 mod minor_units;
 mod money;
 mod paging;
@@ -48,8 +49,8 @@ mod time_zone;
 mod token_purpose;
 
 pub use access::{
-    AccessDecision, AccessView, Denial, Resource, SubscriptionSnapshot, Viewer, Visibility, decide,
-    decide_with_gift, entitlements,
+    AccessDecision, AccessView, ArticleAccess, Denial, MeterPass, Resource, SubscriptionSnapshot,
+    Viewer, Visibility, decide, decide_article, decide_with_gift, entitlements,
 };
 pub use actor::{Actor, ProviderName};
 pub use audio_source::AudioSource;
@@ -72,6 +73,10 @@ pub use ids::{CheckoutId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, 
 pub use instant_text::{parse_instant, rfc3339_seconds, rfc3339_seconds_naive};
 pub use job::{JobKind, JobState};
 pub use media_kind::MediaKind;
+pub use meter::{
+    MAX_METER_WINDOW_DAYS, Meter, MeterPolicy, MeterRule, MeterVerdict, MeterView, MeteredRead,
+    reader_meter,
+};
 pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use money::{AmountCents, BillingInterval, Currency};
 pub use paging::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Paging};

@@ -117,6 +117,7 @@ impl Handlers {
                 Sweep::new(db, JobKind::PruneSessions),
             )
             .register(JobKind::PruneJobs, Sweep::new(db, JobKind::PruneJobs))
+            .register(JobKind::PruneMeters, Sweep::new(db, JobKind::PruneMeters))
     }
 
     /// The kinds without a handler (none, for a complete registry).

@@ -1,7 +1,8 @@
 //! The scheduled sweeps, each a job the [`super::scheduler`] enqueues once
 //! per `MASTHEAD_HOUSEKEEPING_MINUTES` across instances: expire lapsed
 //! open checkouts (so staff views and metrics do not count them open),
-//! prune spent account tokens, long-dead sessions and done jobs. Each is a
+//! prune spent account tokens, long-dead sessions, done jobs and idle
+//! meters. Each is a
 //! conditional statement, so a repeated run changes nothing more. The
 //! lifecycle sweeps ([`LIFECYCLE_SWEEPS`]: ends, stale refunds, reminders)
 //! are scheduled the same way and run by billing's handler.
@@ -19,17 +20,21 @@ const TOKEN_RETENTION: Duration = Duration::days(1);
 const SESSION_RETENTION: Duration = Duration::days(30);
 /// How long a done job is kept (its message id, for support).
 const JOB_RETENTION: Duration = Duration::days(7);
+/// How long an untouched metered-paywall meter is kept: a year, the
+/// longest window the meter honours, after which none of its reads counts.
+const METER_RETENTION: Duration = Duration::days(crate::domain::MAX_METER_WINDOW_DAYS as i64);
 
 /// The sweeps' kinds, in the order the scheduler enqueues them.
 /// `RunFollowUps` is among them so a Stripe follow-up whose attempt a
 /// crash interrupted (its own lease since expired) is picked up.
 /// The lifecycle sweeps ([`LIFECYCLE_SWEEPS`]) follow: billing's handler
 /// runs them.
-pub const SWEEPS: [JobKind; 13] = [
+pub const SWEEPS: [JobKind; 14] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
     JobKind::PruneJobs,
+    JobKind::PruneMeters,
     JobKind::RunFollowUps,
     JobKind::ExpireGrace,
     JobKind::EndComps,
@@ -92,6 +97,9 @@ impl JobHandler for Sweep {
                         }
                         JobKind::PruneJobs => {
                             crate::db::jobs::prune_done(conn, now - JOB_RETENTION)?
+                        }
+                        JobKind::PruneMeters => {
+                            crate::db::meters::prune(conn, (now - METER_RETENTION).and_utc())?
                         }
                         JobKind::SendEmail
                         | JobKind::RunFollowUps

@@ -19,13 +19,14 @@ pub enum GateResource {
 
 const RESOURCES: [&str; 3] = ["article", "audio", "edition"];
 
-const OUTCOMES: [&str; 6] = [
+const OUTCOMES: [&str; 7] = [
     "granted",
     "login_required",
     "subscription_required",
     "perk_required",
     "subscription_expired",
     "payment_past_due",
+    "metered",
 ];
 
 fn outcome_index(decision: AccessDecision) -> usize {
@@ -36,6 +37,7 @@ fn outcome_index(decision: AccessDecision) -> usize {
         AccessDecision::Denied(Denial::PerkRequired(_)) => 3,
         AccessDecision::Denied(Denial::SubscriptionExpired) => 4,
         AccessDecision::Denied(Denial::PaymentPastDue) => 5,
+        AccessDecision::Metered { .. } => 6,
     }
 }
 

@@ -70,6 +70,7 @@ impl LifecycleSweeps {
             | JobKind::PruneAccountTokens
             | JobKind::PruneSessions
             | JobKind::PruneJobs
+            | JobKind::PruneMeters
             | JobKind::RunFollowUps
             | JobKind::NarrateArticle
             | JobKind::AnnouncePerk => Ok(0),

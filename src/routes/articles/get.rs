@@ -1,15 +1,17 @@
 //! `GET /v1/articles/{slug}`: always 200 for a visible article, with the
 //! full text when the gate grants it and the teaser when not. `?gift=`
-//! presents a gift link to this article.
+//! presents a gift link to this article. The only read that uses up one of
+//! a metered visitor's free articles.
 
-use super::visible_article;
-use super::{ArticleSummary, teaser};
+use super::{ArticleSummary, metered_privately, teaser, visible_article};
 use crate::catalogue::gift_links::given_by;
 use crate::catalogue::gift_links::open::count_gift_link_open;
-use crate::domain::AccessDecision;
+use crate::catalogue::meter::count_metered_read;
+use crate::db::catalogue::PublishedArticle;
+use crate::domain::{AccessDecision, ArticleAccess};
 use crate::error::{ApiError, Problem};
 use crate::metrics::GateResource;
-use crate::routes::extract::Visitor;
+use crate::routes::extract::{MeterCredential, Visitor, set_meter_credential};
 use crate::routes::gate::Gate;
 use crate::state::AppState;
 use actix_web::http::header;
@@ -57,7 +59,7 @@ pub struct ArticlePage {
     params(("slug" = String, Path, description = "The article's slug"), ArticleQuery),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The article: full text or teaser (with `?gift=`, `Cache-Control: private, no-store`)", body = ArticlePage),
+        (status = 200, description = "The article: full text or teaser (with `?gift=`, or when the metered paywall applies, `Cache-Control: private, no-store`). A new anonymous visitor whose read the meter counted gets the `masthead_meter` cookie and the same value in `X-Masthead-Meter`", body = ArticlePage),
         (status = 401, description = "A token was sent but is invalid or expired", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No published article with this slug", body = Problem, content_type = "application/problem+json"),
     )
@@ -66,6 +68,7 @@ pub struct ArticlePage {
 pub async fn get_article(
     state: web::Data<AppState>,
     visitor: Visitor,
+    meter: MeterCredential,
     slug: web::Path<String>,
     query: web::Query<ArticleQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -74,16 +77,19 @@ pub async fn get_article(
     let gate = Gate::for_visitor(&state, &visitor)
         .await?
         .with_gift(&state, gift_token)
+        .await?
+        .with_meter(&state, &visitor, &meter)
         .await?;
-    let access = state
+    let (access, issued) = read_in_full(&state, &gate, &article).await?;
+    state
         .metrics
         .gate
-        .count(GateResource::Article, gate.article(&article));
+        .count(GateResource::Article, access.decision);
     let working = gate.working_gift(&article);
-    if let (AccessDecision::GiftLink, Some(link)) = (access, working) {
+    if let (AccessDecision::GiftLink, Some(link)) = (access.decision, working) {
         count_gift_link_open(&state.db, link).await?;
     }
-    let (body, is_teaser) = if access.is_granted() {
+    let (body, is_teaser) = if access.decision.is_granted() {
         (article.body.clone(), false)
     } else {
         (teaser(&article.body, article.paywall_cut), true)
@@ -97,10 +103,42 @@ pub async fn get_article(
         // A gift read is personal: no cache, shared or the browser's, keeps it.
         response.insert_header((header::CACHE_CONTROL, "private, no-store"));
     }
+    metered_privately(&mut response, &access);
+    if let Some(token) = issued {
+        set_meter_credential(&mut response, &token, &state.settings);
+    }
     Ok(response.json(ArticlePage {
         summary: ArticleSummary::new(&article, access),
         body,
         is_teaser,
         gift,
     }))
+}
+
+/// The gate's answer for a full read: when the meter opens the article and
+/// the read counts, it is counted (deciding again under the meter's lock),
+/// on a new meter for an anonymous visitor who has none, whose credential
+/// comes back to be handed out.
+async fn read_in_full(
+    state: &AppState,
+    gate: &Gate,
+    article: &PublishedArticle,
+) -> Result<(ArticleAccess, Option<String>), ApiError> {
+    let access = gate.article(article);
+    if access.decision != (AccessDecision::Metered { counts: true }) {
+        return Ok((access, None));
+    }
+    let fresh = gate
+        .meter()
+        .is_some_and(|meter| meter.id.is_none())
+        .then(|| state.meter_tokens.issue());
+    let Some(slot) = gate.meter_slot(fresh.as_ref().map(|(id, _)| id.clone())) else {
+        return Ok((access, None));
+    };
+    let (_, meter) =
+        count_metered_read(&state.db, &state.cache, &slot, &article.id, gate.now()).await?;
+    Ok((
+        gate.article_with_meter(article, &meter),
+        fresh.map(|(_, token)| token),
+    ))
 }

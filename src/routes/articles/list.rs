@@ -5,7 +5,7 @@ use super::ArticleSummary;
 use crate::db;
 use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
-use crate::routes::extract::Visitor;
+use crate::routes::extract::{MeterCredential, Visitor};
 use crate::routes::gate::Gate;
 use crate::routes::page::{Listed, Page};
 use crate::state::AppState;
@@ -48,6 +48,7 @@ pub type ArticleList = Page<ArticleSummary>;
 pub async fn list_articles(
     state: web::Data<AppState>,
     visitor: Visitor,
+    meter: MeterCredential,
     query: web::Query<ListArticlesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
@@ -56,10 +57,17 @@ pub async fn list_articles(
         .db
         .run(move |conn| Ok(db::catalogue::published_articles(conn, issue, paging)?))
         .await?;
-    let gate = Gate::for_visitor(&state, &visitor).await?;
-    let items = articles
+    let gate = Gate::for_visitor(&state, &visitor)
+        .await?
+        .with_meter(&state, &visitor, &meter)
+        .await?;
+    let items: Vec<ArticleSummary> = articles
         .iter()
         .map(|a| ArticleSummary::new(a, gate.article(a)))
         .collect();
-    Ok(HttpResponse::Ok().json(Page::new(paging, items, total)))
+    let mut response = HttpResponse::Ok();
+    if items.iter().any(|item| item.access.meter.is_some()) {
+        super::mark_private(&mut response);
+    }
+    Ok(response.json(Page::new(paging, items, total)))
 }

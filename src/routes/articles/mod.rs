@@ -9,9 +9,11 @@ pub mod list;
 
 use crate::db::catalogue::PublishedArticle;
 pub use crate::domain::teaser;
-use crate::domain::{AccessDecision, AccessView, AudioSource, Slug};
+use crate::domain::{AccessView, ArticleAccess, AudioSource, Slug};
 use crate::error::ApiError;
 use crate::state::AppState;
+use actix_web::HttpResponseBuilder;
+use actix_web::http::header;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::Arc;
@@ -33,6 +35,20 @@ pub async fn visible_article(
         .article(&state.db, slug.as_str())
         .await?
         .ok_or_else(not_found)
+}
+
+/// Keeps an answer out of every cache, the browser's too: it carries a
+/// visitor's meter ("2 of 3 free articles left"), which the next read
+/// changes.
+pub fn mark_private(response: &mut HttpResponseBuilder) {
+    response.insert_header((header::CACHE_CONTROL, "private, no-store"));
+}
+
+/// [`mark_private`] when the metered paywall had a say in `access`.
+pub fn metered_privately(response: &mut HttpResponseBuilder, access: &ArticleAccess) {
+    if access.meter.is_some() {
+        mark_private(response);
+    }
 }
 
 /// The issue an article belongs to.
@@ -73,7 +89,7 @@ pub struct ArticleSummary {
 
 impl ArticleSummary {
     /// The summary of an article with the gate's answer for this visitor.
-    pub fn new(article: &PublishedArticle, access: AccessDecision) -> Self {
+    pub fn new(article: &PublishedArticle, access: ArticleAccess) -> Self {
         Self {
             slug: article.slug.clone(),
             title: article.title.clone(),

@@ -3,7 +3,7 @@
 use super::{AuthResponse, accounts, respond_with_reader, tokens_with};
 use crate::accounts::{Credentials, login as log_in};
 use crate::error::{ApiError, Problem};
-use crate::routes::extract::client_of;
+use crate::routes::extract::{MeterCredential, client_of};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -43,6 +43,7 @@ pub struct LoginRequest {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
+    meter: MeterCredential,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
@@ -51,6 +52,7 @@ pub async fn login(
         .await?
         .into_result()?;
     let reader = logged_in.reader;
+    super::carry_meter(&state, &meter, &reader.reader_id()).await;
     let issued = tokens_with(
         &state,
         &reader.reader_id(),

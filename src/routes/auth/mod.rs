@@ -15,6 +15,7 @@ use crate::accounts::Accounts;
 use crate::db::readers::ReaderRow;
 use crate::domain::{ReaderId, Role, SessionId, SubscriptionSnapshot, entitlements};
 use crate::error::ApiError;
+use crate::routes::extract::MeterCredential;
 use crate::state::AppState;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -49,6 +50,23 @@ pub struct AuthResponse {
     pub reader: ReaderView,
     #[serde(flatten)]
     pub tokens: TokenPair,
+}
+/// Carries an anonymous visitor's free articles into the account they
+/// just signed up for or logged in to. The login stands if this fails: a
+/// meter is worth a warning in the log, not a refused login.
+async fn carry_meter(state: &AppState, meter: &MeterCredential, reader: &ReaderId) {
+    let carried = crate::catalogue::meter::carry_meter_into_account(
+        &state.db,
+        &state.cache,
+        state.settings.meter_policy(),
+        meter.meter_id.as_deref(),
+        reader,
+        state.clock.now(),
+    )
+    .await;
+    if let Err(error) = carried {
+        tracing::warn!(%error, "the anonymous meter could not be carried into the account");
+    }
 }
 
 /// The account use cases' view of the application state.

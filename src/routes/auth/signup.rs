@@ -5,7 +5,7 @@ use crate::accounts::{NewSignup, signup as sign_up, signup::check_limits};
 use crate::domain::{DisplayName, Password, ReaderEmail};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::extract::client_of;
+use crate::routes::extract::{MeterCredential, client_of};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -55,6 +55,7 @@ pub struct SignupRequest {
 pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
+    meter: MeterCredential,
     body: web::Json<SignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let accounts = accounts(&state);
@@ -76,5 +77,6 @@ pub async fn signup(
         name,
     };
     let (reader, session, refresh) = sign_up(&accounts, new, client).await?.into_result()?;
+    super::carry_meter(&state, &meter, &reader.reader_id()).await;
     auth_response(&state, StatusCode::CREATED, reader, &session, refresh).await
 }

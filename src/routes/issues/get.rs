@@ -4,8 +4,8 @@ use super::IssueSummary;
 use crate::db;
 use crate::domain::Paging;
 use crate::error::{ApiError, Problem};
-use crate::routes::articles::ArticleSummary;
-use crate::routes::extract::Visitor;
+use crate::routes::articles::{ArticleSummary, mark_private};
+use crate::routes::extract::{MeterCredential, Visitor};
 use crate::routes::gate::Gate;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -39,6 +39,7 @@ pub struct IssuePage {
 pub async fn get_issue(
     state: web::Data<AppState>,
     visitor: Visitor,
+    meter: MeterCredential,
     number: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let number = number.into_inner();
@@ -57,16 +58,27 @@ pub async fn get_issue(
     let issue = issue.ok_or_else(|| {
         ApiError::not_found("issue_not_found", "no published issue has this number")
     })?;
-    let gate = Gate::for_visitor(&state, &visitor).await?;
-    Ok(HttpResponse::Ok().json(IssuePage {
+    let gate = Gate::for_visitor(&state, &visitor)
+        .await?
+        .with_meter(&state, &visitor, &meter)
+        .await?;
+    let articles: Vec<ArticleSummary> = articles
+        .iter()
+        .map(|a| ArticleSummary::new(a, gate.article(a)))
+        .collect();
+    let mut response = HttpResponse::Ok();
+    if articles
+        .iter()
+        .any(|article| article.access.meter.is_some())
+    {
+        mark_private(&mut response);
+    }
+    Ok(response.json(IssuePage {
         issue: IssueSummary::new(
             &issue,
             !gate.is_past_issue(Some(issue.number)),
             gate.edition(issue.number),
         ),
-        articles: articles
-            .iter()
-            .map(|a| ArticleSummary::new(a, gate.article(a)))
-            .collect(),
+        articles,
     }))
 }

@@ -63,7 +63,8 @@ fn depends_on_the_visitor(path: &str) -> bool {
 /// request that carried credentials and on every article and issue answer
 /// (a full body must never sit in a shared cache), with `Vary:
 /// Authorization` so a browser's cache does not serve one visitor's answer
-/// to a request with other credentials.
+/// to a request with other credentials (and, on article and issue answers,
+/// `Vary` on the metered paywall's cookie and headers).
 pub async fn no_store_when_private(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -87,6 +88,13 @@ pub async fn no_store_when_private(
     }
     if per_visitor || credentials {
         headers.append(header::VARY, HeaderValue::from_static("Authorization"));
+    }
+    if per_visitor {
+        // The metered paywall answers by the meter cookie or header.
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("Cookie, X-Masthead-Meter, X-Masthead-Meter-Consent"),
+        );
     }
     Ok(response)
 }

@@ -1,11 +1,12 @@
 //! `POST /v1/admin/articles`: an editor creates an article, unpublished
 //! until it is published explicitly.
 
-use super::{AdminArticleView, parse_visibility};
+use super::{AdminArticleView, parse_meter_rule, parse_visibility};
 use crate::catalogue::create_article::{ArticleDraft, create_article as create};
 use crate::domain::AuditAction;
 use crate::domain::{
-    ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
+    ArticleBody, Author, Dek, IssueNumber, MeterRule, PaywallCut, PublicationDate, Slug, Title,
+    Visibility,
 };
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -52,6 +53,12 @@ pub struct CreateArticleRequest {
     #[serde(default)]
     #[schema(value_type = Option<i32>)]
     pub paywall_cut: Input<i64>,
+    /// How the metered paywall treats it: `metered` (the default: the
+    /// meter may open it, counting a read), `exempt` (opens for metered
+    /// visitors without counting) or `walled` (never opened by the meter).
+    #[serde(default)]
+    #[schema(value_type = Option<MeterRule>)]
+    pub meter: Input<String>,
     /// The date it carries, RFC 3339.
     #[serde(default)]
     #[schema(required = true, value_type = String, format = DateTime)]
@@ -87,6 +94,7 @@ pub async fn create_article(
         issue_number = "issue_number" => request.issue_number.optional(IssueNumber::parse),
         visibility = "visibility" => request.visibility.required(parse_visibility),
         paywall_cut = "paywall_cut" => request.paywall_cut.optional(PaywallCut::parse),
+        meter_rule = "meter" => request.meter.optional(parse_meter_rule),
         publication_date = "publication_date" => request.publication_date.required(PublicationDate::parse),
     }
     let audit = editor.audit(AuditAction::ArticleCreated, ("article", slug.as_str()));
@@ -99,6 +107,7 @@ pub async fn create_article(
         issue_number,
         visibility,
         paywall_cut,
+        meter_rule: meter_rule.unwrap_or_default(),
         publication_date,
     };
     let article = create(&state.db, &state.cache, audit, draft).await?;

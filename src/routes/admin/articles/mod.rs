@@ -12,7 +12,7 @@ pub mod upload_audio;
 pub use crate::catalogue::article_not_found;
 
 use crate::db::articles::ArticleRecord;
-use crate::domain::{AudioSource, Slug, Visibility};
+use crate::domain::{AudioSource, MeterRule, Slug, Visibility};
 use crate::error::{ApiError, FieldError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -37,6 +37,8 @@ pub struct AdminArticleView {
     pub visibility: Visibility,
     /// Paragraphs shown before the paywall (`null`: the default cut).
     pub paywall_cut: Option<i32>,
+    /// How the metered paywall treats it: `metered`, `exempt` or `walled`.
+    pub meter: MeterRule,
     /// The date it carries.
     pub publication_date: DateTime<Utc>,
     /// Whether readers can see it (its issue, if any, must be published too).
@@ -91,6 +93,7 @@ impl From<ArticleRecord> for AdminArticleView {
             issue_number,
             visibility: article.visibility,
             paywall_cut: article.paywall_cut,
+            meter: article.meter_rule,
             publication_date: article.publication_date.and_utc(),
             published: article.published_at.is_some(),
             published_at: article.published_at.map(|at| at.and_utc()),
@@ -103,6 +106,12 @@ impl From<ArticleRecord> for AdminArticleView {
 /// The slug of a path: one that cannot be valid cannot exist either.
 pub fn path_slug(raw: String) -> Result<Slug, ApiError> {
     Slug::parse(raw).map_err(|_| article_not_found())
+}
+
+/// Parses a metered-paywall rule.
+pub fn parse_meter_rule(raw: String) -> Result<MeterRule, FieldError> {
+    MeterRule::parse(&raw)
+        .ok_or_else(|| FieldError::new("invalid_choice", "meter is one of metered, exempt, walled"))
 }
 
 /// Parses a visibility name.

@@ -2,11 +2,12 @@
 //! left out stay as they are, `null` clears `issue_number` and
 //! `paywall_cut`.
 
-use super::{AdminArticleView, parse_visibility, path_slug};
+use super::{AdminArticleView, parse_meter_rule, parse_visibility, path_slug};
 use crate::catalogue::update_article::{ArticleEdit, update_article as update};
 use crate::domain::AuditAction;
 use crate::domain::{
-    ArticleBody, Author, Dek, IssueNumber, PaywallCut, PublicationDate, Slug, Title, Visibility,
+    ArticleBody, Author, Dek, IssueNumber, MeterRule, PaywallCut, PublicationDate, Slug, Title,
+    Visibility,
 };
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -52,6 +53,10 @@ pub struct UpdateArticleRequest {
     #[serde(default)]
     #[schema(value_type = Option<i32>)]
     pub paywall_cut: Input<i64>,
+    /// A new rule for the metered paywall: `metered`, `exempt` or `walled`.
+    #[serde(default)]
+    #[schema(value_type = Option<MeterRule>)]
+    pub meter: Input<String>,
     /// A new date, RFC 3339.
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -91,6 +96,7 @@ pub async fn update_article(
         issue_number = "issue_number" => request.issue_number.nullable_change(IssueNumber::parse),
         visibility = "visibility" => request.visibility.change(parse_visibility),
         paywall_cut = "paywall_cut" => request.paywall_cut.nullable_change(PaywallCut::parse),
+        meter_rule = "meter" => request.meter.change(parse_meter_rule),
         publication_date = "publication_date" => request.publication_date.change(PublicationDate::parse),
     }
     let audit = editor.audit(AuditAction::ArticleUpdated, ("article", current.as_str()));
@@ -103,6 +109,7 @@ pub async fn update_article(
         issue_number,
         visibility,
         paywall_cut,
+        meter_rule,
         publication_date,
     };
     let article = update(&state.db, &state.cache, audit, current, wanted).await?;
