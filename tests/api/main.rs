@@ -41,6 +41,7 @@ mod me_password;
 mod me_payments;
 mod me_preferences;
 mod me_sessions;
+mod metered_paywall;
 mod metrics;
 mod narration;
 mod one_subscription;

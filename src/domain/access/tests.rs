@@ -501,3 +501,157 @@ fn a_subscriber_opening_a_gift_link_reads_on_their_own_access() {
     assert!(view.granted);
     assert_eq!(view.reason, Some("gift_link"));
 }
+
+fn meter(limit: u32, counted: &[&str]) -> Meter {
+    Meter {
+        limit,
+        window: days(30),
+        reads: counted
+            .iter()
+            .map(|id| crate::domain::MeteredRead {
+                article_id: (*id).to_owned(),
+                read_at: now() - days(1),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn the_meter_lifts_only_the_refusals_it_may_of_article_text() {
+    use MeterRule::{Exempt, Metered, Walled};
+    let none: [SubscriptionSnapshot; 0] = [];
+    let lapsed = [sub(Expired, digital())];
+    let past_due = [ends(PastDue, digital(), -1)];
+    let active = [sub(Active, digital())];
+    let anonymous = Viewer::Anonymous;
+    let registered = Viewer::Reader {
+        subscriptions: &none,
+    };
+    let expired = Viewer::Reader {
+        subscriptions: &lapsed,
+    };
+    let unpaid = Viewer::Reader {
+        subscriptions: &past_due,
+    };
+    let subscriber = Viewer::Reader {
+        subscriptions: &active,
+    };
+    let open = AccessDecision::Metered { counts: true };
+    let free = AccessDecision::Metered { counts: false };
+    let walled = article(Visibility::Subscribers, false);
+    let table = [
+        (&anonymous, walled, Metered, meter(2, &[]), open),
+        (
+            &anonymous,
+            walled,
+            Metered,
+            meter(2, &["x", "y"]),
+            expected("login"),
+        ),
+        (&anonymous, walled, Metered, meter(2, &["a", "y"]), free),
+        (&anonymous, walled, Exempt, meter(2, &["x", "y"]), free),
+        (&anonymous, walled, Walled, meter(2, &[]), expected("login")),
+        (
+            &anonymous,
+            article(Visibility::Registered, true),
+            Metered,
+            meter(1, &[]),
+            open,
+        ),
+        (&registered, walled, Metered, meter(1, &[]), open),
+        (
+            &registered,
+            walled,
+            Metered,
+            meter(1, &["x"]),
+            expected("sub"),
+        ),
+        (
+            &expired,
+            article(Visibility::Subscribers, true),
+            Metered,
+            meter(1, &[]),
+            open,
+        ),
+        (
+            &unpaid,
+            walled,
+            Metered,
+            meter(5, &[]),
+            expected("past_due"),
+        ),
+        (
+            &anonymous,
+            audio(Visibility::Subscribers, false),
+            Metered,
+            meter(5, &[]),
+            expected("login"),
+        ),
+        (
+            &subscriber,
+            walled,
+            Metered,
+            meter(0, &[]),
+            AccessDecision::Granted,
+        ),
+        (
+            &anonymous,
+            article(Visibility::Public, false),
+            Metered,
+            meter(0, &[]),
+            AccessDecision::Granted,
+        ),
+    ];
+    for (i, (viewer, resource, rule, meter, expected)) in table.into_iter().enumerate() {
+        let pass = MeterPass {
+            meter: &meter,
+            rule,
+        };
+        let access = decide_article(viewer, &resource, "a", None, Some(pass), now());
+        assert_eq!(access.decision, expected, "row {i}");
+        let reported = !matches!(
+            access.decision,
+            AccessDecision::Granted | AccessDecision::Denied(Denial::PaymentPastDue)
+        ) && matches!(resource, Resource::Article { .. });
+        assert_eq!(access.meter.is_some(), reported, "row {i}: meter reported");
+    }
+}
+
+#[test]
+fn a_metered_grant_reads_as_metered_with_the_meter_attached() {
+    let m = meter(3, &["x"]);
+    let access = decide_article(
+        &Viewer::Anonymous,
+        &article(Visibility::Subscribers, false),
+        "a",
+        None,
+        Some(MeterPass {
+            meter: &m,
+            rule: MeterRule::Metered,
+        }),
+        now(),
+    );
+    let view = access.view();
+    assert!(view.granted);
+    assert_eq!(view.reason, Some("metered"));
+    let reported = view.meter.expect("the meter");
+    assert_eq!((reported.used, reported.limit), (1, 3));
+}
+
+#[test]
+fn a_gift_link_comes_before_the_meter_and_uses_none_of_it() {
+    let m = meter(1, &[]);
+    let access = decide_article(
+        &Viewer::Anonymous,
+        &article(Visibility::Subscribers, false),
+        "a",
+        Some(&gift()),
+        Some(MeterPass {
+            meter: &m,
+            rule: MeterRule::Metered,
+        }),
+        now(),
+    );
+    assert_eq!(access.decision, AccessDecision::GiftLink);
+    assert_eq!(access.meter, None);
+}

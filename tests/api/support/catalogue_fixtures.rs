@@ -94,7 +94,9 @@ async fn upload(
     );
 }
 
-async fn article(
+/// Creates an article (slug, issue number, visibility, body) as an editor,
+/// published when `publish`.
+pub async fn article(
     app: &TestApp,
     token: &str,
     slug: &str,
