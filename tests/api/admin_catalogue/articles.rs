@@ -40,6 +40,7 @@ async fn articles_are_created_unpublished(app: TestApp) {
             "issue_number": 5,
             "visibility": "subscribers",
             "paywall_cut": 1,
+            "meter": "metered",
             "publication_date": "2026-03-05T10:00:00Z",
             "published": false,
             "published_at": null,
