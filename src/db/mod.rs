@@ -20,6 +20,7 @@ pub mod login_failures;
 pub mod mailing_list;
 pub mod media;
 mod migrations;
+pub mod offers;
 pub mod payments;
 pub mod perk_audience;
 pub mod plan_changes;
@@ -43,6 +44,7 @@ pub mod sessions;
 pub mod subscriptions;
 pub mod tiers;
 mod transaction;
+pub mod trials;
 mod unique;
 pub mod webhook_events;
 

@@ -23,6 +23,7 @@ mod job;
 mod media_kind;
 mod minor_units;
 mod money;
+mod offer;
 mod paging;
 mod password;
 mod payment_status;
@@ -74,6 +75,10 @@ pub use job::{JobKind, JobState};
 pub use media_kind::MediaKind;
 pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use money::{AmountCents, BillingInterval, Currency};
+pub use offer::{
+    Benefit, MAX_DURATION_MONTHS, MAX_TRIAL_DAYS, OfferCode, OfferWindow, Unavailable,
+    discounted_payments, payment_amount,
+};
 pub use paging::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Paging};
 pub use password::Password;
 pub use payment_status::PaymentStatus;
