@@ -27,7 +27,7 @@ pub async fn archive_offer(
                 };
                 audit_log::record(conn, &audit.at(now))?;
             }
-            Ok(offers::find(conn, &code)?.ok_or_else(offer_not_found)?)
+            offers::find(conn, &code)?.ok_or_else(offer_not_found)
         })
     })
     .await
