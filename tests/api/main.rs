@@ -44,6 +44,7 @@ mod me_sessions;
 mod metrics;
 mod narration;
 mod offers;
+mod offers_stripe;
 mod one_subscription;
 mod openapi_clients;
 mod openapi_validity;
