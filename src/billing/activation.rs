@@ -9,6 +9,8 @@
 
 use super::checkout::ensure_not_subscribed;
 use super::notices::{self, InvoiceFacts};
+use super::offers::redeem::{Charged, redeem};
+use super::provider::DevProvider;
 use crate::db::checkouts::{self, CheckoutRow};
 use crate::db::payments::{self, NewPayment};
 use crate::db::subscriptions::{
@@ -251,6 +253,15 @@ fn activate(
     )?;
     if outcome == TransitionOutcome::Conflict {
         return Err(anyhow::anyhow!("subscription {id} moved before it was activated").into());
+    }
+    // A duplicate's money goes back: it redeems nothing and uses no trial.
+    if taken == Taken::Refuse {
+        let charged = if checkout.provider == DevProvider::NAME {
+            Charged::NotYet
+        } else {
+            Charged::Already
+        };
+        redeem(conn, checkout, &id, charged, now)?;
     }
     // A $0 invoice (a trial, a full discount) took no money: nothing to
     // refund, and the guarantee starts at the first real payment.

@@ -3,13 +3,15 @@
 //! payment page. The checkout is recorded first, so every page the
 //! provider opens can be traced back to it.
 
+use super::offers::quote::{Quote, quote};
 use super::provider::{CheckoutRequest, DevProvider, Provider};
 use crate::db::readers::ReaderRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{self, Database, DbConnection, checkouts};
 use crate::domain::FieldError;
 use crate::domain::{
-    BillingInterval, CheckoutId, CheckoutStatus, Currency, ReaderId, Slug, SubscriptionSnapshot,
+    BillingInterval, CheckoutId, CheckoutStatus, Currency, OfferCode, ReaderId, Slug,
+    SubscriptionSnapshot,
 };
 use crate::error::ApiError;
 use chrono::{DateTime, Duration, Utc};
@@ -26,9 +28,9 @@ pub struct CheckoutOrder {
     pub interval: BillingInterval,
     /// The currency, needed only when the tier is priced in several.
     pub currency: Option<Currency>,
-    /// An offer to apply. No offers exist yet, so any code is refused
-    /// (422 `offer_not_found`); the field is part of the contract already.
-    pub offer_code: Option<String>,
+    /// An offer to redeem (its code parsed: case and outer spaces do not
+    /// matter).
+    pub offer_code: Option<OfferCode>,
     /// The article the reader was reading when they decided to buy.
     pub source_article: Option<Slug>,
 }
@@ -124,7 +126,8 @@ pub(super) fn ensure_not_subscribed(
 }
 
 /// Starts a checkout for `reader`: 422 for a tier, interval or currency
-/// not on offer (or any offer code, until offers exist), 422
+/// not on offer, 422 for an offer code the checkout may not redeem (see
+/// [`quote`]), 422
 /// `shipping_address_required` for print without an address, 409
 /// `already_subscribed`, 409 `checkout_open` (with the open checkout's
 /// URL) while another checkout can still be paid. If the provider cannot
@@ -137,7 +140,7 @@ pub async fn start_checkout(
     order: CheckoutOrder,
 ) -> Result<OpenedCheckout, ApiError> {
     let id = CheckoutId::generate();
-    let (tier, price) = {
+    let (tier, price, quote) = {
         let (id, reader, provider) = (id.clone(), reader.clone(), provider.name());
         db.run(move |conn| {
             db::write_transaction(conn, |conn| record(conn, &id, &reader, provider, &order))
@@ -149,6 +152,8 @@ pub async fn start_checkout(
         reader,
         tier: &tier,
         price: &price,
+        offer: quote.offer.as_ref(),
+        trial_days: quote.trial_days,
     };
     let started = match provider.start_checkout(db, &request).await {
         Ok(started) => started,
@@ -178,15 +183,15 @@ pub async fn start_checkout(
     })
 }
 
-/// Checks the order and records the checkout as `open`; returns the tier
-/// and the quoted price.
+/// Checks the order and records the checkout as `open`; returns the tier,
+/// the quoted price and the offer and trial it comes with.
 fn record(
     conn: &mut DbConnection,
     id: &CheckoutId,
     reader: &ReaderRow,
     provider: &str,
     order: &CheckoutOrder,
-) -> Result<(Tier, TierPrice), ApiError> {
+) -> Result<(Tier, TierPrice, Quote), ApiError> {
     let tier = db::tiers::find(conn, &order.tier)?.ok_or_else(|| {
         ApiError::invalid_field(
             FieldError::new(
@@ -210,13 +215,14 @@ fn record(
             ),
         ));
     }
-    if order.offer_code.is_some() {
-        return Err(ApiError::unprocessable(
-            "offer_not_found",
-            "there is no offer with this code",
-        ));
-    }
     let now = Utc::now();
+    let quote = quote(
+        conn,
+        &reader.reader_id(),
+        (&tier, &price),
+        order.offer_code.as_ref(),
+        now.naive_utc(),
+    )?;
     ensure_not_subscribed(conn, &reader.reader_id(), now)?;
     ensure_no_open_checkout(conn, &reader.reader_id(), now)?;
     let created_at = now.naive_utc();
@@ -236,6 +242,12 @@ fn record(
             expires_at: created_at + Duration::hours(CHECKOUT_LIFETIME_HOURS),
             source_article: order.source_article.as_ref().map(Slug::as_str),
             page_token: page_token.as_deref(),
+            offer_code: quote.offer.as_ref().map(|offer| offer.row.code.as_str()),
+            trial_days: i32::try_from(quote.trial_days).unwrap_or(0),
+            discount_cents: quote.discount_cents,
+            discount_payments: quote
+                .discount_payments
+                .map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
         },
     )
     .map_err(|error| match error {
@@ -247,7 +259,7 @@ fn record(
         ) => ApiError::CheckoutOpen { url: None },
         other => other.into(),
     })?;
-    Ok((tier, price))
+    Ok((tier, price, quote))
 }
 
 /// 409 `checkout_open` while one of the reader's checkouts can still be
@@ -287,6 +299,7 @@ mod tests {
             currency: Currency::parse(currency.to_owned()).unwrap(),
             stripe_price_id: None,
             scheduled: None,
+            trial_days: 0,
         }
     }
 

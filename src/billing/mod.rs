@@ -22,6 +22,7 @@ mod deny_refund_request;
 mod dev_checkout_page;
 pub mod follow_ups;
 mod notices;
+pub mod offers;
 pub mod perk_launch;
 pub mod plan_change;
 mod portal;

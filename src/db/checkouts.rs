@@ -32,9 +32,37 @@ pub struct CheckoutRow {
     /// The development provider's form token: its page's Pay and Cancel
     /// buttons must send it back, so a page elsewhere cannot submit them.
     pub page_token: Option<String>,
+    /// The offer the checkout redeems, if any (upper case).
+    pub offer_code: Option<String>,
+    /// Free days before the first payment (0: no trial).
+    pub trial_days: i32,
+    /// The amount off each discounted payment, in minor units.
+    pub discount_cents: i64,
+    /// How many payments the discount covers; `None`: all of them.
+    pub discount_payments: Option<i32>,
 }
 
 impl CheckoutRow {
+    /// The offer the checkout redeems.
+    pub fn offer(&self) -> Option<crate::domain::OfferCode> {
+        self.offer_code
+            .clone()
+            .map(crate::domain::OfferCode::from_db)
+    }
+
+    /// What the `nth` real payment (from 1) of the subscription it
+    /// creates costs: the quoted price, less the offer's discount while it
+    /// lasts.
+    pub fn payment_cents(&self, nth: u32) -> i64 {
+        let Ok(price) = crate::domain::AmountCents::parse(self.amount_cents) else {
+            return self.amount_cents;
+        };
+        let covered = self
+            .discount_payments
+            .map(|n| u32::try_from(n).unwrap_or(0));
+        crate::domain::payment_amount(price, self.discount_cents, covered, nth)
+    }
+
     /// The typed id.
     pub fn checkout_id(&self) -> CheckoutId {
         CheckoutId::from_db(self.id.clone())
@@ -73,6 +101,10 @@ pub struct NewCheckout<'a> {
     pub expires_at: NaiveDateTime,
     pub source_article: Option<&'a str>,
     pub page_token: Option<&'a str>,
+    pub offer_code: Option<&'a str>,
+    pub trial_days: i32,
+    pub discount_cents: i64,
+    pub discount_payments: Option<i32>,
 }
 
 /// Records a new checkout.
@@ -123,6 +155,18 @@ pub fn set_provider_session(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// The checkout that created `subscription`, if one did.
+pub fn for_subscription(
+    conn: &mut DbConnection,
+    subscription: &SubscriptionId,
+) -> QueryResult<Option<CheckoutRow>> {
+    checkouts::table
+        .filter(checkouts::subscription_id.eq(subscription.as_str()))
+        .select(CheckoutRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// The reader's checkout that can still be paid at `now`, if any (the

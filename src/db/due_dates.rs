@@ -45,6 +45,22 @@ pub fn trials_ending(
         .load(conn)
 }
 
+/// `trialing` subscriptions of `provider` whose trial (their period) ended
+/// by `now`.
+pub fn trials_over(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    provider: &str,
+) -> QueryResult<Vec<SubscriptionRow>> {
+    subscriptions::table
+        .filter(subscriptions::state.eq(SubscriptionState::Trialing.as_str()))
+        .filter(subscriptions::provider.eq(provider))
+        .filter(subscriptions::current_period_end.le(now))
+        .order(subscriptions::id.asc())
+        .select(SubscriptionRow::as_select())
+        .load(conn)
+}
+
 /// `comped` subscriptions whose end is after `now` and by `until`.
 pub fn comps_ending(
     conn: &mut DbConnection,

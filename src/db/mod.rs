@@ -21,6 +21,7 @@ pub mod mailing_list;
 pub mod media;
 pub mod meters;
 mod migrations;
+pub mod offers;
 pub mod payments;
 pub mod perk_audience;
 pub mod plan_changes;
@@ -44,6 +45,7 @@ pub mod sessions;
 pub mod subscriptions;
 pub mod tiers;
 mod transaction;
+pub mod trials;
 mod unique;
 pub mod webhook_events;
 

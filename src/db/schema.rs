@@ -92,6 +92,7 @@ diesel::table! {
         amount_cents -> BigInt,
         currency -> Text,
         stripe_price_id -> Nullable<Text>,
+        trial_days -> Integer,
     }
 }
 
@@ -201,6 +202,10 @@ diesel::table! {
         url -> Nullable<Text>,
         source_article -> Nullable<Text>,
         page_token -> Nullable<Text>,
+        offer_code -> Nullable<Text>,
+        trial_days -> Integer,
+        discount_cents -> BigInt,
+        discount_payments -> Nullable<Integer>,
     }
 }
 
@@ -465,6 +470,58 @@ diesel::table! {
 diesel::joinable!(meter_reads -> meters (meter_id));
 diesel::joinable!(meter_reads -> articles (article_id));
 
+diesel::table! {
+    offers (code) {
+        code -> Text,
+        name -> Text,
+        percent_off -> Nullable<Integer>,
+        amount_off_cents -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        trial_days -> Integer,
+        duration_months -> Nullable<Integer>,
+        listed -> Integer,
+        max_redemptions -> Nullable<Integer>,
+        redemptions -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+        stripe_coupon_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_plans (offer_code, tier_id, billing_interval) {
+        offer_code -> Text,
+        tier_id -> Text,
+        billing_interval -> Text,
+    }
+}
+
+diesel::table! {
+    offer_redemptions (checkout_id) {
+        checkout_id -> Text,
+        offer_code -> Text,
+        reader_id -> Text,
+        subscription_id -> Nullable<Text>,
+        redeemed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    trials_used (reader_id) {
+        reader_id -> Text,
+        checkout_id -> Text,
+        trial_days -> Integer,
+        card_fingerprint -> Nullable<Text>,
+        used_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(offer_plans -> offers (offer_code));
+diesel::joinable!(offer_redemptions -> offers (offer_code));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -498,4 +555,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     gift_links,
     meters,
     meter_reads,
+    offers,
+    offer_plans,
+    offer_redemptions,
+    trials_used,
 );

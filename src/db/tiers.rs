@@ -40,6 +40,8 @@ pub struct TierPrice {
     /// The scheduled price (`price_changes`) this is, when one has taken
     /// effect; `None` for the tier's own price.
     pub scheduled: Option<String>,
+    /// The free days before a new subscriber's first payment (0: none).
+    pub trial_days: u32,
 }
 
 #[derive(Queryable, Selectable)]
@@ -68,6 +70,7 @@ struct PriceRow {
     amount_cents: i64,
     currency: String,
     stripe_price_id: Option<String>,
+    trial_days: i32,
 }
 
 /// Every tier ordered by position, with perks and the prices in effect now.
@@ -239,6 +242,7 @@ fn price(row: &PriceRow) -> Option<TierPrice> {
         currency,
         stripe_price_id: row.stripe_price_id.clone(),
         scheduled: None,
+        trial_days: u32::try_from(row.trial_days).unwrap_or(0),
     })
 }
 
@@ -253,6 +257,26 @@ pub fn set_stripe_price(
         .set(tier_prices::stripe_price_id.eq(stripe_price_id))
         .execute(conn)
         .map(drop)
+}
+
+/// Sets the free trial of `tier`'s price for `interval` in `currency`;
+/// `false` when the tier has no such price.
+pub fn set_trial_days(
+    conn: &mut DbConnection,
+    tier: &str,
+    interval: BillingInterval,
+    currency: &Currency,
+    days: u32,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        tier_prices::table
+            .filter(tier_prices::tier_id.eq(tier))
+            .filter(tier_prices::billing_interval.eq(interval.as_str()))
+            .filter(tier_prices::currency.eq(currency.as_str())),
+    )
+    .set(tier_prices::trial_days.eq(i32::try_from(days).unwrap_or(i32::MAX)))
+    .execute(conn)?;
+    Ok(changed == 1)
 }
 
 /// The status of `perk` on tier `tier`; `None` when the tier does not
@@ -312,6 +336,7 @@ mod tests {
             amount_cents,
             currency: currency.to_owned(),
             stripe_price_id: None,
+            trial_days: 0,
         }
     }
 

@@ -69,6 +69,12 @@ stored_enum! {
         PriceChangeScheduled,
         /// Withdrew a scheduled price before it took effect.
         PriceChangeWithdrawn,
+        /// Created an offer.
+        OfferCreated,
+        /// Archived an offer (no checkout can redeem it any more).
+        OfferArchived,
+        /// Set the free trial of a tier's price.
+        TrialDaysChanged,
     }
 }
 

@@ -58,6 +58,9 @@ stored_enum! {
         /// their provider subscriptions to it shortly before the first
         /// renewal it applies to.
         PriceChanges,
+        /// Takes the first payment of each development-provider trial that
+        /// ended (Stripe charges its own): `trialing` becomes `active`.
+        EndDevTrials,
     }
 }
 

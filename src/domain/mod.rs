@@ -24,6 +24,7 @@ mod media_kind;
 mod meter;
 mod minor_units;
 mod money;
+mod offer;
 mod paging;
 mod password;
 mod payment_status;
@@ -79,6 +80,10 @@ pub use meter::{
 };
 pub use minor_units::{MAX_MAJOR_UNITS, minor_unit_exponent, sane_amount};
 pub use money::{AmountCents, BillingInterval, Currency};
+pub use offer::{
+    Benefit, MAX_DURATION_MONTHS, MAX_TRIAL_DAYS, OfferCode, OfferWindow, Unavailable,
+    discounted_payments, payment_amount,
+};
 pub use paging::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Paging};
 pub use password::Password;
 pub use payment_status::PaymentStatus;

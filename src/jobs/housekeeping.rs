@@ -29,7 +29,7 @@ const METER_RETENTION: Duration = Duration::days(crate::domain::MAX_METER_WINDOW
 /// crash interrupted (its own lease since expired) is picked up.
 /// The lifecycle sweeps ([`LIFECYCLE_SWEEPS`]) follow: billing's handler
 /// runs them.
-pub const SWEEPS: [JobKind; 14] = [
+pub const SWEEPS: [JobKind; 15] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
@@ -44,13 +44,14 @@ pub const SWEEPS: [JobKind; 14] = [
     JobKind::CompReminders,
     JobKind::PrintAddressReminders,
     JobKind::PriceChanges,
+    JobKind::EndDevTrials,
 ];
 
 /// The sweeps of the subscription lifecycle: ending what ran out, finishing
 /// stale refunds, and the reminders that come ahead of a date. One handler
 /// of billing's (`billing::sweeps`), passed in by the composition root,
 /// runs them all.
-pub const LIFECYCLE_SWEEPS: [JobKind; 8] = [
+pub const LIFECYCLE_SWEEPS: [JobKind; 9] = [
     JobKind::ExpireGrace,
     JobKind::EndComps,
     JobKind::TakeOverRefunds,
@@ -59,6 +60,7 @@ pub const LIFECYCLE_SWEEPS: [JobKind; 8] = [
     JobKind::CompReminders,
     JobKind::PrintAddressReminders,
     JobKind::PriceChanges,
+    JobKind::EndDevTrials,
 ];
 
 /// Runs one sweep.
@@ -112,7 +114,8 @@ impl JobHandler for Sweep {
                         | JobKind::EndComps
                         | JobKind::TakeOverRefunds
                         | JobKind::AnnouncePerk
-                        | JobKind::PriceChanges => 0,
+                        | JobKind::PriceChanges
+                        | JobKind::EndDevTrials => 0,
                     };
                     Ok(swept)
                 })

@@ -19,6 +19,7 @@ pub mod me;
 pub mod media;
 mod metrics;
 pub mod middleware;
+pub mod offers;
 mod openapi;
 mod openapi_examples;
 pub mod page;
@@ -71,6 +72,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(me::export::export_me)
         .service(me::gift_links::my_gift_links)
         .service(me::revoke_gift_link::revoke_gift_link)
+        .service(offers::get::get_offer)
         .service(billing::checkout::start_checkout)
         .service(billing::portal::billing_portal)
         .service(billing::dev_confirm::confirm_dev_checkout)

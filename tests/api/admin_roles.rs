@@ -22,7 +22,7 @@ fn allowed(path: &str) -> &'static [Role] {
     match area {
         "issues" | "articles" => EDITORS,
         "readers" | "print" | "subscriptions" | "refund-requests" => SUPPORT,
-        "audit-log" | "jobs" | "tiers" => ADMINS,
+        "audit-log" | "jobs" | "tiers" | "offers" => ADMINS,
         other => panic!("no role rule for /v1/admin/{other}: add it here"),
     }
 }
@@ -34,6 +34,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", &uuid::Uuid::now_v7().to_string())
         .replace("{tier}", "no-such-tier")
         .replace("{perk}", "ad_free")
+        .replace("{code}", "NO-SUCH-OFFER")
 }
 
 async fn call(app: &TestApp, method: &Method, path: &str, token: Option<&str>) -> StatusCode {

@@ -24,7 +24,7 @@ on_both_backends!(
     a_replayed_or_double_submitted_pay_completes_once,
     cross_site_request_forgery_without_the_page_token_is_refused,
     cancel_redirects_to_the_site_and_the_checkout_cannot_be_paid,
-    offer_codes_are_refused_until_offers_exist,
+    an_unknown_offer_code_is_refused,
     an_unknown_checkout_has_no_page,
 );
 
@@ -219,7 +219,7 @@ async fn cancel_redirects_to_the_site_and_the_checkout_cannot_be_paid(app: TestA
     );
 }
 
-async fn offer_codes_are_refused_until_offers_exist(app: TestApp) {
+async fn an_unknown_offer_code_is_refused(app: TestApp) {
     let reader = app.new_reader().await;
     assert_problem(
         app.post_json_auth(

@@ -86,15 +86,15 @@ async fn plans_carry_prices_in_cents(app: TestApp) {
     assert_eq!(
         body["tiers"][0]["prices"],
         json!([
-            {"interval": "month", "amount_cents": 900, "currency": "usd"},
-            {"interval": "year", "amount_cents": 9000, "currency": "usd"},
+            {"interval": "month", "amount_cents": 900, "currency": "usd", "trial_days": 0},
+            {"interval": "year", "amount_cents": 9000, "currency": "usd", "trial_days": 0},
         ])
     );
     assert_eq!(
         body["tiers"][1]["prices"],
         json!([
-            {"interval": "month", "amount_cents": 1500, "currency": "usd"},
-            {"interval": "year", "amount_cents": 15000, "currency": "usd"},
+            {"interval": "month", "amount_cents": 1500, "currency": "usd", "trial_days": 0},
+            {"interval": "year", "amount_cents": 15000, "currency": "usd", "trial_days": 0},
         ])
     );
 }

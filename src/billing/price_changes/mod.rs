@@ -4,15 +4,18 @@
 //! it (the tier's price in effect, `db::tiers`), and the sweep
 //! ([`sweep`]) tells each renewing subscriber once, at least the notice
 //! days ahead, then moves their provider subscription to it without
-//! proration shortly before the first renewal it applies to.
+//! proration shortly before the first renewal it applies to. A price's
+//! free trial is set here too ([`trial`]).
 
 mod list;
 mod schedule;
 pub(crate) mod sweep;
+mod trial;
 mod withdraw;
 
 pub use list::{TierPrices, list_prices};
 pub use schedule::{PriceInput, schedule_price};
+pub use trial::{TrialInput, set_trial_days};
 pub use withdraw::withdraw_price;
 
 use crate::error::ApiError;

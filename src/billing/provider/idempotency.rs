@@ -37,6 +37,12 @@ impl IdempotencyKey {
         Self(format!("price:{tier_price}"))
     }
 
+    /// Creating the provider's coupon for an offer (named by its code):
+    /// once per offer.
+    pub fn coupon(offer_code: &str) -> Self {
+        Self(format!("coupon:{offer_code}"))
+    }
+
     /// One write of `masthead stripe setup`: `what` names the object and
     /// `fingerprint` the state asked for, so a retried run is replayed by
     /// Stripe and a run asking for something else is a new call.

@@ -2,6 +2,7 @@
 //! use: the request to open a payment page, the page opened, a refund
 //! made, and why a call failed.
 
+use crate::db::offers::Offer;
 use crate::db::readers::ReaderRow;
 use crate::db::tiers::{Tier, TierPrice};
 use crate::domain::CheckoutId;
@@ -19,6 +20,11 @@ pub struct CheckoutRequest<'a> {
     pub tier: &'a Tier,
     /// At which price and interval.
     pub price: &'a TierPrice,
+    /// The offer the checkout redeems, whose discount the provider applies
+    /// (Stripe: a coupon).
+    pub offer: Option<&'a Offer>,
+    /// Free days before the first payment (0: none).
+    pub trial_days: u32,
 }
 
 /// A payment page the provider opened.

@@ -9,6 +9,8 @@
 //!   end, a comp's end;
 //! - [`print_address`]: print subscribers without an address before the
 //!   next issue's cut-off;
+//! - [`trials`]: the development provider's trials that ended take their
+//!   first payment (Stripe's are reported by its webhooks);
 //! - `price_changes`: renewing subscribers told of a scheduled price, and
 //!   moved to it before the renewal it applies to
 //!   (`price_changes::sweep`).
@@ -21,6 +23,7 @@
 pub(crate) mod ends;
 pub(crate) mod print_address;
 pub(crate) mod reminders;
+pub(crate) mod trials;
 
 use super::provider::Provider;
 use crate::db::Database;
@@ -65,6 +68,7 @@ impl LifecycleSweeps {
             JobKind::PriceChanges => {
                 super::price_changes::sweep::run(db, &self.provider, letters).await
             }
+            JobKind::EndDevTrials => trials::end_dev_trials(db, letters).await,
             JobKind::SendEmail
             | JobKind::ExpireCheckouts
             | JobKind::PruneAccountTokens

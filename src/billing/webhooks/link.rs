@@ -90,11 +90,21 @@ impl PaymentFacts {
         let key = self
             .key()
             .ok_or_else(|| anyhow::anyhow!("a payment without an id"))?;
+        // Without an amount, the checkout's quote: its first payment (less
+        // the offer's discount), or nothing during its free trial.
+        let quoted = if checkout.trial_days > 0 {
+            0
+        } else {
+            checkout.payment_cents(1)
+        };
         let amount = self
             .amount
             .and_then(|amount| AmountCents::parse(amount).ok())
-            .or_else(|| AmountCents::parse(checkout.amount_cents).ok())
+            .or_else(|| AmountCents::parse(quoted).ok())
             .ok_or_else(|| anyhow::anyhow!("checkout {} has a negative price", checkout.id))?;
+        // A $0 first invoice of a checkout quoted a trial is the trial
+        // (the session's event says `no_payment_required`, not `trialing`).
+        let trial = self.trial || (checkout.trial_days > 0 && amount.get() == 0);
         let currency = self
             .currency
             .clone()
@@ -103,6 +113,11 @@ impl PaymentFacts {
             .ok_or_else(|| anyhow::anyhow!("checkout {} has no usable currency", checkout.id))?;
         let (period_start, period_end) = if let Some(period) = self.period {
             period
+        } else if trial {
+            (
+                at,
+                at + chrono::Duration::days(i64::from(checkout.trial_days)),
+            )
         } else {
             let end = checkout
                 .billing_interval()
@@ -124,7 +139,7 @@ impl PaymentFacts {
             invoice_number: self.invoice_number.clone(),
             invoice_url: self.invoice_url.clone(),
             paid_at: at,
-            trial: self.trial,
+            trial,
         })
     }
 }

@@ -1,14 +1,15 @@
 //! The staff tools under `/v1/admin`: the editors' catalogue (issues and
 //! articles with their edition and audio uploads; `editor`), support's
 //! tools (readers, refunds, refund requests, comps, cancellations, the print
-//! mailing list; `support`), and the audit log (`admin`). Admins may do
-//! everything.
+//! mailing list; `support`), and the audit log, tiers and offers
+//! (`admin`). Admins may do everything.
 
 pub mod articles;
 pub mod audit_log;
 mod input;
 pub mod issues;
 pub mod jobs;
+pub mod offers;
 pub mod print;
 pub mod readers;
 pub mod refund_requests;
@@ -81,6 +82,13 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(tiers::perk_status::set_tier_perk_status)
             .service(tiers::list_prices::list_tier_prices)
             .service(tiers::schedule_price::schedule_tier_price)
-            .service(tiers::withdraw_price::withdraw_tier_price),
+            .service(tiers::withdraw_price::withdraw_tier_price)
+            .service(tiers::trial::set_tier_trial),
+    )
+    .service(
+        scope::scope("/v1/admin/offers")
+            .service(offers::list::list_admin_offers)
+            .service(offers::create::create_admin_offer)
+            .service(offers::archive::archive_admin_offer),
     );
 }

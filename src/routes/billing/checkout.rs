@@ -1,7 +1,7 @@
 //! `POST /v1/billing/checkout`: start paying for a tier.
 
 use crate::billing::{self, CheckoutOrder};
-use crate::domain::{BillingInterval, Currency, FieldError, Slug};
+use crate::domain::{BillingInterval, Currency, FieldError, OfferCode, Slug};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
 use crate::routes::extract::AuthenticatedReader;
@@ -24,9 +24,10 @@ pub struct CheckoutRequestBody {
     /// ISO 4217 code; only needed when the tier is sold in several currencies.
     #[serde(default)]
     pub currency: Option<String>,
-    /// An offer's code. No offers exist yet: any code is refused with 422
-    /// `offer_not_found`.
+    /// An offer's code (case and outer spaces do not matter), from the
+    /// offer's link or typed by the reader; see `GET /v1/offers/{code}`.
     #[serde(default)]
+    #[schema(example = "SPRING25")]
     pub offer_code: Option<String>,
     /// The slug of the article that led the reader to subscribe; recorded
     /// on the checkout.
@@ -96,7 +97,7 @@ fn interval(raw: &str) -> Result<BillingInterval, FieldError> {
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The reader's email is not verified and `MASTHEAD_REQUIRE_VERIFIED_EMAIL_FOR_CHECKOUT` is on (`email_not_verified`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A paid subscription grants access already (`already_subscribed`; a comp does not count), or another checkout is waiting for payment (`checkout_open`, with its `url` to resume)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown tier, interval or currency, a price not offered, a malformed `source_article`, an unknown offer (`offer_not_found`), or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown tier, interval or currency, a price not offered, a malformed `source_article`, an offer code that is malformed (`invalid_offer_code`), unknown (`offer_not_found`), ended or archived (`offer_ended`), fully redeemed (`offer_exhausted`), not for this tier, interval or currency (`offer_not_applicable`), free days for a reader who had their trial (`trial_already_used`), or print without a shipping address (`shipping_address_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused the call or answered nonsense (`payment_provider_rejected`, `payment_provider_bad_response`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -121,12 +122,13 @@ pub async fn start_checkout(
         interval = "interval" => interval(&body.interval),
         currency = "currency" => body.currency.map(Currency::parse).transpose(),
         source_article = "source_article" => body.source_article.map(Slug::parse).transpose(),
+        offer_code = "offer_code" => body.offer_code.as_deref().map(OfferCode::parse).transpose(),
     }
     let order = CheckoutOrder {
         tier,
         interval,
         currency,
-        offer_code: body.offer_code,
+        offer_code,
         source_article,
     };
     let opened =

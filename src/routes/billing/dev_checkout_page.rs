@@ -55,13 +55,7 @@ pub async fn dev_checkout_page(
 fn render(page: &DevCheckoutPage, now: chrono::NaiveDateTime) -> String {
     let checkout = &page.checkout;
     let id = escape(&checkout.id);
-    let price = format!(
-        "{}.{:02} {} per {}",
-        checkout.amount_cents / 100,
-        checkout.amount_cents % 100,
-        checkout.currency.to_ascii_uppercase(),
-        checkout.billing_interval
-    );
+    let price = terms(checkout);
     let body = match checkout.status() {
         Some(CheckoutStatus::Open) if checkout.expires_at > now => {
             let token = escape(checkout.page_token.as_deref().unwrap_or_default());
@@ -84,6 +78,42 @@ fn render(page: &DevCheckoutPage, now: chrono::NaiveDateTime) -> String {
         tier = escape(&page.tier_name),
         price = escape(&price),
     )
+}
+
+/// An amount in major units with its currency, e.g. `9.00 USD`.
+fn money(cents: i64, currency: &str) -> String {
+    format!(
+        "{}.{:02} {}",
+        cents / 100,
+        cents % 100,
+        currency.to_ascii_uppercase()
+    )
+}
+
+/// What the reader is asked to pay, as Stripe's page says it: the free
+/// days first, then the price, discounted for as many payments as the
+/// offer covers.
+fn terms(checkout: &crate::db::checkouts::CheckoutRow) -> String {
+    let every = &checkout.billing_interval;
+    let full = money(checkout.amount_cents, &checkout.currency);
+    let mut text = if checkout.discount_cents > 0 {
+        let discounted = money(checkout.payment_cents(1), &checkout.currency);
+        match checkout.discount_payments {
+            Some(n) => {
+                format!("{discounted} per {every} for {n} payment(s), then {full} per {every}")
+            }
+            None => format!("{discounted} per {every} (instead of {full})"),
+        }
+    } else {
+        format!("{full} per {every}")
+    };
+    if checkout.trial_days > 0 {
+        text = format!("Free for {} days, then {text}", checkout.trial_days);
+    }
+    if let Some(offer) = &checkout.offer_code {
+        text = format!("{text} (offer {offer})");
+    }
+    text
 }
 
 /// Escapes text for HTML element content and quoted attribute values.

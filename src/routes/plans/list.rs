@@ -1,9 +1,12 @@
 //! `GET /v1/plans`: the tiers a reader can subscribe to, for the subscribe
 //! page.
 
+use crate::billing::offers::listed_offers;
+use crate::db::offers::Offer;
 use crate::db::{self, tiers::Tier};
 use crate::domain::{AmountCents, BillingInterval, Currency, Perk, PerkStatus};
 use crate::error::{ApiError, Problem};
+use crate::routes::offers::view::OfferTermsView;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
@@ -31,6 +34,9 @@ pub struct PlanView {
     pub perks: Vec<PerkView>,
     /// The prices, monthly before yearly.
     pub prices: Vec<PriceView>,
+    /// The listed offers a reader can redeem on this tier now (checkout
+    /// takes their `code` as `offer_code`).
+    pub offers: Vec<OfferTermsView>,
 }
 
 /// A perk of a tier and whether it is delivered yet.
@@ -51,11 +57,20 @@ pub struct PriceView {
     pub amount_cents: AmountCents,
     /// The ISO 4217 currency, lower case.
     pub currency: Currency,
+    /// Free days before the first payment for a new subscriber (0: none;
+    /// one trial per reader).
+    pub trial_days: u32,
 }
 
-impl From<Tier> for PlanView {
-    fn from(tier: Tier) -> Self {
+impl PlanView {
+    /// The view of `tier`, with those of `offers` that cover it.
+    fn of(tier: Tier, offers: &[Offer]) -> Self {
         Self {
+            offers: offers
+                .iter()
+                .filter(|offer| offer.plans.iter().any(|(t, _)| *t == tier.id))
+                .map(OfferTermsView::of)
+                .collect(),
             perks: tier
                 .perks
                 .into_iter()
@@ -68,6 +83,7 @@ impl From<Tier> for PlanView {
                     interval: price.interval,
                     amount_cents: price.amount,
                     currency: price.currency,
+                    trial_days: price.trial_days,
                 })
                 .collect(),
             id: tier.id,
@@ -78,7 +94,8 @@ impl From<Tier> for PlanView {
     }
 }
 
-/// Lists the tiers with their perks and prices; no login needed.
+/// Lists the tiers with their perks, prices (with their free trials) and
+/// listed offers; no login needed.
 #[utoipa::path(
     tag = "plans",
     responses(
@@ -89,7 +106,11 @@ impl From<Tier> for PlanView {
 #[get("/v1/plans")]
 pub async fn list_plans(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let tiers = state.db.run(|conn| Ok(db::tiers::all(conn)?)).await?;
+    let offers = listed_offers(&state.db).await?;
     Ok(HttpResponse::Ok().json(PlanList {
-        tiers: tiers.into_iter().map(PlanView::from).collect(),
+        tiers: tiers
+            .into_iter()
+            .map(|tier| PlanView::of(tier, &offers))
+            .collect(),
     }))
 }

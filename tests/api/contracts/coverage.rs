@@ -293,6 +293,23 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         "POST /v1/admin/tiers/{tier}/prices",
         &["contracts::prices::admin_tier_price_scheduled"],
     ),
+    (
+        "PATCH /v1/admin/tiers/{tier}/trial",
+        &["contracts::offers::admin_tier_trial_set"],
+    ),
+    ("GET /v1/admin/offers", &["contracts::offers::admin_offers"]),
+    (
+        "POST /v1/admin/offers",
+        &["contracts::offers::admin_offer_created"],
+    ),
+    (
+        "POST /v1/admin/offers/{code}/archive",
+        &["contracts::offers::admin_offer_archived"],
+    ),
+    (
+        "GET /v1/offers/{code}",
+        &["contracts::offers::public_offer"],
+    ),
     // Links in emails
     (
         "POST /v1/email/unsubscribe",

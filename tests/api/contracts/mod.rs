@@ -13,6 +13,7 @@ mod coverage;
 mod gift_links;
 mod jobs;
 mod money;
+mod offers;
 mod preferences;
 mod prices;
 mod staff;

@@ -146,6 +146,22 @@ fn price(request: &Request) -> ResponseTemplate {
     ))
 }
 
+/// `POST /v1/coupons` (<https://docs.stripe.com/api/coupons/create>):
+/// the coupon with the terms sent.
+fn coupon(request: &Request) -> ResponseTemplate {
+    let call = StripeCall::from_request(request);
+    let integer = |name: &str| call.param(name).map(|v| json!(v.parse::<i64>().unwrap()));
+    ok(shaped(
+        "coupon",
+        json!({"id": object_id("coupon", &call), "name": call.param("name"),
+               "percent_off": call.param("percent_off").map(|v| json!(v.parse::<f64>().unwrap())),
+               "amount_off": integer("amount_off"),
+               "currency": call.param("currency"), "duration": call.param("duration"),
+               "duration_in_months": integer("duration_in_months"),
+               "max_redemptions": integer("max_redemptions")}),
+    ))
+}
+
 fn checkout_session(request: &Request) -> ResponseTemplate {
     let call = StripeCall::from_request(request);
     let id = object_id("cs_test", &call);
@@ -230,7 +246,8 @@ impl FakeStripe {
     /// Starts the fake with every endpoint answering successfully.
     pub async fn start() -> Self {
         let server = MockServer::start().await;
-        let routes: [(&str, Responder); 6] = [
+        let routes: [(&str, Responder); 7] = [
+            ("/v1/coupons", coupon),
             ("/v1/customers", customer),
             ("/v1/products", product),
             ("/v1/prices", price),

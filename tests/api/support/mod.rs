@@ -13,6 +13,7 @@ pub mod catalogue_fixtures;
 pub mod checkout_fixtures;
 pub mod fake_stripe;
 pub mod fixtures;
+pub mod offer_fixtures;
 pub mod outbox;
 pub mod reader_fixtures;
 pub mod smtp_sink;

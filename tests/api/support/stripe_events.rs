@@ -155,6 +155,10 @@ pub fn purchase_on(conn: &mut DbConnection, reader_id: &str) -> Purchase {
             expires_at: (now + chrono::Duration::hours(24)).naive_utc(),
             source_article: None,
             page_token: None,
+            offer_code: None,
+            trial_days: 0,
+            discount_cents: 0,
+            discount_payments: None,
         },
     )
     .expect("insert the checkout");

@@ -1,7 +1,8 @@
 //! Opening a Stripe Checkout Session in subscription mode for a checkout:
 //! our checkout id travels as `client_reference_id` and in the
 //! subscription's metadata, so the webhooks find the checkout again; the
-//! print tier asks Stripe to collect the shipping address; with
+//! print tier asks Stripe to collect the shipping address; an offer's
+//! discount is its coupon, a free trial `trial_period_days`; with
 //! `MASTHEAD_STRIPE_AUTOMATIC_TAX` Stripe Tax computes the tax.
 
 use super::errors::from_stripe;
@@ -17,7 +18,8 @@ use stripe_checkout::CheckoutSessionMode;
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionAutomaticTax, CreateCheckoutSessionCustomerUpdate,
     CreateCheckoutSessionCustomerUpdateAddress, CreateCheckoutSessionCustomerUpdateShipping,
-    CreateCheckoutSessionLineItems, CreateCheckoutSessionShippingAddressCollection,
+    CreateCheckoutSessionDiscounts, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionShippingAddressCollection,
     CreateCheckoutSessionShippingAddressCollectionAllowedCountries as Country,
     CreateCheckoutSessionSubscriptionData,
 };
@@ -33,6 +35,10 @@ impl StripeProvider {
     ) -> Result<StartedCheckout, ApiError> {
         let customer = self.ensure_customer(db, request.reader).await?;
         let price = self.stripe_price(db, request.tier, request.price).await?;
+        let coupon = match request.offer {
+            Some(offer) => self.stripe_coupon(db, offer).await?,
+            None => None,
+        };
         let checkout = request.checkout_id.as_str();
         let metadata = HashMap::from([
             ("checkout_id".to_owned(), checkout.to_owned()),
@@ -44,6 +50,11 @@ impl StripeProvider {
         line.quantity = Some(1);
         let mut subscription = CreateCheckoutSessionSubscriptionData::new();
         subscription.metadata = Some(metadata.clone());
+        // A free trial: no charge until it ends, then the first invoice
+        // (<https://docs.stripe.com/payments/checkout/free-trials>).
+        if request.trial_days > 0 {
+            subscription.trial_period_days = Some(request.trial_days);
+        }
         let mut session = CreateCheckoutSession::new()
             .mode(CheckoutSessionMode::Subscription)
             .customer(customer)
@@ -59,6 +70,13 @@ impl StripeProvider {
                 ],
             ))
             .cancel_url(self.link(SitePage::CheckoutCanceled, &[("checkout_id", checkout)]));
+        // The offer's discount, as its coupon
+        // (<https://docs.stripe.com/payments/checkout/discounts>).
+        if let Some(coupon) = coupon {
+            let mut discount = CreateCheckoutSessionDiscounts::new();
+            discount.coupon = Some(coupon);
+            session = session.discounts(vec![discount]);
+        }
         if request.tier.needs_shipping_address {
             session = session.shipping_address_collection(
                 CreateCheckoutSessionShippingAddressCollection::new(shipping_countries(request)),

@@ -6,6 +6,7 @@
 //! [`super::idempotency`]), so a retried action is applied once by Stripe.
 
 mod checkout;
+mod coupon;
 mod customer;
 mod errors;
 mod follow_up;

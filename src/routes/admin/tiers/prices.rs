@@ -30,6 +30,8 @@ pub struct CurrentPriceView {
     /// The scheduled price this is, once one took effect; `null` for the
     /// tier's own price.
     pub price_change_id: Option<String>,
+    /// Free days before a new subscriber's first payment (0: none).
+    pub trial_days: u32,
 }
 
 /// A scheduled price.
@@ -81,6 +83,7 @@ impl TierPricesView {
                     amount_cents: price.amount,
                     currency: price.currency,
                     price_change_id: price.scheduled,
+                    trial_days: price.trial_days,
                 })
                 .collect(),
             scheduled: prices
