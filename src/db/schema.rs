@@ -446,6 +446,41 @@ diesel::table! {
 diesel::joinable!(gift_links -> articles (article_id));
 diesel::joinable!(gift_links -> readers (giver_id));
 
+diesel::table! {
+    gifts (id) {
+        id -> Text,
+        tier_id -> Text,
+        months -> Integer,
+        amount_cents -> BigInt,
+        currency -> Text,
+        buyer_email -> Text,
+        buyer_reader_id -> Nullable<Text>,
+        recipient_email -> Text,
+        message -> Nullable<Text>,
+        deliver_at -> Timestamp,
+        status -> Text,
+        provider -> Text,
+        provider_session_id -> Nullable<Text>,
+        provider_payment_id -> Nullable<Text>,
+        url -> Nullable<Text>,
+        page_token -> Nullable<Text>,
+        redeem_token_hash -> Nullable<Text>,
+        refund_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        redeemed_at -> Nullable<Timestamp>,
+        redeemed_by -> Nullable<Text>,
+        subscription_id -> Nullable<Text>,
+        refunded_at -> Nullable<Timestamp>,
+        provider_refund_id -> Nullable<Text>,
+        refunded_by -> Nullable<Text>,
+    }
+}
+diesel::joinable!(gifts -> tiers (tier_id));
+diesel::joinable!(gifts -> subscriptions (subscription_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -477,4 +512,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     price_changes,
     price_change_moves,
     gift_links,
+    gifts,
 );

@@ -69,6 +69,8 @@ stored_enum! {
         PriceChangeScheduled,
         /// Withdrew a scheduled price before it took effect.
         PriceChangeWithdrawn,
+        /// Refunded a gift to its buyer (ending it, redeemed or not).
+        GiftRefunded,
     }
 }
 

@@ -25,7 +25,7 @@ const JOB_RETENTION: Duration = Duration::days(7);
 /// crash interrupted (its own lease since expired) is picked up.
 /// The lifecycle sweeps ([`LIFECYCLE_SWEEPS`]) follow: billing's handler
 /// runs them.
-pub const SWEEPS: [JobKind; 13] = [
+pub const SWEEPS: [JobKind; 15] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
@@ -39,13 +39,15 @@ pub const SWEEPS: [JobKind; 13] = [
     JobKind::CompReminders,
     JobKind::PrintAddressReminders,
     JobKind::PriceChanges,
+    JobKind::EndGifts,
+    JobKind::GiftReminders,
 ];
 
 /// The sweeps of the subscription lifecycle: ending what ran out, finishing
 /// stale refunds, and the reminders that come ahead of a date. One handler
 /// of billing's (`billing::sweeps`), passed in by the composition root,
 /// runs them all.
-pub const LIFECYCLE_SWEEPS: [JobKind; 8] = [
+pub const LIFECYCLE_SWEEPS: [JobKind; 10] = [
     JobKind::ExpireGrace,
     JobKind::EndComps,
     JobKind::TakeOverRefunds,
@@ -54,6 +56,8 @@ pub const LIFECYCLE_SWEEPS: [JobKind; 8] = [
     JobKind::CompReminders,
     JobKind::PrintAddressReminders,
     JobKind::PriceChanges,
+    JobKind::EndGifts,
+    JobKind::GiftReminders,
 ];
 
 /// Runs one sweep.
@@ -104,7 +108,10 @@ impl JobHandler for Sweep {
                         | JobKind::EndComps
                         | JobKind::TakeOverRefunds
                         | JobKind::AnnouncePerk
-                        | JobKind::PriceChanges => 0,
+                        | JobKind::PriceChanges
+                        | JobKind::DeliverGift
+                        | JobKind::EndGifts
+                        | JobKind::GiftReminders => 0,
                     };
                     Ok(swept)
                 })

@@ -1,12 +1,12 @@
 //! The scheduled sweeps of the subscription lifecycle, run by one job
 //! handler for every kind in `jobs::housekeeping::LIFECYCLE_SWEEPS`:
 //!
-//! - [`ends`]: `past_due` past its grace window and comps past their end
-//!   become `expired`, as the state machine's `Clock` rows allow;
+//! - [`ends`]: `past_due` past its grace window, comps and gifts past
+//!   their end become `expired`, as the state machine's `Clock` rows allow;
 //! - `take_over_refunds`: refunds whose claim went stale with its process
 //!   are finished (`refund::take_over_stale_claims`);
 //! - [`reminders`]: renewal reminders before an annual renewal, a trial's
-//!   end, a comp's end;
+//!   end, a comp's end, a gift's end (with the offer to continue);
 //! - [`print_address`]: print subscribers without an address before the
 //!   next issue's cut-off;
 //! - `price_changes`: renewing subscribers told of a scheduled price, and
@@ -65,7 +65,10 @@ impl LifecycleSweeps {
             JobKind::PriceChanges => {
                 super::price_changes::sweep::run(db, &self.provider, letters).await
             }
+            JobKind::EndGifts => ends::end_gifts(db).await,
+            JobKind::GiftReminders => reminders::gifts(db, letters).await,
             JobKind::SendEmail
+            | JobKind::DeliverGift
             | JobKind::ExpireCheckouts
             | JobKind::PruneAccountTokens
             | JobKind::PruneSessions

@@ -9,6 +9,7 @@ mod checkout;
 mod customer;
 mod errors;
 mod follow_up;
+mod gift;
 mod plan_change;
 mod portal;
 mod prices;
