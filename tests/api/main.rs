@@ -29,6 +29,7 @@ mod email_verification;
 mod errors;
 mod gate;
 mod gift_links;
+mod gifts;
 mod http_basics;
 mod jobs;
 mod jwks;
