@@ -81,7 +81,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(billing::dev_checkout_button::cancel_dev_checkout)
         .service(gifts::checkout::start_gift_checkout)
         .service(gifts::refund_view::view_gift_refund)
-        .service(gifts::refund::refund_gift)
+        .service(gifts::refund::refund_gift_by_link)
         .service(gifts::dev_page::gift_dev_page)
         .service(gifts::dev_button::pay_gift_dev_checkout)
         .service(gifts::dev_button::cancel_gift_dev_checkout)

@@ -30,6 +30,7 @@ mod errors;
 mod gate;
 mod gift_links;
 mod gifts;
+mod gifts_stripe;
 mod http_basics;
 mod jobs;
 mod jwks;

@@ -23,7 +23,7 @@ use actix_web::{HttpResponse, post, web};
     )
 )]
 #[post("/v1/gifts/refunds/{token}")]
-pub async fn refund_gift(
+pub async fn refund_gift_by_link(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -31,7 +31,7 @@ use actix_web::{HttpResponse, post, web};
     )
 )]
 #[post("/{id}/refund")]
-pub async fn refund_gift(
+pub async fn refund_gift_as_staff(
     state: web::Data<AppState>,
     staff: Staff<SupportRole>,
     id: web::Path<String>,
