@@ -212,8 +212,8 @@ async fn forged_and_altered_tokens_find_nothing(app: TestApp) {
     ] {
         let shown = app.get(&format!("/v1/gifts/{forged}")).await;
         assert_problem(shown, StatusCode::NOT_FOUND, "gift_not_found").await;
-        let taken = redeem(&app, &reader, forged).await;
-        assert_problem(taken, StatusCode::NOT_FOUND, "gift_not_found").await;
+        let redeemed = redeem(&app, &reader, forged).await;
+        assert_problem(redeemed, StatusCode::NOT_FOUND, "gift_not_found").await;
     }
     // The redemption token does not refund, nor a forged one.
     for forged in [token.as_str(), "forged"] {
@@ -254,8 +254,8 @@ async fn a_refund_link_refunds_once_and_a_refunded_gift_cannot_be_redeemed(app: 
     );
 
     let reader = app.new_reader().await;
-    let taken = redeem(&app, &reader, &token).await;
-    assert_problem(taken, StatusCode::CONFLICT, "gift_refunded").await;
+    let redeemed = redeem(&app, &reader, &token).await;
+    assert_problem(redeemed, StatusCode::CONFLICT, "gift_refunded").await;
     assert!(states(&app, &reader.id).is_empty());
 }
 

@@ -165,7 +165,7 @@ fn every_viewer_against_every_resource() {
         (
             "refunded gift",
             Some(vec![with(ends(Gift, digital(), 30), |s| {
-                s.state = Refunded
+                s.state = Refunded;
             })]),
         ),
         ("refunded", Some(vec![sub(Refunded, digital())])),
