@@ -268,6 +268,10 @@ pub struct Settings {
     /// `MASTHEAD_COMP_REMINDER_DAYS`: how many days before a comp ends the
     /// reader is told.
     pub comp_reminder_days: crate::domain::ReminderDays,
+    /// `MASTHEAD_GIFT_REMINDER_DAYS`: how many days before a gift ends the
+    /// reader is offered to continue as a subscriber (the remaining gift
+    /// days kept before the first payment).
+    pub gift_reminder_days: crate::domain::ReminderDays,
     /// `MASTHEAD_PRICE_CHANGE_NOTICE_DAYS`: how many days before the first
     /// renewal at a new price each subscriber is told of it (and so how
     /// far ahead an admin must schedule one).
@@ -314,6 +318,14 @@ pub struct Settings {
     /// mail links to (`?token=`), which confirms and posts the one-click
     /// unsubscribe.
     pub site_unsubscribe_path: String,
+    /// `MASTHEAD_SITE_GIFT_REDEEM_PATH`: the page a gift's recipient is
+    /// sent to (`?token=`): it shows `GET /v1/gifts/{token}` and, once the
+    /// reader is logged in, posts `POST /v1/gifts/{token}/redeem`.
+    pub site_gift_redeem_path: String,
+    /// `MASTHEAD_SITE_GIFT_REFUND_PATH`: the page the gift receipt's refund
+    /// link opens (`?token=`): it confirms and posts
+    /// `POST /v1/gifts/refunds/{token}`.
+    pub site_gift_refund_path: String,
     /// `MASTHEAD_TEMPLATES_DIR`: a directory of mail templates
     /// (`<message>.txt`, `<message>.html`) replacing the built-in ones of
     /// the same name; checked at start (`crate::mail::templates`).
@@ -390,6 +402,7 @@ impl Default for Settings {
             renewal_reminder_days: reminder_days(&[30, 7]),
             trial_reminder_days: reminder_days(&[3]),
             comp_reminder_days: reminder_days(&[7]),
+            gift_reminder_days: reminder_days(&[7]),
             price_change_notice_days: 30,
             narrator: NarratorKind::None,
             narrator_command: Vec::new(),
@@ -403,6 +416,8 @@ impl Default for Settings {
             site_portal_return_path: "/billing/portal/return".to_owned(),
             site_account_path: "/account".to_owned(),
             site_unsubscribe_path: "/unsubscribe".to_owned(),
+            site_gift_redeem_path: "/gifts/redeem".to_owned(),
+            site_gift_refund_path: "/gifts/refund".to_owned(),
             templates_dir: None,
             refresh_reuse_interval_seconds: 30,
         }

@@ -31,11 +31,18 @@ pub enum SitePage {
     /// to `POST /v1/email/unsubscribe?token=` (opening the page alone
     /// unsubscribes nobody, so a link scanner does no harm).
     Unsubscribe,
+    /// Where a gift's recipient redeems it (`token`): shows
+    /// `GET /v1/gifts/{token}`, asks the reader to log in or sign up, and
+    /// posts `POST /v1/gifts/{token}/redeem`.
+    GiftRedeem,
+    /// Where the gift receipt's refund link goes (`token`): confirms, then
+    /// posts `POST /v1/gifts/refunds/{token}` (opening it refunds nothing).
+    GiftRefund,
 }
 
 impl SitePage {
     /// Every page, for documentation and tests.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::VerifyEmail,
         Self::ResetPassword,
         Self::CheckoutSuccess,
@@ -43,6 +50,8 @@ impl SitePage {
         Self::PortalReturn,
         Self::Account,
         Self::Unsubscribe,
+        Self::GiftRedeem,
+        Self::GiftRefund,
     ];
 
     /// The page's path in the settings.
@@ -55,6 +64,8 @@ impl SitePage {
             Self::PortalReturn => &settings.site_portal_return_path,
             Self::Account => &settings.site_account_path,
             Self::Unsubscribe => &settings.site_unsubscribe_path,
+            Self::GiftRedeem => &settings.site_gift_redeem_path,
+            Self::GiftRefund => &settings.site_gift_refund_path,
         }
     }
 

@@ -158,6 +158,7 @@ impl Application {
                 NarrateArticle::new(&db, &cache, &narrator, &settings),
                 crate::billing::LifecycleSweeps::new(&db, &payments, &letters),
                 crate::billing::perk_launch::AnnouncePerk::new(&db, &letters, &unsubscribe_tokens),
+                crate::billing::gifts::DeliverGift::new(&db, &letters),
             ),
             metrics.clone(),
         );

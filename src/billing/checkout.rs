@@ -248,6 +248,7 @@ fn record(
             discount_payments: quote
                 .discount_payments
                 .map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
+            gift_days: i32::try_from(quote.gift_days).unwrap_or(0),
         },
     )
     .map_err(|error| match error {

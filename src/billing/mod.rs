@@ -21,6 +21,7 @@ mod confirm_dev_checkout;
 mod deny_refund_request;
 mod dev_checkout_page;
 pub mod follow_ups;
+pub mod gifts;
 mod notices;
 pub mod offers;
 pub mod perk_launch;
@@ -53,8 +54,8 @@ pub use portal::{current_subscription, portal_url};
 pub use provider::stripe::API_VERSION as STRIPE_API_VERSION;
 pub use provider::stripe::{SetupOptions as StripeSetupOptions, SetupReport as StripeSetupReport};
 pub use provider::{
-    CheckoutRequest, DevProvider, IdempotencyKey, Provider, ProviderError, ProviderRefund,
-    StartedCheckout, StripeProvider,
+    CheckoutRequest, DevProvider, GiftCheckoutRequest, IdempotencyKey, Provider, ProviderError,
+    ProviderRefund, StartedCheckout, StripeProvider,
 };
 pub use refund::{RefundOrder, RefundOutcome, refund_subscription};
 pub use refund_request::{RequestedRefund, request_refund};

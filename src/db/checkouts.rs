@@ -40,6 +40,9 @@ pub struct CheckoutRow {
     pub discount_cents: i64,
     /// How many payments the discount covers; `None`: all of them.
     pub discount_payments: Option<i32>,
+    /// How many of `trial_days` are a running gift's rest, carried over
+    /// (not a trial: the reader's one free trial stays theirs).
+    pub gift_days: i32,
 }
 
 impl CheckoutRow {
@@ -105,6 +108,7 @@ pub struct NewCheckout<'a> {
     pub trial_days: i32,
     pub discount_cents: i64,
     pub discount_payments: Option<i32>,
+    pub gift_days: i32,
 }
 
 /// Records a new checkout.

@@ -89,6 +89,35 @@ pub fn comps_over(
         .load(conn)
 }
 
+/// `gift` subscriptions whose end is after `now` and by `until` (the
+/// offer to continue as a subscriber goes to these).
+pub fn gifts_ending(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<SubscriptionRow>> {
+    subscriptions::table
+        .filter(subscriptions::state.eq(SubscriptionState::Gift.as_str()))
+        .filter(subscriptions::current_period_end.gt(now))
+        .filter(subscriptions::current_period_end.le(until))
+        .order(subscriptions::id.asc())
+        .select(SubscriptionRow::as_select())
+        .load(conn)
+}
+
+/// `gift` subscriptions whose end has passed by `now`.
+pub fn gifts_over(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SubscriptionRow>> {
+    subscriptions::table
+        .filter(subscriptions::state.eq(SubscriptionState::Gift.as_str()))
+        .filter(subscriptions::current_period_end.le(now))
+        .order(subscriptions::id.asc())
+        .select(SubscriptionRow::as_select())
+        .load(conn)
+}
+
 /// `past_due` subscriptions whose grace window ended by `now` and that no
 /// outside provider bills (none, or the development provider named
 /// `local`): Stripe reports its own end of dunning (`unpaid`, `canceled`).

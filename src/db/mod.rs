@@ -12,6 +12,7 @@ mod connection;
 pub mod due_dates;
 pub mod email_collisions;
 pub mod gift_links;
+pub mod gifts;
 pub mod housekeeping;
 pub mod imported_readers;
 pub mod issues;

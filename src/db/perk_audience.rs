@@ -12,14 +12,14 @@ use super::subscriptions::SubscriptionRow;
 use crate::domain::SubscriptionState;
 use diesel::prelude::*;
 
-/// The states that may grant access (the gate then checks their dates).
-const MAY_GRANT: [SubscriptionState; 5] = [
-    SubscriptionState::Active,
-    SubscriptionState::Canceling,
-    SubscriptionState::Trialing,
-    SubscriptionState::PastDue,
-    SubscriptionState::Comped,
-];
+/// The states that may grant access (the gate then checks their dates):
+/// every state whose access is not `Nothing`, so a new state (`gift`) is
+/// counted without a list to keep in step.
+fn may_grant() -> impl Iterator<Item = SubscriptionState> {
+    SubscriptionState::ALL
+        .into_iter()
+        .filter(|state| state.access() != crate::domain::StateAccess::Nothing)
+}
 
 /// Up to `limit` subscriptions of `tier` that may grant access, with
 /// their readers, whose ids come after `after` (from the start without).
@@ -29,7 +29,7 @@ pub fn page(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<(SubscriptionRow, ReaderRow)>> {
-    let states: Vec<&str> = MAY_GRANT.iter().map(|state| state.as_str()).collect();
+    let states: Vec<&str> = may_grant().map(SubscriptionState::as_str).collect();
     let mut query = subscriptions::table
         .inner_join(readers::table)
         .filter(subscriptions::tier_id.eq(tier))

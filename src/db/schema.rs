@@ -206,6 +206,7 @@ diesel::table! {
         trial_days -> Integer,
         discount_cents -> BigInt,
         discount_payments -> Nullable<Integer>,
+        gift_days -> Integer,
     }
 }
 
@@ -522,6 +523,41 @@ diesel::table! {
 diesel::joinable!(offer_plans -> offers (offer_code));
 diesel::joinable!(offer_redemptions -> offers (offer_code));
 
+diesel::table! {
+    gifts (id) {
+        id -> Text,
+        tier_id -> Text,
+        months -> Integer,
+        amount_cents -> BigInt,
+        currency -> Text,
+        buyer_email -> Text,
+        buyer_reader_id -> Nullable<Text>,
+        recipient_email -> Text,
+        message -> Nullable<Text>,
+        deliver_at -> Timestamp,
+        status -> Text,
+        provider -> Text,
+        provider_session_id -> Nullable<Text>,
+        provider_payment_id -> Nullable<Text>,
+        url -> Nullable<Text>,
+        page_token -> Nullable<Text>,
+        redeem_token_hash -> Nullable<Text>,
+        refund_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        redeemed_at -> Nullable<Timestamp>,
+        redeemed_by -> Nullable<Text>,
+        subscription_id -> Nullable<Text>,
+        refunded_at -> Nullable<Timestamp>,
+        provider_refund_id -> Nullable<Text>,
+        refunded_by -> Nullable<Text>,
+    }
+}
+diesel::joinable!(gifts -> tiers (tier_id));
+diesel::joinable!(gifts -> subscriptions (subscription_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     readers,
     sessions,
@@ -559,4 +595,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_plans,
     offer_redemptions,
     trials_used,
+    gifts,
 );

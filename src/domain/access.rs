@@ -47,7 +47,7 @@ pub struct SubscriptionSnapshot {
 
 impl SubscriptionSnapshot {
     /// Whether this subscription opens anything at `now`. Every end is
-    /// exclusive. A `canceling`, `past_due` or `comped` subscription missing
+    /// exclusive. A `canceling`, `past_due`, `comped` or `gift` subscription missing
     /// the date that bounds it grants nothing: the gate fails closed.
     pub fn grants_access(&self, now: DateTime<Utc>) -> bool {
         let before = |end: Option<DateTime<Utc>>| end.is_some_and(|end| now < end);
@@ -58,6 +58,9 @@ impl SubscriptionSnapshot {
             }
             SubscriptionState::PastDue => before(self.grace_ends_at),
             SubscriptionState::Comped => before(self.comped_until),
+            // A gift redeemed by a paying reader starts when their paid
+            // period ends (`started_at`), so it opens nothing before then.
+            SubscriptionState::Gift => self.started_at <= now && before(self.current_period_end),
             SubscriptionState::Incomplete
             | SubscriptionState::Expired
             | SubscriptionState::Refunded
@@ -362,7 +365,8 @@ pub fn decide(viewer: &Viewer, resource: &Resource, now: DateTime<Utc>) -> Acces
             | SubscriptionState::Canceling
             | SubscriptionState::Expired
             | SubscriptionState::Refunded
-            | SubscriptionState::Comped,
+            | SubscriptionState::Comped
+            | SubscriptionState::Gift,
         ) => Denial::SubscriptionExpired,
     })
 }

@@ -75,6 +75,8 @@ stored_enum! {
         OfferArchived,
         /// Set the free trial of a tier's price.
         TrialDaysChanged,
+        /// Refunded a gift to its buyer (ending it, redeemed or not).
+        GiftRefunded,
     }
 }
 

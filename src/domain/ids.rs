@@ -92,6 +92,11 @@ typed_id!(
     CheckoutId
 );
 typed_id!(
+    /// Identifies a gift: one purchase of a tier for someone else, from
+    /// its payment page to its redemption or refund.
+    GiftId
+);
+typed_id!(
     /// Identifies a recorded payment (one successful charge).
     PaymentId
 );

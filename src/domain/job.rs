@@ -61,6 +61,16 @@ stored_enum! {
         /// Takes the first payment of each development-provider trial that
         /// ended (Stripe charges its own): `trialing` becomes `active`.
         EndDevTrials,
+        /// Mails one paid gift's redemption link to its recipient
+        /// (payload: `{gift}`); queued by the payment's transaction with
+        /// `run_at` = the delivery date the buyer chose. A gift refunded
+        /// before its date is not delivered.
+        DeliverGift,
+        /// Moves `gift` subscriptions whose end passed to `expired`.
+        EndGifts,
+        /// Offers each reader whose gift ends soon to continue as a
+        /// subscriber, the remaining days kept.
+        GiftReminders,
     }
 }
 
@@ -99,6 +109,8 @@ mod tests {
         assert_eq!(JobKind::RenewalReminders.as_str(), "renewal_reminders");
         assert_eq!(JobKind::TakeOverRefunds.as_str(), "take_over_refunds");
         assert_eq!(JobKind::AnnouncePerk.as_str(), "announce_perk");
+        assert_eq!(JobKind::DeliverGift.as_str(), "deliver_gift");
+        assert_eq!(JobKind::GiftReminders.as_str(), "gift_reminders");
         let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(states, ["pending", "running", "done", "dead"]);
     }

@@ -16,6 +16,7 @@ mod email;
 mod email_list;
 mod field_error;
 mod follow_up;
+mod gift;
 mod gift_link;
 mod ids;
 mod instant_text;
@@ -66,11 +67,16 @@ pub use email::ReaderEmail;
 pub use email_list::EmailList;
 pub use field_error::FieldError;
 pub use follow_up::{FollowUpKind, FollowUpStatus};
+pub use gift::{
+    GiftMessage, GiftMonths, GiftStatus, MAX_DELIVERY_AHEAD_DAYS, delivery_at, gift_price,
+};
 pub use gift_link::{
     GiftPass, Giver, MAX_GIFT_LINK_DAYS, allowance_month_start, allowance_resets_at,
     gift_link_expiry,
 };
-pub use ids::{CheckoutId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, SubscriptionId};
+pub use ids::{
+    CheckoutId, GiftId, JobId, PaymentId, PriceChangeId, ReaderId, SessionId, SubscriptionId,
+};
 pub use instant_text::{parse_instant, rfc3339_seconds, rfc3339_seconds_naive};
 pub use job::{JobKind, JobState};
 pub use media_kind::MediaKind;

@@ -38,6 +38,10 @@ pub enum SubscriptionState {
     /// recorded with its payment, cancelled and refunded at the provider,
     /// never granting anything.
     Duplicate,
+    /// A redeemed gift: someone paid once for the tier for 1 to 12 months;
+    /// access from the period's start to its end, never billed (like
+    /// `comped`, with an end date).
+    Gift,
 }
 
 /// Who or what may cause a transition.
@@ -78,6 +82,8 @@ pub enum Access {
     UntilGraceEnds,
     /// The tier's perks until the comp's end date.
     UntilCompEnds,
+    /// The tier's perks from the gift's start to its end date.
+    UntilGiftEnds,
     /// Nothing. So does a state this build does not know (a newer
     /// release's, during a rolling deploy): it is never parsed.
     Nothing,
@@ -95,7 +101,7 @@ const T: Cause = Cause::Clock;
 /// [`SubscriptionState::can_become_by`]).
 pub const TRANSITIONS: &[Transition] = {
     use SubscriptionState::{
-        Active, Canceling, Comped, Duplicate, Expired, Incomplete, PastDue, Paused, Refunded,
+        Active, Canceling, Comped, Duplicate, Expired, Gift, Incomplete, PastDue, Paused, Refunded,
         Trialing, Unpaid,
     };
     const fn row(
@@ -138,6 +144,8 @@ pub const TRANSITIONS: &[Transition] = {
         row(Canceling, Refunded, &[S, P]),
         row(Canceling, Trialing, &[P]),
         row(Comped, Expired, &[S, T]),
+        row(Gift, Expired, &[S, T]),
+        row(Gift, Refunded, &[S, P]),
         row(Refunded, Active, &[V]),
         row(Refunded, PastDue, &[V]),
         row(Refunded, Canceling, &[V]),
@@ -156,7 +164,7 @@ pub struct TransitionRefused {
 
 impl SubscriptionState {
     /// Every state, for listings and exhaustive tests.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Incomplete,
         Self::Trialing,
         Self::Active,
@@ -168,6 +176,7 @@ impl SubscriptionState {
         Self::Unpaid,
         Self::Paused,
         Self::Duplicate,
+        Self::Gift,
     ];
 
     /// The stored and serialised name.
@@ -184,6 +193,7 @@ impl SubscriptionState {
             Self::Unpaid => "unpaid",
             Self::Paused => "paused",
             Self::Duplicate => "duplicate",
+            Self::Gift => "gift",
         }
     }
 
@@ -215,6 +225,7 @@ impl SubscriptionState {
             Self::Active | Self::Canceling | Self::Trialing => Access::UntilPeriodEnd,
             Self::PastDue => Access::UntilGraceEnds,
             Self::Comped => Access::UntilCompEnds,
+            Self::Gift => Access::UntilGiftEnds,
             Self::Incomplete
             | Self::Expired
             | Self::Refunded
@@ -235,7 +246,8 @@ impl SubscriptionState {
 
     /// Whether a paid subscription in this state renews at the provider
     /// and grants access, so the reader may not start another checkout
-    /// (comps do not count: a paid subscription takes over from them).
+    /// (comps and gifts do not count: a paid subscription takes over from
+    /// them).
     pub fn is_renewing(self) -> bool {
         matches!(
             self,
@@ -258,13 +270,13 @@ impl fmt::Display for SubscriptionState {
 #[cfg(test)]
 mod tests {
     use super::SubscriptionState::{
-        Active, Canceling, Comped, Duplicate, Expired, Incomplete, PastDue, Paused, Refunded,
+        Active, Canceling, Comped, Duplicate, Expired, Gift, Incomplete, PastDue, Paused, Refunded,
         Trialing, Unpaid,
     };
     use super::*;
 
     /// The only transitions the product allows.
-    const ALLOWED: [(SubscriptionState, SubscriptionState); 32] = [
+    const ALLOWED: [(SubscriptionState, SubscriptionState); 34] = [
         (Incomplete, Active),
         (Incomplete, Expired),
         (Incomplete, Trialing),
@@ -297,10 +309,12 @@ mod tests {
         (Canceling, Refunded),
         (Canceling, Trialing),
         (Comped, Expired),
+        (Gift, Expired),
+        (Gift, Refunded),
     ];
 
     #[test]
-    fn exactly_the_allowed_pairs_succeed_among_all_121() {
+    fn exactly_the_allowed_pairs_succeed_among_all_144() {
         let mut checked = 0;
         let mut succeeded = 0;
         for from in SubscriptionState::ALL {
@@ -321,7 +335,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 121);
+        assert_eq!(checked, 144);
         assert_eq!(succeeded, ALLOWED.len());
     }
 
@@ -402,6 +416,7 @@ mod tests {
             );
         }
         assert_eq!(Trialing.access(), Access::UntilPeriodEnd);
+        assert_eq!(Gift.access(), Access::UntilGiftEnds);
         assert_eq!(SubscriptionState::parse("gifted_by_a_newer_release"), None);
     }
 
@@ -426,6 +441,25 @@ mod tests {
                 "{state}"
             );
         }
+    }
+
+    /// A gift ends by time or by staff, or is refunded (to its buyer, by
+    /// staff or the buyer's link through the provider); nobody can make a
+    /// gift, or anything else, out of it: a gift subscription is only ever
+    /// created by redeeming, never reached by a transition.
+    #[test]
+    fn a_gift_ends_by_clock_or_staff_and_is_refunded_by_staff_or_provider() {
+        assert!(Gift.can_become_by(Expired, Cause::Clock));
+        assert!(Gift.can_become_by(Expired, Cause::Staff));
+        assert!(!Gift.can_become_by(Expired, Cause::Reader));
+        assert!(Gift.can_become_by(Refunded, Cause::Staff));
+        assert!(Gift.can_become_by(Refunded, Cause::Provider));
+        assert!(!Gift.can_become_by(Refunded, Cause::Clock));
+        assert!(!Gift.can_become_by(Active, Cause::Provider));
+        for from in SubscriptionState::ALL {
+            assert!(!from.can_become(Gift), "{from} -> gift");
+        }
+        assert!(!Refunded.can_become_by(Gift, Cause::Reversal));
     }
 
     #[test]

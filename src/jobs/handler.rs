@@ -82,7 +82,8 @@ impl Handlers {
     /// `narrate_article` the catalogue's of [`JobKind::NarrateArticle`],
     /// `lifecycle` billing's of every kind in
     /// [`super::housekeeping::LIFECYCLE_SWEEPS`] (it reads the job's kind)
-    /// and `announce_perk` billing's of [`JobKind::AnnouncePerk`],
+    /// `announce_perk` billing's of [`JobKind::AnnouncePerk`] and
+    /// `deliver_gift` billing's of [`JobKind::DeliverGift`],
     /// passed in by the composition root so the queue does not depend on
     /// the use cases it runs.
     pub fn standard(
@@ -92,6 +93,7 @@ impl Handlers {
         narrate_article: impl JobHandler + 'static,
         lifecycle: impl JobHandler + 'static,
         announce_perk: impl JobHandler + 'static,
+        deliver_gift: impl JobHandler + 'static,
     ) -> Self {
         use super::housekeeping::{LIFECYCLE_SWEEPS, Sweep};
         let lifecycle: Arc<dyn JobHandler> = Arc::new(lifecycle);
@@ -103,6 +105,7 @@ impl Handlers {
             .register(JobKind::RunFollowUps, run_follow_ups)
             .register(JobKind::NarrateArticle, narrate_article)
             .register(JobKind::AnnouncePerk, announce_perk)
+            .register(JobKind::DeliverGift, deliver_gift)
             .register(JobKind::SendEmail, super::email::SendEmail(mailer))
             .register(
                 JobKind::ExpireCheckouts,
@@ -158,7 +161,8 @@ mod tests {
         )
         .unwrap();
         let mailer = std::sync::Arc::new(crate::mail::Mailer::from_settings(&settings).unwrap());
-        let handlers = super::Handlers::standard(&db, mailer, Nothing, Nothing, Nothing, Nothing);
+        let handlers =
+            super::Handlers::standard(&db, mailer, Nothing, Nothing, Nothing, Nothing, Nothing);
         assert!(handlers.missing().is_empty());
     }
 }

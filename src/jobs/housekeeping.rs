@@ -29,7 +29,7 @@ const METER_RETENTION: Duration = Duration::days(crate::domain::MAX_METER_WINDOW
 /// crash interrupted (its own lease since expired) is picked up.
 /// The lifecycle sweeps ([`LIFECYCLE_SWEEPS`]) follow: billing's handler
 /// runs them.
-pub const SWEEPS: [JobKind; 15] = [
+pub const SWEEPS: [JobKind; 17] = [
     JobKind::ExpireCheckouts,
     JobKind::PruneAccountTokens,
     JobKind::PruneSessions,
@@ -45,13 +45,15 @@ pub const SWEEPS: [JobKind; 15] = [
     JobKind::PrintAddressReminders,
     JobKind::PriceChanges,
     JobKind::EndDevTrials,
+    JobKind::EndGifts,
+    JobKind::GiftReminders,
 ];
 
 /// The sweeps of the subscription lifecycle: ending what ran out, finishing
 /// stale refunds, and the reminders that come ahead of a date. One handler
 /// of billing's (`billing::sweeps`), passed in by the composition root,
 /// runs them all.
-pub const LIFECYCLE_SWEEPS: [JobKind; 9] = [
+pub const LIFECYCLE_SWEEPS: [JobKind; 11] = [
     JobKind::ExpireGrace,
     JobKind::EndComps,
     JobKind::TakeOverRefunds,
@@ -61,6 +63,8 @@ pub const LIFECYCLE_SWEEPS: [JobKind; 9] = [
     JobKind::PrintAddressReminders,
     JobKind::PriceChanges,
     JobKind::EndDevTrials,
+    JobKind::EndGifts,
+    JobKind::GiftReminders,
 ];
 
 /// Runs one sweep.
@@ -115,7 +119,10 @@ impl JobHandler for Sweep {
                         | JobKind::TakeOverRefunds
                         | JobKind::AnnouncePerk
                         | JobKind::PriceChanges
-                        | JobKind::EndDevTrials => 0,
+                        | JobKind::EndDevTrials
+                        | JobKind::DeliverGift
+                        | JobKind::EndGifts
+                        | JobKind::GiftReminders => 0,
                     };
                     Ok(swept)
                 })

@@ -112,11 +112,25 @@ pub enum Message {
     /// A scheduled price applies at the subscriber's renewal: old and new
     /// price, from when, how to cancel (legally required notice).
     PriceChange,
+    /// To a gift's buyer: the payment received, what was bought, when it
+    /// is delivered, and the link to a refund under the guarantee.
+    GiftReceipt,
+    /// To a gift's recipient on the delivery date: who gave it, their
+    /// message, and the link that redeems it.
+    GiftDelivered,
+    /// To a gift's buyer: the refund went through; the gift is ended.
+    GiftRefunded,
+    /// To a gift's recipient: the gift was refunded to the buyer and ends
+    /// now.
+    GiftCanceled,
+    /// A gift ends soon: the offer to continue as a subscriber, the
+    /// remaining days kept before the first payment.
+    GiftEnding,
 }
 
 impl Message {
     /// Every message.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 25] = [
         Self::VerifyEmail,
         Self::EmailChange,
         Self::EmailChangeNotice,
@@ -137,6 +151,11 @@ impl Message {
         Self::PrintAddressMissing,
         Self::PerkLaunched,
         Self::PriceChange,
+        Self::GiftReceipt,
+        Self::GiftDelivered,
+        Self::GiftRefunded,
+        Self::GiftCanceled,
+        Self::GiftEnding,
     ];
 
     /// The templates' name: `<name>.txt` and `<name>.html`.
@@ -162,6 +181,11 @@ impl Message {
             Self::PrintAddressMissing => "print_address_missing",
             Self::PerkLaunched => "perk_launched",
             Self::PriceChange => "price_change",
+            Self::GiftReceipt => "gift_receipt",
+            Self::GiftDelivered => "gift_delivered",
+            Self::GiftRefunded => "gift_refunded",
+            Self::GiftCanceled => "gift_canceled",
+            Self::GiftEnding => "gift_ending",
         }
     }
 
@@ -193,6 +217,11 @@ impl Message {
             Self::PrintAddressMissing => PRINT_ADDRESS_MISSING,
             Self::PerkLaunched => PERK_LAUNCHED,
             Self::PriceChange => PRICE_CHANGE,
+            Self::GiftReceipt => GIFT_RECEIPT,
+            Self::GiftDelivered => GIFT_DELIVERED,
+            Self::GiftRefunded => GIFT_REFUNDED,
+            Self::GiftCanceled => GIFT_CANCELED,
+            Self::GiftEnding => GIFT_ENDING,
         }
     }
 
@@ -344,6 +373,48 @@ const PERK_LAUNCHED: &[Placeholder] = &[
     required(
         "unsubscribe_link",
         "https://magazine.example/unsubscribe?token=sample",
+    ),
+];
+
+const GIFT_RECEIPT: &[Placeholder] = &[
+    PLAN,
+    AMOUNT,
+    text("months", "3"),
+    text("recipient", "grace@example.com"),
+    required("delivers_on", "24 December 2026, 09:00 UTC"),
+    text("guarantee_ends", "2 February 2027 (UTC)"),
+    required(
+        "refund_link",
+        "https://magazine.example/gifts/refund?token=sample",
+    ),
+];
+
+const GIFT_DELIVERED: &[Placeholder] = &[
+    PLAN,
+    text("months", "3"),
+    text("from", "ada@example.com"),
+    maybe_empty("message", "Happy birthday!"),
+    required(
+        "redeem_link",
+        "https://magazine.example/gifts/redeem?token=sample",
+    ),
+];
+
+const GIFT_REFUNDED: &[Placeholder] = &[PLAN, AMOUNT, text("recipient", "grace@example.com")];
+
+const GIFT_CANCELED: &[Placeholder] = &[
+    PLAN,
+    required("ended", "1 December 2026, 17:35 UTC"),
+    ACCOUNT_LINK,
+];
+
+const GIFT_ENDING: &[Placeholder] = &[
+    NAME,
+    PLAN,
+    required("ends_on", "1 January 2027, 17:35 UTC"),
+    required(
+        "continue_link",
+        "https://magazine.example/account?continue=gift",
     ),
 ];
 

@@ -81,6 +81,11 @@ fn builtin(message: Message, part: Part) -> &'static str {
         Message::PrintAddressMissing => pair!("print_address_missing"),
         Message::PerkLaunched => pair!("perk_launched"),
         Message::PriceChange => pair!("price_change"),
+        Message::GiftReceipt => pair!("gift_receipt"),
+        Message::GiftDelivered => pair!("gift_delivered"),
+        Message::GiftRefunded => pair!("gift_refunded"),
+        Message::GiftCanceled => pair!("gift_canceled"),
+        Message::GiftEnding => pair!("gift_ending"),
     }
 }
 

@@ -12,6 +12,7 @@ mod docs;
 pub mod email;
 pub mod extract;
 pub mod gate;
+pub mod gifts;
 mod health;
 pub mod issues;
 mod jwks;
@@ -80,6 +81,14 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(billing::dev_checkout_page::dev_checkout_page)
         .service(billing::dev_checkout_button::pay_dev_checkout)
         .service(billing::dev_checkout_button::cancel_dev_checkout)
+        .service(gifts::checkout::start_gift_checkout)
+        .service(gifts::refund_view::view_gift_refund)
+        .service(gifts::refund::refund_gift_by_link)
+        .service(gifts::dev_page::gift_dev_page)
+        .service(gifts::dev_button::pay_gift_dev_checkout)
+        .service(gifts::dev_button::cancel_gift_dev_checkout)
+        .service(gifts::get::get_gift)
+        .service(gifts::redeem::redeem_gift)
         .service(plans::list::list_plans)
         .service(articles::list::list_articles)
         .service(articles::get::get_article)

@@ -20,6 +20,7 @@ use utoipa_actix_web::AppExt;
         (name = "me", description = "The logged-in reader's own account"),
         (name = "plans", description = "Tiers, perks and prices on offer"),
         (name = "billing", description = "Checkout, the billing portal, and the development payment provider"),
+        (name = "gifts", description = "Gift subscriptions: buying one for someone (no account needed), the gift link, redeeming it, and the buyer's refund link"),
         (name = "operations", description = "Health, readiness, metrics, this document and its interactive reference (`/docs`)"),
         (name = "articles", description = "Articles behind the gate: full text or teaser, access checks, audio"),
         (name = "issues", description = "Issues, tables of contents and digital editions"),

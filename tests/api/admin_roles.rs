@@ -21,7 +21,7 @@ fn allowed(path: &str) -> &'static [Role] {
         .unwrap();
     match area {
         "issues" | "articles" => EDITORS,
-        "readers" | "print" | "subscriptions" | "refund-requests" => SUPPORT,
+        "readers" | "print" | "subscriptions" | "refund-requests" | "gifts" => SUPPORT,
         "audit-log" | "jobs" | "tiers" | "offers" => ADMINS,
         other => panic!("no role rule for /v1/admin/{other}: add it here"),
     }

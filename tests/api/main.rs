@@ -29,6 +29,8 @@ mod email_verification;
 mod errors;
 mod gate;
 mod gift_links;
+mod gifts;
+mod gifts_stripe;
 mod http_basics;
 mod jobs;
 mod jwks;

@@ -37,12 +37,14 @@ const METHODS: [&str; 8] = [
 const BODILESS: [(&str, &str, &str); 1] = [("get", "/v1/media/{token}", "416")];
 
 /// Operations whose success is a `303 See Other` to the site: the
-/// development checkout page's buttons (as Stripe Checkout redirects), and
+/// development checkout pages' buttons (as Stripe Checkout redirects), and
 /// a person opening an unsubscribe link (sent to the site's page, which
 /// asks before it posts).
-const REDIRECTING: [(&str, &str); 3] = [
+const REDIRECTING: [(&str, &str); 5] = [
     ("post", "/v1/billing/dev/checkout/{id}/pay"),
     ("post", "/v1/billing/dev/checkout/{id}/cancel"),
+    ("post", "/v1/gifts/dev/checkout/{id}/pay"),
+    ("post", "/v1/gifts/dev/checkout/{id}/cancel"),
     ("get", "/v1/email/unsubscribe"),
 ];
 

@@ -134,6 +134,15 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/articles/{slug}/gift-links", "post"),
         ("/v1/me/gift-links", "get"),
         ("/v1/me/gift-links/{token}", "delete"),
+        ("/v1/gifts/checkout", "post"),
+        ("/v1/gifts/{token}", "get"),
+        ("/v1/gifts/{token}/redeem", "post"),
+        ("/v1/gifts/refunds/{token}", "get"),
+        ("/v1/gifts/refunds/{token}", "post"),
+        ("/v1/gifts/dev/checkout/{id}", "get"),
+        ("/v1/gifts/dev/checkout/{id}/pay", "post"),
+        ("/v1/gifts/dev/checkout/{id}/cancel", "post"),
+        ("/v1/admin/gifts/{id}/refund", "post"),
     ];
     for (path, method) in expected {
         assert!(

@@ -1,15 +1,19 @@
 //! What a checkout is quoted beyond its price: the offer it redeems (if
 //! the code names one it may), the discount off each of the first
 //! payments, and the free trial it is due (the price's own days plus an
-//! offer's; none for a reader who had their trial). The checkout records
-//! the quote, so both providers charge what it says.
+//! offer's; none for a reader who had their trial). A reader whose gift
+//! subscription is running gets, instead of a trial, the gift's remaining
+//! days: the first payment falls when the gift ends, and their one free
+//! trial stays unused. The checkout records the quote, so both providers
+//! charge what it says.
 
 use super::offer_not_found;
 use crate::db::offers::{self, Offer};
 use crate::db::tiers::{Tier, TierPrice};
 use crate::db::{DbConnection, trials};
 use crate::domain::{
-    Benefit, MAX_TRIAL_DAYS, OfferCode, ReaderId, Unavailable, discounted_payments,
+    Benefit, MAX_TRIAL_DAYS, OfferCode, ReaderId, SubscriptionState, Unavailable,
+    discounted_payments,
 };
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
@@ -26,6 +30,31 @@ pub struct Quote {
     /// How many payments the discount covers; `None`: every one (a
     /// discount forever, or no discount at all, whose amount is 0).
     pub discount_payments: Option<u32>,
+    /// How many of `trial_days` are a running gift's rest (then all of
+    /// them): not a trial.
+    pub gift_days: u32,
+}
+
+/// The whole days left of `reader`'s running gift at `now` (rounded up, so
+/// the first payment never falls inside the gift), if one is running.
+fn gift_days_left(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    now: NaiveDateTime,
+) -> Result<Option<u32>, ApiError> {
+    let now = now.and_utc();
+    let end = crate::db::subscriptions::snapshots_for_reader(conn, reader)?
+        .into_iter()
+        .filter(|s| s.state == SubscriptionState::Gift && s.grants_access(now))
+        .filter_map(|s| s.current_period_end)
+        .max();
+    Ok(end.map(|end| {
+        let seconds = (end - now).num_seconds().max(0);
+        let days = (seconds + 86_399) / 86_400;
+        u32::try_from(days)
+            .unwrap_or(MAX_TRIAL_DAYS)
+            .min(MAX_TRIAL_DAYS)
+    }))
 }
 
 /// The offer `code` names, if `reader` may redeem it on `tier` at
@@ -88,7 +117,12 @@ pub(in crate::billing) fn quote(
         .transpose()?;
     let offer_days = redeemed.as_ref().map_or(0, |(_, b)| b.trial_days());
     let mut trial_days = (price.trial_days + offer_days).min(MAX_TRIAL_DAYS);
-    if trial_days > 0 && trials::used(conn, reader)? {
+    let gift_days = gift_days_left(conn, reader, now)?.unwrap_or(0);
+    if gift_days > 0 {
+        // The gift's rest replaces any trial: free days already, and the
+        // reader keeps their one trial for another time.
+        trial_days = gift_days;
+    } else if trial_days > 0 && trials::used(conn, reader)? {
         if offer_days > 0 {
             return Err(ApiError::unprocessable(
                 "trial_already_used",
@@ -110,5 +144,6 @@ pub(in crate::billing) fn quote(
         trial_days,
         discount_cents,
         discount_payments,
+        gift_days,
     })
 }

@@ -55,7 +55,9 @@ pub(in crate::billing) fn redeem(
             }
         }
     }
-    if checkout.trial_days > 0 && !trials::mark(conn, &reader, &id, checkout.trial_days, now)? {
+    // Free days that are a gift's rest are not a trial: nothing is marked.
+    let is_trial = checkout.trial_days > 0 && checkout.gift_days == 0;
+    if is_trial && !trials::mark(conn, &reader, &id, checkout.trial_days, now)? {
         let first = trials::used_by(conn, &reader)?;
         if first.as_deref() != Some(checkout.id.as_str()) {
             match charged {

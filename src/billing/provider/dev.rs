@@ -29,6 +29,11 @@ impl DevProvider {
         }
     }
 
+    /// The public URL this provider's pages start with.
+    pub(super) fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     /// The page that confirms a checkout: `POST` it to pay.
     pub fn checkout_url(&self, id: &CheckoutId) -> String {
         format!("{}/v1/billing/dev/checkout/{id}", self.public_url)

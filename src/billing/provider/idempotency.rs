@@ -7,7 +7,7 @@
 
 use crate::db::payments::PaymentRow;
 use crate::db::subscriptions::SubscriptionRow;
-use crate::domain::{CheckoutId, ReaderId};
+use crate::domain::{CheckoutId, GiftId, ReaderId};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -19,6 +19,17 @@ impl IdempotencyKey {
     /// Opening the payment page of a checkout: once per checkout.
     pub fn checkout(id: &CheckoutId) -> Self {
         Self(format!("checkout:{id}"))
+    }
+
+    /// Opening the payment page of a gift: once per gift.
+    pub fn gift_checkout(id: &GiftId) -> Self {
+        Self(format!("gift-checkout:{id}"))
+    }
+
+    /// Refunding a gift's payment: once per gift, so two refund requests
+    /// racing (a replayed link and staff) give the money back once.
+    pub fn gift_refund(id: &GiftId) -> Self {
+        Self(format!("gift-refund:{id}"))
     }
 
     /// Creating the reader's customer at the provider: once per reader.

@@ -7,11 +7,13 @@
 //! use cases above decide what its answers change here.
 
 mod dev;
+mod gift;
 mod idempotency;
 pub(super) mod stripe;
 mod types;
 
 pub use dev::DevProvider;
+pub use gift::GiftCheckoutRequest;
 pub use idempotency::IdempotencyKey;
 pub use stripe::StripeProvider;
 pub use types::{CheckoutRequest, ProviderError, ProviderRefund, StartedCheckout};

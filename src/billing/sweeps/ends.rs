@@ -61,6 +61,28 @@ pub(crate) async fn end_comps(db: &Database) -> Result<usize, ApiError> {
     .await
 }
 
+/// Gifts past their end to `expired`; returns how many moved.
+pub(crate) async fn end_gifts(db: &Database) -> Result<usize, ApiError> {
+    db.run(|conn| {
+        let now = Utc::now().naive_utc();
+        let due = due_dates::gifts_over(conn, now)?;
+        let mut moved = 0;
+        for row in due {
+            let ended = row.current_period_end.unwrap_or(now);
+            moved += usize::from(expire(
+                conn,
+                &row,
+                SubscriptionState::Gift,
+                ended,
+                now,
+                "the gift's end date passed",
+            )?);
+        }
+        Ok(moved)
+    })
+    .await
+}
+
 /// Moves `row` from `from` to `expired`, ended at `ended`, in its own
 /// write transaction; `false` when it moved meanwhile.
 fn expire(

@@ -1,12 +1,12 @@
 //! The scheduled sweeps of the subscription lifecycle, run by one job
 //! handler for every kind in `jobs::housekeeping::LIFECYCLE_SWEEPS`:
 //!
-//! - [`ends`]: `past_due` past its grace window and comps past their end
-//!   become `expired`, as the state machine's `Clock` rows allow;
+//! - [`ends`]: `past_due` past its grace window, comps and gifts past
+//!   their end become `expired`, as the state machine's `Clock` rows allow;
 //! - `take_over_refunds`: refunds whose claim went stale with its process
 //!   are finished (`refund::take_over_stale_claims`);
 //! - [`reminders`]: renewal reminders before an annual renewal, a trial's
-//!   end, a comp's end;
+//!   end, a comp's end, a gift's end (with the offer to continue);
 //! - [`print_address`]: print subscribers without an address before the
 //!   next issue's cut-off;
 //! - [`trials`]: the development provider's trials that ended take their
@@ -69,7 +69,10 @@ impl LifecycleSweeps {
                 super::price_changes::sweep::run(db, &self.provider, letters).await
             }
             JobKind::EndDevTrials => trials::end_dev_trials(db, letters).await,
+            JobKind::EndGifts => ends::end_gifts(db).await,
+            JobKind::GiftReminders => reminders::gifts(db, letters).await,
             JobKind::SendEmail
+            | JobKind::DeliverGift
             | JobKind::ExpireCheckouts
             | JobKind::PruneAccountTokens
             | JobKind::PruneSessions

@@ -2,8 +2,9 @@
 //! (`MASTHEAD_RENEWAL_REMINDER_DAYS`, default 30 and 7 days before, as
 //! automatic-renewal laws ask: the date, the price, how to cancel), a
 //! trial's end (`MASTHEAD_TRIAL_REMINDER_DAYS`, default 3, as Stripe's own
-//! `trial_will_end`) and a comp's end (`MASTHEAD_COMP_REMINDER_DAYS`,
-//! default 7).
+//! `trial_will_end`), a comp's end (`MASTHEAD_COMP_REMINDER_DAYS`,
+//! default 7) and a gift's end (`MASTHEAD_GIFT_REMINDER_DAYS`, default 7,
+//! with the offer to continue as a subscriber, the remaining days kept).
 //!
 //! Each sweep finds the subscriptions whose date falls within the largest
 //! threshold and sends, for each, only the nearest threshold not yet
@@ -80,6 +81,19 @@ pub(crate) async fn comps(db: &Database, letters: &Arc<Letters>) -> Result<usize
         find: due_dates::comps_ending,
         date: |row| row.comped_until,
         queue: notices::queue_comp_ending,
+    };
+    send(db, letters, days, reminder).await
+}
+
+/// Gift-ending offers to continue as a subscriber; returns how many were
+/// queued.
+pub(crate) async fn gifts(db: &Database, letters: &Arc<Letters>) -> Result<usize, ApiError> {
+    let days = letters.settings().gift_reminder_days.clone();
+    let reminder = Reminder {
+        kind: "gift_ending",
+        find: due_dates::gifts_ending,
+        date: |row| row.current_period_end,
+        queue: crate::billing::gifts::queue_gift_ending,
     };
     send(db, letters, days, reminder).await
 }

@@ -3,11 +3,12 @@
 //! The session names our checkout (`client_reference_id`), the Stripe
 //! subscription and customer, and the first invoice, which is the key the
 //! payment is recorded under until `invoice.paid` names its payment intent.
+//! A session in `payment` mode is a gift's one-time payment.
 
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, fields};
 use crate::db::{self, DbConnection, readers::ProfileChanges};
-use crate::domain::{CheckoutId, ReaderId, ShippingAddress};
+use crate::domain::{CheckoutId, GiftId, ReaderId, ShippingAddress};
 use crate::error::ApiError;
 use serde_json::Value;
 
@@ -15,13 +16,16 @@ use serde_json::Value;
 pub fn completed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
     let session = &context.event.object;
     let event = &context.event.id;
-    if fields::text(session, &["mode"]).is_some_and(|mode| mode != "subscription") {
-        tracing::info!(%event, "stripe checkout session is not a subscription; ignored");
-        return Ok(());
-    }
     let payment_status = fields::text(session, &["payment_status"]);
     if !matches!(payment_status, Some("paid" | "no_payment_required")) {
         tracing::info!(%event, ?payment_status, "stripe checkout session not paid yet; waiting");
+        return Ok(());
+    }
+    if fields::text(session, &["mode"]) == Some("payment") {
+        return gift_paid(conn, context);
+    }
+    if fields::text(session, &["mode"]).is_some_and(|mode| mode != "subscription") {
+        tracing::info!(%event, "stripe checkout session is neither a subscription nor a gift; ignored");
         return Ok(());
     }
     let refs = Refs {
@@ -42,6 +46,38 @@ pub fn completed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(
     };
     link::complete(conn, context, &refs, &facts)?;
     keep_shipping_address(conn, session, refs.checkout.as_deref())
+}
+
+/// A `payment`-mode session is a gift's one-time payment
+/// (<https://docs.stripe.com/api/checkout/sessions/object>): the gift is
+/// named by `client_reference_id` (or `metadata.gift_id`), paid by the
+/// session's `payment_intent`, for `amount_total` in `currency`. A session
+/// naming no gift of ours is logged and recorded as handled.
+fn gift_paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    let session = &context.event.object;
+    let event = &context.event.id;
+    let named = fields::text(session, &["client_reference_id"])
+        .or_else(|| fields::text(session, &["metadata", "gift_id"]))
+        .and_then(GiftId::parse);
+    let payment = fields::id(session, &["payment_intent"]);
+    let (Some(gift), Some(payment)) = (named, payment) else {
+        tracing::warn!(%event, "stripe payment session names no gift; ignored");
+        return Ok(());
+    };
+    let reported =
+        fields::int(session, &["amount_total"]).zip(fields::text(session, &["currency"]));
+    let paid = crate::billing::gifts::complete_paid_gift(
+        conn,
+        context.letters,
+        &gift,
+        payment,
+        reported,
+        context.now,
+    )?;
+    if paid.is_none() {
+        tracing::info!(%event, %gift, "stripe reported a gift not open (paid already, or unknown)");
+    }
+    Ok(())
 }
 
 /// A print checkout collects the mailing address on Stripe's page: keep it

@@ -2,7 +2,7 @@
 
 use super::*;
 use PerkStatus::{ComingSoon, Live};
-use SubscriptionState::{Active, Canceling, Comped, Expired, Incomplete, PastDue, Refunded};
+use SubscriptionState::{Active, Canceling, Comped, Expired, Gift, Incomplete, PastDue, Refunded};
 use chrono::{TimeDelta, TimeZone};
 
 fn now() -> DateTime<Utc> {
@@ -154,6 +154,20 @@ fn every_viewer_against_every_resource() {
         ),
         ("comped before end", Some(vec![ends(Comped, print(), 30)])),
         ("comped after end", Some(vec![ends(Comped, print(), -1)])),
+        ("gift before end", Some(vec![ends(Gift, digital(), 30)])),
+        ("gift after end", Some(vec![ends(Gift, digital(), -1)])),
+        (
+            "gift not started yet (after a paid period)",
+            Some(vec![with(ends(Gift, digital(), 60), |s| {
+                s.started_at = now() + days(30);
+            })]),
+        ),
+        (
+            "refunded gift",
+            Some(vec![with(ends(Gift, digital(), 30), |s| {
+                s.state = Refunded;
+            })]),
+        ),
         ("refunded", Some(vec![sub(Refunded, digital())])),
         ("expired", Some(vec![sub(Expired, digital())])),
         ("incomplete", Some(vec![sub(Incomplete, digital())])),
@@ -181,6 +195,10 @@ fn every_viewer_against_every_resource() {
         "ok ok ok ok ok ok ok ok ok ok ok",
         "ok ok ok expired expired expired expired expired expired expired expired",
         "ok ok ok ok ok ok ok ok ok ok ok",
+        "ok ok ok expired expired expired expired expired expired expired expired",
+        "ok ok ok ok ok ok ok ok ok ok ok",
+        "ok ok ok expired expired expired expired expired expired expired expired",
+        "ok ok ok expired expired expired expired expired expired expired expired",
         "ok ok ok expired expired expired expired expired expired expired expired",
         "ok ok ok expired expired expired expired expired expired expired expired",
         "ok ok ok expired expired expired expired expired expired expired expired",
@@ -314,7 +332,12 @@ fn access_ends_exactly_at_each_end_and_fails_closed_without_one() {
     assert!(sub(Canceling, digital()).grants_access(now() + days(10) - TimeDelta::seconds(1)));
     assert!(!with(sub(PastDue, digital()), |s| s.grace_ends_at = end).grants_access(now()));
     assert!(!with(sub(Comped, digital()), |s| s.comped_until = end).grants_access(now()));
-    for state in [Canceling, PastDue, Comped] {
+    assert!(!ends(Gift, digital(), 0).grants_access(now()));
+    assert!(ends(Gift, digital(), 1).grants_access(now()));
+    let later = with(ends(Gift, digital(), 40), |s| s.started_at = now());
+    assert!(later.grants_access(now()), "a gift opens from its start");
+    assert!(!later.grants_access(now() - TimeDelta::seconds(1)));
+    for state in [Canceling, PastDue, Comped, Gift] {
         let undated = with(sub(state, digital()), |s| s.current_period_end = None);
         assert!(!undated.grants_access(now()), "{state}");
     }

@@ -6,6 +6,7 @@
 //! are written by [`super::format`], naming their time zone.
 
 mod account;
+mod gifts;
 mod news;
 mod payments;
 mod price_change;
@@ -17,6 +18,9 @@ use crate::domain::ReaderTimeZone;
 pub use account::{
     email_change, email_change_notice, password_changed, password_reset, reset_link, verify_email,
     verify_link, welcome,
+};
+pub use gifts::{
+    GiftFacts, gift_canceled, gift_delivered, gift_ending, gift_receipt, gift_refunded,
 };
 pub use news::{ONE_CLICK_PATH, PerkLaunch, one_click_url, perk_launched};
 pub use payments::{

@@ -6,6 +6,7 @@
 
 pub mod articles;
 pub mod audit_log;
+pub mod gifts;
 mod input;
 pub mod issues;
 pub mod jobs;
@@ -71,6 +72,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(refund_requests::approve::approve_refund_request)
             .service(refund_requests::deny::deny_refund_request),
     )
+    .service(scope::scope("/v1/admin/gifts").service(gifts::refund::refund_gift_as_staff))
     .service(scope::scope("/v1/admin/audit-log").service(audit_log::list::audit_log))
     .service(
         scope::scope("/v1/admin/jobs")

@@ -61,7 +61,7 @@ pub enum CheckoutProvider {
 }
 
 impl CheckoutProvider {
-    fn from_name(name: &str) -> Self {
+    pub(crate) fn from_name(name: &str) -> Self {
         if name == billing::StripeProvider::NAME {
             Self::Stripe
         } else {

@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, get, web};
 
 /// Only the page itself: no script, no style, forms posting here or to
 /// the site (the buttons' answers redirect there), never framed.
-fn content_security_policy(site: &str) -> String {
+pub(crate) fn content_security_policy(site: &str) -> String {
     format!(
         "default-src 'none'; form-action 'self' {site}; base-uri 'none'; frame-ancestors 'none'"
     )
@@ -117,7 +117,7 @@ fn terms(checkout: &crate::db::checkouts::CheckoutRow) -> String {
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
-fn escape(raw: &str) -> String {
+pub(crate) fn escape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {

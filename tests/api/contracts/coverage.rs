@@ -310,6 +310,28 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         "GET /v1/offers/{code}",
         &["contracts::offers::public_offer"],
     ),
+    // Gift subscriptions
+    (
+        "POST /v1/gifts/checkout",
+        &["contracts::gifts::gift_checkout"],
+    ),
+    ("GET /v1/gifts/{token}", &["contracts::gifts::gift_view"]),
+    (
+        "POST /v1/gifts/{token}/redeem",
+        &["contracts::gifts::gift_redeemed"],
+    ),
+    (
+        "GET /v1/gifts/refunds/{token}",
+        &["contracts::gifts::gift_refund_view"],
+    ),
+    (
+        "POST /v1/gifts/refunds/{token}",
+        &["contracts::gifts::gift_refunded"],
+    ),
+    (
+        "POST /v1/admin/gifts/{id}/refund",
+        &["contracts::gifts::admin_gift_refunded"],
+    ),
     // Links in emails
     (
         "POST /v1/email/unsubscribe",

@@ -11,6 +11,7 @@ mod billing;
 mod catalogue;
 mod coverage;
 mod gift_links;
+mod gifts;
 mod jobs;
 mod money;
 mod offers;

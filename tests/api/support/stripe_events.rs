@@ -159,6 +159,7 @@ pub fn purchase_on(conn: &mut DbConnection, reader_id: &str) -> Purchase {
             trial_days: 0,
             discount_cents: 0,
             discount_payments: None,
+            gift_days: 0,
         },
     )
     .expect("insert the checkout");

@@ -10,6 +10,7 @@ mod coupon;
 mod customer;
 mod errors;
 mod follow_up;
+mod gift;
 mod plan_change;
 mod portal;
 mod prices;

@@ -1,8 +1,9 @@
 //! Everything support needs to answer a reader's email: the profile, the
 //! address, every subscription with its history, payments and refunds, the
-//! refund requests and the live sessions.
+//! refund requests, the live sessions, gift links and gift subscriptions.
 
 use crate::catalogue::gift_links::list::GiftLinkEntry;
+use crate::db::gifts::GiftRow;
 use crate::db::payments::PaymentRow;
 use crate::db::provider_follow_ups::FollowUpRow;
 use crate::db::readers::ReaderRow;
@@ -50,6 +51,75 @@ pub struct ReaderDetail {
     pub sessions: Vec<SessionView>,
     /// The 50 newest gift links the reader made, with their openings.
     pub gift_links: Vec<GiftLinkEntry>,
+    /// Gift subscriptions the reader bought or redeemed, newest first.
+    pub gifts: Vec<GiftEntry>,
+}
+
+/// A gift subscription on a reader's page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GiftEntry {
+    /// The gift's id (`POST /v1/admin/gifts/{id}/refund`).
+    pub id: String,
+    /// `bought` or `redeemed`: the reader's side of it.
+    #[schema(example = "bought")]
+    pub role: &'static str,
+    /// The tier.
+    pub tier: String,
+    /// How many months.
+    pub months: i32,
+    /// What was paid, in minor units of `currency`.
+    pub amount_cents: i64,
+    /// Lower-case ISO 4217.
+    pub currency: String,
+    /// Who bought it.
+    pub buyer_email: String,
+    /// Who it was sent to.
+    pub recipient_email: String,
+    /// `paid`, `redeemed` or `refunded`.
+    pub status: String,
+    /// When it was paid.
+    pub paid_at: Option<DateTime<Utc>>,
+    /// When it is (or was) mailed to the recipient.
+    pub deliver_at: DateTime<Utc>,
+    /// When it was mailed.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When it was redeemed, and into which subscription.
+    pub redeemed_at: Option<DateTime<Utc>>,
+    /// The `gift` subscription it became.
+    pub subscription_id: Option<String>,
+    /// When it was refunded, and by whom (`buyer` or `staff:<id>`).
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// Who refunded it.
+    pub refunded_by: Option<String>,
+}
+
+impl GiftEntry {
+    /// The entry of `gift` on the page of `reader`.
+    pub fn new(gift: GiftRow, reader: &str) -> Self {
+        let role = if gift.redeemed_by.as_deref() == Some(reader) {
+            "redeemed"
+        } else {
+            "bought"
+        };
+        Self {
+            role,
+            paid_at: gift.paid_at.map(utc),
+            deliver_at: utc(gift.deliver_at),
+            delivered_at: gift.delivered_at.map(utc),
+            redeemed_at: gift.redeemed_at.map(utc),
+            refunded_at: gift.refunded_at.map(utc),
+            id: gift.id,
+            tier: gift.tier_id,
+            months: gift.months,
+            amount_cents: gift.amount_cents,
+            currency: gift.currency,
+            buyer_email: gift.buyer_email,
+            recipient_email: gift.recipient_email,
+            status: gift.status,
+            subscription_id: gift.subscription_id,
+            refunded_by: gift.refunded_by,
+        }
+    }
 }
 
 impl ReaderDetail {
@@ -75,7 +145,17 @@ impl ReaderDetail {
             refund_requests: refund_requests.into_iter().map(Into::into).collect(),
             sessions: sessions.into_iter().map(Into::into).collect(),
             gift_links: Vec::new(),
+            gifts: Vec::new(),
         }
+    }
+
+    /// The view with the gifts the reader bought or redeemed.
+    pub fn with_gifts(mut self, gifts: Vec<GiftRow>) -> Self {
+        self.gifts = gifts
+            .into_iter()
+            .map(|gift| GiftEntry::new(gift, &self.id))
+            .collect();
+        self
     }
 
     /// The view with the reader's gift links.

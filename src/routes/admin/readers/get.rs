@@ -30,7 +30,8 @@ fn detail(record: ReaderRecord) -> ReaderDetail {
 }
 
 /// Shows a reader with subscriptions (events, payments, refunds), refund
-/// requests, live sessions and the gift links they made.
+/// requests, live sessions, the gift links they made and the gift
+/// subscriptions they bought or redeemed.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -50,6 +51,7 @@ pub async fn get_reader(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_reader(&id)?;
     let record = reader_record(&accounts(&state), id.clone()).await?;
-    let (gift_links, _) = gift_links_of(&state.db, id, Paging::first(50)).await?;
-    Ok(HttpResponse::Ok().json(detail(record).with_gift_links(gift_links)))
+    let (gift_links, _) = gift_links_of(&state.db, id.clone(), Paging::first(50)).await?;
+    let gifts = crate::billing::gifts::gifts_of_reader(&state.db, id).await?;
+    Ok(HttpResponse::Ok().json(detail(record).with_gift_links(gift_links).with_gifts(gifts)))
 }

@@ -55,9 +55,10 @@ pub fn staff_reason(raw: Option<String>) -> Result<Option<String>, FieldError> {
 /// When the subscription's access ends (or ended), as its state has it.
 pub fn access_ends(row: &SubscriptionRow) -> Option<NaiveDateTime> {
     match row.state()? {
-        SubscriptionState::Active | SubscriptionState::Canceling | SubscriptionState::Trialing => {
-            row.current_period_end
-        }
+        SubscriptionState::Active
+        | SubscriptionState::Canceling
+        | SubscriptionState::Trialing
+        | SubscriptionState::Gift => row.current_period_end,
         SubscriptionState::PastDue => row.grace_ends_at,
         SubscriptionState::Comped => row.comped_until,
         SubscriptionState::Expired | SubscriptionState::Refunded | SubscriptionState::Duplicate => {

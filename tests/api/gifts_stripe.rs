@@ -1,0 +1,135 @@
+//! Gifts paid through Stripe: the one-time Checkout Session in `payment`
+//! mode (<https://docs.stripe.com/payments/checkout/how-checkout-works>,
+//! `mode=payment` with inline `line_items[][price_data]`,
+//! <https://docs.stripe.com/api/checkout/sessions/create>), completed by
+//! `checkout.session.completed` whose object carries `mode: "payment"`,
+//! `payment_status: "paid"`, `client_reference_id`, `payment_intent`,
+//! `amount_total` and `currency`
+//! (<https://docs.stripe.com/api/checkout/sessions/object>), delivered twice
+//! as Stripe may; and the refund of that payment intent
+//! (<https://docs.stripe.com/api/refunds/create>: `payment_intent`,
+//! `amount`, with an `Idempotency-Key`).
+
+use crate::support::fake_stripe::FakeStripe;
+use crate::support::helpers::TestApp;
+use crate::support::outbox::{emails_settled, emails_to, token_in};
+use crate::support::stripe_events::{
+    deliver_ok, event, resource, spawn_with_stripe_and_webhooks, stripe_id, with,
+};
+use diesel::prelude::*;
+use masthead::db::schema::gifts;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_backends!(
+    with = spawn_with_stripe_and_webhooks;
+    a_stripe_gift_is_a_payment_session_completed_once_and_refunded_by_its_intent,
+);
+
+const RECEIPT: &str = "Your gift subscription: receipt";
+
+fn completed(gift: &str, payment_intent: &str, amount: i64) -> Value {
+    let session = with(
+        resource("checkout.session"),
+        json!({
+            "id": stripe_id("cs_test"),
+            "mode": "payment",
+            "status": "complete",
+            "payment_status": "paid",
+            "client_reference_id": gift,
+            "customer": null,
+            "subscription": null,
+            "invoice": null,
+            "payment_intent": payment_intent,
+            "amount_total": amount,
+            "currency": "usd",
+            "metadata": {"gift_id": gift},
+        }),
+    );
+    event(
+        "checkout.session.completed",
+        session,
+        chrono::Utc::now().timestamp(),
+    )
+}
+
+async fn a_stripe_gift_is_a_payment_session_completed_once_and_refunded_by_its_intent(
+    app: TestApp,
+    stripe: FakeStripe,
+) {
+    let response = app
+        .post_json(
+            "/v1/gifts/checkout",
+            &json!({
+                "tier": "digital",
+                "months": 6,
+                "recipient_email": "grace@example.com",
+                "buyer_email": "buyer@example.com",
+            }),
+        )
+        .await;
+    let status = response.status();
+    let opened: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    assert_eq!(opened["provider"], "stripe");
+    let gift = opened["checkout_id"].as_str().unwrap().to_owned();
+    let sessions = stripe.calls_to("/v1/checkout/sessions").await;
+    assert_eq!(sessions.len(), 1);
+    let session = &sessions[0];
+    assert_eq!(session.param("mode"), Some("payment"));
+    assert_eq!(session.param("client_reference_id"), Some(gift.as_str()));
+    assert_eq!(session.param("customer_email"), Some("buyer@example.com"));
+    assert_eq!(
+        session.param("line_items[0][price_data][unit_amount]"),
+        Some("5400"),
+        "6 x the monthly 9.00"
+    );
+    assert_eq!(
+        session.param("line_items[0][price_data][currency]"),
+        Some("usd")
+    );
+    assert!(session.idempotency_key.is_some());
+
+    let paid = completed(&gift, "pi_gift_1", 5400);
+    deliver_ok(&app, &paid).await;
+    deliver_ok(&app, &paid).await;
+    // The same session reported under another event id changes nothing.
+    deliver_ok(&app, &completed(&gift, "pi_gift_1", 5400)).await;
+    emails_settled(&app).await;
+    let receipts = emails_to(&app, "buyer@example.com", RECEIPT).await;
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    let status: String = gifts::table
+        .find(&gift)
+        .select(gifts::status)
+        .first(&mut app.db())
+        .unwrap();
+    assert_eq!(status, "paid");
+
+    let refund_token = token_in(&receipts[0]);
+    let refunded = app
+        .client
+        .post(app.url(&format!("/v1/gifts/refunds/{refund_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refunded.status(), StatusCode::OK);
+    let refunds = stripe.calls_to("/v1/refunds").await;
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].param("payment_intent"), Some("pi_gift_1"));
+    assert_eq!(refunds[0].param("amount"), Some("5400"));
+    assert!(
+        refunds[0]
+            .idempotency_key
+            .as_deref()
+            .unwrap()
+            .contains(&gift)
+    );
+    let again = app
+        .client
+        .post(app.url(&format!("/v1/gifts/refunds/{refund_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(stripe.calls_to("/v1/refunds").await.len(), 1);
+}
