@@ -118,6 +118,23 @@ fn previous_keys(settings: &Settings) -> anyhow::Result<Vec<VerificationKey>> {
     Ok(keys)
 }
 
+/// HTTP workers: the setting, else one per core.
+fn worker_count(settings: &Settings) -> usize {
+    settings
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+}
+
+/// The self-verifying tokens signed under the instance's key: unsubscribe
+/// links and anonymous meter credentials.
+fn link_tokens(key: &SigningKey) -> (crate::auth::UnsubscribeTokens, crate::auth::MeterTokens) {
+    let secret = key.secret_bytes();
+    (
+        crate::auth::UnsubscribeTokens::new(&secret),
+        crate::auth::MeterTokens::new(&secret),
+    )
+}
+
 impl Application {
     /// Checks the settings, opens the database, migrates, binds the port.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
@@ -135,13 +152,10 @@ impl Application {
         settings
             .public_url
             .get_or_insert_with(|| format!("http://{address}"));
-        let workers = settings.workers.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
-        });
+        let workers = worker_count(&settings);
         let openapi = Arc::new(routes::openapi_document());
         let media_tokens = MediaTokens::new(&key.secret_bytes(), settings.media_url_ttl_seconds);
-        let unsubscribe_tokens = crate::auth::UnsubscribeTokens::new(&key.secret_bytes());
-        let meter_tokens = crate::auth::MeterTokens::new(&key.secret_bytes());
+        let (unsubscribe_tokens, meter_tokens) = link_tokens(&key);
         let payments = crate::billing::Provider::from_settings(&settings)?;
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);

@@ -8,6 +8,7 @@
 
 use super::signing::PurposeKey;
 use rand_core::{OsRng, RngCore};
+use std::fmt::Write;
 
 /// The payload's version prefix.
 const PREFIX: &str = "v1:";
@@ -33,7 +34,12 @@ impl MeterTokens {
     pub fn issue(&self) -> (String, String) {
         let mut bytes = [0_u8; 16];
         OsRng.fill_bytes(&mut bytes);
-        let visitor: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let visitor = bytes
+            .iter()
+            .fold(String::with_capacity(32), |mut hex, byte| {
+                let _ = write!(hex, "{byte:02x}");
+                hex
+            });
         let token = self.key.seal(format!("{PREFIX}{visitor}").as_bytes());
         (format!("visitor:{visitor}"), token)
     }

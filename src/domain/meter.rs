@@ -137,7 +137,6 @@ impl Meter {
     /// What the meter says about an article under `rule` at `now`.
     pub fn verdict(&self, article_id: &str, rule: MeterRule, now: DateTime<Utc>) -> MeterVerdict {
         match rule {
-            MeterRule::Walled => MeterVerdict::Closed,
             MeterRule::Exempt => MeterVerdict::Opens { counts: false },
             MeterRule::Metered if self.has_counted(article_id, now) => {
                 MeterVerdict::Opens { counts: false }
@@ -145,7 +144,7 @@ impl Meter {
             MeterRule::Metered if self.used(now) < self.limit => {
                 MeterVerdict::Opens { counts: true }
             }
-            MeterRule::Metered => MeterVerdict::Closed,
+            MeterRule::Metered | MeterRule::Walled => MeterVerdict::Closed,
         }
     }
 

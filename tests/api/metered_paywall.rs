@@ -223,15 +223,15 @@ async fn a_tampered_or_forged_meter_cookie_is_a_new_visitor_and_reaches_no_other
     let app = metered(backend, 1, 0).await;
     let mut victim = Browser::default();
     assert!(victim.read(&app, "deep-dive").await.full());
-    let real = victim.cookie.clone().unwrap();
+    let genuine = victim.cookie.clone().unwrap();
 
-    let mut flipped = real.clone().into_bytes();
+    let mut flipped = genuine.clone().into_bytes();
     let last = flipped.len() - 1;
     flipped[last] = if flipped[last] == b'A' { b'B' } else { b'A' };
     let forged_values = [
         String::from_utf8(flipped).unwrap(),
         "visitor:00000000000000000000000000000000".to_owned(),
-        format!("{real}x"),
+        format!("{genuine}x"),
         String::new(),
     ];
     for forged in forged_values {
@@ -247,7 +247,7 @@ async fn a_tampered_or_forged_meter_cookie_is_a_new_visitor_and_reaches_no_other
         assert_eq!(read.used(), 1);
         let replaced = attacker.cookie.clone().unwrap();
         assert_ne!(replaced, forged, "a forged cookie is replaced");
-        assert_ne!(replaced, real, "never another visitor's meter");
+        assert_ne!(replaced, genuine, "never another visitor's meter");
     }
     // The victim's meter saw none of it.
     let own = victim.read(&app, "deep-dive").await;
