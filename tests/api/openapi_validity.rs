@@ -148,3 +148,30 @@ async fn every_documented_operation_is_served() {
         }
     }
 }
+
+/// A media link serves the stored file in the content type its bytes were
+/// checked to be (the demo's narrations are WAV, editions PDF, uploads any
+/// of the audio formats the admin upload accepts). Each must be a documented
+/// content type of the answer, or a client validating responses against the
+/// document — schemathesis's `content_type_conformance` did — rejects a
+/// perfectly good narration. OpenAPI 3.1 §4.8.17 (Responses Object,
+/// `content`): "a map containing descriptions of potential response
+/// payloads", keyed by media type.
+#[tokio::test]
+async fn every_stored_media_format_is_a_documented_answer_of_a_media_link() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let answer = &document["paths"]["/v1/media/{token}"]["get"]["responses"]["200"]["content"];
+    for content_type in [
+        "application/pdf",
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/ogg",
+        "audio/wav",
+    ] {
+        assert!(
+            answer.get(content_type).is_some(),
+            "{content_type} is not documented for GET /v1/media/{{token}}: {answer}"
+        );
+    }
+}
