@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 /// narration may come back as `audio/wav` and an edition as a PDF.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
-pub struct MediaBytes;
+pub struct MediaBytes(#[expect(dead_code, reason = "only its schema is used")] Vec<u8>);
 
 /// Streams the file a signed URL grants.
 #[utoipa::path(
