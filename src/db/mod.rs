@@ -30,6 +30,7 @@ mod pool;
 pub mod price_changes;
 pub mod provider_follow_ups;
 pub mod provider_payments;
+pub mod reader_cards;
 pub mod reader_directory;
 pub mod reader_export;
 pub mod reader_money;

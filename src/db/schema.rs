@@ -239,6 +239,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    reader_cards (reader_id, fingerprint) {
+        reader_id -> Text,
+        fingerprint -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     webhook_events (id) {
         id -> Text,
         provider -> Text,
@@ -515,7 +523,6 @@ diesel::table! {
         reader_id -> Text,
         checkout_id -> Text,
         trial_days -> Integer,
-        card_fingerprint -> Nullable<Text>,
         used_at -> Timestamp,
     }
 }
@@ -556,6 +563,7 @@ diesel::table! {
     }
 }
 diesel::joinable!(gifts -> tiers (tier_id));
+diesel::joinable!(reader_cards -> readers (reader_id));
 diesel::joinable!(gifts -> subscriptions (subscription_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -596,4 +604,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_redemptions,
     trials_used,
     gifts,
+    reader_cards,
 );

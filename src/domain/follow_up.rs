@@ -22,6 +22,9 @@ stored_enum! {
         /// Refund what is left of our payment `target` (a duplicate
         /// subscription's) at Stripe, and record the refund.
         RefundPayment,
+        /// End the trial of Stripe subscription `target` now
+        /// (`trial_end=now`): a second free trial on one card.
+        EndTrial,
     }
 }
 

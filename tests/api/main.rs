@@ -84,6 +84,7 @@ mod stripe_scenarios_refunds;
 mod subscription;
 mod subscription_transitions;
 mod tokens;
+mod trial_cards_stripe;
 mod trials;
 mod unsubscribe;
 mod webhooks;

@@ -3,7 +3,8 @@
 //! only on the invoice's payments), ending the Stripe subscription after a
 //! full refund made in the dashboard, pausing collection while a dispute
 //! runs and resuming it when the dispute is won, ending it when lost, and
-//! cancelling and refunding a duplicate paid subscription.
+//! cancelling and refunding a duplicate paid subscription, and ending a
+//! second free trial on one card.
 //!
 //! A handler never calls Stripe itself: it queues the follow-up in the
 //! event's own transaction (so it is durable exactly when the event is),

@@ -121,6 +121,7 @@ async fn attempt(db: &Database, provider: &Provider, row: &FollowUpRow) -> Resul
             .set_pause_collection(&row.target, false, &key)
             .await?),
         Some(FollowUpKind::RefundPayment) => refund_payment(db, stripe, row, &key).await,
+        Some(FollowUpKind::EndTrial) => Ok(stripe.end_trial_now(&row.target, &key).await?),
         None => Err(Failure::GiveUp(format!(
             "follow-up kind {} is unknown to this release",
             row.kind

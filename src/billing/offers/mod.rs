@@ -2,13 +2,15 @@
 //! ([`create`], [`list`], [`archive`]); anyone reads one by its code
 //! ([`show`]); a checkout is quoted an offer's discount and the free
 //! trial it is due ([`quote`]); and a completing checkout counts its
-//! redemption and marks the reader's trial used ([`redeem`]).
+//! redemption and marks the reader's trial used ([`redeem`]); a trial
+//! on a card that already had one is ended ([`one_trial_per_card`]).
 //!
 //! Below `checkout` and `activation`, which call it; it imports neither.
 
 mod archive;
 mod create;
 mod list;
+pub(super) mod one_trial_per_card;
 pub(super) mod quote;
 pub(super) mod redeem;
 mod show;

@@ -7,6 +7,8 @@
 
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, fields};
+use crate::billing::offers::one_trial_per_card::{self, Cause};
+use crate::billing::provider::StripeProvider;
 use crate::db::{self, DbConnection, readers::ProfileChanges};
 use crate::domain::{CheckoutId, GiftId, ReaderId, ShippingAddress};
 use crate::error::ApiError;
@@ -45,7 +47,30 @@ pub fn completed(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(
         ..PaymentFacts::default()
     };
     link::complete(conn, context, &refs, &facts)?;
+    if let Some(customer) = refs.customer.as_deref() {
+        trial_marked_for(conn, context, customer)?;
+    }
     keep_shipping_address(conn, session, refs.checkout.as_deref())
+}
+
+/// A trial the completion marked may be the second on a card Stripe has
+/// already shown us (`payment_method.attached` usually comes first).
+fn trial_marked_for(
+    conn: &mut DbConnection,
+    context: &Context<'_>,
+    customer: &str,
+) -> Result<(), ApiError> {
+    let Some(reader) = db::reader_cards::reader_of_customer(conn, StripeProvider::NAME, customer)?
+    else {
+        return Ok(());
+    };
+    let reason = context.reason();
+    let cause = Cause {
+        event: &context.event.id,
+        reason: &reason,
+        now: context.now,
+    };
+    one_trial_per_card::trial_marked(conn, &reader, &cause)
 }
 
 /// A `payment`-mode session is a gift's one-time payment

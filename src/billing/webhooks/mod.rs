@@ -22,6 +22,7 @@ mod invoice;
 mod invoice_unpaid;
 mod link;
 pub mod mode;
+mod payment_method;
 mod refund;
 mod signature;
 mod subscription;
@@ -174,6 +175,7 @@ pub const HANDLED_EVENTS: &[&str] = &[
     "charge.dispute.created",
     "charge.dispute.closed",
     "charge.dispute.funds_reinstated",
+    "payment_method.attached",
 ];
 
 /// Applies the event by its type: `Ignored` for a type Masthead does not
@@ -205,6 +207,7 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applie
         "charge.dispute.created" => dispute::created(conn, context),
         "charge.dispute.closed" => dispute::closed(conn, context),
         "charge.dispute.funds_reinstated" => dispute::won(conn, context),
+        "payment_method.attached" => payment_method::attached(conn, context),
         other => {
             tracing::error!(event = %context.event.id, kind = other, "stripe event type listed as handled has no handler; recorded");
             return Ok(Applied::Ignored);

@@ -162,4 +162,24 @@ impl StripeProvider {
         };
         self.send_raw(parts, Some(key), action).await.map(drop)
     }
+
+    /// Ends the trial of Stripe subscription `stripe_id` now: `trial_end`
+    /// "The special value `now` can be provided to end the customer's
+    /// trial immediately" (<https://docs.stripe.com/api/subscriptions/update#update_subscription-trial_end>);
+    /// Stripe invoices the first period at once.
+    pub(in crate::billing) async fn end_trial_now(
+        &self,
+        stripe_id: &str,
+        key: &IdempotencyKey,
+    ) -> Result<(), ProviderError> {
+        let parts = RequestBuilderParts {
+            method: StripeMethod::Post,
+            path: format!("/subscriptions/{stripe_id}"),
+            query: None,
+            form: Some(json!({"trial_end": "now"})),
+        };
+        self.send_raw(parts, Some(key), "end the free trial")
+            .await
+            .map(drop)
+    }
 }

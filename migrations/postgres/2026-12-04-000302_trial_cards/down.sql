@@ -1,0 +1,2 @@
+ALTER TABLE trials_used ADD COLUMN card_fingerprint TEXT UNIQUE;
+DROP TABLE reader_cards;
