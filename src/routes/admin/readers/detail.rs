@@ -218,8 +218,8 @@ pub struct SubscriptionDetail {
 /// One call to the payment provider a webhook event made necessary.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FollowUpView {
-    /// `learn_invoice_payment`, `cancel_subscription`, `pause_collection`
-    /// or `resume_collection`.
+    /// `learn_invoice_payment`, `cancel_subscription`, `pause_collection`,
+    /// `resume_collection`, `refund_payment` or `end_trial`.
     pub kind: String,
     /// The provider's object it acts on (`in_...`, `sub_...`).
     pub target: String,
