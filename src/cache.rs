@@ -156,8 +156,8 @@ impl AppCache {
     }
 
     /// Remembers a meter's reads as they stand after a write here.
-    pub fn meter_changed(&self, meter: &str, reads: Vec<MeteredRead>) {
-        self.meters.insert(meter.to_owned(), Arc::new(reads));
+    pub fn meter_changed(&self, meter: &str, reads: Arc<Vec<MeteredRead>>) {
+        self.meters.insert(meter.to_owned(), reads);
     }
 
     /// A published article by slug (`None` when absent or unpublished).

@@ -8,6 +8,7 @@ use crate::db::{self, Database};
 use crate::domain::{Meter, MeterPolicy, MeterVerdict, ReaderId, reader_meter};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// A meter to count on: its id, allowance and window.
 #[derive(Debug, Clone)]
@@ -44,7 +45,7 @@ pub async fn count_metered_read(
             })?)
         })
         .await?;
-    cache.meter_changed(&slot.id, meter.reads.clone());
+    cache.meter_changed(&slot.id, Arc::clone(&meter.reads));
     Ok((verdict, meter))
 }
 
@@ -73,6 +74,6 @@ pub async fn carry_meter_into_account(
             })?)
         })
         .await?;
-    cache.meter_changed(&into_key, reads);
+    cache.meter_changed(&into_key, Arc::new(reads));
     Ok(())
 }

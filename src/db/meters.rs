@@ -90,7 +90,7 @@ pub fn count_read(
     let meter = Meter {
         limit,
         window,
-        reads: reads(conn, id, now - window)?,
+        reads: std::sync::Arc::new(reads(conn, id, now - window)?),
     };
     let verdict = meter.verdict(article_id, MeterRule::Metered, now);
     if verdict != (MeterVerdict::Opens { counts: true }) {

@@ -8,6 +8,7 @@ use super::ReaderId;
 use super::stored_text::stored_enum;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 stored_enum! {
@@ -84,8 +85,10 @@ pub struct Meter {
     pub limit: u32,
     /// The window's length.
     pub window: Duration,
-    /// The reads counted (older ones may be listed; they no longer count).
-    pub reads: Vec<MeteredRead>,
+    /// The reads counted (older ones may be listed; they no longer count),
+    /// shared with the cache: deciding a read copies nothing, counting one
+    /// copies the list once.
+    pub reads: Arc<Vec<MeteredRead>>,
 }
 
 /// What a meter says about one article.
@@ -151,8 +154,9 @@ impl Meter {
     /// The meter with `article_id` counted at `now` (a read that counted).
     #[must_use]
     pub fn with_read(mut self, article_id: &str, now: DateTime<Utc>) -> Self {
-        self.reads.retain(|read| read.article_id != article_id);
-        self.reads.push(MeteredRead {
+        let reads = Arc::make_mut(&mut self.reads);
+        reads.retain(|read| read.article_id != article_id);
+        reads.push(MeteredRead {
             article_id: article_id.to_owned(),
             read_at: now,
         });
@@ -192,7 +196,8 @@ mod tests {
                     article_id: (*id).to_owned(),
                     read_at: now() - Duration::days(*days_ago),
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
         }
     }
 

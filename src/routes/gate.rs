@@ -80,13 +80,13 @@ impl Gate {
         };
         let window = policy.window();
         let reads = match &id {
-            Some(id) => state
-                .cache
-                .meter_reads(&state.db, id, self.now - window)
-                .await?
-                .as_ref()
-                .clone(),
-            None => Vec::new(),
+            Some(id) => {
+                state
+                    .cache
+                    .meter_reads(&state.db, id, self.now - window)
+                    .await?
+            }
+            None => Arc::default(),
         };
         self.meter = Some(VisitorMeter {
             id,

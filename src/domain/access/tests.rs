@@ -535,7 +535,8 @@ fn meter(limit: u32, counted: &[&str]) -> Meter {
                 article_id: (*id).to_owned(),
                 read_at: now() - days(1),
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
     }
 }
 
