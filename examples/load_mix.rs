@@ -316,6 +316,55 @@ async fn logged_in(client: &reqwest::Client, base: &str, index: usize) -> Reader
     reader
 }
 
+/// The request of `op` on `slug` by `reader` (an anonymous one carrying the
+/// meter `cookie` when metering), or webhook event number `event`.
+fn request_for(
+    client: &reqwest::Client,
+    args: &Args,
+    op: Op,
+    slug: &str,
+    reader: &Reader,
+    cookie: Option<&str>,
+    event: u64,
+) -> reqwest::RequestBuilder {
+    let base = args.base.as_str();
+    let anonymous = |request: reqwest::RequestBuilder| match (cookie, args.meter) {
+        (Some(cookie), true) => request.header(reqwest::header::COOKIE, cookie),
+        _ => request,
+    };
+    match op {
+        Op::ArticleAnonymous => anonymous(client.get(format!("{base}/v1/articles/{slug}"))),
+        Op::ArticleReader => client
+            .get(format!("{base}/v1/articles/{slug}"))
+            .bearer_auth(&reader.access),
+        Op::AccessAnonymous => anonymous(client.get(format!("{base}/v1/articles/{slug}/access"))),
+        Op::AccessReader => client
+            .get(format!("{base}/v1/articles/{slug}/access"))
+            .bearer_auth(&reader.access),
+        Op::Me => client
+            .get(format!("{base}/v1/me"))
+            .bearer_auth(&reader.access),
+        Op::Refresh => client
+            .post(format!("{base}/v1/auth/refresh"))
+            .json(&json!({"refresh_token": reader.refresh})),
+        Op::Login => client
+            .post(format!("{base}/v1/auth/login"))
+            .json(&json!({"email": reader.email, "password": reader.password})),
+        Op::Webhook => {
+            let now = chrono::Utc::now().timestamp();
+            let body = stripe_event(event, now);
+            client
+                .post(format!("{base}/v1/webhooks/stripe"))
+                .header("content-type", "application/json")
+                .header(
+                    "stripe-signature",
+                    stripe_signature(&body, &args.webhook_secret, now),
+                )
+                .body(body)
+        }
+    }
+}
+
 async fn run_reader(
     client: reqwest::Client,
     args: Args,
@@ -337,44 +386,10 @@ async fn run_reader(
         {
             cookie = None;
         }
-        let anonymous = |request: reqwest::RequestBuilder| match (&cookie, args.meter) {
-            (Some(cookie), true) => request.header(reqwest::header::COOKIE, cookie),
-            _ => request,
-        };
-        let request = match op {
-            Op::ArticleAnonymous => anonymous(client.get(format!("{base}/v1/articles/{slug}"))),
-            Op::ArticleReader => client
-                .get(format!("{base}/v1/articles/{slug}"))
-                .bearer_auth(&reader.access),
-            Op::AccessAnonymous => {
-                anonymous(client.get(format!("{base}/v1/articles/{slug}/access")))
-            }
-            Op::AccessReader => client
-                .get(format!("{base}/v1/articles/{slug}/access"))
-                .bearer_auth(&reader.access),
-            Op::Me => client
-                .get(format!("{base}/v1/me"))
-                .bearer_auth(&reader.access),
-            Op::Refresh => client
-                .post(format!("{base}/v1/auth/refresh"))
-                .json(&json!({"refresh_token": reader.refresh})),
-            Op::Login => client
-                .post(format!("{base}/v1/auth/login"))
-                .json(&json!({"email": reader.email, "password": reader.password})),
-            Op::Webhook => {
-                events += 1;
-                let now = chrono::Utc::now().timestamp();
-                let body = stripe_event(events, now);
-                client
-                    .post(format!("{base}/v1/webhooks/stripe"))
-                    .header("content-type", "application/json")
-                    .header(
-                        "stripe-signature",
-                        stripe_signature(&body, &args.webhook_secret, now),
-                    )
-                    .body(body)
-            }
-        };
+        if op == Op::Webhook {
+            events += 1;
+        }
+        let request = request_for(&client, &args, op, slug, &reader, cookie.as_deref(), events);
         let started = Instant::now();
         let outcome = match request.send().await {
             Ok(response) => {
