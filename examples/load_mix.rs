@@ -1,13 +1,15 @@
 //! A realistic load mix against a running Masthead on the demo magazine
 //! (`bench/mix` starts one and runs this): virtual readers, one connection
-//! each, in a closed loop for a fixed time. By default
+//! each, in a closed loop for a fixed time. By default, the shares of a
+//! real magazine's traffic (a reader logs in about once a month against
+//! dozens of page views; refresh tokens do the rest):
 //!
-//! - 80 % article reads and access checks (`GET /v1/articles/{slug}` and
+//! - 90 % article reads and access checks (`GET /v1/articles/{slug}` and
 //!   `/access`), half anonymous, half as a logged-in reader (the demo
 //!   subscriber or the demo reader),
-//! - 10 % `GET /v1/me` and `POST /v1/auth/refresh` (each virtual reader
+//! - 5 % `GET /v1/me` and `POST /v1/auth/refresh` (each virtual reader
 //!   keeps its own session and rotates its refresh token),
-//! - 5 % login (the new session replaces the reader's tokens),
+//! - 0.05 % login (the new session replaces the reader's tokens),
 //! - 5 % Stripe webhooks, signed like Stripe signs them, each with a new
 //!   event id (`customer.subscription.updated` for a subscription that is
 //!   not ours, and types Masthead only records).
@@ -54,8 +56,8 @@ struct Args {
     /// The webhook secret the server is configured with.
     #[arg(long, env = "MASTHEAD_STRIPE_WEBHOOK_SECRET")]
     webhook_secret: String,
-    /// Percentages of articles+access, me+refresh, login, webhooks.
-    #[arg(long, default_value = "80,10,5,5")]
+    /// Shares (any scale) of articles+access, me+refresh, login, webhooks.
+    #[arg(long, default_value = "1800,100,1,100")]
     mix: String,
     /// Seed of the random choices (each reader derives its own).
     #[arg(long, default_value_t = 7)]
