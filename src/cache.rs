@@ -4,8 +4,16 @@
 //! the metered paywall's counted reads.
 //!
 //! Changes made through this instance invalidate the affected entries at
-//! once. Another instance's change (a refund, a cancellation, a logout) is
-//! seen here within the TTL: that bounds how long a stale grant can last.
+//! once. On PostgreSQL, another instance's change (a refund, a
+//! cancellation, a logout) reaches here as a notification from its
+//! transaction (`crate::cache_listener`) and invalidates the same entries
+//! within moments; the TTL bounds a stale grant only while that channel is
+//! down (on SQLite there is no other instance).
+//!
+//! An entry read from the database while an invalidation happens could
+//! hold what the change replaced: every invalidation moves a generation
+//! counter on, and a read started in an older generation is answered but
+//! not kept.
 
 use crate::db::{self, Database, catalogue::PublishedArticle};
 use crate::domain::{MeteredRead, ReaderId, Role, SessionId, SubscriptionSnapshot};
@@ -13,6 +21,7 @@ use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use moka::sync::Cache;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The caches of one instance. A clone shares the entries (moka's caches
@@ -25,6 +34,8 @@ pub struct AppCache {
     articles: Cache<String, Option<Arc<PublishedArticle>>>,
     current_issue: Cache<(), Option<i32>>,
     meters: Cache<String, Arc<Vec<MeteredRead>>>,
+    /// Moved on by every invalidation (see the module's doc).
+    generation: Arc<AtomicU64>,
 }
 
 fn cache<K, V>(entries: u64, ttl: Duration) -> Cache<K, V>
@@ -47,7 +58,29 @@ impl AppCache {
             articles: cache(10_000, ttl),
             current_issue: cache(1, ttl),
             meters: cache(100_000, ttl),
+            generation: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// The generation a database read starts in.
+    fn stamp(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps `value` under `key` unless an invalidation happened since the
+    /// read that produced it began (at `stamp`).
+    fn keep<V>(&self, cache: &Cache<String, V>, key: &str, value: V, stamp: u64)
+    where
+        V: Clone + Send + Sync + 'static,
+    {
+        if self.stamp() == stamp {
+            cache.insert(key.to_owned(), value);
+        }
+    }
+
+    /// Marks an invalidation: reads begun before it are not kept.
+    fn invalidated(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The role of a reader whose session is live, or `None` when the
@@ -61,12 +94,13 @@ impl AppCache {
         let live = if let Some(live) = self.live_sessions.get(session.as_str()) {
             live
         } else {
+            let stamp = self.stamp();
             let (s, r) = (session.clone(), reader.clone());
             let row = db
                 .run(move |conn| Ok(db::sessions::live_reader(conn, &s, &r)?))
                 .await?;
             let live = row.map(|row| (row.id.clone(), row.role()));
-            self.live_sessions.insert(session.to_string(), live.clone());
+            self.keep(&self.live_sessions, session.as_str(), live.clone(), stamp);
             live
         };
         Ok(live
@@ -76,7 +110,14 @@ impl AppCache {
 
     /// Forgets cached session liveness after any revocation here.
     pub fn sessions_changed(&self) {
+        self.invalidated();
         self.live_sessions.invalidate_all();
+    }
+
+    /// Forgets one session's cached liveness (revoked elsewhere).
+    pub fn session_changed(&self, session: &str) {
+        self.invalidated();
+        self.live_sessions.invalidate(session);
     }
 
     /// A reader's subscriptions with their tiers' perks, for the gate.
@@ -88,13 +129,18 @@ impl AppCache {
         if let Some(snapshots) = self.entitlements.get(reader.as_str()) {
             return Ok(snapshots);
         }
+        let stamp = self.stamp();
         let id = reader.clone();
         let snapshots = Arc::new(
             db.run(move |conn| Ok(db::subscriptions::snapshots_for_reader(conn, &id)?))
                 .await?,
         );
-        self.entitlements
-            .insert(reader.to_string(), snapshots.clone());
+        self.keep(
+            &self.entitlements,
+            reader.as_str(),
+            snapshots.clone(),
+            stamp,
+        );
         Ok(snapshots)
     }
 
@@ -126,11 +172,13 @@ impl AppCache {
 
     /// Forgets a reader's snapshots after their subscription changed here.
     pub fn subscriptions_changed(&self, reader: &ReaderId) {
+        self.invalidated();
         self.entitlements.invalidate(reader.as_str());
     }
 
     /// Forgets every reader's snapshots (a tier's perks changed).
     pub fn tiers_changed(&self) {
+        self.invalidated();
         self.entitlements.invalidate_all();
     }
 
@@ -146,18 +194,25 @@ impl AppCache {
         if let Some(reads) = self.meters.get(meter) {
             return Ok(reads);
         }
+        let stamp = self.stamp();
         let id = meter.to_owned();
         let reads = Arc::new(
             db.run(move |conn| Ok(db::meters::reads(conn, &id, since)?))
                 .await?,
         );
-        self.meters.insert(meter.to_owned(), reads.clone());
+        self.keep(&self.meters, meter, reads.clone(), stamp);
         Ok(reads)
     }
 
     /// Remembers a meter's reads as they stand after a write here.
     pub fn meter_changed(&self, meter: &str, reads: Arc<Vec<MeteredRead>>) {
         self.meters.insert(meter.to_owned(), reads);
+    }
+
+    /// Forgets a meter's reads (counted elsewhere).
+    pub fn meter_forgotten(&self, meter: &str) {
+        self.invalidated();
+        self.meters.invalidate(meter);
     }
 
     /// A published article by slug (`None` when absent or unpublished).
@@ -169,12 +224,13 @@ impl AppCache {
         if let Some(article) = self.articles.get(slug) {
             return Ok(article);
         }
+        let stamp = self.stamp();
         let key = slug.to_owned();
         let article = db
             .run(move |conn| Ok(db::catalogue::published_article(conn, &key)?))
             .await?
             .map(Arc::new);
-        self.articles.insert(slug.to_owned(), article.clone());
+        self.keep(&self.articles, slug, article.clone(), stamp);
         Ok(article)
     }
 
@@ -183,16 +239,31 @@ impl AppCache {
         if let Some(number) = self.current_issue.get(&()) {
             return Ok(number);
         }
+        let stamp = self.stamp();
         let number = db
             .run(|conn| Ok(db::catalogue::current_issue_number(conn)?))
             .await?;
-        self.current_issue.insert((), number);
+        if self.stamp() == stamp {
+            self.current_issue.insert((), number);
+        }
         Ok(number)
     }
 
     /// Forgets catalogue entries after an editor changed the catalogue here.
     pub fn catalogue_changed(&self) {
+        self.invalidated();
         self.articles.invalidate_all();
         self.current_issue.invalidate_all();
+    }
+
+    /// Forgets everything (the notification channel was down, so changes
+    /// made elsewhere meanwhile are unknown).
+    pub fn everything_changed(&self) {
+        self.invalidated();
+        self.live_sessions.invalidate_all();
+        self.entitlements.invalidate_all();
+        self.articles.invalidate_all();
+        self.current_issue.invalidate_all();
+        self.meters.invalidate_all();
     }
 }

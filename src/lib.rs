@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod auth;
 pub mod billing;
 pub mod cache;
+pub mod cache_listener;
 pub mod catalogue;
 pub mod cli;
 pub mod clock;

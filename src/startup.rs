@@ -161,6 +161,7 @@ impl Application {
         let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
         let cache = AppCache::new(Duration::from_secs(settings.cache_ttl_seconds));
+        crate::cache_listener::start(&settings, &cache);
         let narrator = Narrator::from_settings(&settings)?;
         let jobs = crate::jobs::start(
             &db,

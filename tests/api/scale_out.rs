@@ -2,17 +2,21 @@
 //! whatever one instance does, the other honours, because every piece of
 //! state that matters (sessions and refresh tokens, webhook event ids,
 //! refund claims, staff changes) lives in the database; only the caches are
-//! per instance, and they are bounded by `MASTHEAD_CACHE_TTL_SECONDS`.
+//! per instance, and a change made through one reaches the others' caches
+//! as a PostgreSQL notification from its transaction (bounded by
+//! `MASTHEAD_CACHE_TTL_SECONDS` only while that channel is down).
 //!
 //! PostgreSQL only: SQLite is one file for one instance.
 
 use crate::support::billing_fixtures::stored;
+use crate::support::catalogue_fixtures::publish_sample_catalogue;
 use crate::support::fake_stripe::FakeStripe;
 use crate::support::helpers::{
     Backend, TestApp, assert_problem, spawn_app_with, spawn_instance_beside,
 };
 use crate::support::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
 use crate::support::stripe_events::{WEBHOOK_SECRET, deliver, purchase};
+use crate::webhooks::deep_dive_granted;
 use chrono::Utc;
 use diesel::prelude::*;
 use masthead::db::schema::webhook_events;
@@ -253,4 +257,105 @@ async fn a_staff_action_on_one_instance_is_seen_by_the_other_postgres() {
         "account_disabled",
     )
     .await;
+}
+
+/// Waits up to `within` for `check` on `app` to hold, polling every 50 ms.
+async fn seen_within(within: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let started = Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < within,
+            "{what} not seen within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A five-minute cache lifetime, so only the notification can explain B
+/// agreeing at once: PostgreSQL delivers a `NOTIFY` sent in a transaction
+/// "if and when the transaction is committed" to every session that has
+/// executed `LISTEN` on the channel
+/// (<https://www.postgresql.org/docs/current/sql-notify.html>).
+#[tokio::test]
+async fn a_refund_on_one_instance_ends_access_on_the_other_within_a_second_postgres() {
+    let (a, b, _stripe) = two_instances(300).await;
+    publish_sample_catalogue(&a).await;
+    let reader = a.new_reader().await;
+    let paid = paid_subscription(&a, &reader.id, "stripe", 10, 1);
+    assert_eq!(deep_dive_granted(&b, &reader).await["granted"], true);
+    let support = a.new_staff(Role::Support).await;
+    let refund = a
+        .post_json_auth(
+            &format!("/v1/admin/subscriptions/{}/refund", paid.id),
+            &support.access_token,
+            &json!({"reason": "asked within the guarantee"}),
+        )
+        .await;
+    assert_eq!(refund.status(), StatusCode::OK);
+    seen_within(Duration::from_secs(1), "B ending access", async || {
+        deep_dive_granted(&b, &reader).await["granted"] == false
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_logout_on_one_instance_ends_the_session_on_the_other_within_a_second_postgres() {
+    let (a, b, _stripe) = two_instances(300).await;
+    let reader = a.new_reader().await;
+    assert_eq!(
+        b.get_auth("/v1/me", &reader.access_token).await.status(),
+        StatusCode::OK
+    );
+    let logout = a
+        .post_json_auth("/v1/auth/logout", &reader.access_token, &json!({}))
+        .await;
+    assert!(logout.status().is_success(), "{}", logout.status());
+    seen_within(Duration::from_secs(1), "B refusing the token", async || {
+        b.get_auth("/v1/me", &reader.access_token).await.status() == StatusCode::UNAUTHORIZED
+    })
+    .await;
+}
+
+/// The database ends B's listening connection (a restart, a failover, an
+/// idle-connection killer): B reconnects by itself and agrees at once
+/// again (meanwhile its cache lifetime bounds staleness).
+#[tokio::test]
+async fn the_listener_reconnects_after_the_database_drops_it_postgres() {
+    let (a, b, _stripe) = two_instances(300).await;
+    publish_sample_catalogue(&a).await;
+    let reader = a.new_reader().await;
+    let terminated: Vec<bool> = diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity \
+         WHERE application_name = '{}' AND datname = current_database()",
+        masthead::cache_listener::APPLICATION_NAME
+    ))
+    .load::<Terminated>(&mut a.db())
+    .unwrap()
+    .into_iter()
+    .map(|row| row.terminated)
+    .collect();
+    assert_eq!(terminated, [true, true], "one listener per instance");
+    // Back within its first backoff (250 ms) and a poll.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let paid = paid_subscription(&a, &reader.id, "stripe", 10, 1);
+    assert_eq!(deep_dive_granted(&b, &reader).await["granted"], true);
+    let support = a.new_staff(Role::Support).await;
+    let refund = a
+        .post_json_auth(
+            &format!("/v1/admin/subscriptions/{}/refund", paid.id),
+            &support.access_token,
+            &json!({"reason": "after a database restart"}),
+        )
+        .await;
+    assert_eq!(refund.status(), StatusCode::OK);
+    seen_within(Duration::from_secs(1), "B ending access", async || {
+        deep_dive_granted(&b, &reader).await["granted"] == false
+    })
+    .await;
+}
+
+#[derive(diesel::QueryableByName)]
+struct Terminated {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    terminated: bool,
 }

@@ -1,0 +1,13 @@
+DROP TRIGGER meter_reads_notify_cache ON meter_reads;
+DROP FUNCTION masthead_notify_meter();
+DROP TRIGGER media_files_notify_cache ON media_files;
+DROP TRIGGER issues_notify_cache ON issues;
+DROP TRIGGER articles_notify_cache ON articles;
+DROP TRIGGER tier_perks_notify_cache ON tier_perks;
+DROP TRIGGER readers_notify_cache ON readers;
+DROP FUNCTION masthead_notify_all();
+DROP TRIGGER sessions_notify_cache_deleted ON sessions;
+DROP TRIGGER sessions_notify_cache_revoked ON sessions;
+DROP FUNCTION masthead_notify_session();
+DROP TRIGGER subscriptions_notify_cache ON subscriptions;
+DROP FUNCTION masthead_notify_reader();
