@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[allow(dead_code)]
