@@ -44,8 +44,11 @@ pub struct GiftRow {
     pub redeemed_by: Option<String>,
     pub subscription_id: Option<String>,
     pub refunded_at: Option<NaiveDateTime>,
+    /// The provider's refund (`re_...`), or for a chargeback its dispute
+    /// (`dp_...`).
     pub provider_refund_id: Option<String>,
-    /// Who refunded it (`staff:<id>`, or `buyer` through the receipt's link).
+    /// Who refunded it (`staff:<id>`, `buyer` through the receipt's link,
+    /// or the provider's actor for a refund or dispute made there).
     pub refunded_by: Option<String>,
 }
 
@@ -109,6 +112,21 @@ pub fn find(conn: &mut DbConnection, id: &GiftId) -> QueryResult<Option<GiftRow>
 pub fn find_by_session(conn: &mut DbConnection, session: &str) -> QueryResult<Option<GiftRow>> {
     gifts::table
         .filter(gifts::provider_session_id.eq(session))
+        .select(GiftRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The gift `provider` was paid for by `payment` (a Stripe payment intent,
+/// or its charge): how a refund or dispute made at the provider finds it.
+pub fn find_by_payment(
+    conn: &mut DbConnection,
+    provider: &str,
+    payment: &[&str],
+) -> QueryResult<Option<GiftRow>> {
+    gifts::table
+        .filter(gifts::provider.eq(provider))
+        .filter(gifts::provider_payment_id.eq_any(payment))
         .select(GiftRow::as_select())
         .first(conn)
         .optional()

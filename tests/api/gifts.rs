@@ -11,7 +11,7 @@ use crate::support::billing_fixtures::subscribe;
 use crate::support::checkout_fixtures::{browser, form_token, location, page};
 use crate::support::fixtures::{run_sweep, subscription};
 use crate::support::helpers::{TestApp, TestReader, assert_problem};
-use crate::support::outbox::{emails_settled, emails_to, token_in};
+use crate::support::outbox::{emails_settled, emails_to, token_in, wait_for_email};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use masthead::db::schema::{gifts, jobs, subscriptions};
@@ -81,17 +81,7 @@ async fn delivered(app: &TestApp, recipient: &str) -> (String, String, String) {
 
 /// The newest email to `to` about `subject`, waiting for the delivery job.
 async fn wait_for(app: &TestApp, to: &str, subject: &str) -> Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        if let Some(found) = emails_to(app, to, subject).await.pop() {
-            return found;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no {subject:?} to {to}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_email(app, to, subject).await
 }
 
 async fn redeem(app: &TestApp, reader: &TestReader, token: &str) -> reqwest::Response {

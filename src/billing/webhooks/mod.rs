@@ -18,6 +18,7 @@ mod dispute;
 mod duplicate;
 mod event;
 mod fields;
+mod gift;
 mod invoice;
 mod invoice_unpaid;
 mod link;
