@@ -8,7 +8,8 @@
 //! (<https://docs.stripe.com/api/checkout/sessions/object>), delivered twice
 //! as Stripe may; and the refund of that payment intent
 //! (<https://docs.stripe.com/api/refunds/create>: `payment_intent`,
-//! `amount`, with an `Idempotency-Key`).
+//! `amount`, with an `Idempotency-Key`); and the session expired unpaid
+//! (`checkout.session.expired`).
 
 use crate::support::fake_stripe::FakeStripe;
 use crate::support::helpers::TestApp;
@@ -24,6 +25,7 @@ use serde_json::{Value, json};
 on_both_backends!(
     with = spawn_with_stripe_and_webhooks;
     a_stripe_gift_is_a_payment_session_completed_once_and_refunded_by_its_intent,
+    an_expired_gift_session_cannot_be_completed_later,
 );
 
 const RECEIPT: &str = "Your gift subscription: receipt";
@@ -132,4 +134,72 @@ async fn a_stripe_gift_is_a_payment_session_completed_once_and_refunded_by_its_i
         .unwrap();
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert_eq!(stripe.calls_to("/v1/refunds").await.len(), 1);
+}
+
+/// Stripe reports the gift's page expired unpaid (`checkout.session.expired`,
+/// <https://docs.stripe.com/api/events/types#event_types-checkout.session.expired>,
+/// a Checkout Session with `status: "expired"`, `payment_status: "unpaid"`,
+/// <https://docs.stripe.com/api/checkout/sessions/object>): the gift is
+/// `expired`. A `checkout.session.completed` for it afterwards (replayed
+/// out of order, or forged with a valid signature) is answered 200 and
+/// records nothing: no payment, no receipt, no delivery.
+async fn an_expired_gift_session_cannot_be_completed_later(app: TestApp, _stripe: FakeStripe) {
+    let response = app
+        .post_json(
+            "/v1/gifts/checkout",
+            &json!({
+                "tier": "digital",
+                "months": 1,
+                "recipient_email": "grace@example.com",
+                "buyer_email": "buyer@example.com",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let opened: Value = response.json().await.unwrap();
+    let gift = opened["checkout_id"].as_str().unwrap().to_owned();
+    let session = with(
+        resource("checkout.session"),
+        json!({
+            "id": stripe_id("cs_test"),
+            "mode": "payment",
+            "status": "expired",
+            "payment_status": "unpaid",
+            "client_reference_id": gift,
+            "customer": null,
+            "subscription": null,
+            "invoice": null,
+            "payment_intent": null,
+            "amount_total": 900,
+            "currency": "usd",
+            "metadata": {"gift_id": gift},
+        }),
+    );
+    let now = chrono::Utc::now().timestamp();
+    let expired = event("checkout.session.expired", session, now);
+    deliver_ok(&app, &expired).await;
+    deliver_ok(&app, &expired).await;
+    let status = |app: &TestApp| -> (String, Option<String>) {
+        gifts::table
+            .find(&gift)
+            .select((gifts::status, gifts::provider_payment_id))
+            .first(&mut app.db())
+            .unwrap()
+    };
+    assert_eq!(status(&app), ("expired".to_owned(), None));
+
+    deliver_ok(&app, &completed(&gift, "pi_gift_late", 900)).await;
+    assert_eq!(status(&app), ("expired".to_owned(), None));
+    emails_settled(&app).await;
+    assert!(
+        emails_to(&app, "buyer@example.com", RECEIPT)
+            .await
+            .is_empty()
+    );
+    let deliveries: i64 = masthead::db::schema::jobs::table
+        .filter(masthead::db::schema::jobs::kind.eq("deliver_gift"))
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
+    assert_eq!(deliveries, 0);
 }
