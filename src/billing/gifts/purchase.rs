@@ -65,6 +65,7 @@ pub async fn start_gift_checkout(
         gift_id: &id,
         tier_name: &tier.name,
         tier_id: &tier.id,
+        printed: tier.needs_shipping_address,
         months: order.months.get(),
         amount_cents: amount,
         currency: &currency,
