@@ -290,3 +290,26 @@ pub fn for_reader(
         .select(GiftRow::as_select())
         .load(conn)
 }
+
+/// Every gift of a reader's own data export: those [`for_reader`] lists,
+/// with the ones never paid (open and expired), and those delivered to
+/// their address (a gift not delivered yet stays a surprise).
+pub fn all_for_reader(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    email: &str,
+) -> QueryResult<Vec<GiftRow>> {
+    gifts::table
+        .filter(
+            gifts::buyer_reader_id
+                .eq(reader.as_str())
+                .or(gifts::buyer_email.eq(email))
+                .or(gifts::redeemed_by.eq(reader.as_str()))
+                .or(gifts::recipient_email
+                    .eq(email)
+                    .and(gifts::delivered_at.is_not_null())),
+        )
+        .order((gifts::created_at.desc(), gifts::id.desc()))
+        .select(GiftRow::as_select())
+        .load(conn)
+}
