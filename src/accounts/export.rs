@@ -1,11 +1,14 @@
 //! A reader's own data export (GDPR art. 15, the right of access): every
 //! row Masthead holds about them, read in one connection. Secrets (the
-//! password hash, the hashes of refresh and email tokens) are not read.
+//! password hash, the hashes of refresh and email tokens) are not read;
+//! a gift's rows are read whole, and the export leaves out its token
+//! hashes and payment page (`routes::me::export`).
 
 use super::Accounts;
 use crate::db;
 use crate::db::billing_customers::BillingCustomerRow;
 use crate::db::checkouts::CheckoutRow;
+use crate::db::gifts::GiftRow;
 use crate::db::reader_export::{self, ExportedSessionRow};
 use crate::db::reader_money::{ReaderPaymentRow, ReaderRefundRow};
 use crate::db::refund_requests::RefundRequestRow;
@@ -29,6 +32,9 @@ pub struct ReaderData {
     pub sessions: Vec<ExportedSessionRow>,
     /// Customer records at payment providers.
     pub billing_customers: Vec<BillingCustomerRow>,
+    /// Gifts they ordered (logged in, or with their address) or redeemed,
+    /// paid or not, newest first.
+    pub gifts: Vec<GiftRow>,
 }
 
 /// Reads everything stored about `reader`.
@@ -40,6 +46,7 @@ pub async fn reader_data(
         .db
         .run(move |conn| {
             let id = reader.as_str();
+            let email = db::readers::find(conn, &reader)?.email;
             let mut subscriptions = db::subscriptions::for_reader(conn, &reader)?;
             subscriptions.sort_by(|a, b| {
                 b.started_at
@@ -54,6 +61,7 @@ pub async fn reader_data(
                 checkouts: reader_export::checkouts_of(conn, id)?,
                 sessions: reader_export::sessions_of(conn, id)?,
                 billing_customers: reader_export::customers_of(conn, id)?,
+                gifts: db::gifts::all_for_reader(conn, &reader, &email)?,
             })
         })
         .await

@@ -4,6 +4,7 @@
 //! provider opens can be traced back to it.
 
 use super::offers::quote::{Quote, quote};
+use super::open_page::open_page;
 use super::provider::{CheckoutRequest, DevProvider, Provider};
 use crate::db::readers::ReaderRow;
 use crate::db::tiers::{Tier, TierPrice};
@@ -155,27 +156,8 @@ pub async fn start_checkout(
         offer: quote.offer.as_ref(),
         trial_days: quote.trial_days,
     };
-    let started = match provider.start_checkout(db, &request).await {
-        Ok(started) => started,
-        Err(error) => {
-            let abandoned = id.clone();
-            if let Err(cleanup) = db
-                .run(move |conn| Ok(checkouts::expire(conn, &abandoned)?))
-                .await
-            {
-                tracing::warn!(checkout = %id, error = %cleanup, "cannot expire an unopened checkout");
-            }
-            return Err(error);
-        }
-    };
-    let (session, url) = (started.provider_session_id, started.url.clone());
-    let recorded = id.clone();
-    db.run(move |conn| {
-        Ok(checkouts::set_provider_session(
-            conn, &recorded, &session, &url,
-        )?)
-    })
-    .await?;
+    let opening = Box::pin(provider.start_checkout(db, &request));
+    let started = open_page(db, &id, opening).await?;
     Ok(OpenedCheckout {
         checkout_id: id,
         url: started.url,

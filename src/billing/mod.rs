@@ -24,6 +24,7 @@ pub mod follow_ups;
 pub mod gifts;
 mod notices;
 pub mod offers;
+mod open_page;
 pub mod perk_launch;
 pub mod plan_change;
 mod portal;

@@ -44,8 +44,11 @@ pub struct GiftRow {
     pub redeemed_by: Option<String>,
     pub subscription_id: Option<String>,
     pub refunded_at: Option<NaiveDateTime>,
+    /// The provider's refund (`re_...`), or for a chargeback its dispute
+    /// (`dp_...`).
     pub provider_refund_id: Option<String>,
-    /// Who refunded it (`staff:<id>`, or `buyer` through the receipt's link).
+    /// Who refunded it (`staff:<id>`, `buyer` through the receipt's link,
+    /// or the provider's actor for a refund or dispute made there).
     pub refunded_by: Option<String>,
 }
 
@@ -109,6 +112,21 @@ pub fn find(conn: &mut DbConnection, id: &GiftId) -> QueryResult<Option<GiftRow>
 pub fn find_by_session(conn: &mut DbConnection, session: &str) -> QueryResult<Option<GiftRow>> {
     gifts::table
         .filter(gifts::provider_session_id.eq(session))
+        .select(GiftRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The gift `provider` was paid for by `payment` (a Stripe payment intent,
+/// or its charge): how a refund or dispute made at the provider finds it.
+pub fn find_by_payment(
+    conn: &mut DbConnection,
+    provider: &str,
+    payment: &[&str],
+) -> QueryResult<Option<GiftRow>> {
+    gifts::table
+        .filter(gifts::provider.eq(provider))
+        .filter(gifts::provider_payment_id.eq_any(payment))
         .select(GiftRow::as_select())
         .first(conn)
         .optional()
@@ -268,6 +286,29 @@ pub fn for_reader(
         )
         .filter(gifts::status.ne(GiftStatus::Open.as_str()))
         .filter(gifts::status.ne(GiftStatus::Expired.as_str()))
+        .order((gifts::created_at.desc(), gifts::id.desc()))
+        .select(GiftRow::as_select())
+        .load(conn)
+}
+
+/// Every gift of a reader's own data export: those [`for_reader`] lists,
+/// with the ones never paid (open and expired), and those delivered to
+/// their address (a gift not delivered yet stays a surprise).
+pub fn all_for_reader(
+    conn: &mut DbConnection,
+    reader: &ReaderId,
+    email: &str,
+) -> QueryResult<Vec<GiftRow>> {
+    gifts::table
+        .filter(
+            gifts::buyer_reader_id
+                .eq(reader.as_str())
+                .or(gifts::buyer_email.eq(email))
+                .or(gifts::redeemed_by.eq(reader.as_str()))
+                .or(gifts::recipient_email
+                    .eq(email)
+                    .and(gifts::delivered_at.is_not_null())),
+        )
         .order((gifts::created_at.desc(), gifts::id.desc()))
         .select(GiftRow::as_select())
         .load(conn)

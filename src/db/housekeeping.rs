@@ -3,8 +3,8 @@
 //! once, does the same as running it once.
 
 use super::DbConnection;
-use super::schema::{account_tokens, checkouts, sessions};
-use crate::domain::CheckoutStatus;
+use super::schema::{account_tokens, checkouts, gifts, sessions};
+use crate::domain::{CheckoutStatus, GiftStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -17,6 +17,26 @@ pub fn expire_lapsed_checkouts(conn: &mut DbConnection, now: NaiveDateTime) -> Q
             .filter(checkouts::expires_at.le(now)),
     )
     .set(checkouts::status.eq(CheckoutStatus::Expired.as_str()))
+    .execute(conn)
+}
+
+/// Moves every `open` gift of `provider` whose payment page timed out to
+/// `expired`; returns how many. Only for a provider that does not report
+/// the end of its own pages (the development one): a Stripe page may be
+/// paid up to its last second and the payment reported after it, so
+/// Stripe's gifts expire by its `checkout.session.expired`.
+pub fn expire_lapsed_gifts(
+    conn: &mut DbConnection,
+    provider: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        gifts::table
+            .filter(gifts::status.eq(GiftStatus::Open.as_str()))
+            .filter(gifts::provider.eq(provider))
+            .filter(gifts::expires_at.le(now)),
+    )
+    .set(gifts::status.eq(GiftStatus::Expired.as_str()))
     .execute(conn)
 }
 

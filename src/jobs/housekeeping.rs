@@ -1,6 +1,7 @@
 //! The scheduled sweeps, each a job the [`super::scheduler`] enqueues once
 //! per `MASTHEAD_HOUSEKEEPING_MINUTES` across instances: expire lapsed
-//! open checkouts (so staff views and metrics do not count them open),
+//! open checkouts and development gift checkouts (so staff views and
+//! metrics do not count them open, and an unpaid gift cannot be paid),
 //! prune spent account tokens, long-dead sessions, done jobs and idle
 //! meters. Each is a
 //! conditional statement, so a repeated run changes nothing more. The
@@ -94,6 +95,11 @@ impl JobHandler for Sweep {
                     let swept = match kind {
                         JobKind::ExpireCheckouts => {
                             housekeeping::expire_lapsed_checkouts(conn, now)?
+                                + housekeeping::expire_lapsed_gifts(
+                                    conn,
+                                    crate::billing::DevProvider::NAME,
+                                    now,
+                                )?
                         }
                         JobKind::PruneAccountTokens => {
                             housekeeping::prune_account_tokens(conn, now - TOKEN_RETENTION)?

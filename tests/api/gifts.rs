@@ -11,7 +11,7 @@ use crate::support::billing_fixtures::subscribe;
 use crate::support::checkout_fixtures::{browser, form_token, location, page};
 use crate::support::fixtures::{run_sweep, subscription};
 use crate::support::helpers::{TestApp, TestReader, assert_problem};
-use crate::support::outbox::{emails_settled, emails_to, token_in};
+use crate::support::outbox::{emails_settled, emails_to, token_in, wait_for_email};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use masthead::db::schema::{gifts, jobs, subscriptions};
@@ -32,6 +32,7 @@ on_both_backends!(
     a_gift_ending_is_offered_on_once_and_then_expires,
     staff_see_gifts_bought_and_redeemed_on_both_readers_pages,
     continuing_after_a_gift_keeps_its_rest_free_and_leaves_the_trial_unused,
+    an_unpaid_gift_page_expires_after_a_day_and_can_no_longer_be_paid,
 );
 
 const RECEIPT: &str = "Your gift subscription: receipt";
@@ -81,17 +82,7 @@ async fn delivered(app: &TestApp, recipient: &str) -> (String, String, String) {
 
 /// The newest email to `to` about `subject`, waiting for the delivery job.
 async fn wait_for(app: &TestApp, to: &str, subject: &str) -> Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        if let Some(found) = emails_to(app, to, subject).await.pop() {
-            return found;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no {subject:?} to {to}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for_email(app, to, subject).await
 }
 
 async fn redeem(app: &TestApp, reader: &TestReader, token: &str) -> reqwest::Response {
@@ -576,4 +567,52 @@ async fn continuing_after_a_gift_keeps_its_rest_free_and_leaves_the_trial_unused
         .get_result(&mut app.db())
         .unwrap();
     assert_eq!(marked, 0, "a gift's rest is not the reader's free trial");
+}
+
+/// Orders a gift and leaves its page unpaid; returns (gift id, page URL).
+async fn opened(app: &TestApp) -> (String, String) {
+    let response = app
+        .post_json("/v1/gifts/checkout", &order("grace@example.com"))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let opened: Value = response.json().await.unwrap();
+    (
+        opened["checkout_id"].as_str().unwrap().to_owned(),
+        opened["url"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A development gift page left unpaid for the 24 hours Stripe gives its
+/// pages: the `expire_checkouts` sweep makes the gift `expired` (a fresh
+/// one is left open), and its Pay button answers 409 `checkout_expired`.
+async fn an_unpaid_gift_page_expires_after_a_day_and_can_no_longer_be_paid(app: TestApp) {
+    let (stale, url) = opened(&app).await;
+    let (fresh, _) = opened(&app).await;
+    let html = page(&url).await;
+    let a_day_ago = (Utc::now() - Duration::hours(24) - Duration::minutes(1)).naive_utc();
+    diesel::update(gifts::table.find(&stale))
+        .set((
+            gifts::created_at.eq(a_day_ago),
+            gifts::expires_at.eq(a_day_ago + Duration::hours(24)),
+        ))
+        .execute(&mut app.db())
+        .unwrap();
+    run_sweep(&app, JobKind::ExpireCheckouts).await;
+    let status = |id: &str| -> String {
+        gifts::table
+            .find(id)
+            .select(gifts::status)
+            .first(&mut app.db())
+            .unwrap()
+    };
+    assert_eq!(status(&stale), "expired");
+    assert_eq!(status(&fresh), "open");
+    let paid = browser()
+        .post(app.url(&format!("/v1/gifts/dev/checkout/{stale}/pay")))
+        .form(&[("token", form_token(&html))])
+        .send()
+        .await
+        .unwrap();
+    assert_problem(paid, StatusCode::CONFLICT, "checkout_expired").await;
+    assert_eq!(status(&stale), "expired");
 }

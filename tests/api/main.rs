@@ -31,6 +31,7 @@ mod gate;
 mod gift_links;
 mod gifts;
 mod gifts_stripe;
+mod gifts_stripe_refunds;
 mod http_basics;
 mod jobs;
 mod jwks;

@@ -6,8 +6,9 @@
 //! recipient redeems the emailed link into a `gift` subscription
 //! ([`redeem`]), appended after a paid period they already have; the
 //! buyer (by the receipt's link) or staff refund it under the 60-day
-//! guarantee, which ends the gift at once ([`refund`]). Near its end the
-//! reader is offered to continue ([`notices`]).
+//! guarantee, which ends the gift at once ([`refund`]), as does a refund or
+//! chargeback made at Stripe ([`end`], applied by the webhooks). Near its
+//! end the reader is offered to continue ([`notices`]).
 //!
 //! A gift row is its own checkout and payment: the buyer may have no
 //! account, so the reader-bound `checkouts` and `payments` do not fit.
@@ -18,6 +19,7 @@
 mod complete;
 mod deliver;
 mod dev_page;
+mod end;
 mod notices;
 mod of_reader;
 mod purchase;
@@ -27,6 +29,7 @@ mod refund;
 pub use complete::complete_paid_gift;
 pub use deliver::DeliverGift;
 pub use dev_page::{GiftButton, GiftPage, gift_dev_page, press_gift_dev_button};
+pub(crate) use end::{MoneyBack, end_refunded_gift};
 pub(crate) use notices::queue_gift_ending;
 pub use of_reader::gifts_of_reader;
 pub use purchase::{GiftOrder, OpenedGift, start_gift_checkout};

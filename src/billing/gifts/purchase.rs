@@ -3,6 +3,7 @@
 //! recorded first, so every page the provider opens is traced back to it.
 
 use super::super::checkout::CHECKOUT_LIFETIME_HOURS;
+use super::super::open_page::open_page;
 use super::super::provider::{DevProvider, GiftCheckoutRequest, Provider};
 use crate::db::gifts::{self, NewGift};
 use crate::db::tiers::Tier;
@@ -65,32 +66,14 @@ pub async fn start_gift_checkout(
         gift_id: &id,
         tier_name: &tier.name,
         tier_id: &tier.id,
+        printed: tier.needs_shipping_address,
         months: order.months.get(),
         amount_cents: amount,
         currency: &currency,
         buyer_email: order.buyer_email.as_str(),
     };
-    let started = match provider.start_gift_checkout(&request).await {
-        Ok(started) => started,
-        Err(error) => {
-            let abandoned = id.clone();
-            if let Err(cleanup) = db
-                .run(move |conn| Ok(gifts::expire(conn, &abandoned)?))
-                .await
-            {
-                tracing::warn!(gift = %id, error = %cleanup, "cannot expire an unopened gift");
-            }
-            return Err(error);
-        }
-    };
-    let (session, url) = (started.provider_session_id, started.url.clone());
-    let recorded = id.clone();
-    db.run(move |conn| {
-        Ok(gifts::set_provider_session(
-            conn, &recorded, &session, &url,
-        )?)
-    })
-    .await?;
+    let opening = Box::pin(provider.start_gift_checkout(&request));
+    let started = open_page(db, &id, opening).await?;
     Ok(OpenedGift {
         gift_id: id,
         url: started.url,

@@ -14,17 +14,15 @@
 
 use super::super::provider::Provider;
 use super::super::staff::StaffChange;
-use super::{facts, gift_not_found, plan_name};
+use super::end::{MoneyBack, end_refunded_gift};
+use super::gift_not_found;
 use crate::auth::gift_link_token_hash;
+use crate::billing::provider::stripe::actor as stripe_actor;
 use crate::db::gifts::{self, GiftRow};
-use crate::db::subscriptions::{self, SubscriptionChanges};
 use crate::db::{self, Database, DbConnection, audit_log};
-use crate::domain::{
-    GiftId, GiftStatus, Guarantee, RefundRefusal, Role, SubscriptionId, SubscriptionState,
-    rfc3339_seconds,
-};
+use crate::domain::{GiftId, GiftStatus, Guarantee, RefundRefusal, Role, rfc3339_seconds};
 use crate::error::ApiError;
-use crate::mail::{Letters, messages};
+use crate::mail::Letters;
 use chrono::{NaiveDateTime, Utc};
 use serde_json::json;
 use std::sync::Arc;
@@ -170,18 +168,15 @@ async fn refund(
         db::write_transaction(conn, |conn| {
             let now = Utc::now().naive_utc();
             let id = gift.gift_id();
-            if !gifts::mark_refunded(conn, &id, made.provider_refund_id.as_deref(), &actor, now)? {
-                return Err(already_refunded());
-            }
-            let gift = gifts::find(conn, &id)?.ok_or_else(gift_not_found)?;
-            end_subscription(conn, &gift, &actor, now)?;
-            let plan = plan_name(conn, &gift)?;
-            let about = facts(&gift, &plan);
-            crate::jobs::queue_email(conn, &messages::gift_refunded(&letters, &about))?;
-            if gift.delivered_at.is_some() {
-                let told = messages::gift_canceled(&letters, &about, now);
-                crate::jobs::queue_email(conn, &told)?;
-            }
+            let how = MoneyBack {
+                provider_refund_id: made.provider_refund_id.as_deref(),
+                actor: &actor,
+                tell_buyer: true,
+            };
+            let gift = match end_refunded_gift(conn, &letters, &id, how, now)? {
+                Some(gift) => gift,
+                None => reported_first(conn, &id, made.provider_refund_id.as_deref())?,
+            };
             if let Some(change) = &staff {
                 let mut entry = change.audit.clone();
                 entry.reader_id = gift.redeemed_by.clone().or(gift.buyer_reader_id.clone());
@@ -202,36 +197,21 @@ async fn refund(
     .await
 }
 
-/// A redeemed gift's subscription becomes `refunded` at once (access ends).
-fn end_subscription(
+/// The gift when Stripe's report of this very refund (`charge.refunded`,
+/// naming the refund's id) ended it while the refund was being made: the
+/// webhook told everyone, so the refund stands; 409
+/// `gift_already_refunded` for any other refund (a replay, a racing one).
+fn reported_first(
     conn: &mut DbConnection,
-    gift: &GiftRow,
-    actor: &str,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    let Some(id) = gift.subscription_id.clone().map(SubscriptionId::from_db) else {
-        return Ok(());
-    };
-    let row = subscriptions::find(conn, &id)?;
-    if row.state() != Some(SubscriptionState::Gift) {
-        return Ok(());
+    id: &GiftId,
+    refund: Option<&str>,
+) -> Result<GiftRow, ApiError> {
+    let gift = gifts::find(conn, id)?.ok_or_else(gift_not_found)?;
+    let by_provider = gift.refunded_by.as_deref() == Some(stripe_actor().as_str());
+    if refund.is_some() && by_provider && gift.provider_refund_id.as_deref() == refund {
+        return Ok(gift);
     }
-    let changes = SubscriptionChanges {
-        ended_at: Some(Some(now)),
-        ..SubscriptionChanges::default()
-    };
-    let why = format!("gift {} refunded to its buyer", gift.id);
-    let _ = subscriptions::transition(
-        conn,
-        &id,
-        SubscriptionState::Gift,
-        SubscriptionState::Refunded,
-        &changes,
-        actor,
-        Some(&why),
-        now,
-    )?;
-    Ok(())
+    Err(already_refunded())
 }
 
 fn refusal(refusal: RefundRefusal) -> ApiError {

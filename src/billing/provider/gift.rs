@@ -17,6 +17,9 @@ pub struct GiftCheckoutRequest<'a> {
     pub tier_name: &'a str,
     /// The tier's id.
     pub tier_id: &'a str,
+    /// Whether the tier mails the print edition (taxed as print, not as a
+    /// digital publication).
+    pub printed: bool,
     /// How many months are given.
     pub months: u32,
     /// The price, in minor units of `currency`.

@@ -3,14 +3,15 @@
 //! The session names our checkout (`client_reference_id`), the Stripe
 //! subscription and customer, and the first invoice, which is the key the
 //! payment is recorded under until `invoice.paid` names its payment intent.
-//! A session in `payment` mode is a gift's one-time payment.
+//! A session in `payment` mode is a gift's one-time payment; one that
+//! expired unpaid (`checkout.session.expired`) ends the gift's checkout.
 
 use super::link::{self, PaymentFacts, Refs};
 use super::{Context, fields};
 use crate::billing::offers::one_trial_per_card::{self, Cause};
 use crate::billing::provider::StripeProvider;
 use crate::db::{self, DbConnection, readers::ProfileChanges};
-use crate::domain::{CheckoutId, GiftId, ReaderId, ShippingAddress};
+use crate::domain::{CheckoutId, GiftId, GiftStatus, ReaderId, ShippingAddress};
 use crate::error::ApiError;
 use serde_json::Value;
 
@@ -81,9 +82,7 @@ fn trial_marked_for(
 fn gift_paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
     let session = &context.event.object;
     let event = &context.event.id;
-    let named = fields::text(session, &["client_reference_id"])
-        .or_else(|| fields::text(session, &["metadata", "gift_id"]))
-        .and_then(GiftId::parse);
+    let named = named_gift(session);
     let payment = fields::id(session, &["payment_intent"]);
     let (Some(gift), Some(payment)) = (named, payment) else {
         tracing::warn!(%event, "stripe payment session names no gift; ignored");
@@ -99,10 +98,48 @@ fn gift_paid(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), A
         reported,
         context.now,
     )?;
-    if paid.is_none() {
-        tracing::info!(%event, %gift, "stripe reported a gift not open (paid already, or unknown)");
+    if paid.is_some() {
+        return Ok(());
+    }
+    match crate::db::gifts::find(conn, &gift)?.and_then(|row| row.status()) {
+        Some(GiftStatus::Expired) => {
+            tracing::error!(%event, %gift, payment, "stripe reports a payment for a gift whose checkout expired; not recorded: refund it at stripe");
+        }
+        status => {
+            tracing::info!(%event, %gift, ?status, "stripe reported a gift not open (paid already, or unknown)");
+        }
     }
     Ok(())
+}
+
+/// `checkout.session.expired`
+/// (<https://docs.stripe.com/api/events/types#event_types-checkout.session.expired>):
+/// a gift's payment page (`payment` mode) timed out unpaid, so the gift
+/// becomes `expired` (conditional on `open`) and can no longer be paid; a
+/// later `checkout.session.completed` for it is logged and ignored. A
+/// reader's checkout is left to the `expire_checkouts` sweep, as before.
+pub fn expired(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    let session = &context.event.object;
+    let event = &context.event.id;
+    if fields::text(session, &["mode"]) != Some("payment") {
+        tracing::info!(%event, "a reader's stripe checkout session expired; the sweep expires it");
+        return Ok(());
+    }
+    let Some(gift) = named_gift(session) else {
+        tracing::warn!(%event, "expired stripe payment session names no gift; ignored");
+        return Ok(());
+    };
+    let expired = crate::db::gifts::expire(conn, &gift)?;
+    tracing::info!(%event, %gift, expired, "stripe gift checkout expired unpaid");
+    Ok(())
+}
+
+/// The gift a `payment`-mode session names: `client_reference_id`, or
+/// `metadata.gift_id`.
+fn named_gift(session: &Value) -> Option<GiftId> {
+    fields::text(session, &["client_reference_id"])
+        .or_else(|| fields::text(session, &["metadata", "gift_id"]))
+        .and_then(GiftId::parse)
 }
 
 /// A print checkout collects the mailing address on Stripe's page: keep it

@@ -9,7 +9,8 @@
 //! resumes and access returns; lost, the Stripe subscription is cancelled.
 //! Stripe calls are follow-ups, run after the event is answered. No row
 //! goes to `refunds`: a dispute is not a refund we made. A dispute of a
-//! charge that is not a subscription payment of ours changes nothing.
+//! charge that is not a subscription payment of ours changes nothing; one
+//! of a gift's payment ends the gift ([`super::gift`]).
 
 use super::{Context, apply, fields};
 use crate::billing::follow_ups::{self, FollowUp, FollowUpKind};
@@ -68,6 +69,9 @@ fn queue(
 /// Flags the disputed payment's subscription, ends its access and pauses
 /// its collection at Stripe.
 pub fn created(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    if super::gift::disputed(conn, context)? {
+        return Ok(());
+    }
     let Some((_, row)) = disputed(conn, context)? else {
         return Ok(());
     };

@@ -18,6 +18,7 @@ mod dispute;
 mod duplicate;
 mod event;
 mod fields;
+mod gift;
 mod invoice;
 mod invoice_unpaid;
 mod link;
@@ -160,6 +161,7 @@ pub async fn apply(
 pub const HANDLED_EVENTS: &[&str] = &[
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
     "customer.subscription.created",
     "customer.subscription.updated",
     "customer.subscription.deleted",
@@ -190,6 +192,7 @@ fn dispatch(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<Applie
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
             checkout_session::completed(conn, context)
         }
+        "checkout.session.expired" => checkout_session::expired(conn, context),
         "customer.subscription.created" | "customer.subscription.updated" => {
             subscription::changed(conn, context, false)
         }

@@ -5,6 +5,8 @@
 //! without naming the refund is recorded unnamed and named when the
 //! refund's own event arrives, so it never counts twice.
 //!
+//! A refund of a gift's payment ends the gift ([`super::gift`]).
+//!
 //! A refund is matched to a payment only by its own payment intent or
 //! charge (or, on API versions before basil, the charge's invoice), never
 //! by "the customer's newest payment": a Stripe customer may have charges
@@ -40,6 +42,9 @@ use std::ops::Not;
 
 /// Records the charge's refunds and ends access on a full refund.
 pub fn charge_refunded(conn: &mut DbConnection, context: &mut Context<'_>) -> Result<(), ApiError> {
+    if super::gift::refunded(conn, context)? {
+        return Ok(());
+    }
     let charge = context.event.object.clone();
     let ids = [
         fields::id(&charge, &["payment_intent"]),

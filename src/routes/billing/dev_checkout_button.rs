@@ -12,6 +12,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
+use std::future::Future;
 use utoipa::ToSchema;
 
 /// The form each button posts.
@@ -76,29 +77,53 @@ async fn press(
     dev_provider(state)?;
     let id = CheckoutId::parse(id)
         .ok_or_else(|| ApiError::not_found("checkout_not_found", "no such checkout"))?;
+    let checkout = id.to_string();
+    press_page_button(
+        state,
+        form,
+        ("checkout_id", &checkout),
+        |token| async move {
+            let outcome =
+                billing::press_dev_checkout_button(&state.db, &state.letters, &id, &token, button)
+                    .await?;
+            Ok(match outcome {
+                PageOutcome::Paid(reader) => {
+                    state.cache.subscriptions_changed(&reader);
+                    state.jobs.wake();
+                    SitePage::CheckoutSuccess
+                }
+                PageOutcome::Canceled => SitePage::CheckoutCanceled,
+            })
+        },
+    )
+    .await
+}
+
+/// What every development payment page's button does (a checkout's here,
+/// a gift's in `routes::gifts::dev_button`): 400 `invalid_form` without
+/// the page's form; else `press` presses it with the form's token and
+/// says which site page to return to, and the answer is `303 See Other`
+/// there, naming the page's row as `param` (`checkout_id=`, `gift_id=`),
+/// as Stripe Checkout returns to its `success_url` or `cancel_url`.
+pub(crate) async fn press_page_button<F, Pressed>(
+    state: &AppState,
+    form: Option<web::Form<PageForm>>,
+    param: (&str, &str),
+    press: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(String) -> Pressed,
+    Pressed: Future<Output = Result<SitePage, ApiError>>,
+{
     let form = form.ok_or_else(|| {
         ApiError::bad_request(
             "invalid_form",
             "send the page's form: application/x-www-form-urlencoded with a `token`",
         )
     })?;
-    let outcome =
-        billing::press_dev_checkout_button(&state.db, &state.letters, &id, &form.token, button)
-            .await?;
-    let page = match outcome {
-        PageOutcome::Paid(reader) => {
-            state.cache.subscriptions_changed(&reader);
-            state.jobs.wake();
-            SitePage::CheckoutSuccess
-        }
-        PageOutcome::Canceled => SitePage::CheckoutCanceled,
-    };
-    let checkout = id.to_string();
+    let page = press(form.into_inner().token).await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            page.url(&state.settings, &[("checkout_id", &checkout)]),
-        ))
+        .insert_header((header::LOCATION, page.url(&state.settings, &[param])))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish())
 }

@@ -6,10 +6,9 @@ use super::dev_page::dev_only;
 use crate::billing::gifts::{self, GiftButton};
 use crate::domain::{GiftId, GiftStatus};
 use crate::error::{ApiError, Problem};
-use crate::routes::billing::dev_checkout_button::PageForm;
+use crate::routes::billing::dev_checkout_button::{PageForm, press_page_button};
 use crate::site_url::SitePage;
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 /// "Pay": records the gift's payment (once) and its receipt, queues its
@@ -66,25 +65,17 @@ async fn press(
     dev_only(state)?;
     let id = GiftId::parse(id)
         .ok_or_else(|| ApiError::not_found("checkout_not_found", "no such checkout"))?;
-    let form = form.ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid_form",
-            "send the page's form: application/x-www-form-urlencoded with a `token`",
-        )
-    })?;
-    let status =
-        gifts::press_gift_dev_button(&state.db, &state.letters, &id, &form.token, button).await?;
-    state.jobs.wake();
-    let page = match status {
-        GiftStatus::Paid | GiftStatus::Redeemed | GiftStatus::Refunded => SitePage::CheckoutSuccess,
-        GiftStatus::Open | GiftStatus::Expired => SitePage::CheckoutCanceled,
-    };
     let gift = id.to_string();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            page.url(&state.settings, &[("gift_id", &gift)]),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
+    press_page_button(state, form, ("gift_id", &gift), |token| async move {
+        let status =
+            gifts::press_gift_dev_button(&state.db, &state.letters, &id, &token, button).await?;
+        state.jobs.wake();
+        Ok(match status {
+            GiftStatus::Paid | GiftStatus::Redeemed | GiftStatus::Refunded => {
+                SitePage::CheckoutSuccess
+            }
+            GiftStatus::Open | GiftStatus::Expired => SitePage::CheckoutCanceled,
+        })
+    })
+    .await
 }

@@ -1,14 +1,14 @@
 //! `GET /v1/me/export`: everything Masthead holds about the reader, as one
 //! JSON document they can download (GDPR art. 15, the right of access).
 //! Secrets are left out on purpose: the password hash and the hashes of
-//! refresh and email tokens identify nothing about the reader and would
-//! only help whoever got hold of the file.
+//! refresh, email and gift tokens identify nothing about the reader and
+//! would only help whoever got hold of the file.
 
 use super::payments::{MoneyEntry, money_entries};
 use super::refund_requests::MyRefundRequestStatus;
 use crate::accounts::export::{ReaderData, reader_data};
 use crate::db::{
-    billing_customers::BillingCustomerRow, checkouts::CheckoutRow,
+    billing_customers::BillingCustomerRow, checkouts::CheckoutRow, gifts::GiftRow,
     reader_export::ExportedSessionRow, readers::ReaderRow, subscriptions::SubscriptionRow,
 };
 use crate::error::{ApiError, Problem};
@@ -95,6 +95,75 @@ impl From<CheckoutRow> for ExportedCheckout {
     }
 }
 
+/// A gift the reader ordered, received or redeemed. Never a token: the
+/// redemption and refund links are not stored (only their hashes, left
+/// out here too), nor is the payment page's form token or URL, so a
+/// leaked export redeems and refunds nothing. Of the other side it shows
+/// only what the gift itself says (addresses, message, status), never
+/// the other reader's account or subscription.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedGift {
+    pub id: String,
+    /// `bought`, `received` (delivered to the reader's address) or
+    /// `redeemed`: the reader's side of it.
+    #[schema(example = "bought")]
+    pub role: &'static str,
+    pub tier: String,
+    pub months: i32,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub buyer_email: String,
+    pub recipient_email: String,
+    pub message: Option<String>,
+    /// `open`, `paid`, `redeemed`, `refunded` or `expired`.
+    pub status: String,
+    /// The payment provider, and its name for the payment (the buyer's).
+    pub provider: String,
+    pub provider_payment_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub deliver_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub redeemed_at: Option<DateTime<Utc>>,
+    /// The `gift` subscription it became (the redeemer's only).
+    pub subscription_id: Option<String>,
+    pub refunded_at: Option<DateTime<Utc>>,
+}
+
+impl ExportedGift {
+    /// The export of `gift` for `reader` (whose address is `email`).
+    fn new(gift: GiftRow, reader: &str, email: &str) -> Self {
+        let redeemed = gift.redeemed_by.as_deref() == Some(reader);
+        let bought = gift.buyer_reader_id.as_deref() == Some(reader) || gift.buyer_email == email;
+        let role = match (redeemed, bought) {
+            (true, _) => "redeemed",
+            (false, true) => "bought",
+            (false, false) => "received",
+        };
+        Self {
+            role,
+            subscription_id: gift.subscription_id.filter(|_| redeemed),
+            provider_payment_id: gift.provider_payment_id.filter(|_| bought),
+            created_at: gift.created_at.and_utc(),
+            paid_at: gift.paid_at.map(|t| t.and_utc()),
+            deliver_at: gift.deliver_at.and_utc(),
+            delivered_at: gift.delivered_at.map(|t| t.and_utc()),
+            redeemed_at: gift.redeemed_at.map(|t| t.and_utc()),
+            refunded_at: gift.refunded_at.map(|t| t.and_utc()),
+            id: gift.id,
+            tier: gift.tier_id,
+            months: gift.months,
+            amount_cents: gift.amount_cents,
+            currency: gift.currency,
+            buyer_email: gift.buyer_email,
+            recipient_email: gift.recipient_email,
+            message: gift.message,
+            status: gift.status,
+            provider: gift.provider,
+        }
+    }
+}
+
 /// A login: from where, when, and how it ended.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportedSession {
@@ -171,10 +240,18 @@ pub struct ReaderExport {
     pub sessions: Vec<ExportedSession>,
     /// Customer records at payment providers.
     pub billing_customers: Vec<ExportedCustomer>,
+    /// Gifts ordered (logged in, or with the reader's address), received
+    /// or redeemed, paid or not, newest first; without their tokens.
+    pub gifts: Vec<ExportedGift>,
 }
 
 /// The export of `account` from its rows.
 fn export_of(account: ReaderRow, data: ReaderData) -> ReaderExport {
+    let gifts = data
+        .gifts
+        .into_iter()
+        .map(|gift| ExportedGift::new(gift, &account.id, &account.email))
+        .collect();
     ReaderExport {
         exported_at: Utc::now(),
         profile: ExportedProfile {
@@ -187,6 +264,7 @@ fn export_of(account: ReaderRow, data: ReaderData) -> ReaderExport {
         checkouts: data.checkouts.into_iter().map(Into::into).collect(),
         sessions: data.sessions.into_iter().map(Into::into).collect(),
         billing_customers: data.billing_customers.into_iter().map(Into::into).collect(),
+        gifts,
     }
 }
 

@@ -13,6 +13,9 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 /// magazine stores ([`crate::media::MediaFormat::content_type`]) is listed
 /// as a content type of the answer, so a client (and schemathesis) knows a
 /// narration may come back as `audio/wav` and an edition as a PDF.
+/// A newtype, since utoipa 6 takes `value_type` and `format` only on a
+/// struct with one field (a unit struct allows just a title and a
+/// description).
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct MediaBytes(#[expect(dead_code, reason = "only its schema is used")] Vec<u8>);

@@ -203,6 +203,12 @@ fn canceled_subscription(request: &Request) -> ResponseTemplate {
     ))
 }
 
+/// The id this fake gives the refund `call` makes (from its idempotency
+/// key, as Stripe answers a retried request with the same refund).
+pub fn refund_id_of(call: &StripeCall) -> String {
+    object_id("re", call)
+}
+
 fn refund(request: &Request) -> ResponseTemplate {
     let call = StripeCall::from_request(request);
     // Stripe refunds a charge or a payment intent, named by its own id

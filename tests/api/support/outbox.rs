@@ -54,6 +54,19 @@ pub async fn emails_to(app: &TestApp, to: &str, subject: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The newest email to `to` about `subject`, waiting (up to 15 s) for the
+/// job that sends it (a gift's delivery runs on the queue).
+pub async fn wait_for_email(app: &TestApp, to: &str, subject: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(found) = emails_to(app, to, subject).await.pop() {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "no {subject:?} to {to}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The token of the link in a message's text.
 pub fn token_in(message: &Value) -> String {
     let text = message["text"].as_str().unwrap();

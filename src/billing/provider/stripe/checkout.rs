@@ -83,7 +83,8 @@ impl StripeProvider {
             );
         }
         if self.tax.automatic {
-            session = with_automatic_tax(session, request.tier.needs_shipping_address);
+            let ships = request.tier.needs_shipping_address;
+            session = with_automatic_tax(session, TaxedBuyer::Customer { ships });
         }
         let session = session
             .customize()
@@ -103,21 +104,39 @@ impl StripeProvider {
     }
 }
 
-/// Stripe Tax on the session: `automatic_tax[enabled]=true`, and since the
-/// session has an existing customer, `customer_update[address]=auto` (and
-/// `[shipping]=auto` when a shipping address is collected) so the address
-/// the reader enters is saved on the customer and used for the tax
-/// (<https://docs.stripe.com/tax/checkout>; Stripe refuses the session
-/// otherwise).
-fn with_automatic_tax(session: CreateCheckoutSession, ships: bool) -> CreateCheckoutSession {
+/// Whom a taxed session is for, which decides what Stripe must save of
+/// the address it collects for the tax.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TaxedBuyer {
+    /// A reader's existing customer: the address entered is saved on it
+    /// (`customer_update[address]=auto`, and `[shipping]=auto` when print
+    /// collects a shipping address), or Stripe refuses the session.
+    Customer {
+        /// Whether a shipping address is collected.
+        ships: bool,
+    },
+    /// A buyer known only by their email (a gift's): Stripe collects the
+    /// billing address on its page and there is no customer to update.
+    Guest,
+}
+
+/// Stripe Tax on the session: `automatic_tax[enabled]=true`, with what
+/// `buyer` needs saved (<https://docs.stripe.com/tax/checkout>). Every
+/// session Masthead opens, subscription or gift, is taxed through here.
+pub(super) fn with_automatic_tax(
+    session: CreateCheckoutSession,
+    buyer: TaxedBuyer,
+) -> CreateCheckoutSession {
+    let session = session.automatic_tax(CreateCheckoutSessionAutomaticTax::new(true));
+    let TaxedBuyer::Customer { ships } = buyer else {
+        return session;
+    };
     let mut update = CreateCheckoutSessionCustomerUpdate::new();
     update.address = Some(CreateCheckoutSessionCustomerUpdateAddress::Auto);
     if ships {
         update.shipping = Some(CreateCheckoutSessionCustomerUpdateShipping::Auto);
     }
-    session
-        .automatic_tax(CreateCheckoutSessionAutomaticTax::new(true))
-        .customer_update(update)
+    session.customer_update(update)
 }
 
 /// Where the print edition may be mailed: the country of the reader's

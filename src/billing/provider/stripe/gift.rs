@@ -1,9 +1,13 @@
 //! A gift at Stripe: a Checkout Session in `payment` mode for the gift's
 //! price (an inline `price_data`: a gift is priced once, nothing renews,
-//! so no Stripe Price is kept), and the refund of its payment intent.
+//! so no Stripe Price is kept, but it carries the configured tax behaviour
+//! and the tier's tax code as Masthead's Prices do, and Stripe Tax when
+//! `MASTHEAD_STRIPE_AUTOMATIC_TAX` is on), and the refund of its payment
+//! intent.
 //! <https://docs.stripe.com/payments/checkout/how-checkout-works>,
 //! <https://docs.stripe.com/api/refunds/create>.
 
+use super::checkout::{TaxedBuyer, with_automatic_tax};
 use super::errors::from_stripe;
 use super::{StripeProvider, once_with};
 use crate::billing::provider::{
@@ -18,6 +22,7 @@ use stripe::StripeRequest;
 use stripe_checkout::CheckoutSessionMode;
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
+    CreateCheckoutSessionLineItemsPriceDataTaxBehavior as TaxBehavior,
     CreateCheckoutSessionPaymentIntentData, ProductData,
 };
 use stripe_core::refund::CreateRefund;
@@ -41,16 +46,19 @@ impl StripeProvider {
             .unwrap_or_else(|never: Infallible| match never {});
         let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
         price.unit_amount = Some(request.amount_cents);
-        price.product_data = Some(ProductData::new(format!(
+        price.tax_behavior = Some(tax_behavior(self.tax.behavior));
+        let mut product = ProductData::new(format!(
             "{} months of {} (gift)",
             request.months, request.tier_name
-        )));
+        ));
+        product.tax_code = Some(self.tax.code(request.printed).to_owned());
+        price.product_data = Some(product);
         let mut line = CreateCheckoutSessionLineItems::new();
         line.price_data = Some(price);
         line.quantity = Some(1);
         let mut intent = CreateCheckoutSessionPaymentIntentData::new();
         intent.metadata = Some(metadata.clone());
-        let session = CreateCheckoutSession::new()
+        let mut session = CreateCheckoutSession::new()
             .mode(CheckoutSessionMode::Payment)
             .customer_email(request.buyer_email)
             .client_reference_id(gift)
@@ -61,7 +69,11 @@ impl StripeProvider {
                 SitePage::CheckoutSuccess,
                 &[("gift_id", gift), ("session_id", "{CHECKOUT_SESSION_ID}")],
             ))
-            .cancel_url(self.link(SitePage::CheckoutCanceled, &[("gift_id", gift)]))
+            .cancel_url(self.link(SitePage::CheckoutCanceled, &[("gift_id", gift)]));
+        if self.tax.automatic {
+            session = with_automatic_tax(session, TaxedBuyer::Guest);
+        }
+        let session = session
             .customize()
             .request_strategy(once_with(key)?)
             .send(self.client.as_ref())
@@ -103,5 +115,14 @@ impl StripeProvider {
             provider_refund_id: Some(refund.id.as_str().to_owned()),
             amount_cents: refund.amount,
         })
+    }
+}
+
+/// The configured tax behaviour on an inline price, as on Masthead's
+/// Prices (`prices.rs`).
+fn tax_behavior(behavior: crate::settings::TaxBehavior) -> TaxBehavior {
+    match behavior {
+        crate::settings::TaxBehavior::Exclusive => TaxBehavior::Exclusive,
+        crate::settings::TaxBehavior::Inclusive => TaxBehavior::Inclusive,
     }
 }

@@ -69,7 +69,12 @@ impl Tax {
     /// The tax code of a tier's product: printed periodicals and digital
     /// publications are taxed differently in many countries.
     fn code_for(&self, tier: &crate::db::tiers::Tier) -> &str {
-        if tier.needs_shipping_address {
+        self.code(tier.needs_shipping_address)
+    }
+
+    /// The tax code of print (`printed`) or digital.
+    fn code(&self, printed: bool) -> &str {
+        if printed {
             &self.code_print
         } else {
             &self.code_digital
