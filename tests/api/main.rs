@@ -87,6 +87,7 @@ mod subscription_transitions;
 mod tokens;
 mod trial_cards_stripe;
 mod trials;
+mod under_load;
 mod unsubscribe;
 mod webhooks;
 mod webhooks_lifecycle;
