@@ -97,7 +97,7 @@ impl JobHandler for Sweep {
                             housekeeping::expire_lapsed_checkouts(conn, now)?
                                 + housekeeping::expire_lapsed_gifts(
                                     conn,
-                                    crate::billing::DevProvider::NAME,
+                                    crate::domain::DEV_PROVIDER,
                                     now,
                                 )?
                         }

@@ -20,7 +20,7 @@ pub struct DevProvider {
 
 impl DevProvider {
     /// The name stored on its checkouts, subscriptions and payments.
-    pub const NAME: &'static str = "dev";
+    pub const NAME: &'static str = crate::domain::DEV_PROVIDER;
 
     /// A provider whose links start with `public_url` (no trailing slash).
     pub fn new(public_url: &str) -> Self {

@@ -84,7 +84,7 @@ impl Tax {
 
 impl StripeProvider {
     /// The name stored on its checkouts, subscriptions and payments.
-    pub const NAME: &'static str = "stripe";
+    pub const NAME: &'static str = crate::domain::STRIPE_PROVIDER;
 
     /// The provider the settings describe, or `None` without a secret key.
     /// An unusable key or base URL is an error at start, not at checkout.
