@@ -23,6 +23,7 @@ mod browser_subdomains;
 mod checkout_contract;
 mod contracts;
 mod demo_magazine;
+mod demo_scale;
 mod docs;
 mod email_change;
 mod email_verification;
