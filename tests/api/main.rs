@@ -62,6 +62,7 @@ mod price_changes;
 mod price_changes_stripe;
 mod print_mailing_list;
 mod problems;
+mod reader_search;
 mod readers_import;
 mod refresh_reuse_interval;
 mod refund_requests;
