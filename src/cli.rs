@@ -121,7 +121,7 @@ impl From<StaffRole> for Role {
 fn print_scale_report(report: &crate::demo::scale::ScaleReport) {
     println!(
         "seeded {} readers, {} subscriptions, {} subscription events, {} payments, {} refunds, \
-         {} sessions, {} audit entries, {} issues, {} articles",
+         {} sessions, {} audit entries, {} webhook events, {} issues, {} articles",
         report.readers,
         report.subscriptions,
         report.events,
@@ -129,6 +129,7 @@ fn print_scale_report(report: &crate::demo::scale::ScaleReport) {
         report.refunds,
         report.sessions,
         report.audit,
+        report.webhook_events,
         report.issues,
         report.articles
     );

@@ -7,7 +7,7 @@
 use super::DbConnection;
 use super::schema::{
     articles, audit_log, issues, payments, readers, refunds, sessions, subscription_events,
-    subscriptions,
+    subscriptions, webhook_events,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -159,6 +159,17 @@ pub struct SeedAudit {
     pub occurred_at: NaiveDateTime,
 }
 
+/// A generated Stripe event, as recorded for deduplication.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = webhook_events, treat_none_as_default_value = false)]
+pub struct SeedWebhookEvent {
+    pub id: String,
+    pub provider: String,
+    pub event_type: String,
+    pub object_id: Option<String>,
+    pub received_at: NaiveDateTime,
+}
+
 /// A generated, published issue (no edition file).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = issues, treat_none_as_default_value = false)]
@@ -204,6 +215,7 @@ pub struct SeedBatch {
     pub refunds: Vec<SeedRefund>,
     pub sessions: Vec<SeedSession>,
     pub audit: Vec<SeedAudit>,
+    pub webhook_events: Vec<SeedWebhookEvent>,
 }
 
 impl SeedBatch {
@@ -216,6 +228,7 @@ impl SeedBatch {
             + self.refunds.len()
             + self.sessions.len()
             + self.audit.len()
+            + self.webhook_events.len()
     }
 }
 
@@ -237,6 +250,7 @@ pub fn insert_batch(conn: &mut DbConnection, batch: &SeedBatch) -> QueryResult<u
     stored += insert_batched!(conn, refunds::table, batch.refunds, 10)?;
     stored += insert_batched!(conn, sessions::table, batch.sessions, 9)?;
     stored += insert_batched!(conn, audit_log::table, batch.audit, 9)?;
+    stored += insert_batched!(conn, webhook_events::table, batch.webhook_events, 5)?;
     Ok(stored)
 }
 

@@ -4,8 +4,8 @@
 //! 17): 10% of readers subscribe (across tiers and every state a reader
 //! meets), 2% take print and have an address, and for a million readers
 //! there are about 2,000,000 subscription events, 3,000,000 payments and
-//! refunds, 500 issues, 20,000 articles, 500,000 sessions and 50,000 audit
-//! entries.
+//! refunds, 500 issues, 20,000 articles, 500,000 sessions, 50,000 audit
+//! entries and a recorded Stripe event per Stripe subscription.
 //!
 //! It is a loader, not a use case: rows are generated here (from a fixed
 //! seed, so two runs make the same magazine) and stored by `db::seed` in
@@ -19,7 +19,7 @@ use crate::db::{
     self, DbConnection,
     seed::{
         SeedArticle, SeedAudit, SeedBatch, SeedEvent, SeedIssue, SeedPayment, SeedReader,
-        SeedRefund, SeedSession, SeedSubscription,
+        SeedRefund, SeedSession, SeedSubscription, SeedWebhookEvent,
     },
 };
 use crate::domain::{AuditAction, Password, Role, SubscriptionState};
@@ -49,6 +49,7 @@ pub struct ScaleReport {
     pub refunds: usize,
     pub sessions: usize,
     pub audit: usize,
+    pub webhook_events: usize,
     pub issues: usize,
     pub articles: usize,
     pub rows: usize,
@@ -314,6 +315,16 @@ impl Generator {
                 sub.current_period_end = Some(started_at + Duration::days(14));
             }
             _ => {}
+        }
+        if let Some(stripe_id) = &sub.provider_subscription_id {
+            // The latest event Stripe sent about it, kept for deduplication.
+            batch.webhook_events.push(SeedWebhookEvent {
+                id: format!("evt_seed{number}"),
+                provider: "stripe".to_owned(),
+                event_type: "customer.subscription.updated".to_owned(),
+                object_id: Some(stripe_id.clone()),
+                received_at: last_period_start.min(self.now),
+            });
         }
         self.history(&sub, state, batch);
         self.money(&sub, state, payments, days, amount, batch);
@@ -641,6 +652,7 @@ pub fn load(
         report.refunds += batch.refunds.len();
         report.sessions += batch.sessions.len();
         report.audit += batch.audit.len();
+        report.webhook_events += batch.webhook_events.len();
         report.rows += batch.rows();
         from = to;
     }
