@@ -8,7 +8,9 @@
 //! in `src/db/` (same tables, predicates and orders), with a seeded
 //! reader's, subscription's and payment's ids in place of the parameters.
 //! A count of a whole table (the directory's and the audit log's totals)
-//! reads every row by nature; those are marked and allowed.
+//! reads every row by nature, and so does, rightly, a count of a fragment
+//! every eighth reader matches (a mail domain); those are marked and
+//! allowed.
 //!
 //! `cargo run --release --example index_check -- <database url>`
 
@@ -54,13 +56,19 @@ fn one(conn: &mut DbConnection, sql: &str) -> String {
         .value
 }
 
-/// The statements the API runs, `(name, whole-table count?, SQL)`.
+/// Why a statement may read its table sequentially.
+const WHOLE_TABLE: Option<&str> = Some("counts the whole table");
+const COMMON: Option<&str> = Some("an eighth of the readers match");
+
+/// The statements the API runs, `(name, why a scan is allowed, SQL)`:
+/// one list, kept whole so it reads as the inventory it is.
+#[allow(clippy::too_many_lines)]
 fn statements(
     sqlite: bool,
     reader: &str,
     subscription: &str,
     payment: &str,
-) -> Vec<(String, bool, String)> {
+) -> Vec<(String, Option<&'static str>, String)> {
     let columns = "readers.id, readers.email, readers.name, readers.role, readers.created_at";
     let text = |fragment: &str| {
         let pattern = format!("%{fragment}%");
@@ -80,33 +88,33 @@ fn statements(
     let mut list = vec![
         (
             "directory: total".to_owned(),
-            true,
+            WHOLE_TABLE,
             format!("SELECT COUNT(*) FROM readers WHERE {role}"),
         ),
         (
             "directory: newest first".to_owned(),
-            false,
+            None,
             format!(
                 "SELECT {columns} FROM readers WHERE {role} ORDER BY readers.created_at DESC, readers.id DESC LIMIT 20 OFFSET 0"
             ),
         ),
         (
             "directory: by name".to_owned(),
-            false,
+            None,
             format!(
                 "SELECT {columns} FROM readers WHERE {role} ORDER BY readers.name ASC, readers.id ASC LIMIT 20 OFFSET 0"
             ),
         ),
         (
             "directory: by email".to_owned(),
-            false,
+            None,
             format!(
                 "SELECT {columns} FROM readers WHERE {role} ORDER BY readers.email ASC, readers.id ASC LIMIT 20 OFFSET 0"
             ),
         ),
         (
             "directory: past_due subscribers".to_owned(),
-            false,
+            None,
             format!(
                 "SELECT {columns} FROM readers WHERE {role} AND readers.id IN \
                  (SELECT subscriptions.reader_id FROM subscriptions WHERE subscriptions.state = 'past_due') \
@@ -114,54 +122,60 @@ fn statements(
             ),
         ),
     ];
-    for fragment in ["lovelace", "hayashi", "ada.lov", "example.org"] {
+    for (fragment, allowed) in [
+        ("lovelace", None),
+        ("nightingale", None),
+        ("ada.lov", None),
+        ("ingrid n", None),
+        ("example.org", COMMON),
+    ] {
         let filter = text(fragment);
         list.push((
             format!("search {fragment:?}: total"),
-            false,
+            allowed,
             format!("SELECT COUNT(*) FROM readers WHERE {role} AND {filter}"),
         ));
         list.push((
             format!("search {fragment:?}: page"),
-            false,
+            None,
             format!("SELECT {columns} FROM readers WHERE {role} AND {filter} ORDER BY readers.created_at DESC, readers.id DESC LIMIT 20 OFFSET 0"),
         ));
     }
     list.extend([
-        ("reader detail: the account".to_owned(), false, format!("SELECT {columns} FROM readers WHERE readers.id = '{reader}'")),
+        ("reader detail: the account".to_owned(), None, format!("SELECT {columns} FROM readers WHERE readers.id = '{reader}'")),
         (
             "reader detail: subscriptions".to_owned(),
-            false,
+            None,
             format!("SELECT * FROM subscriptions WHERE subscriptions.reader_id = '{reader}' ORDER BY subscriptions.created_at DESC"),
         ),
         (
             "reader detail: events of a subscription".to_owned(),
-            false,
+            None,
             format!("SELECT * FROM subscription_events WHERE subscription_events.subscription_id = '{subscription}' ORDER BY subscription_events.occurred_at"),
         ),
         (
             "reader detail: payments of a subscription".to_owned(),
-            false,
+            None,
             format!("SELECT * FROM payments WHERE payments.subscription_id = '{subscription}' ORDER BY payments.paid_at DESC"),
         ),
         (
             "payments of a reader".to_owned(),
-            false,
+            None,
             format!("SELECT * FROM payments WHERE payments.reader_id = '{reader}' ORDER BY payments.paid_at DESC LIMIT 20"),
         ),
         (
             "refunds of a subscription".to_owned(),
-            false,
+            None,
             format!("SELECT * FROM refunds WHERE refunds.subscription_id = '{subscription}'"),
         ),
         (
             "refunds of a payment".to_owned(),
-            false,
+            None,
             format!("SELECT COALESCE(SUM(refunds.amount_cents), 0) FROM refunds WHERE refunds.payment_id = '{payment}'"),
         ),
         (
             "sessions of a reader".to_owned(),
-            false,
+            None,
             format!(
                 "SELECT * FROM sessions WHERE sessions.reader_id = '{reader}' AND sessions.revoked_at IS NULL \
                  ORDER BY sessions.last_used_at DESC, sessions.id DESC"
@@ -169,18 +183,18 @@ fn statements(
         ),
         (
             "webhook event dedupe".to_owned(),
-            false,
+            None,
             "SELECT * FROM webhook_events WHERE webhook_events.id = 'evt_seed1'".to_owned(),
         ),
-        ("audit log: total".to_owned(), true, "SELECT COUNT(*) FROM audit_log".to_owned()),
+        ("audit log: total".to_owned(), WHOLE_TABLE, "SELECT COUNT(*) FROM audit_log".to_owned()),
         (
             "audit log: newest first".to_owned(),
-            false,
+            None,
             "SELECT * FROM audit_log ORDER BY audit_log.occurred_at DESC, audit_log.id DESC LIMIT 50 OFFSET 0".to_owned(),
         ),
         (
             "audit log: of a reader".to_owned(),
-            false,
+            None,
             format!("SELECT * FROM audit_log WHERE audit_log.reader_id = '{reader}' ORDER BY audit_log.occurred_at DESC, audit_log.id DESC LIMIT 50"),
         ),
     ]);
@@ -245,18 +259,18 @@ fn main() {
         ),
     );
     let mut failed = Vec::new();
-    for (name, whole_table_count, sql) in statements(sqlite, &reader, &subscription, &payment) {
+    for (name, allowed, sql) in statements(sqlite, &reader, &subscription, &payment) {
         let (lines, scans) = plan(&mut conn, &sql);
-        let verdict = match (scans.is_empty(), whole_table_count) {
-            (true, _) => "ok",
-            (false, true) => "ok (counts the whole table)",
-            (false, false) => "SEQUENTIAL SCAN",
+        let verdict = match (scans.is_empty(), allowed) {
+            (true, _) => "ok".to_owned(),
+            (false, Some(why)) => format!("ok, a sequential scan ({why})"),
+            (false, None) => "SEQUENTIAL SCAN".to_owned(),
         };
         println!("== {name}: {verdict}\n   {sql}");
         for line in &lines {
             println!("   | {line}");
         }
-        if !scans.is_empty() && !whole_table_count {
+        if !scans.is_empty() && allowed.is_none() {
             failed.push(format!("{name} ({})", scans.join(", ")));
         }
     }

@@ -8,6 +8,11 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS readers_email_trgm ON readers USING gin (lower(email) gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS readers_name_trgm ON readers USING gin (lower(name) gin_trgm_ops);
+-- The planner estimates a LIKE '%...%' from a sample of these expressions;
+-- at the default 100 values a surname matching 0.3% of the readers looked
+-- like 3% and the count scanned the table instead (bench/index-check).
+ALTER INDEX readers_email_trgm ALTER COLUMN 1 SET STATISTICS 1000;
+ALTER INDEX readers_name_trgm ALTER COLUMN 1 SET STATISTICS 1000;
 
 -- What the directory and the reader record read on large tables: the
 -- directory's default order, its name order and state filter, and a
