@@ -31,7 +31,13 @@ pub enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load a sample magazine (two issues, articles, audio, an edition).
-    Demo,
+    Demo {
+        /// Instead, fill an empty database with a generated magazine of this
+        /// many readers (subscribers, payments, issues, sessions, audit
+        /// entries in the proportions of a working magazine), to measure at scale.
+        #[arg(long, value_name = "READERS")]
+        scale: Option<usize>,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -111,6 +117,37 @@ impl From<StaffRole> for Role {
     }
 }
 
+/// What `demo --scale` stored and how fast.
+fn print_scale_report(report: &crate::demo::scale::ScaleReport) {
+    println!(
+        "seeded {} readers, {} subscriptions, {} subscription events, {} payments, {} refunds, \
+         {} sessions, {} audit entries, {} webhook events, {} issues, {} articles",
+        report.readers,
+        report.subscriptions,
+        report.events,
+        report.payments,
+        report.refunds,
+        report.sessions,
+        report.audit,
+        report.webhook_events,
+        report.issues,
+        report.articles
+    );
+    println!(
+        "{} rows in {:.1} s: {:.0} rows/s",
+        report.rows,
+        report.seconds,
+        report.rate()
+    );
+    println!(
+        "every account's password: {:?}; staff: {}",
+        crate::demo::scale::SCALE_PASSWORD,
+        crate::demo::scale::SCALE_STAFF
+            .map(|(email, _)| email)
+            .join(", ")
+    );
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
@@ -126,7 +163,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations are up to date");
             Ok(())
         })),
-        Command::Demo => system.block_on(with_database(&settings, |db| {
+        Command::Demo { scale: Some(readers) } => {
+            system.block_on(with_database(&settings, |db| {
+                let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+                let report = crate::demo::scale::load(&mut conn, readers, settings.grace_days)?;
+                print_scale_report(&report);
+                Ok(())
+            }))
+        }
+        Command::Demo { scale: None } => system.block_on(with_database(&settings, |db| {
             let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
             if crate::demo::load(&mut conn, &settings)? {
                 println!("loaded the demo magazine: issues 1 and 2 (issue 3 is being made), six articles, audio on /v1/articles/cities-of-water");

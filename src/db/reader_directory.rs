@@ -1,15 +1,24 @@
 //! The `readers` aggregate as support staff see it: searching every
 //! account, listing them all for the export, and disabling or enabling an
 //! account. What a reader does to their own account lives in `readers.rs`.
+//!
+//! A search by fragment is a case-insensitive substring match (LIKE) on the
+//! email and the name, served by a trigram index
+//! (`2026-12-04-000400_reader_search`): pg_trgm's GIN indexes on
+//! PostgreSQL answer the LIKE itself; on SQLite an FTS5 trigram table
+//! (kept by triggers) picks the candidates first and the LIKE then decides,
+//! so both answer exactly the LIKE's rows. A fragment shorter than three
+//! characters has no trigram and scans.
 
-use super::DbConnection;
 use super::connection::MultiBackend;
 use super::readers::ReaderRow;
 use super::schema::{readers, subscriptions};
+use super::{Backend, DbConnection};
 use crate::domain::{Paging, ReaderId, Role, SubscriptionState};
 use chrono::NaiveDateTime;
+use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Bool, Text};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`: PostgreSQL's LIKE is case-sensitive, so a
@@ -65,14 +74,40 @@ pub fn contains_pattern(fragment: &str) -> String {
     pattern
 }
 
+/// The shortest fragment the trigram index can find: one trigram.
+const TRIGRAM: usize = 3;
+
+/// An FTS5 query for the phrase `fragment`: the text in double quotes
+/// (a quote inside doubled), which the trigram tokenizer matches as a
+/// substring of a column, in any case.
+pub fn trigram_phrase(fragment: &str) -> String {
+    format!("\"{}\"", fragment.replace('"', "\"\""))
+}
+
 type Boxed<'a> = readers::BoxedQuery<'a, MultiBackend>;
 
-fn filtered(search: &ReaderSearch) -> Boxed<'static> {
+fn filtered(search: &ReaderSearch, backend: Backend) -> Boxed<'static> {
     let mut query = readers::table.into_boxed();
     if let Some(roles) = &search.roles {
         query = query.filter(readers::role.eq_any(role_names(roles)));
     }
     if let Some(text) = &search.text {
+        let lowered = text.to_lowercase();
+        // The index narrows the readers to the candidates; the LIKE below
+        // still decides, so the answer is the LIKE's on every backend.
+        // PostgreSQL needs nothing here: its trigram indexes serve the
+        // LIKE itself. A fragment shorter than a trigram scans.
+        if backend == Backend::Sqlite && lowered.chars().count() >= TRIGRAM {
+            query = query.filter(
+                sql::<Bool>(
+                    "readers.id IN (SELECT k.reader_id FROM reader_search_keys k \
+                     WHERE k.search_row IN (SELECT rowid FROM reader_search \
+                     WHERE reader_search MATCH ",
+                )
+                .bind::<Text, _>(trigram_phrase(&lowered))
+                .sql("))"),
+            );
+        }
         let pattern = contains_pattern(text);
         query = query.filter(
             lower(readers::email)
@@ -108,8 +143,9 @@ pub fn search(
     search: &ReaderSearch,
     paging: Paging,
 ) -> QueryResult<(Vec<ReaderRow>, i64)> {
-    let total = filtered(search).count().get_result(conn)?;
-    let query = filtered(search);
+    let backend = conn.backend();
+    let total = filtered(search, backend).count().get_result(conn)?;
+    let query = filtered(search, backend);
     let query = match search.order {
         SearchOrder::CreatedAt => query.order((readers::created_at.asc(), readers::id.asc())),
         SearchOrder::CreatedAtDesc => query.order((readers::created_at.desc(), readers::id.desc())),
@@ -168,7 +204,13 @@ pub fn enable(conn: &mut DbConnection, id: &ReaderId, now: NaiveDateTime) -> Que
 
 #[cfg(test)]
 mod tests {
-    use super::contains_pattern;
+    use super::{contains_pattern, trigram_phrase};
+
+    #[test]
+    fn a_phrase_keeps_quotes_literal() {
+        assert_eq!(trigram_phrase("ada"), r#""ada""#);
+        assert_eq!(trigram_phrase(r#"o"brien"#), r#""o""brien""#);
+    }
 
     #[test]
     fn wildcards_are_taken_literally() {

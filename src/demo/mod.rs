@@ -9,6 +9,12 @@
 //! working magazine: the current issue came out [`CURRENT_ISSUE_AGE_DAYS`]
 //! ago, the one before a month earlier, and the next (not yet published)
 //! issue's print cut-off is a week ahead.
+//!
+//! `masthead demo --scale N` is the other loader: a generated magazine of
+//! N readers, for measuring ([`scale`]).
+
+mod names;
+pub mod scale;
 
 use crate::accounts::{NewAccount, create_account};
 use crate::auth::hash_password;

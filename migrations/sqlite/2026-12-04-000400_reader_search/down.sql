@@ -1,0 +1,9 @@
+DROP INDEX refunds_payment_id;
+DROP INDEX subscriptions_state;
+DROP INDEX readers_name;
+DROP INDEX readers_created_at;
+DROP TRIGGER reader_search_delete;
+DROP TRIGGER reader_search_update;
+DROP TRIGGER reader_search_insert;
+DROP TABLE reader_search;
+DROP TABLE reader_search_keys;
