@@ -12,7 +12,7 @@ use crate::support::billing_fixtures::stored;
 use crate::support::fake_stripe::{FakeStripe, spawn_app_with_stripe};
 use crate::support::helpers::TestApp;
 use crate::support::offer_fixtures::{admin_offer, checkout_with, create_offer, set_trial};
-use crate::support::stripe_events::{Purchase, deliver_ok, purchase, spawn_with_webhooks};
+use crate::support::stripe_events::{deliver_ok, purchase, spawn_with_webhooks};
 use diesel::prelude::*;
 use masthead::db::schema::{checkouts, offer_redemptions, offers, trials_used};
 use reqwest::StatusCode;
@@ -82,15 +82,6 @@ async fn an_offer_of_free_days_sends_no_coupon(app: TestApp, stripe: FakeStripe)
     );
 }
 
-/// `checkout.session.completed` for a trial: nothing paid.
-fn trial_session(purchase: &Purchase, created: i64) -> serde_json::Value {
-    let mut event = purchase.session_completed(created);
-    let session = &mut event["data"]["object"];
-    session["payment_status"] = json!("no_payment_required");
-    session["amount_total"] = json!(0);
-    event
-}
-
 async fn a_trial_session_starts_trialing_and_its_first_invoice_activates_it(app: TestApp) {
     let reader = app.new_reader().await;
     let purchase = purchase(&app, &reader);
@@ -98,7 +89,7 @@ async fn a_trial_session_starts_trialing_and_its_first_invoice_activates_it(app:
         .set(checkouts::trial_days.eq(14))
         .execute(&mut app.db())
         .unwrap();
-    deliver_ok(&app, &trial_session(&purchase, purchase.paid_at)).await;
+    deliver_ok(&app, &purchase.trial_session_completed(purchase.paid_at)).await;
     let mine = stored(&app, &reader);
     assert_eq!(mine[0].row.state, "trialing");
     assert!(mine[0].payments.is_empty(), "a trial is not a payment");

@@ -12,7 +12,7 @@ use crate::support::billing_fixtures::stored;
 use crate::support::catalogue_fixtures::publish_sample_catalogue;
 use crate::support::fake_stripe::FakeStripe;
 use crate::support::helpers::{
-    Backend, TestApp, assert_problem, spawn_app_with, spawn_instance_beside,
+    Backend, TestApp, TestReader, assert_problem, spawn_app_with, spawn_instance_beside,
 };
 use crate::support::staff_fixtures::{audit_entries, paid_subscription, transitions_to};
 use crate::support::stripe_events::{WEBHOOK_SECRET, deliver, purchase};
@@ -271,6 +271,27 @@ async fn seen_within(within: Duration, what: &str, mut check: impl AsyncFnMut() 
     }
 }
 
+/// Gives `reader` a paid subscription, has B grant (and cache) the
+/// subscriber article, refunds it through A, and waits at most a second
+/// for B to refuse the article.
+async fn refund_on_a_ends_access_on_b(a: &TestApp, b: &TestApp, reader: &TestReader, reason: &str) {
+    let paid = paid_subscription(a, &reader.id, "stripe", 10, 1);
+    assert_eq!(deep_dive_granted(b, reader).await["granted"], true);
+    let support = a.new_staff(Role::Support).await;
+    let refund = a
+        .post_json_auth(
+            &format!("/v1/admin/subscriptions/{}/refund", paid.id),
+            &support.access_token,
+            &json!({"reason": reason}),
+        )
+        .await;
+    assert_eq!(refund.status(), StatusCode::OK);
+    seen_within(Duration::from_secs(1), "B ending access", async || {
+        deep_dive_granted(b, reader).await["granted"] == false
+    })
+    .await;
+}
+
 /// A five-minute cache lifetime, so only the notification can explain B
 /// agreeing at once: PostgreSQL delivers a `NOTIFY` sent in a transaction
 /// "if and when the transaction is committed" to every session that has
@@ -281,21 +302,7 @@ async fn a_refund_on_one_instance_ends_access_on_the_other_within_a_second_postg
     let (a, b, _stripe) = two_instances(300).await;
     publish_sample_catalogue(&a).await;
     let reader = a.new_reader().await;
-    let paid = paid_subscription(&a, &reader.id, "stripe", 10, 1);
-    assert_eq!(deep_dive_granted(&b, &reader).await["granted"], true);
-    let support = a.new_staff(Role::Support).await;
-    let refund = a
-        .post_json_auth(
-            &format!("/v1/admin/subscriptions/{}/refund", paid.id),
-            &support.access_token,
-            &json!({"reason": "asked within the guarantee"}),
-        )
-        .await;
-    assert_eq!(refund.status(), StatusCode::OK);
-    seen_within(Duration::from_secs(1), "B ending access", async || {
-        deep_dive_granted(&b, &reader).await["granted"] == false
-    })
-    .await;
+    refund_on_a_ends_access_on_b(&a, &b, &reader, "asked within the guarantee").await;
 }
 
 #[tokio::test]
@@ -337,21 +344,7 @@ async fn the_listener_reconnects_after_the_database_drops_it_postgres() {
     assert_eq!(terminated, [true, true], "one listener per instance");
     // Back within its first backoff (250 ms) and a poll.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let paid = paid_subscription(&a, &reader.id, "stripe", 10, 1);
-    assert_eq!(deep_dive_granted(&b, &reader).await["granted"], true);
-    let support = a.new_staff(Role::Support).await;
-    let refund = a
-        .post_json_auth(
-            &format!("/v1/admin/subscriptions/{}/refund", paid.id),
-            &support.access_token,
-            &json!({"reason": "after a database restart"}),
-        )
-        .await;
-    assert_eq!(refund.status(), StatusCode::OK);
-    seen_within(Duration::from_secs(1), "B ending access", async || {
-        deep_dive_granted(&b, &reader).await["granted"] == false
-    })
-    .await;
+    refund_on_a_ends_access_on_b(&a, &b, &reader, "after a database restart").await;
 }
 
 #[derive(diesel::QueryableByName)]

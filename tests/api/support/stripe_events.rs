@@ -204,6 +204,17 @@ impl Purchase {
         event("checkout.session.completed", session, created)
     }
 
+    /// `checkout.session.completed` for this purchase with a free trial:
+    /// nothing paid (`payment_status: no_payment_required`, `amount_total:
+    /// 0`, <https://docs.stripe.com/api/checkout/sessions/object#checkout_session_object-payment_status>).
+    pub fn trial_session_completed(&self, created: i64) -> Value {
+        let mut event = self.session_completed(created);
+        let session = &mut event["data"]["object"];
+        session["payment_status"] = json!("no_payment_required");
+        session["amount_total"] = json!(0);
+        event
+    }
+
     /// `customer.subscription.<kind>` with `status`, cancelling at period
     /// end or not, for the period ending `period_end`.
     pub fn subscription(
