@@ -300,3 +300,24 @@ pub fn session_of_refresh_token(
         .first(conn)
         .optional()
 }
+
+/// The session and account behind a refresh token that was never rotated,
+/// if the session is live (not revoked, not expired at `now`) and the
+/// account enabled: the staff console's cookie holds such a token, so a
+/// revoked session or a disabled account ends the console session at once.
+pub fn live_by_unrotated_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(String, ReaderRow)>> {
+    refresh_tokens::table
+        .inner_join(sessions::table.inner_join(readers::table))
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .filter(refresh_tokens::used_at.is_null())
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .filter(readers::disabled_at.is_null())
+        .select((sessions::id, ReaderRow::as_select()))
+        .first(conn)
+        .optional()
+}

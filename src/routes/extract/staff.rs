@@ -64,6 +64,27 @@ pub struct Staff<R: RequiredRole> {
 }
 
 impl<R: RequiredRole> Staff<R> {
+    /// `member` as staff holding `R`, whatever credential identified them
+    /// (a bearer token here, the console's session cookie in
+    /// `pages::console`): 403 `insufficient_role` with the wrong role.
+    pub fn checked(
+        member: AuthenticatedReader,
+        request_id: Option<String>,
+    ) -> Result<Self, ApiError> {
+        if R::allows(member.role) {
+            Ok(Self {
+                member,
+                request_id,
+                role: PhantomData,
+            })
+        } else {
+            Err(ApiError::forbidden(
+                "insufficient_role",
+                format!("this action needs the {} role", R::NAME),
+            ))
+        }
+    }
+
     /// Whom this staff member may act on (see [`crate::domain::StaffScope`]).
     pub fn scope(&self) -> crate::domain::StaffScope {
         crate::domain::StaffScope {
@@ -104,20 +125,6 @@ impl<R: RequiredRole + 'static> FromRequest for Staff<R> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let reader = AuthenticatedReader::from_request(req, payload);
         let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-        Box::pin(async move {
-            let member = reader.await?;
-            if R::allows(member.role) {
-                Ok(Self {
-                    member,
-                    request_id,
-                    role: PhantomData,
-                })
-            } else {
-                Err(ApiError::forbidden(
-                    "insufficient_role",
-                    format!("this action needs the {} role", R::NAME),
-                ))
-            }
-        })
+        Box::pin(async move { Self::checked(reader.await?, request_id) })
     }
 }

@@ -57,14 +57,25 @@ pub async fn disable_reader(
     id: web::Path<String>,
     body: web::Json<DisableReaderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path_reader(&id)?;
+    let status = disable_as(&state, &support, &id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(AccountStatus::from(status)))
+}
+
+/// Disables reader `id` for `support`: the one path of this endpoint and
+/// the staff console.
+pub async fn disable_as(
+    state: &AppState,
+    support: &Staff<SupportRole>,
+    id: &str,
+    body: DisableReaderRequest,
+) -> Result<crate::accounts::directory::AccountChange, ApiError> {
+    let id = path_reader(id)?;
     parse_fields! {
-        reason = "reason" => body.into_inner().reason.required(required_reason),
+        reason = "reason" => body.reason.required(required_reason),
     }
     let entry = support
         .audit(AuditAction::ReaderDisabled, ("reader", id.as_str()))
         .reader(id.as_str())
         .reason(Some(&reason));
-    let status = disable(&accounts(&state), support.scope(), entry, id).await?;
-    Ok(HttpResponse::Ok().json(AccountStatus::from(status)))
+    disable(&accounts(state), support.scope(), entry, id).await
 }

@@ -46,8 +46,19 @@ pub async fn enable_reader(
     id: web::Path<String>,
     body: OptionalJson<EnableReaderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path_reader(&id)?;
-    let body = body.0.unwrap_or_default();
+    let status = enable_as(&state, &support, &id, body.0.unwrap_or_default()).await?;
+    Ok(HttpResponse::Ok().json(AccountStatus::from(status)))
+}
+
+/// Enables reader `id` for `support`: the one path of this endpoint and
+/// the staff console.
+pub async fn enable_as(
+    state: &AppState,
+    support: &Staff<SupportRole>,
+    id: &str,
+    body: EnableReaderRequest,
+) -> Result<crate::accounts::directory::AccountChange, ApiError> {
+    let id = path_reader(id)?;
     parse_fields! {
         reason = "reason" => staff_reason(body.reason),
     }
@@ -55,6 +66,5 @@ pub async fn enable_reader(
         .audit(AuditAction::ReaderEnabled, ("reader", id.as_str()))
         .reader(id.as_str())
         .reason(reason.as_deref());
-    let status = enable(&accounts(&state), support.scope(), entry, id).await?;
-    Ok(HttpResponse::Ok().json(AccountStatus::from(status)))
+    enable(&accounts(state), support.scope(), entry, id).await
 }

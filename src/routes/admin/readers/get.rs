@@ -49,9 +49,15 @@ pub async fn get_reader(
     _support: Staff<SupportRole>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path_reader(&id)?;
-    let record = reader_record(&accounts(&state), id.clone()).await?;
+    Ok(HttpResponse::Ok().json(reader_detail(&state, &id).await?))
+}
+
+/// Everything about reader `id`: the one path of this endpoint and the
+/// staff console's reader page.
+pub async fn reader_detail(state: &AppState, id: &str) -> Result<ReaderDetail, ApiError> {
+    let id = path_reader(id)?;
+    let record = reader_record(&accounts(state), id.clone()).await?;
     let (gift_links, _) = gift_links_of(&state.db, id.clone(), Paging::first(50)).await?;
     let gifts = crate::billing::gifts::gifts_of_reader(&state.db, id).await?;
-    Ok(HttpResponse::Ok().json(detail(record).with_gift_links(gift_links).with_gifts(gifts)))
+    Ok(detail(record).with_gift_links(gift_links).with_gifts(gifts))
 }

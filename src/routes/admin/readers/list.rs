@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 const MAX_QUERY_CHARS: usize = 200;
 
 /// Search, filters, order and paging.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct SearchReadersQuery {
     /// A fragment of the email or the name, any case.
     pub q: Option<String>,
@@ -135,14 +135,23 @@ pub async fn search_readers(
     _support: Staff<SupportRole>,
     query: web::Query<SearchReadersQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let criteria = parse_search(&query)?;
+    Ok(HttpResponse::Ok().json(search_page(&state, &query).await?))
+}
+
+/// A page of readers for `query`: the one path of this endpoint and the
+/// staff console's search.
+pub async fn search_page(
+    state: &AppState,
+    query: &SearchReadersQuery,
+) -> Result<ReaderList, ApiError> {
+    let criteria = parse_search(query)?;
     let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let now = chrono::Utc::now();
     let SearchPage {
         readers,
         subscriptions,
         total,
-    } = search(&accounts(&state), criteria, paging).await?;
+    } = search(&accounts(state), criteria, paging).await?;
     let items = readers
         .into_iter()
         .map(|reader| {
@@ -154,7 +163,7 @@ pub async fn search_readers(
             ReaderSummary::new(reader, current_subscription(&own, now))
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Page::new(paging, items, total)))
+    Ok(Page::new(paging, items, total))
 }
 
 #[cfg(test)]

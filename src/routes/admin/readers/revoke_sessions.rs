@@ -55,8 +55,19 @@ pub async fn revoke_sessions(
     id: web::Path<String>,
     body: OptionalJson<RevokeSessionsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path_reader(&id)?;
-    let body = body.0.unwrap_or_default();
+    let revoked = revoke_sessions_as(&state, &support, &id, body.0.unwrap_or_default()).await?;
+    Ok(HttpResponse::Ok().json(RevokedSessions { revoked }))
+}
+
+/// Ends every session of reader `id` for `support`: the one path of this
+/// endpoint and the staff console; returns how many ended.
+pub async fn revoke_sessions_as(
+    state: &AppState,
+    support: &Staff<SupportRole>,
+    id: &str,
+    body: RevokeSessionsRequest,
+) -> Result<usize, ApiError> {
+    let id = path_reader(id)?;
     parse_fields! {
         reason = "reason" => staff_reason(body.reason),
     }
@@ -64,6 +75,5 @@ pub async fn revoke_sessions(
         .audit(AuditAction::SessionsRevoked, ("reader", id.as_str()))
         .reader(id.as_str())
         .reason(reason.as_deref());
-    let revoked = revoke(&accounts(&state), support.scope(), entry, id).await?;
-    Ok(HttpResponse::Ok().json(RevokedSessions { revoked }))
+    revoke(&accounts(state), support.scope(), entry, id).await
 }

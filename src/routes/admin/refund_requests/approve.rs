@@ -2,11 +2,11 @@
 //! subscription (the same rules, idempotency and audit as a direct
 //! refund) and marks the request approved in the same transaction.
 
-use crate::billing;
+use crate::billing::{self, RefundOutcome};
 use crate::domain::{Reason, SubscriptionId};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
-use crate::routes::admin::subscriptions::refund::{RefundResultView, refund_as_staff};
+use crate::routes::admin::subscriptions::refund::{RefundResultView, staff_refund};
 use crate::routes::decoding::OptionalJson;
 use crate::routes::extract::idempotency_key;
 use crate::routes::extract::{Staff, SupportRole};
@@ -57,21 +57,39 @@ pub async fn approve_refund_request(
     req: HttpRequest,
     body: OptionalJson<ApproveBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0.unwrap_or_default();
+    let outcome = approve_as(
+        &state,
+        &staff,
+        id.into_inner(),
+        body.0.unwrap_or_default(),
+        idempotency_key(&req),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(RefundResultView::from(&outcome)))
+}
+
+/// Approves request `id` for `staff` with `key` (the Idempotency-Key, as
+/// parsed): the one path of this endpoint and the staff console.
+pub async fn approve_as(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    id: String,
+    body: ApproveBody,
+    key: Result<Option<String>, crate::domain::FieldError>,
+) -> Result<RefundOutcome, ApiError> {
     parse_fields! {
         note = "note" => Reason::parse_optional(body.note),
-        key = "Idempotency-Key" => idempotency_key(&req),
+        key = "Idempotency-Key" => key,
     }
-    let id = id.into_inner();
     let request = billing::refund_request_to_approve(&state.db, id.clone()).await?;
     let subscription = SubscriptionId::from_db(request.subscription_id.clone());
     let note = note.map(|note| note.as_str().to_owned());
     let reason = note
         .clone()
         .unwrap_or_else(|| format!("refund request: {}", request.reason));
-    refund_as_staff(
-        &state,
-        &staff,
+    staff_refund(
+        state,
+        staff,
         subscription,
         reason,
         body.override_window,

@@ -5,6 +5,7 @@
 
 use super::RefundRequestView;
 use crate::billing::deny_refund_request as deny;
+use crate::db::refund_requests::RefundRequestRow;
 use crate::domain::{AuditAction, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -46,15 +47,26 @@ pub async fn deny_refund_request(
     id: web::Path<String>,
     body: web::Json<DenyBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let denied = deny_as(&state, &staff, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(RefundRequestView::from(&denied)))
+}
+
+/// Denies request `id` for `staff`: the one path of this endpoint and the
+/// staff console.
+pub async fn deny_as(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    id: String,
+    body: DenyBody,
+) -> Result<RefundRequestRow, ApiError> {
     parse_fields! {
-        note = "note" => Reason::parse_required(body.into_inner().note),
+        note = "note" => Reason::parse_required(body.note),
     }
-    let id = id.into_inner();
     let (actor, audit) = (
         staff.actor(),
         staff.audit(AuditAction::RefundRequestDenied, ("refund_request", &id)),
     );
     let denied = deny(&state.db, &state.letters, id, (actor, note), audit).await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(RefundRequestView::from(&denied)))
+    Ok(denied)
 }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Filtering and paging.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct RefundRequestsQuery {
     /// `pending` (default), `approved`, `denied` or `all`.
     pub status: Option<String>,
@@ -143,6 +143,15 @@ pub async fn list_refund_requests(
     _support: Staff<SupportRole>,
     query: web::Query<RefundRequestsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(refund_request_page(&state, &query).await?))
+}
+
+/// The queue's page for `query`, oldest first: the one path of this
+/// endpoint and the staff console's queue.
+pub async fn refund_request_page(
+    state: &AppState,
+    query: &RefundRequestsQuery,
+) -> Result<RefundRequestList, ApiError> {
     let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let status = match query.status.as_deref() {
         None => Some(RefundRequestStatus::Pending),
@@ -166,11 +175,11 @@ pub async fn list_refund_requests(
         .await?;
     let now = Utc::now();
     let window = state.settings.refund_window_days;
-    Ok(HttpResponse::Ok().json(Page::new(
+    Ok(Page::new(
         paging,
         rows.iter()
             .map(|row| RefundRequestItem::of(row, &askers, &subscriptions, &payments, window, now))
             .collect(),
         total,
-    )))
+    ))
 }

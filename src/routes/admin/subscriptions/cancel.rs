@@ -4,6 +4,7 @@
 
 use super::{AdminSubscriptionView, staff_change, subscription_id};
 use crate::billing::{self, CancelWhen};
+use crate::db::subscriptions::SubscriptionRow;
 use crate::domain::{AuditAction, FieldError, Reason};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -66,8 +67,19 @@ pub async fn cancel_subscription(
     id: web::Path<String>,
     body: web::Json<StaffCancelBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = subscription_id(&id)?;
-    let body = body.into_inner();
+    let canceled = cancel_as(&state, &staff, &id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(AdminSubscriptionView::from(&canceled)))
+}
+
+/// Cancels subscription `id` for `staff`: the one path of this endpoint and
+/// the staff console.
+pub async fn cancel_as(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    id: &str,
+    body: StaffCancelBody,
+) -> Result<SubscriptionRow, ApiError> {
+    let id = subscription_id(id)?;
     parse_fields! {
         when = "at" => parse_when(body.at.as_deref()),
         reason = "reason" => Reason::parse_required(body.reason),
@@ -76,7 +88,7 @@ pub async fn cancel_subscription(
         CancelWhen::PeriodEnd => AuditAction::SubscriptionCanceledAtPeriodEnd,
         CancelWhen::Now => AuditAction::SubscriptionCanceledNow,
     };
-    let change = staff_change(&staff, action, id.as_str(), reason.as_str().to_owned());
+    let change = staff_change(staff, action, id.as_str(), reason.as_str().to_owned());
     let canceled = billing::staff_cancel(
         &state.db,
         &state.payments,
@@ -88,5 +100,5 @@ pub async fn cancel_subscription(
     .await?;
     state.cache.subscriptions_changed(&canceled.reader_id());
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(AdminSubscriptionView::from(&canceled)))
+    Ok(canceled)
 }

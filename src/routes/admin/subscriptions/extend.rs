@@ -4,6 +4,7 @@
 
 use super::{AdminSubscriptionView, staff_change, subscription_id};
 use crate::billing;
+use crate::db::subscriptions::SubscriptionRow;
 use crate::domain::{AuditAction, Reason, parse_instant};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -48,19 +49,30 @@ pub async fn extend_subscription(
     id: web::Path<String>,
     body: web::Json<ExtendBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = subscription_id(&id)?;
-    let body = body.into_inner();
+    let extended = extend_as(&state, &staff, &id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(AdminSubscriptionView::from(&extended)))
+}
+
+/// Extends subscription `id` for `staff`: the one path of this endpoint
+/// and the staff console.
+pub async fn extend_as(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    id: &str,
+    body: ExtendBody,
+) -> Result<SubscriptionRow, ApiError> {
+    let id = subscription_id(id)?;
     parse_fields! {
         until = "until" => parse_instant(body.until.as_deref()),
         reason = "reason" => Reason::parse_required(body.reason),
     }
     let change = staff_change(
-        &staff,
+        staff,
         AuditAction::SubscriptionExtended,
         id.as_str(),
         reason.as_str().to_owned(),
     );
     let extended = billing::extend(&state.db, &id, until, change).await?;
     state.cache.subscriptions_changed(&extended.reader_id());
-    Ok(HttpResponse::Ok().json(AdminSubscriptionView::from(&extended)))
+    Ok(extended)
 }

@@ -4,6 +4,7 @@
 
 use super::AdminSubscriptionView;
 use crate::billing::{self, StaffChange};
+use crate::db::subscriptions::SubscriptionRow;
 use crate::domain::{AuditAction, FieldError, ReaderId, Reason, parse_instant};
 use crate::error::{ApiError, Problem};
 use crate::parse_fields;
@@ -57,9 +58,20 @@ pub async fn grant_comp(
     id: web::Path<String>,
     body: web::Json<CompBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let reader = ReaderId::parse(&id)
+    let comp = grant_comp_as(&state, &staff, &id, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(AdminSubscriptionView::from(&comp)))
+}
+
+/// Grants `staff`'s comp to reader `id`: the one path of this endpoint and
+/// the staff console (same checks, audit entry, email and invalidation).
+pub async fn grant_comp_as(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    id: &str,
+    body: CompBody,
+) -> Result<SubscriptionRow, ApiError> {
+    let reader = ReaderId::parse(id)
         .ok_or_else(|| ApiError::not_found("reader_not_found", "no reader has this id"))?;
-    let body = body.into_inner();
     parse_fields! {
         tier = "tier" => tier(body.tier),
         until = "until" => parse_instant(body.until.as_deref()),
@@ -74,5 +86,5 @@ pub async fn grant_comp(
     let comp = billing::grant_comp(&state.db, &state.letters, &reader, tier, until, change).await?;
     state.jobs.wake();
     state.cache.subscriptions_changed(&reader);
-    Ok(HttpResponse::Created().json(AdminSubscriptionView::from(&comp)))
+    Ok(comp)
 }

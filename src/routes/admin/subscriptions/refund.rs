@@ -87,15 +87,34 @@ pub async fn refund_subscription(
     req: HttpRequest,
     body: web::Json<RefundRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = subscription_id(&id)?;
-    let body = body.into_inner();
-    parse_fields! {
-        reason = "reason" => Reason::parse_required(body.reason),
-        key = "Idempotency-Key" => idempotency_key(&req),
-    }
-    refund_as_staff(
+    let outcome = refund_as(
         &state,
         &staff,
+        &id,
+        body.into_inner(),
+        idempotency_key(&req),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(RefundResultView::from(&outcome)))
+}
+
+/// Refunds subscription `id` for `staff` with `key` (the Idempotency-Key,
+/// as parsed): the one path of this endpoint and the staff console.
+pub async fn refund_as(
+    state: &AppState,
+    staff: &Staff<SupportRole>,
+    id: &str,
+    body: RefundRequestBody,
+    key: Result<Option<String>, crate::domain::FieldError>,
+) -> Result<RefundOutcome, ApiError> {
+    let id = subscription_id(id)?;
+    parse_fields! {
+        reason = "reason" => Reason::parse_required(body.reason),
+        key = "Idempotency-Key" => key,
+    }
+    staff_refund(
+        state,
+        staff,
         id,
         reason.as_str().to_owned(),
         body.override_window,
@@ -105,11 +124,11 @@ pub async fn refund_subscription(
     .await
 }
 
-/// Runs a staff member's refund of `subscription`, directly or approving
-/// the reader's `request` (its id, and the note to the reader if support
-/// wrote one), and answers with its result: the one path both
-/// refund endpoints share (same guarantee rules, claim and audit entry).
-pub async fn refund_as_staff(
+/// The refund itself, for the JSON endpoints above and the staff console:
+/// one call into `billing::refund_subscription` with the staff member's
+/// role, actor and audit entry, then the queue woken and the reader's
+/// cached subscriptions dropped.
+pub async fn staff_refund(
     state: &AppState,
     staff: &Staff<SupportRole>,
     subscription: SubscriptionId,
@@ -117,7 +136,7 @@ pub async fn refund_as_staff(
     override_window: bool,
     idempotency_key: Option<String>,
     request: Option<(String, Option<String>)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<RefundOutcome, ApiError> {
     let (request, note) = request.map_or((None, None), |(id, note)| (Some(id), note));
     let order = RefundOrder {
         audit: staff.audit(
@@ -140,5 +159,5 @@ pub async fn refund_as_staff(
     state
         .cache
         .subscriptions_changed(&outcome.subscription.reader_id());
-    Ok(HttpResponse::Ok().json(RefundResultView::from(&outcome)))
+    Ok(outcome)
 }
