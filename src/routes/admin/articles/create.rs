@@ -84,7 +84,20 @@ pub async fn create_article(
     editor: Staff<EditorRole>,
     body: web::Json<CreateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
+    let value = create_article_as(&state, &editor, body.into_inner()).await?;
+    let location = format!("/v1/admin/articles/{}", value.slug);
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(value))
+}
+
+/// Creates a draft article for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn create_article_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    request: CreateArticleRequest,
+) -> Result<AdminArticleView, ApiError> {
     parse_fields! {
         slug = "slug" => request.slug.required(Slug::parse),
         title = "title" => request.title.required(Title::parse),
@@ -111,8 +124,5 @@ pub async fn create_article(
         publication_date,
     };
     let article = create(&state.db, &state.cache, audit, draft).await?;
-    let location = format!("/v1/admin/articles/{}", article.article.slug);
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(AdminArticleView::from(article)))
+    Ok(AdminArticleView::from(article))
 }

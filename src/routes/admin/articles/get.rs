@@ -27,11 +27,17 @@ pub async fn get_article(
     _editor: Staff<EditorRole>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = path_slug(slug.into_inner())?;
+    Ok(HttpResponse::Ok().json(article_view(&state, slug.into_inner()).await?))
+}
+
+/// Article `slug`, draft or not: the one path of this endpoint and the
+/// staff console.
+pub async fn article_view(state: &AppState, slug: String) -> Result<AdminArticleView, ApiError> {
+    let slug = path_slug(slug)?;
     let article = state
         .db
         .run(move |conn| Ok(db::articles::find_by_slug(conn, slug.as_str())?))
         .await?
         .ok_or_else(article_not_found)?;
-    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+    Ok(AdminArticleView::from(article))
 }

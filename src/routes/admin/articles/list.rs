@@ -15,7 +15,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// Paging and filtering.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct AdminListArticlesQuery {
     /// Only articles of this issue.
     pub issue: Option<i32>,
@@ -67,6 +67,15 @@ pub async fn list_articles(
     _editor: Staff<EditorRole>,
     query: web::Query<AdminListArticlesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(article_page(&state, &query).await?))
+}
+
+/// A page of articles for `query`: the one path of this endpoint and the
+/// staff console.
+pub async fn article_page(
+    state: &AppState,
+    query: &AdminListArticlesQuery,
+) -> Result<Page<AdminArticleView>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let filter = ArticleFilter {
         issue_number: query.issue,
@@ -77,9 +86,9 @@ pub async fn list_articles(
         .db
         .run(move |conn| Ok(db::articles::list_all(conn, filter, paging)?))
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
+    Ok(Page::new(
         paging,
         articles.into_iter().map(AdminArticleView::from).collect(),
         total,
-    )))
+    ))
 }

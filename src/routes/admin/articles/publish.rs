@@ -29,8 +29,19 @@ pub async fn publish_article(
     editor: Staff<EditorRole>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = path_slug(slug.into_inner())?;
+    let article = publish_article_as(&state, &editor, slug.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(article))
+}
+
+/// Publishes article `slug` for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn publish_article_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    slug: String,
+) -> Result<AdminArticleView, ApiError> {
+    let slug = path_slug(slug)?;
     let audit = editor.audit(AuditAction::ArticlePublished, ("article", slug.as_str()));
     let article = publish(&state.db, &state.cache, &state.narration, audit, slug).await?;
-    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+    Ok(AdminArticleView::from(article))
 }

@@ -27,8 +27,19 @@ pub async fn unpublish_article(
     editor: Staff<EditorRole>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = path_slug(slug.into_inner())?;
+    let article = unpublish_article_as(&state, &editor, slug.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(article))
+}
+
+/// Unpublishes article `slug` for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn unpublish_article_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    slug: String,
+) -> Result<AdminArticleView, ApiError> {
+    let slug = path_slug(slug)?;
     let audit = editor.audit(AuditAction::ArticleUnpublished, ("article", slug.as_str()));
     let article = unpublish(&state.db, &state.cache, audit, slug).await?;
-    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+    Ok(AdminArticleView::from(article))
 }

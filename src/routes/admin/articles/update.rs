@@ -85,8 +85,19 @@ pub async fn update_article(
     slug: web::Path<String>,
     body: web::Json<UpdateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let current = path_slug(slug.into_inner())?;
-    let request = body.into_inner();
+    let article = update_article_as(&state, &editor, slug.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(article))
+}
+
+/// Changes article `slug` for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn update_article_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    slug: String,
+    request: UpdateArticleRequest,
+) -> Result<AdminArticleView, ApiError> {
+    let current = path_slug(slug)?;
     parse_fields! {
         slug = "slug" => request.slug.change(Slug::parse),
         title = "title" => request.title.change(Title::parse),
@@ -113,5 +124,5 @@ pub async fn update_article(
         publication_date,
     };
     let article = update(&state.db, &state.cache, audit, current, wanted).await?;
-    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+    Ok(AdminArticleView::from(article))
 }

@@ -70,8 +70,31 @@ pub async fn upload_audio(
     query: web::Query<AudioUploadQuery>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = path_slug(slug.into_inner())?;
     let from_query = query.into_inner().duration_seconds;
+    let article = upload_audio_as(
+        &state,
+        &editor,
+        &req,
+        slug.into_inner(),
+        from_query,
+        multipart,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(article))
+}
+
+/// Stores the audio `multipart` carries for article `slug` (its duration in
+/// the form or `from_query`): the one path of this endpoint and the staff
+/// console.
+pub async fn upload_audio_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    req: &HttpRequest,
+    slug: String,
+    from_query: Option<String>,
+    multipart: Multipart,
+) -> Result<AdminArticleView, ApiError> {
+    let slug = path_slug(slug)?;
     // Refuse before reading a byte of the body what can be refused already.
     if let Some(raw) = &from_query {
         parse_duration(raw)?;
@@ -83,7 +106,7 @@ pub async fn upload_audio(
     };
     // Read only once the use case knows the article exists.
     let receive = async {
-        let upload = media::receive(&req, multipart, &media_dir, rules).await?;
+        let upload = media::receive(req, multipart, &media_dir, rules).await?;
         let duration = upload
             .fields
             .get(DURATION_FIELD)
@@ -99,5 +122,5 @@ pub async fn upload_audio(
     };
     let audit = editor.audit(AuditAction::AudioUploaded, ("article", slug.as_str()));
     let article = store(&state.db, &state.cache, &media_dir, audit, slug, receive).await?;
-    Ok(HttpResponse::Ok().json(AdminArticleView::from(article)))
+    Ok(AdminArticleView::from(article))
 }

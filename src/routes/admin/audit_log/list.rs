@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Filters and paging; every filter narrows.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct AuditLogQuery {
     /// Entries by this staff member (reader id).
     pub staff: Option<String>,
@@ -121,7 +121,15 @@ pub async fn audit_log(
     _admin: Staff<AdminRole>,
     query: web::Query<AuditLogQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    Ok(HttpResponse::Ok().json(audit_page(&state, query.into_inner()).await?))
+}
+
+/// A page of the audit log for `query`: the one path of this endpoint and
+/// the staff console (which shows support a reader's own trail).
+pub async fn audit_page(
+    state: &AppState,
+    query: AuditLogQuery,
+) -> Result<Page<AuditEntryView>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     crate::parse_fields! {
         from = "from" => optional_instant(query.from.as_deref()),
@@ -140,9 +148,9 @@ pub async fn audit_log(
         .db
         .run(move |conn| Ok(db::audit_log::search(conn, &filter, paging)?))
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
+    Ok(Page::new(
         paging,
         rows.into_iter().map(AuditEntryView::from).collect(),
         total,
-    )))
+    ))
 }

@@ -64,7 +64,20 @@ pub async fn create_issue(
     editor: Staff<EditorRole>,
     body: web::Json<CreateIssueRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let issue = create_issue_as(&state, &editor, body.into_inner()).await?;
+    let location = format!("/v1/admin/issues/{}", issue.number);
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(issue))
+}
+
+/// Creates a draft issue for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn create_issue_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    body: CreateIssueRequest,
+) -> Result<AdminIssueView, ApiError> {
     parse_fields! {
         number = "number" => body.number.required(IssueNumber::parse),
         volume = "volume" => body.volume.required(Volume::parse),
@@ -86,8 +99,5 @@ pub async fn create_issue(
         publication_date,
     };
     let issue = create(&state.db, &state.cache, audit, draft).await?;
-    let location = format!("/v1/admin/issues/{}", issue.issue.number);
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(AdminIssueView::from(issue)))
+    Ok(AdminIssueView::from(issue))
 }

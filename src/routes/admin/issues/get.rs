@@ -26,11 +26,16 @@ pub async fn get_issue(
     _editor: Staff<EditorRole>,
     number: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    let number = number.into_inner();
+    Ok(HttpResponse::Ok().json(issue_view(&state, number.into_inner()).await?))
+}
+
+/// Issue `number`, draft or not: the one path of this endpoint and the
+/// staff console.
+pub async fn issue_view(state: &AppState, number: i32) -> Result<AdminIssueView, ApiError> {
     let issue = state
         .db
         .run(move |conn| Ok(db::issues::find_by_number(conn, number)?))
         .await?
         .ok_or_else(issue_not_found)?;
-    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+    Ok(AdminIssueView::from(issue))
 }

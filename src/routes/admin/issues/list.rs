@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// Paging.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct AdminListIssuesQuery {
     /// Page number, from 1.
     pub page: Option<i64>,
@@ -48,14 +48,23 @@ pub async fn list_issues(
     _editor: Staff<EditorRole>,
     query: web::Query<AdminListIssuesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(issue_page(&state, &query).await?))
+}
+
+/// A page of issues for `query`: the one path of this endpoint and the
+/// staff console.
+pub async fn issue_page(
+    state: &AppState,
+    query: &AdminListIssuesQuery,
+) -> Result<Page<AdminIssueView>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page).map_err(ApiError::Validation)?;
     let (issues, total) = state
         .db
         .run(move |conn| Ok(db::issues::list_all(conn, paging)?))
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
+    Ok(Page::new(
         paging,
         issues.into_iter().map(AdminIssueView::from).collect(),
         total,
-    )))
+    ))
 }

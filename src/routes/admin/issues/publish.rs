@@ -28,8 +28,18 @@ pub async fn publish_issue(
     editor: Staff<EditorRole>,
     number: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    let number = number.into_inner();
+    let issue = publish_issue_as(&state, &editor, number.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(issue))
+}
+
+/// Publishes issue `number` for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn publish_issue_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    number: i32,
+) -> Result<AdminIssueView, ApiError> {
     let audit = editor.audit(AuditAction::IssuePublished, ("issue", &number.to_string()));
     let issue = publish(&state.db, &state.cache, audit, number).await?;
-    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+    Ok(AdminIssueView::from(issue))
 }

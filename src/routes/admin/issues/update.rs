@@ -66,8 +66,18 @@ pub async fn update_issue(
     number: web::Path<i32>,
     body: web::Json<UpdateIssueRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let current = number.into_inner();
-    let body = body.into_inner();
+    let issue = update_issue_as(&state, &editor, number.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(issue))
+}
+
+/// Changes issue `current` for `editor`: the one path of this endpoint and
+/// the staff console.
+pub async fn update_issue_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    current: i32,
+    body: UpdateIssueRequest,
+) -> Result<AdminIssueView, ApiError> {
     parse_fields! {
         number = "number" => body.number.change(IssueNumber::parse),
         volume = "volume" => body.volume.change(Volume::parse),
@@ -86,5 +96,5 @@ pub async fn update_issue(
         publication_date,
     };
     let issue = update(&state.db, &state.cache, audit, current, wanted).await?;
-    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+    Ok(AdminIssueView::from(issue))
 }

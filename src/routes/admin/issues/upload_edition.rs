@@ -45,7 +45,19 @@ pub async fn upload_edition(
     number: web::Path<i32>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let number = number.into_inner();
+    let issue = upload_edition_as(&state, &editor, &req, number.into_inner(), multipart).await?;
+    Ok(HttpResponse::Ok().json(issue))
+}
+
+/// Stores the edition `multipart` carries for issue `number`: the one path
+/// of this endpoint and the staff console.
+pub async fn upload_edition_as(
+    state: &AppState,
+    editor: &Staff<EditorRole>,
+    req: &HttpRequest,
+    number: i32,
+    multipart: Multipart,
+) -> Result<AdminIssueView, ApiError> {
     let media_dir = state.settings.media_dir();
     let rules = UploadRules {
         kind: MediaKind::Edition,
@@ -53,11 +65,11 @@ pub async fn upload_edition(
     };
     // Read only once the use case knows the issue exists.
     let receive = async {
-        Ok(media::receive(&req, multipart, &media_dir, rules)
+        Ok(media::receive(req, multipart, &media_dir, rules)
             .await?
             .file)
     };
     let audit = editor.audit(AuditAction::EditionUploaded, ("issue", &number.to_string()));
     let issue = store(&state.db, &state.cache, &media_dir, audit, number, receive).await?;
-    Ok(HttpResponse::Ok().json(AdminIssueView::from(issue)))
+    Ok(AdminIssueView::from(issue))
 }

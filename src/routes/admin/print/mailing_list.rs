@@ -17,7 +17,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// Which issue, and which list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct MailingListQuery {
     /// The issue number.
     pub issue: Option<i32>,
@@ -114,12 +114,24 @@ pub async fn mailing_list(
     req: HttpRequest,
     query: web::Query<MailingListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    mailing_list_response(&state, &support, &req, &query).await
+}
+
+/// The mailing list for `query` (JSON when `req` accepts it, else CSV),
+/// audited for `support`: the one path of this endpoint and the staff
+/// console's downloads.
+pub async fn mailing_list_response(
+    state: &AppState,
+    support: &Staff<SupportRole>,
+    req: &HttpRequest,
+    query: &MailingListQuery,
+) -> Result<HttpResponse, ApiError> {
     let number = query.issue.ok_or_else(|| {
         ApiError::invalid_field(
             FieldError::new("required", "name the issue by its number").at("issue"),
         )
     })?;
-    let json = wants_json(&req);
+    let json = wants_json(req);
     let chase = !json && query.missing_address.unwrap_or(false);
     let form = match (json, chase) {
         (true, _) => MailingListExport::Json,

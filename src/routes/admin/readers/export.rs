@@ -14,7 +14,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// Which accounts to export.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct ExportQuery {
     /// `reader` (default: staff accounts are not readers), `staff`,
     /// `support`, `editor`, `admin` or `all`.
@@ -39,8 +39,18 @@ pub async fn export_readers(
     support: Staff<SupportRole>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    export_response(&state, &support, &query).await
+}
+
+/// The readers' CSV for `query`, audited for `support`: the one path of
+/// this endpoint and the staff console's download.
+pub async fn export_response(
+    state: &AppState,
+    support: &Staff<SupportRole>,
+    query: &ExportQuery,
+) -> Result<HttpResponse, ApiError> {
     let roles = role_filter(query.role.as_deref()).map_err(ApiError::invalid_field)?;
     let entry = support.audit(AuditAction::ReadersExported, ("readers", "all"));
-    let sheet = export(&accounts(&state), roles, entry).await?;
+    let sheet = export(&accounts(state), roles, entry).await?;
     Ok(sheet.into_response("readers.csv")?)
 }
