@@ -205,7 +205,11 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
-            app.app_data(state.clone())
+            // Pages are not API operations: plain actix, outside the
+            // OpenAPI document.
+            let settings = &state.settings;
+            app.configure(|cfg| crate::pages::configure(cfg, settings))
+                .app_data(state.clone())
                 .app_data(request_metrics.clone())
                 .app_data(web::Data::from(openapi.clone()))
                 .app_data(routes::decoding::json_config())

@@ -68,7 +68,8 @@ impl<R: RequiredRole + 'static> FromRequest for ConsoleStaff<R> {
         Box::pin(async move {
             let state = state?;
             let settings = &state.settings;
-            let token = cookies::read(&req, settings, Jar::Session).ok_or(ConsoleError::SignedOut)?;
+            let token =
+                cookies::read(&req, settings, Jar::Session).ok_or(ConsoleError::SignedOut)?;
             let (session_id, account) = live_session_of_token(&accounts(&state), &token)
                 .await?
                 .ok_or(ConsoleError::SignedOut)?;

@@ -84,14 +84,18 @@ fn login_page(
 }
 
 /// Shows the login form (or, already signed in, the console).
-pub async fn show(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ConsoleError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ConsoleError> {
     if let Some(token) = cookies::read(&req, &state.settings, Jar::Session) {
         let live = live_session_of_token(&accounts(&state), &token).await?;
         if live.is_some_and(|(_, reader)| reader.role().is_staff()) {
             return Ok(redirect(&state.settings, "/console", None));
         }
     }
-    let flash = cookies::read(&req, &state.settings, Jar::Flash).map(|raw| render::decode_flash(&raw));
+    let flash =
+        cookies::read(&req, &state.settings, Jar::Flash).map(|raw| render::decode_flash(&raw));
     Ok(login_page(&state, StatusCode::OK, "", None, flash))
 }
 
@@ -117,7 +121,13 @@ pub async fn submit(
     let nonce = fields.get("login_token").unwrap_or_default();
     if !csrf::same_origin(&req, &state.settings) || !csrf::matches(nonce, &cookie) {
         let error = "This login form has expired or was sent from another site. Try again.";
-        return Ok(login_page(&state, StatusCode::FORBIDDEN, &email, Some(error), None));
+        return Ok(login_page(
+            &state,
+            StatusCode::FORBIDDEN,
+            &email,
+            Some(error),
+            None,
+        ));
     }
     let form = SignIn {
         email: email.clone(),
@@ -128,20 +138,39 @@ pub async fn submit(
         Ok(outcome) => outcome,
         Err(error) => {
             let message = describe(&error);
-            return Ok(login_page(&state, render::status_of(&error), &email, Some(&message), None));
+            return Ok(login_page(
+                &state,
+                render::status_of(&error),
+                &email,
+                Some(&message),
+                None,
+            ));
         }
     };
     let logged_in = match outcome.into_result() {
         Ok(logged_in) => logged_in,
         Err(error) => {
             let message = describe(&error);
-            return Ok(login_page(&state, render::status_of(&error), &email, Some(&message), None));
+            return Ok(login_page(
+                &state,
+                render::status_of(&error),
+                &email,
+                Some(&message),
+                None,
+            ));
         }
     };
     if !logged_in.reader.role().is_staff() {
         end_session(&accounts(&state), logged_in.session.as_str().to_owned()).await?;
-        let error = "This console is for the magazine's staff. Readers sign in on the magazine's website.";
-        return Ok(login_page(&state, StatusCode::FORBIDDEN, &email, Some(error), None));
+        let error =
+            "This console is for the magazine's staff. Readers sign in on the magazine's website.";
+        return Ok(login_page(
+            &state,
+            StatusCode::FORBIDDEN,
+            &email,
+            Some(error),
+            None,
+        ));
     }
     let mut response = redirect(&state.settings, "/console", None);
     for cookie in [
@@ -163,7 +192,11 @@ pub async fn logout(
 ) -> Result<HttpResponse, ConsoleError> {
     let session = form.member.staff.member.session_id.as_str().to_owned();
     end_session(&accounts(&state), session).await?;
-    let mut response = redirect(&state.settings, "/console/login", Some("You are signed out."));
+    let mut response = redirect(
+        &state.settings,
+        "/console/login",
+        Some("You are signed out."),
+    );
     response
         .add_cookie(&cookies::removal(&state.settings, Jar::Session))
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("{e}")))?;

@@ -83,25 +83,11 @@ pub fn redirect(settings: &Settings, to: &str, flash: Option<&str>) -> HttpRespo
         response.cookie(cookies::make(
             settings,
             Jar::Flash,
-            urlencode(&text),
+            super::fmt::encode(&text),
             Some(actix_web::cookie::time::Duration::minutes(5)),
         ));
     }
     response.finish()
-}
-
-/// Percent-encodes everything but unreserved characters (a cookie value
-/// may not hold spaces, commas or semicolons).
-fn urlencode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// The flash message of a cookie value written by [`redirect`].
@@ -268,7 +254,10 @@ mod tests {
     #[test]
     fn a_flash_survives_the_cookie() {
         for text in ["Refunded €12.00; 2 payments.", "a;b,c d=e%f", ""] {
-            assert_eq!(decode_flash(&urlencode(text)), text);
+            assert_eq!(
+                decode_flash(&crate::pages::console::fmt::encode(text)),
+                text
+            );
         }
         assert_eq!(decode_flash("100%"), "100%");
     }

@@ -2,7 +2,7 @@
 //! disabling and enabling accounts, and the CSV export. Open to the
 //! `support` role (and `admin`).
 
-mod detail;
+pub mod detail;
 pub mod disable;
 pub mod enable;
 pub mod export;

@@ -1,0 +1,38 @@
+// The staff console's only script: upload progress. A form marked
+// `data-upload` is sent with XMLHttpRequest so a progress bar can show how
+// much has gone; without this script the form posts as usual.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-upload]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.XMLHttpRequest || !window.FormData) return;
+      event.preventDefault();
+      const bar = form.querySelector("progress");
+      const button = form.querySelector("button[type=submit]");
+      const request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      if (bar) { bar.hidden = false; bar.value = 0; }
+      if (button) button.disabled = true;
+      request.upload.addEventListener("progress", (progress) => {
+        if (bar && progress.lengthComputable) bar.value = Math.round((progress.loaded / progress.total) * 100);
+      });
+      request.addEventListener("load", () => {
+        // The console answers with a redirect (followed here) or a page
+        // with the error: show whichever page it was.
+        if (request.responseURL && request.responseURL !== form.action && request.status < 400) {
+          window.location.assign(request.responseURL);
+        } else {
+          document.open();
+          document.write(request.responseText);
+          document.close();
+        }
+      });
+      request.addEventListener("error", () => {
+        if (button) button.disabled = false;
+        if (bar) bar.hidden = true;
+        form.submit();
+      });
+      request.send(new FormData(form));
+    });
+  }
+});
