@@ -21,6 +21,7 @@ mod browser_mode;
 mod browser_policy;
 mod browser_subdomains;
 mod checkout_contract;
+mod console;
 mod contracts;
 mod demo_magazine;
 mod demo_scale;
