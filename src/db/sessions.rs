@@ -51,13 +51,13 @@ fn insert_token(
 }
 
 /// The reader of a live session (not revoked, not expired, account not
-/// disabled), read in the same query that checks the session. `None` when
-/// the session is not live.
+/// disabled), read in the same query that checks the session, with when the
+/// session proved the second factor. `None` when the session is not live.
 pub fn live_reader(
     conn: &mut DbConnection,
     session: &SessionId,
     reader: &ReaderId,
-) -> QueryResult<Option<ReaderRow>> {
+) -> QueryResult<Option<(ReaderRow, Option<NaiveDateTime>)>> {
     let now = chrono::Utc::now().naive_utc();
     sessions::table
         .inner_join(readers::table)
@@ -66,7 +66,7 @@ pub fn live_reader(
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .filter(readers::disabled_at.is_null())
-        .select(ReaderRow::as_select())
+        .select((ReaderRow::as_select(), sessions::second_factor_at))
         .first(conn)
         .optional()
 }
