@@ -99,7 +99,7 @@ impl AppCache {
             let row = db
                 .run(move |conn| Ok(db::sessions::live_reader(conn, &s, &r)?))
                 .await?;
-            let live = row.map(|row| (row.id.clone(), row.role()));
+            let live = row.map(|(row, _)| (row.id.clone(), row.role()));
             self.keep(&self.live_sessions, session.as_str(), live.clone(), stamp);
             live
         };

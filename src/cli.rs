@@ -1,4 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `demo`, `staff create`,
+//! `staff reset-second-factor`,
 //! `readers import`, `stripe setup`.
 
 use crate::accounts::{NewAccount, create_account};
@@ -92,6 +93,14 @@ pub enum StaffCommand {
         /// The name shown in the audit log.
         #[arg(long, default_value = "Staff")]
         name: String,
+    },
+    /// Remove a staff member's second factor (the last admin lost their
+    /// phone) and end their sessions; they log in with the password and
+    /// enrol again. Admins reset each other's through the API or console.
+    ResetSecondFactor {
+        /// The staff member's email.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -225,7 +234,31 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }))
         }
+        Command::Staff(StaffCommand::ResetSecondFactor { email }) => {
+            system.block_on(with_database(&settings, |db| {
+                reset_second_factor_of(db, &email)
+            }))
+        }
     }
+}
+
+/// The operator's reset of a staff member's second factor, by email.
+fn reset_second_factor_of(db: &crate::db::Database, email: &str) -> anyhow::Result<()> {
+    let email = ReaderEmail::parse(email.to_owned())
+        .map_err(|e| anyhow::anyhow!("email: {}", e.message))?;
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let reader = crate::db::readers::find_by_email(&mut conn, email.as_str())?
+        .ok_or_else(|| anyhow::anyhow!("no account uses {}", email.as_str()))?;
+    let id = reader.reader_id();
+    let revoked = crate::db::write_transaction(&mut conn, |conn| {
+        crate::accounts::directory::remove_factor(conn, &id)
+    })
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!(
+        "removed the second factor of {} and ended {revoked} sessions",
+        email.as_str()
+    );
+    Ok(())
 }
 
 /// Opens (and migrates) the database, runs `work` with it and closes it

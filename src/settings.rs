@@ -117,6 +117,12 @@ pub struct Settings {
     /// allowlist; off by default for server-side
     /// front-ends that keep the token themselves.
     pub refresh_cookie: bool,
+    /// `MASTHEAD_STAFF_SECOND_FACTOR_REQUIRED`: whether staff actions (the
+    /// admin API, the console) need a session that proved a TOTP second
+    /// factor. Unset: required in production, optional in development
+    /// (where a staff member who enrolled one still needs it to log in).
+    /// Production refuses `false`.
+    pub staff_second_factor_required: Option<bool>,
     /// `MASTHEAD_CORS_ORIGINS`: origins (`https://www.magazine.example`)
     /// whose pages may call the API from the browser, with cookies;
     /// comma-separated or a TOML array. Empty: no cross-origin access.
@@ -354,6 +360,7 @@ impl Default for Settings {
             access_token_ttl_seconds: 15 * 60,
             refresh_token_ttl_days: 30,
             refresh_cookie: false,
+            staff_second_factor_required: None,
             cors_origins: Vec::new(),
             stripe_secret_key: None,
             stripe_webhook_secret: None,
@@ -455,6 +462,12 @@ impl Settings {
     /// Whether this is a production deployment (`MASTHEAD_ENV=production`).
     pub fn is_production(&self) -> bool {
         self.env == Environment::Production
+    }
+
+    /// Whether staff actions need a session that proved the second factor.
+    pub fn staff_second_factor_required(&self) -> bool {
+        self.staff_second_factor_required
+            .unwrap_or_else(|| self.is_production())
     }
 
     /// The SQLite database file, when the database is SQLite.
@@ -578,6 +591,12 @@ impl Settings {
             missing.push(format!(
                 "MASTHEAD_CORS_ORIGINS with https:// origins only ({origin} is not)"
             ));
+        }
+        if self.staff_second_factor_required == Some(false) {
+            missing.push(
+                "MASTHEAD_STAFF_SECOND_FACTOR_REQUIRED unset or true (staff sign in with a second factor in production)"
+                    .to_owned(),
+            );
         }
         if self.metrics_token.is_none() && !self.metrics_public {
             missing.push(
@@ -720,6 +739,21 @@ mod tests {
             ..settings
         };
         assert!(open.production_problems().is_empty());
+    }
+
+    #[test]
+    fn production_refuses_staff_without_a_second_factor() {
+        let settings = Settings {
+            staff_second_factor_required: Some(false),
+            ..production()
+        };
+        let problems = settings.production_problems().join("\n");
+        assert!(
+            problems.contains("MASTHEAD_STAFF_SECOND_FACTOR_REQUIRED"),
+            "{problems}"
+        );
+        assert!(production().staff_second_factor_required());
+        assert!(!Settings::default().staff_second_factor_required());
     }
 
     #[test]

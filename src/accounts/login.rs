@@ -7,6 +7,7 @@
 //! the password lane, holding no connection.
 
 use super::password_check::{CheckInput, count_check, note_bcrypt, too_many_failed};
+use super::second_factor::{self, FactorCheck};
 use super::{Accounts, Client, MAX_PASSWORD_BYTES, measured, open_session};
 use crate::auth::{Limited, Locked, needs_rehash, rehash_password, verify_password};
 use crate::db::{self, DbConnection, readers::ReaderRow};
@@ -23,6 +24,9 @@ pub struct Credentials {
     pub email: String,
     /// The password as typed.
     pub password: String,
+    /// A staff member's second factor as typed: the app's six-digit code or
+    /// a recovery code (ignored for readers).
+    pub second_factor: Option<String>,
 }
 
 /// A reader who proved the password and now holds a new session.
@@ -52,6 +56,11 @@ pub enum LoginOutcome {
     Locked(Locked),
     /// The right password for a disabled account.
     Disabled,
+    /// The right password for a staff account with a second factor, but no
+    /// code: ask for it.
+    SecondFactorRequired,
+    /// The right password, but a wrong, stale or used second-factor code.
+    WrongSecondFactor,
 }
 
 impl LoginOutcome {
@@ -71,6 +80,14 @@ impl LoginOutcome {
                 "account_disabled",
                 "this account is disabled; contact support",
             )),
+            Self::SecondFactorRequired => Err(ApiError::unauthenticated(
+                "second_factor_required",
+                "this staff account needs its authentication code: send `second_factor`",
+            )),
+            Self::WrongSecondFactor => Err(ApiError::unauthenticated(
+                "invalid_second_factor",
+                "the authentication code is wrong, expired or already used",
+            )),
         }
     }
 
@@ -78,7 +95,9 @@ impl LoginOutcome {
         match self {
             Self::LoggedIn(_) => LoginCounted::Succeeded,
             Self::RateLimited(_) => LoginCounted::RateLimited,
-            Self::WrongCredentials => LoginCounted::Failed,
+            Self::WrongCredentials | Self::SecondFactorRequired | Self::WrongSecondFactor => {
+                LoginCounted::Failed
+            }
             Self::Locked(_) => LoginCounted::TooManyFailed,
             Self::Disabled => LoginCounted::Disabled,
         }
@@ -123,7 +142,11 @@ async fn attempt(
         return Ok(LoginOutcome::RateLimited(limited));
     }
     require(&credentials)?;
-    let Credentials { email, password } = credentials;
+    let Credentials {
+        email,
+        password,
+        second_factor,
+    } = credentials;
     let Ok(email) = ReaderEmail::parse(email) else {
         // Not an address at all: no account can be guessed at, but the
         // answer costs the same work.
@@ -158,13 +181,27 @@ async fn attempt(
     let Some(reader) = reader.filter(|_| password_ok) else {
         return Ok(LoginOutcome::WrongCredentials);
     };
-    // Round trip 2: settle the count, then (for an enabled account) store
-    // an upgraded hash, open the session and read the subscriptions.
+    // Round trip 2: a staff member's second factor (a missing or wrong code
+    // leaves the attempt counted, so codes cannot be guessed past the
+    // lockout), settle the count, then (for an enabled account) store an
+    // upgraded hash, open the session and read the subscriptions.
     let ttl = chrono::Duration::days(accounts.settings.refresh_token_ttl_days);
     let cached = accounts.cache.cached_snapshots(&reader.reader_id());
     accounts
         .db
         .run(move |conn| {
+            let id = reader.reader_id();
+            let now = chrono::Utc::now().naive_utc();
+            let factor = if reader.role().is_staff() {
+                second_factor::check_at_login(conn, &id, second_factor.as_deref(), now)?
+            } else {
+                FactorCheck::NotEnrolled
+            };
+            match factor {
+                FactorCheck::Missing => return Ok(LoginOutcome::SecondFactorRequired),
+                FactorCheck::Wrong => return Ok(LoginOutcome::WrongSecondFactor),
+                FactorCheck::NotEnrolled | FactorCheck::Proved => {}
+            }
             attempt.settle(conn, true)?;
             if reader.disabled_at.is_some() {
                 return Ok(LoginOutcome::Disabled);
@@ -172,9 +209,12 @@ async fn attempt(
             if let Some(upgraded) = upgraded {
                 store_upgraded_hash(conn, &reader, &upgraded);
             }
-            let id = reader.reader_id();
             let (session, refresh_token) = db::write_transaction(conn, |conn| {
-                open_session(conn, ttl, &id, &client, chrono::Utc::now().naive_utc())
+                let opened = open_session(conn, ttl, &id, &client, now)?;
+                if factor == FactorCheck::Proved {
+                    db::second_factors::mark_session(conn, &opened.0, now)?;
+                }
+                Ok::<_, diesel::result::Error>(opened)
             })?;
             let snapshots = match cached {
                 Some(snapshots) => snapshots,

@@ -19,6 +19,7 @@ pub mod password_reset;
 mod password_reset_confirm;
 mod refresh;
 mod resend_verification;
+pub mod second_factor;
 mod session;
 pub mod sessions;
 pub mod signup;

@@ -16,6 +16,7 @@ mod rate_limits;
 mod refresh_token;
 pub mod signing;
 mod stored_hash;
+pub mod totp;
 mod unsubscribe_token;
 
 pub use account_token::{

@@ -43,6 +43,7 @@ pub mod refunds;
 pub mod reminders_sent;
 mod run_error;
 pub mod schema;
+pub mod second_factors;
 pub mod seed;
 pub mod sessions;
 pub mod subscriptions;

@@ -36,6 +36,7 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        second_factor_at -> Nullable<Timestamp>,
     }
 }
 
@@ -243,6 +244,25 @@ diesel::table! {
         reader_id -> Text,
         fingerprint -> Text,
         seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_second_factors (reader_id) {
+        reader_id -> Text,
+        secret -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_recovery_codes (code_hash) {
+        code_hash -> Text,
+        reader_id -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -564,6 +584,8 @@ diesel::table! {
 }
 diesel::joinable!(gifts -> tiers (tier_id));
 diesel::joinable!(reader_cards -> readers (reader_id));
+diesel::joinable!(staff_second_factors -> readers (reader_id));
+diesel::joinable!(staff_recovery_codes -> readers (reader_id));
 diesel::joinable!(gifts -> subscriptions (subscription_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -604,5 +626,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_redemptions,
     trials_used,
     gifts,
+    staff_second_factors,
+    staff_recovery_codes,
     reader_cards,
 );

@@ -51,13 +51,13 @@ fn insert_token(
 }
 
 /// The reader of a live session (not revoked, not expired, account not
-/// disabled), read in the same query that checks the session. `None` when
-/// the session is not live.
+/// disabled), read in the same query that checks the session, with when the
+/// session proved the second factor. `None` when the session is not live.
 pub fn live_reader(
     conn: &mut DbConnection,
     session: &SessionId,
     reader: &ReaderId,
-) -> QueryResult<Option<ReaderRow>> {
+) -> QueryResult<Option<(ReaderRow, Option<NaiveDateTime>)>> {
     let now = chrono::Utc::now().naive_utc();
     sessions::table
         .inner_join(readers::table)
@@ -66,7 +66,7 @@ pub fn live_reader(
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .filter(readers::disabled_at.is_null())
-        .select(ReaderRow::as_select())
+        .select((ReaderRow::as_select(), sessions::second_factor_at))
         .first(conn)
         .optional()
 }
@@ -301,7 +301,8 @@ pub fn session_of_refresh_token(
         .optional()
 }
 
-/// The session and account behind a refresh token that was never rotated,
+/// The session, account and second-factor proof (when the session proved
+/// one) behind a refresh token that was never rotated,
 /// if the session is live (not revoked, not expired at `now`) and the
 /// account enabled: the staff console's cookie holds such a token, so a
 /// revoked session or a disabled account ends the console session at once.
@@ -309,7 +310,7 @@ pub fn live_by_unrotated_token(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(String, ReaderRow)>> {
+) -> QueryResult<Option<(String, ReaderRow, Option<NaiveDateTime>)>> {
     refresh_tokens::table
         .inner_join(sessions::table.inner_join(readers::table))
         .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -317,7 +318,11 @@ pub fn live_by_unrotated_token(
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .filter(readers::disabled_at.is_null())
-        .select((sessions::id, ReaderRow::as_select()))
+        .select((
+            sessions::id,
+            ReaderRow::as_select(),
+            sessions::second_factor_at,
+        ))
         .first(conn)
         .optional()
 }

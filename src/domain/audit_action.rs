@@ -18,6 +18,8 @@ stored_enum! {
     pub enum AuditAction (unknown = ReadersExported) {
         /// Ended every session of a reader.
         SessionsRevoked,
+        /// Reset a staff member's second factor (which ends their sessions).
+        SecondFactorReset,
         /// Disabled a reader's account (which ends its sessions).
         ReaderDisabled,
         /// Enabled a disabled account again.

@@ -10,7 +10,7 @@
 //! (Fetch standard, <https://fetch.spec.whatwg.org/#cors-safelisted-request-header>)
 //! that only the allowlisted origin passes, and an `Origin` that is not
 //! allowed is refused outright. A real browser runs the same journey in
-//! tests/browser/.
+//! tests/browser/ (journeys/two-tabs.mjs).
 
 use crate::support::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
 use reqwest::{Method, Response, StatusCode};

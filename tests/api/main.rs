@@ -70,6 +70,7 @@ mod refresh_reuse_interval;
 mod refund_requests;
 mod resilience;
 mod scale_out;
+mod second_factor;
 mod security_auth_scheme;
 mod security_cache_headers;
 mod security_csv_injection;

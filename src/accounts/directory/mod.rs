@@ -1,5 +1,6 @@
-//! Support's actions on other readers' accounts: disabling, enabling and
-//! logging out everywhere. Each checks the staff member's scope against
+//! Support's actions on other readers' accounts: disabling, enabling,
+//! logging out everywhere, and (admins) resetting a staff member's second
+//! factor. Each checks the staff member's scope against
 //! the target inside the transaction that changes it, and records its
 //! audit entry in that same transaction; the session cache is invalidated
 //! after the commit.
@@ -8,6 +9,7 @@ mod detail;
 mod disable;
 mod enable;
 mod export;
+mod reset_second_factor;
 mod revoke_sessions;
 mod search;
 mod standing;
@@ -16,6 +18,7 @@ pub use detail::{ReaderRecord, SubscriptionRecord, reader_record};
 pub use disable::disable_reader;
 pub use enable::enable_reader;
 pub use export::export_readers;
+pub use reset_second_factor::{remove_factor, reset_second_factor};
 pub use revoke_sessions::revoke_reader_sessions;
 pub use search::{SearchPage, search_readers};
 pub use standing::{current_subscription, granting_subscription, paid_until};

@@ -9,12 +9,23 @@ use crate::db::{self, readers::ReaderRow};
 use crate::domain::SessionId;
 use crate::error::ApiError;
 
-/// The session and account behind `token`, or `None` when the token is
-/// unknown, rotated, or its session or account has ended.
+/// A live session a token opens.
+#[derive(Debug)]
+pub struct LiveSession {
+    /// The session.
+    pub id: SessionId,
+    /// Its account.
+    pub reader: ReaderRow,
+    /// When it proved the staff second factor, if it did.
+    pub second_factor_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The session behind `token`, or `None` when the token is unknown,
+/// rotated, or its session or account has ended.
 pub async fn live_session_of_token(
     accounts: &Accounts<'_>,
     token: &str,
-) -> Result<Option<(SessionId, ReaderRow)>, ApiError> {
+) -> Result<Option<LiveSession>, ApiError> {
     let hash = RefreshToken::hash_of(token.trim());
     let found = accounts
         .db
@@ -23,5 +34,9 @@ pub async fn live_session_of_token(
             Ok::<_, ApiError>(db::sessions::live_by_unrotated_token(conn, &hash, now)?)
         })
         .await?;
-    Ok(found.map(|(session, reader)| (SessionId::from_db(session), reader)))
+    Ok(found.map(|(id, reader, second_factor_at)| LiveSession {
+        id: SessionId::from_db(id),
+        reader,
+        second_factor_at,
+    }))
 }

@@ -8,7 +8,7 @@ mod logout;
 mod revoke_all;
 mod revoke_one;
 
-pub use by_token::live_session_of_token;
+pub use by_token::{LiveSession, live_session_of_token};
 pub use list::live_sessions;
 pub use logout::{end_session, session_of_refresh_token};
 pub use revoke_all::revoke_all_sessions;

@@ -70,27 +70,33 @@ impl<R: RequiredRole + 'static> FromRequest for ConsoleStaff<R> {
             let settings = &state.settings;
             let token =
                 cookies::read(&req, settings, Jar::Session).ok_or(ConsoleError::SignedOut)?;
-            let (session_id, account) = live_session_of_token(&accounts(&state), &token)
+            let live = live_session_of_token(&accounts(&state), &token)
                 .await?
                 .ok_or(ConsoleError::SignedOut)?;
+            let account = live.reader;
             let role = account.role();
             if !role.is_staff() {
                 return Err(ConsoleError::SignedOut);
             }
             let member = AuthenticatedReader {
                 reader_id: account.reader_id(),
-                session_id,
+                session_id: live.id,
                 role,
                 account,
+                second_factor_at: live.second_factor_at,
             };
             let flash = cookies::read(&req, settings, Jar::Flash).map(|raw| decode_flash(&raw));
             let ctx = context(&member, &token, flash, cookies::secure(settings));
-            match Staff::<R>::checked(member, request_id) {
-                Ok(staff) => Ok(Self { staff, ctx }),
-                Err(_) => Err(ConsoleError::Forbidden {
+            if !R::allows(role) {
+                return Err(ConsoleError::Forbidden {
                     ctx: Box::new(ctx),
                     needs: R::NAME,
-                }),
+                });
+            }
+            let factor_required = settings.staff_second_factor_required();
+            match Staff::<R>::checked(member, request_id, factor_required) {
+                Ok(staff) => Ok(Self { staff, ctx }),
+                Err(refused) => Err(ConsoleError::Api(refused, Some(Box::new(ctx)))),
             }
         })
     }

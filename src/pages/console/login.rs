@@ -36,9 +36,8 @@ struct LoginPage<'a> {
     flash: Option<String>,
 }
 
-/// What the login form sends. `code` is the second factor's field, read
-/// here so the form and the tests already send it; the login use case
-/// takes it once staff TOTP lands.
+/// What the login form sends: `code` is a staff member's second factor
+/// (the authenticator app's code or a recovery code).
 struct SignIn {
     email: String,
     password: String,
@@ -90,7 +89,7 @@ pub async fn show(
 ) -> Result<HttpResponse, ConsoleError> {
     if let Some(token) = cookies::read(&req, &state.settings, Jar::Session) {
         let live = live_session_of_token(&accounts(&state), &token).await?;
-        if live.is_some_and(|(_, reader)| reader.role().is_staff()) {
+        if live.is_some_and(|live| live.reader.role().is_staff()) {
             return Ok(redirect(&state.settings, "/console", None));
         }
     }
@@ -104,9 +103,14 @@ async fn sign_in(state: &AppState, form: SignIn, client: Client) -> Result<Login
     let SignIn {
         email,
         password,
-        code: _second_factor,
+        code,
     } = form;
-    login(&accounts(state), Credentials { email, password }, client).await
+    let credentials = Credentials {
+        email,
+        password,
+        second_factor: code,
+    };
+    login(&accounts(state), credentials, client).await
 }
 
 /// Checks the form, signs in, and sets the session cookie.
@@ -147,6 +151,17 @@ pub async fn submit(
             ));
         }
     };
+    if let LoginOutcome::SecondFactorRequired = outcome {
+        let ask =
+            "Enter the code from your authenticator app (or a recovery code) with your password.";
+        return Ok(login_page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            &email,
+            Some(ask),
+            None,
+        ));
+    }
     let logged_in = match outcome.into_result() {
         Ok(logged_in) => logged_in,
         Err(error) => {

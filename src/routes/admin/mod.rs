@@ -54,6 +54,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(readers::export::export_readers)
             .service(readers::get::get_reader)
             .service(readers::revoke_sessions::revoke_sessions)
+            .service(readers::reset_second_factor::reset_second_factor)
             .service(readers::disable::disable_reader)
             .service(readers::enable::enable_reader)
             .service(subscriptions::grant_comp::grant_comp),

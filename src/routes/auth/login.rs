@@ -21,6 +21,11 @@ pub struct LoginRequest {
     #[serde(default)]
     #[schema(required = true, example = "correct horse battery staple")]
     pub password: String,
+    /// Staff with a second factor: the six-digit code the app shows, or
+    /// one of the recovery codes. Readers leave it out.
+    #[serde(default)]
+    #[schema(example = "123456")]
+    pub second_factor: Option<String>,
 }
 
 /// Logs a reader in. A wrong password and an unknown email get the same
@@ -33,7 +38,7 @@ pub struct LoginRequest {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = AuthResponse),
-        (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (`invalid_credentials`); a staff account with a second factor and no `second_factor` (`second_factor_required`) or a wrong, expired or used one (`invalid_second_factor`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The right password for a disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts from this client address (`rate_limited`), or too many failed password checks within the hour for this email from this client address or from everywhere (`too_many_failed_logins`, alike for an unknown email); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
@@ -46,8 +51,16 @@ pub async fn login(
     meter: MeterCredential,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body.into_inner();
-    let credentials = Credentials { email, password };
+    let LoginRequest {
+        email,
+        password,
+        second_factor,
+    } = body.into_inner();
+    let credentials = Credentials {
+        email,
+        password,
+        second_factor,
+    };
     let logged_in = log_in(&accounts(&state), credentials, client_of(&req))
         .await?
         .into_result()?;

@@ -21,6 +21,8 @@ pub struct AuthenticatedReader {
     pub role: Role,
     /// The account, read in the same query that checked the session.
     pub account: ReaderRow,
+    /// When this session proved the staff second factor (`None`: it did not).
+    pub second_factor_at: Option<chrono::NaiveDateTime>,
 }
 
 impl FromRequest for AuthenticatedReader {
@@ -35,7 +37,7 @@ impl FromRequest for AuthenticatedReader {
         Box::pin(async move {
             let (state, (reader_id, session_id)) = checked?;
             let (reader, session) = (reader_id.clone(), session_id.clone());
-            let account = state
+            let (account, second_factor_at) = state
                 .db
                 .run(move |conn| Ok(db::sessions::live_reader(conn, &session, &reader)?))
                 .await?
@@ -45,6 +47,7 @@ impl FromRequest for AuthenticatedReader {
                 session_id,
                 role: account.role(),
                 account,
+                second_factor_at,
             })
         })
     }

@@ -54,7 +54,9 @@ impl RequiredRole for AnyStaffRole {
 }
 
 /// A staff member holding the role `R` requires: 401 without a valid
-/// session, 403 with the wrong role.
+/// session, 403 with the wrong role, and 403 when the second factor is
+/// required (`MASTHEAD_STAFF_SECOND_FACTOR_REQUIRED`, on in production) and
+/// this session did not prove it.
 pub struct Staff<R: RequiredRole> {
     /// The staff member.
     pub member: AuthenticatedReader,
@@ -66,23 +68,31 @@ pub struct Staff<R: RequiredRole> {
 impl<R: RequiredRole> Staff<R> {
     /// `member` as staff holding `R`, whatever credential identified them
     /// (a bearer token here, the console's session cookie in
-    /// `pages::console`): 403 `insufficient_role` with the wrong role.
+    /// `pages::console`): 403 `insufficient_role` with the wrong role, 403
+    /// `staff_second_factor_required` when `factor_required` and the
+    /// session proved no second factor.
     pub fn checked(
         member: AuthenticatedReader,
         request_id: Option<String>,
+        factor_required: bool,
     ) -> Result<Self, ApiError> {
-        if R::allows(member.role) {
-            Ok(Self {
-                member,
-                request_id,
-                role: PhantomData,
-            })
-        } else {
-            Err(ApiError::forbidden(
+        if !R::allows(member.role) {
+            return Err(ApiError::forbidden(
                 "insufficient_role",
                 format!("this action needs the {} role", R::NAME),
-            ))
+            ));
         }
+        if factor_required && member.second_factor_at.is_none() {
+            return Err(ApiError::forbidden(
+                "staff_second_factor_required",
+                "staff actions need a session that proved a second factor: enrol one (POST /v1/me/second-factor), then log in with its code",
+            ));
+        }
+        Ok(Self {
+            member,
+            request_id,
+            role: PhantomData,
+        })
     }
 
     /// Whom this staff member may act on (see [`crate::domain::StaffScope`]).
@@ -125,6 +135,8 @@ impl<R: RequiredRole + 'static> FromRequest for Staff<R> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let reader = AuthenticatedReader::from_request(req, payload);
         let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-        Box::pin(async move { Self::checked(reader.await?, request_id) })
+        let factor_required = super::bearer::app_state(req)
+            .map(|state| state.settings.staff_second_factor_required());
+        Box::pin(async move { Self::checked(reader.await?, request_id, factor_required?) })
     }
 }

@@ -16,6 +16,7 @@ pub mod resume_subscription;
 pub mod revoke_all_sessions;
 pub mod revoke_gift_link;
 pub mod revoke_session;
+pub mod second_factor;
 pub mod sessions;
 pub mod subscription;
 pub mod undo_plan_change;

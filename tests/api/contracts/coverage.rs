@@ -53,6 +53,18 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         &["contracts::account::email_change_accepted"],
     ),
     ("GET /v1/me/sessions", &["contracts::account::me_sessions"]),
+    (
+        "GET /v1/me/second-factor",
+        &["contracts::second_factor::second_factor_status"],
+    ),
+    (
+        "POST /v1/me/second-factor",
+        &["contracts::second_factor::second_factor_started"],
+    ),
+    (
+        "POST /v1/me/second-factor/confirm",
+        &["contracts::second_factor::second_factor_confirmed"],
+    ),
     ("GET /v1/me/export", &["me_export::me_export"]),
     (
         "GET /v1/me/payments",
@@ -232,6 +244,10 @@ const PINNED_BY: &[(&str, &[&str])] = &[
     (
         "POST /v1/admin/readers/{id}/sessions/revoke",
         &["contracts::staff::admin_reader_sessions_revoked"],
+    ),
+    (
+        "POST /v1/admin/readers/{id}/second-factor/reset",
+        &["contracts::second_factor::admin_second_factor_reset"],
     ),
     (
         "POST /v1/admin/readers/{id}/comp",

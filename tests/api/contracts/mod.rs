@@ -17,6 +17,7 @@ mod money;
 mod offers;
 mod preferences;
 mod prices;
+mod second_factor;
 mod staff;
 
 use reqwest::{Response, StatusCode};

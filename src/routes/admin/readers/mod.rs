@@ -8,6 +8,7 @@ pub mod enable;
 pub mod export;
 pub mod get;
 pub mod list;
+pub mod reset_second_factor;
 pub mod revoke_sessions;
 mod views;
 
