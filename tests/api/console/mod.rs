@@ -7,6 +7,7 @@ mod editor;
 mod login;
 mod refunds;
 mod roles;
+mod second_factor;
 mod support_pages;
 
 use crate::support::helpers::TestApp;
