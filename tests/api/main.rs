@@ -22,6 +22,7 @@ mod browser_policy;
 mod browser_subdomains;
 mod checkout_contract;
 mod contracts;
+mod dashboard;
 mod demo_magazine;
 mod demo_scale;
 mod docs;
