@@ -18,6 +18,7 @@ mod activation;
 mod cancel;
 mod checkout;
 mod confirm_dev_checkout;
+pub mod dashboard;
 mod deny_refund_request;
 mod dev_checkout_page;
 pub mod follow_ups;

@@ -9,6 +9,7 @@ pub mod billing_customers;
 pub mod catalogue;
 pub mod checkouts;
 mod connection;
+pub mod dashboard;
 pub mod due_dates;
 pub mod email_collisions;
 pub mod gift_links;

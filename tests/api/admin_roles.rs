@@ -26,7 +26,7 @@ fn allowed(path: &str) -> &'static [Role] {
     match area {
         "issues" | "articles" => EDITORS,
         "readers" | "print" | "subscriptions" | "refund-requests" | "gifts" => SUPPORT,
-        "audit-log" | "jobs" | "tiers" | "offers" => ADMINS,
+        "audit-log" | "jobs" | "tiers" | "offers" | "dashboard" => ADMINS,
         other => panic!("no role rule for /v1/admin/{other}: add it here"),
     }
 }

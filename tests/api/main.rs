@@ -23,6 +23,7 @@ mod browser_subdomains;
 mod checkout_contract;
 mod console;
 mod contracts;
+mod dashboard;
 mod demo_magazine;
 mod demo_scale;
 mod docs;

@@ -105,6 +105,7 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         ("/v1/admin/readers/{id}", "get"),
         ("/v1/admin/readers/{id}/sessions/revoke", "post"),
         ("/v1/admin/readers/{id}/second-factor/reset", "post"),
+        ("/v1/admin/dashboard", "get"),
         ("/v1/admin/readers/{id}/disable", "post"),
         ("/v1/admin/readers/{id}/enable", "post"),
         ("/v1/admin/print/mailing-list", "get"),

@@ -6,6 +6,7 @@
 
 pub mod articles;
 pub mod audit_log;
+pub mod dashboard;
 pub mod gifts;
 mod input;
 pub mod issues;
@@ -75,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     )
     .service(scope::scope("/v1/admin/gifts").service(gifts::refund::refund_gift_as_staff))
     .service(scope::scope("/v1/admin/audit-log").service(audit_log::list::audit_log))
+    .service(scope::scope("/v1/admin/dashboard").service(dashboard::get::get_dashboard))
     .service(
         scope::scope("/v1/admin/jobs")
             .service(jobs::list::list_jobs)

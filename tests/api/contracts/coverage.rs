@@ -245,6 +245,7 @@ const PINNED_BY: &[(&str, &[&str])] = &[
         "POST /v1/admin/readers/{id}/sessions/revoke",
         &["contracts::staff::admin_reader_sessions_revoked"],
     ),
+    ("GET /v1/admin/dashboard", &["dashboard::dashboard_shape"]),
     (
         "POST /v1/admin/readers/{id}/second-factor/reset",
         &["contracts::second_factor::admin_second_factor_reset"],
