@@ -12,6 +12,7 @@
 //! `console/layout.html` with a `ctx` field, a route below, and a link in
 //! the layout's navigation.
 
+mod admin;
 mod assets;
 mod cookies;
 mod csrf;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, _settings: &Settings) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::logout))
             .configure(support::configure)
-            .configure(editor::configure),
+            .configure(editor::configure)
+            .configure(admin::configure),
     );
 }

@@ -76,8 +76,21 @@ pub async fn set_tier_perk_status(
     body: web::Json<PerkStatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (tier, perk) = path.into_inner();
-    let perk = Perk::parse(&perk).ok_or_else(perk_not_found)?;
-    let status = status(body.into_inner().status)?;
+    let view = set_perk_status_as(&state, &admin, tier, &perk, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Sets `tier`'s `perk` as `admin` asks: the one path of this endpoint and
+/// the staff console's perks page (audit, cache, announcement alike).
+pub async fn set_perk_status_as(
+    state: &AppState,
+    admin: &Staff<AdminRole>,
+    tier: String,
+    perk: &str,
+    body: PerkStatusRequest,
+) -> Result<TierPerkView, ApiError> {
+    let perk = Perk::parse(perk).ok_or_else(perk_not_found)?;
+    let status = status(body.status)?;
     let target = format!("{tier}/{}", perk.as_str());
     let audit = admin.audit(AuditAction::PerkStatusChanged, ("tier_perk", &target));
     let change = set_perk_status(&state.db, tier.clone(), perk, status, audit).await?;
@@ -87,11 +100,11 @@ pub async fn set_tier_perk_status(
     if change.announced {
         state.jobs.wake();
     }
-    Ok(HttpResponse::Ok().json(TierPerkView {
+    Ok(TierPerkView {
         tier,
         perk,
         status: change.to,
         previous_status: change.from,
         announced: change.announced,
-    }))
+    })
 }

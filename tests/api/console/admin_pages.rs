@@ -1,0 +1,149 @@
+//! Admins' console pages: the dashboard (the API's figures, drawn as SVG
+//! with their table and a CSV), turning ad-free live (the API's perk
+//! change: audited, announced once, a double submit harmless), and the
+//! audit log's filters; none of them for support or editors.
+
+use super::{Console, field};
+use crate::support::billing_fixtures::subscribe;
+use crate::support::helpers::TestApp;
+use masthead::domain::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+on_both_backends!(
+    the_dashboard_page_shows_the_apis_figures_as_a_chart_and_a_table,
+    ad_free_goes_live_once_however_often_the_button_is_pressed,
+    the_audit_log_page_filters_by_action,
+    support_and_editors_cannot_open_admin_pages,
+);
+
+async fn the_dashboard_page_shows_the_apis_figures_as_a_chart_and_a_table(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let reader = app.new_reader().await;
+    subscribe(&app, &reader, "digital", "year").await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let page = console.get("/console/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<svg class=\"chart\""), "a chart");
+    assert!(
+        page.body.contains("7.50 USD"),
+        "MRR: 90.00 a year / 12\n{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script>"), "no inline script");
+    let weekly = console.get("/console/dashboard?period=week").await;
+    assert_eq!(weekly.status, StatusCode::OK);
+    let bad = console.get("/console/dashboard?period=fortnight").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let csv = console.get("/console/dashboard.csv?period=month").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert_eq!(csv.body.lines().count(), 13, "a header and twelve months");
+}
+
+async fn ad_free_goes_live_once_however_often_the_button_is_pressed(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let page = console.get("/console/perks").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Make ad_free live on Digital"),
+        "{}",
+        page.body
+    );
+    let csrf = field(&page.body, "csrf");
+    let form = [("csrf", csrf.as_str()), ("status", "live")];
+    let first = console.post("/console/perks/digital/ad_free", &form).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let second = console.post("/console/perks/digital/ad_free", &form).await;
+    assert_eq!(
+        second.status,
+        StatusCode::SEE_OTHER,
+        "a double click is harmless"
+    );
+    let plans: Value = app.get("/v1/plans").await.json().await.unwrap();
+    let digital = plans["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "digital")
+        .unwrap();
+    let ad_free = digital["perks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "ad_free")
+        .unwrap();
+    assert_eq!(ad_free["status"], "live");
+    let log: Value = app
+        .get_auth(
+            "/v1/admin/audit-log?action=perk_status_changed",
+            &admin.access_token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["total"], 1, "one change audited, not two: {log}");
+    let forged = console
+        .post(
+            "/console/perks/digital/ad_free",
+            &[("csrf", "not-the-token"), ("status", "coming_soon")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let unknown = console
+        .post(
+            "/console/perks/digital/free_coffee",
+            &[("csrf", csrf.as_str()), ("status", "live")],
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+}
+
+async fn the_audit_log_page_filters_by_action(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let perks = console.get("/console/perks").await;
+    let csrf = field(&perks.body, "csrf");
+    console
+        .post(
+            "/console/perks/print/ad_free",
+            &[("csrf", csrf.as_str()), ("status", "live")],
+        )
+        .await;
+    let all = console.get("/console/audit-log").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("perk_status_changed"), "{}", all.body);
+    let none = console
+        .get("/console/audit-log?action=subscription_refunded")
+        .await;
+    assert!(none.body.contains("0 entries"), "{}", none.body);
+    let bad = console.get("/console/audit-log?from=yesterday").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let script = console
+        .get("/console/audit-log?action=%3Cscript%3Ealert(1)%3C/script%3E")
+        .await;
+    assert!(!script.body.contains("<script>alert(1)"), "escaped");
+}
+
+async fn support_and_editors_cannot_open_admin_pages(app: TestApp) {
+    for role in [Role::Support, Role::Editor] {
+        let staff = app.new_staff(role).await;
+        let console = Console::signed_in(&app, &staff.email, &staff.password).await;
+        for path in ["/console/dashboard", "/console/perks", "/console/audit-log"] {
+            let page = console.get(path).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{role:?} at {path}");
+        }
+    }
+}
