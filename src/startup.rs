@@ -205,6 +205,8 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
+            // Pages are not API operations: outside the OpenAPI document.
+            let app = app.configure(|cfg| crate::pages::configure(cfg, &state.settings));
             app.app_data(state.clone())
                 .app_data(request_metrics.clone())
                 .app_data(web::Data::from(openapi.clone()))
