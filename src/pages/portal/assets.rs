@@ -28,9 +28,14 @@ pub(super) struct Asset {
 
 /// A strong `ETag`: the first 96 bits of the file's SHA-256.
 fn etag_of(bytes: &[u8]) -> String {
+    use std::fmt::Write;
     let digest = Sha256::digest(bytes);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    let mut tag = String::from("\"");
+    for byte in &digest[..12] {
+        let _ = write!(tag, "{byte:02x}");
+    }
+    tag.push('"');
+    tag
 }
 
 impl Asset {
