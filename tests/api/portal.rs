@@ -103,7 +103,7 @@ async fn the_sample_site_serves_a_teaser_inside_the_paywall(app: TestApp) {
     let html = page.text().await.unwrap();
     assert_strict_page(&headers, &html);
     assert!(
-        html.contains("<masthead-paywall article=\"deep-dive\">"),
+        html.contains("<masthead-paywall article=\"deep-dive\" lang=\"en\">"),
         "{html}"
     );
     assert!(html.contains("First paragraph of the deep dive."), "{html}");
@@ -145,7 +145,10 @@ async fn the_site_pages_answer_at_their_default_paths(app: TestApp) {
         let html = response.text().await.unwrap();
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        assert!(html.contains(&format!("<{element}>")), "{path}: {html}");
+        assert!(
+            html.contains(&format!("<{element} lang=\"en\">")),
+            "{path}: {html}"
+        );
     }
     let page = app.get("/account").await;
     let html = page.text().await.unwrap_or_default();

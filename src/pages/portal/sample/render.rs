@@ -99,6 +99,16 @@ fn base(path: &str) -> String {
     }
 }
 
+/// The portal's language on this page: `?lang=fr` shows the French
+/// catalogue (the sample's own text stays English), else English.
+fn language(req: &HttpRequest) -> &'static str {
+    if req.query_string().split('&').any(|pair| pair == "lang=fr") {
+        "fr"
+    } else {
+        "en"
+    }
+}
+
 /// Where the page loads the portal from: the API's public URL when the
 /// site has an address of its own, else this origin.
 fn api(settings: &Settings) -> String {
@@ -141,7 +151,7 @@ pub fn render(
     status: StatusCode,
     page: Page,
 ) -> HttpResponse {
-    let common = context! { base => base(req.path()), api => api(settings) };
+    let common = context! { base => base(req.path()), api => api(settings), lang => language(req) };
     let (name, values) = match page {
         Page::Home { articles } => (
             "home.html",
