@@ -113,6 +113,12 @@
       deleteAccount: "Delete account", deleteWarning: "This deletes your account and cannot be undone.",
       deleteConfirm: "Delete my account", deleted: "Your account is deleted.",
       confirm: "Confirm", keep: "Keep it",
+      unsubscribeAsk: "Stop receiving product updates from the magazine?", unsubscribe: "Stop product updates",
+      unsubscribed: "Done: you will not receive product updates any more.",
+      giftFrom: "{from} gave you {months} months of {tier}.", giftUsed: "This gift was already redeemed or has ended.",
+      giftLogin: "Log in or create an account to redeem it.", giftRedeem: "Redeem the gift", giftRedeemed: "The gift is yours. Enjoy!",
+      giftBought: "Your gift of {months} months to {email} ({amount}).", giftNotRefundable: "This gift can no longer be refunded here.",
+      giftRefund: "Refund this gift", giftRefunded: "The gift is refunded.",
     },
     fr: {
       login: "Se connecter", signup: "Créer un compte", logout: "Se déconnecter", account: "Mon compte", close: "Fermer",
@@ -185,6 +191,12 @@
       deleteAccount: "Supprimer le compte", deleteWarning: "Votre compte sera supprimé, sans retour possible.",
       deleteConfirm: "Supprimer mon compte", deleted: "Votre compte est supprimé.",
       confirm: "Confirmer", keep: "Annuler",
+      unsubscribeAsk: "Ne plus recevoir les nouveautés du magazine ?", unsubscribe: "Arrêter les nouveautés",
+      unsubscribed: "C’est fait : vous ne recevrez plus les nouveautés.",
+      giftFrom: "{from} vous offre {months} mois de {tier}.", giftUsed: "Ce cadeau a déjà été utilisé ou a pris fin.",
+      giftLogin: "Connectez-vous ou créez un compte pour en profiter.", giftRedeem: "Utiliser le cadeau", giftRedeemed: "Le cadeau est à vous. Bonne lecture !",
+      giftBought: "Votre cadeau de {months} mois à {email} ({amount}).", giftNotRefundable: "Ce cadeau ne peut plus être remboursé ici.",
+      giftRefund: "Rembourser ce cadeau", giftRefunded: "Le cadeau est remboursé.",
     },
   };
 
@@ -937,10 +949,90 @@
     }
   }
 
+  /** The unsubscribe page (`?token=`): a button, never a post on load
+   * (link scanners open every link in an email). */
+  class Unsubscribe extends Element {
+    render() {
+      if (this.childElementCount) return;
+      const value = token();
+      if (!value) return this.show(message(this.t("missingToken"), "mh-error"));
+      const status = h("div", { role: "status" });
+      const stop = button(this.t("unsubscribe"), async () => {
+        stop.disabled = true;
+        let ok = false;
+        try {
+          const res = await fetch(`${API}/v1/email/unsubscribe?token=${encodeURIComponent(value)}`, {
+            method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click",
+          });
+          ok = res.ok;
+        } catch { /* offline */ }
+        if (ok) stop.remove();
+        else stop.disabled = false;
+        status.replaceChildren(message(this.t(ok ? "unsubscribed" : "error"), ok ? "mh-success" : "mh-error"));
+      }, "mh-button mh-primary");
+      this.show(message(this.t("unsubscribeAsk")), stop, status);
+    }
+  }
+
+  /** The gift-redemption page (`?token=`): the gift, then a login or
+   * signup, then redeeming it. */
+  class GiftRedeem extends Element {
+    async render() {
+      const lang = this.lang_;
+      const value = token();
+      if (!value) return this.show(message(this.t("missingToken"), "mh-error"));
+      this.gift ||= await api(`/v1/gifts/${encodeURIComponent(value)}`, { auth: false });
+      if (!this.gift.ok) return this.show(message(problemText(lang, this.gift), "mh-error"));
+      const g = this.gift.data;
+      const about = [message(this.t("giftFrom", { from: g.from, months: g.months, tier: g.tier_name }), "mh-lead"),
+        g.message ? h("blockquote", { class: "mh-gift-message", text: g.message }) : null];
+      if (!g.redeemable) return this.show(...about, message(this.t("giftUsed")));
+      if (!me) {
+        return this.show(...about, message(this.t("giftLogin")), h("p", { class: "mh-actions" },
+          button(this.t("signup"), () => open("signup", { lang }), "mh-button mh-primary"), button(this.t("login"), () => open("login", { lang }))));
+      }
+      const status = h("div", { role: "status" });
+      const take = button(this.t("giftRedeem"), async () => {
+        take.disabled = true;
+        const res = await api(`/v1/gifts/${encodeURIComponent(value)}/redeem`, { method: "POST" });
+        if (res.ok) { take.remove(); channel?.postMessage("changed"); }
+        else take.disabled = false;
+        status.replaceChildren(res.ok ? message(this.t("giftRedeemed"), "mh-success") : message(problemText(lang, res), "mh-error"),
+          res.ok ? h("a", { class: "mh-link", href: CONFIG.account, text: this.t("seeAccount") }) : null);
+      }, "mh-button mh-primary");
+      this.show(...about, take, status);
+    }
+  }
+
+  /** The gift-refund page (`?token=`): the gift, then a button. */
+  class GiftRefund extends Element {
+    async render() {
+      if (this.childElementCount) return;
+      const lang = this.lang_;
+      const value = token();
+      if (!value) return this.show(message(this.t("missingToken"), "mh-error"));
+      const res = await api(`/v1/gifts/refunds/${encodeURIComponent(value)}`, { auth: false });
+      if (!res.ok) return this.show(message(problemText(lang, res), "mh-error"));
+      const g = res.data;
+      const about = message(this.t("giftBought", { months: g.months, email: g.recipient_email, amount: money(lang, g.amount_cents, g.currency) }), "mh-lead");
+      if (!g.refundable) return this.show(about, message(this.t("giftNotRefundable")));
+      const status = h("div", { role: "status" });
+      const refund = button(this.t("giftRefund"), async () => {
+        refund.disabled = true;
+        const done = await api(`/v1/gifts/refunds/${encodeURIComponent(value)}`, { method: "POST", auth: false });
+        if (done.ok) refund.remove();
+        else refund.disabled = false;
+        status.replaceChildren(message(done.ok ? this.t("giftRefunded") : problemText(lang, done), done.ok ? "mh-success" : "mh-error"));
+      }, "mh-button mh-danger");
+      this.show(about, g.guarantee_ends_at ? message(this.t("refundUntil", { date: day(lang, g.guarantee_ends_at) })) : null, refund, status);
+    }
+  }
+
   const elements = {
     "masthead-status": Status, "masthead-subscribe": Subscribe, "masthead-paywall": Paywall,
     "masthead-account": Account, "masthead-verify-email": VerifyEmail, "masthead-reset-password": ResetPassword,
     "masthead-checkout-success": CheckoutSuccess, "masthead-checkout-canceled": CheckoutCanceled,
+    "masthead-unsubscribe": Unsubscribe, "masthead-gift-redeem": GiftRedeem, "masthead-gift-refund": GiftRefund,
   };
   for (const [name, cls] of Object.entries(elements)) customElements.define(name, cls);
 

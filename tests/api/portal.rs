@@ -137,6 +137,9 @@ async fn the_site_pages_answer_at_their_default_paths(app: TestApp) {
         ("/billing/checkout/canceled", "masthead-checkout-canceled"),
         ("/billing/portal/return", "masthead-account"),
         ("/account", "masthead-account"),
+        ("/unsubscribe?token=x", "masthead-unsubscribe"),
+        ("/gifts/redeem?token=x", "masthead-gift-redeem"),
+        ("/gifts/refund?token=x", "masthead-gift-refund"),
         ("/sample/account", "masthead-account"),
     ] {
         let response = app.get(path).await;

@@ -24,16 +24,17 @@ use actix_web::{HttpRequest, HttpResponse};
 use minijinja::context;
 use render::{Page, render};
 
-/// The portal element each site page shows; `None` for the pages the
-/// sample does not have yet (they stay 404).
-fn element(page: SitePage) -> Option<(&'static str, &'static str)> {
+/// The portal element each site page shows, and the page's heading.
+fn element(page: SitePage) -> (&'static str, &'static str) {
     match page {
-        SitePage::VerifyEmail => Some(("masthead-verify-email", "Confirm your email")),
-        SitePage::ResetPassword => Some(("masthead-reset-password", "Reset your password")),
-        SitePage::CheckoutSuccess => Some(("masthead-checkout-success", "Welcome aboard")),
-        SitePage::CheckoutCanceled => Some(("masthead-checkout-canceled", "Payment canceled")),
-        SitePage::PortalReturn | SitePage::Account => Some(("masthead-account", "Your account")),
-        SitePage::Unsubscribe | SitePage::GiftRedeem | SitePage::GiftRefund => None,
+        SitePage::VerifyEmail => ("masthead-verify-email", "Confirm your email"),
+        SitePage::ResetPassword => ("masthead-reset-password", "Reset your password"),
+        SitePage::CheckoutSuccess => ("masthead-checkout-success", "Welcome aboard"),
+        SitePage::CheckoutCanceled => ("masthead-checkout-canceled", "Payment canceled"),
+        SitePage::PortalReturn | SitePage::Account => ("masthead-account", "Your account"),
+        SitePage::Unsubscribe => ("masthead-unsubscribe", "Product updates"),
+        SitePage::GiftRedeem => ("masthead-gift-redeem", "A gift for you"),
+        SitePage::GiftRefund => ("masthead-gift-refund", "Refund a gift"),
     }
 }
 
@@ -56,9 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig, settings: &Settings) {
     }
     let mut seen = Vec::new();
     for page in SitePage::ALL {
-        let Some((element, heading)) = element(page) else {
-            continue;
-        };
+        let (element, heading) = element(page);
         let path = route_path(page.path(settings));
         if path == "/" || seen.contains(&path) {
             continue;
