@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod mail;
 pub mod media;
 pub mod metrics;
+pub mod pages;
 pub mod private_files;
 pub mod problem_types;
 pub mod routes;
