@@ -61,6 +61,7 @@ mod password_rules;
 mod perk_launch;
 mod plan_change;
 mod plans;
+mod portal;
 mod price_changes;
 mod price_changes_stripe;
 mod print_mailing_list;

@@ -35,7 +35,7 @@ import path from "node:path";
 const here = path.dirname(new URL(import.meta.url).pathname);
 const repo = path.resolve(here, "..", "..");
 const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const POSTGRES_ADMIN = process.env.MASTHEAD_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export const fail = (message) => { throw new Error(message); };
@@ -74,7 +74,8 @@ function cspReporter() {
 }
 
 export class Harness {
-  constructor({ binary, backend, journey, env = {} }) {
+  constructor({ binary, backend, journey, env = {}, seed = false }) {
+    this.seed = seed;
     this.binary = binary;
     this.backend = backend;
     this.journey = journey;
@@ -123,6 +124,8 @@ export class Harness {
       this.cleanups.push(() => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       this.databaseUrl = POSTGRES_ADMIN.replace(/\/[^/]*$/, `/${name}`);
     }
+    // The sample magazine (`masthead demo`), loaded before serving.
+    if (this.seed) this.command(["demo"]);
     await this.startMasthead();
     await this.startProxy();
     this.browser = await chromium.launch({
@@ -253,16 +256,22 @@ export class Harness {
   async shot(page, name) {
     this.shotCount += 1;
     const file = path.join(this.shots, `${String(this.shotCount).padStart(2, "0")}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    // caret "initial": hiding it would inject a <style>, which the
+    // pages' CSP rightly blocks (and the watcher would report).
+    await page.bringToFront();   // a background tab renders no frames
+    await page.screenshot({ path: file, fullPage: true, caret: "initial" });
     return file;
   }
 
   /// Runs axe-core on `page`; fails on serious or critical violations.
   async axe(page, label = page.url()) {
+    // Evaluated through the DevTools protocol rather than added as a
+    // <script> (page.addScriptTag): the pages' strict CSP blocks inline
+    // scripts, and the journey must not loosen it.
     if (!(await page.evaluate(() => typeof window.axe === "object"))) {
-      await page.addScriptTag({ path: AXE });
+      await page.evaluate(AXE_SOURCE);
     }
-    const results = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+    const results = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"], preload: false }));
     const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     if (bad.length) {
       fail(`axe on ${label}:\n  ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`).join("\n  ")}`);

@@ -22,7 +22,7 @@ for (const file of readdirSync(path.join(here, "journeys")).filter((f) => f.ends
 let failed = 0;
 for (const journey of journeys) {
   for (const backend of backends) {
-    const h = new Harness({ binary, backend, journey: journey.name, env: journey.env ?? {} });
+    const h = new Harness({ binary, backend, journey: journey.name, env: journey.env ?? {}, seed: journey.seed ?? false });
     const started = Date.now();
     try {
       await h.start();
@@ -32,6 +32,7 @@ for (const journey of journeys) {
     } catch (error) {
       failed += 1;
       console.log(`FAIL  ${journey.name} on ${backend}: ${error?.stack ?? error}`);
+      if (h.problems.length) console.log(`  the browser also saw:\n    ${h.problems.join("\n    ")}`);
       if (h.log) console.log(`  masthead's last log lines:\n${h.log().split("\n").slice(-15).join("\n")}`);
     } finally {
       await h.close();
