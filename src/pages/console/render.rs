@@ -34,8 +34,6 @@ pub struct Ctx {
     pub csrf: String,
     /// A message from the previous action, shown once.
     pub flash: Option<String>,
-    /// Whether the public URL is https (the cookies' names depend on it).
-    pub secure: bool,
 }
 
 /// The builder of a console page answer with `status`.
