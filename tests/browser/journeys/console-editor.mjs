@@ -37,7 +37,9 @@ export async function run(h) {
   if (!teaser.includes("The opening paragraph.") || teaser.includes("Behind the wall.")) fail(`teaser: ${teaser}`);
   await h.shot(page, "preview");
   await Promise.all([page.waitForURL(new RegExp(`/console/articles/${slug}$`)), page.click("text=Create draft")]);
-  await Promise.all([page.waitForSelector("p.flash:has-text('Published')"), page.click("button:has-text('Publish')")]);
+  await Promise.all([page.waitForLoadState("load"), page.click("form[action$='/publish'] button")]);
+  const published = await page.textContent("main");
+  if (!published.includes("Published.")) fail(`publishing: ${published.replace(/\s+/g, " ").slice(0, 400)}`);
 
   await page.setInputFiles("#audio-file", { name: "reading.mp3", mimeType: "audio/mpeg", buffer: sampleAudio() });
   await page.fill("#duration_seconds", "42");
