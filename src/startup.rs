@@ -180,7 +180,6 @@ impl Application {
             ),
             metrics.clone(),
         );
-        let narration = NarrationQueue::new(&narrator, &jobs);
         let state = web::Data::new(AppState {
             db: db.clone(),
             tokens,
@@ -193,8 +192,9 @@ impl Application {
             rate_limits: crate::auth::RateLimits::from_settings(&settings),
             mailer,
             letters,
+            // Publishing queues narrations on the job queue.
+            narration: NarrationQueue::new(&narrator, &jobs),
             jobs,
-            narration,
             metrics,
             settings,
             clock: crate::clock::Clock::system(),
@@ -208,10 +208,7 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
-            // Pages are not API operations: plain actix, outside the
-            // OpenAPI document.
-            let settings = &state.settings;
-            app.configure(|cfg| crate::pages::configure(cfg, settings))
+            app.configure(|cfg| crate::pages::configure(cfg, &state.settings))
                 .app_data(state.clone())
                 .app_data(request_metrics.clone())
                 .app_data(web::Data::from(openapi.clone()))

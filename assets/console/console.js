@@ -17,15 +17,13 @@ document.addEventListener("DOMContentLoaded", () => {
         if (bar && progress.lengthComputable) bar.value = Math.round((progress.loaded / progress.total) * 100);
       });
       request.addEventListener("load", () => {
-        // The console answers with a redirect (followed here) or a page
-        // with the error: show whichever page it was.
-        if (request.responseURL && request.responseURL !== form.action && request.status < 400) {
-          window.location.assign(request.responseURL);
-        } else {
-          document.open();
-          document.write(request.responseText);
-          document.close();
-        }
+        // The console answers with a redirect (followed here, to the page
+        // showing the result once) or with the page and its error: show
+        // that page, at its address.
+        if (request.responseURL) window.history.replaceState(null, "", request.responseURL);
+        document.open();
+        document.write(request.responseText);
+        document.close();
       });
       request.addEventListener("error", () => {
         if (button) button.disabled = false;

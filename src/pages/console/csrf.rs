@@ -63,10 +63,10 @@ pub fn same_origin(req: &HttpRequest, settings: &Settings) -> bool {
     if let Some(origin) = text(header::ORIGIN) {
         return origin_of(&origin) == own;
     }
-    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
-        if site != "same-origin" {
-            return false;
-        }
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site"))
+        && site != "same-origin"
+    {
+        return false;
     }
     text(header::REFERER).is_none_or(|referer| origin_of(&referer) == own)
 }

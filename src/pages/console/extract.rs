@@ -43,7 +43,7 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ConsoleError> {
 }
 
 /// The context for a staff member `member` whose session secret is `token`.
-fn context(member: &AuthenticatedReader, token: &str, flash: Option<String>, secure: bool) -> Ctx {
+fn context(member: &AuthenticatedReader, token: &str, flash: Option<String>) -> Ctx {
     Ctx {
         name: member.account.name.clone(),
         email: member.account.email.clone(),
@@ -53,7 +53,6 @@ fn context(member: &AuthenticatedReader, token: &str, flash: Option<String>, sec
         admin: member.role == Role::Admin,
         csrf: csrf::session_token(token),
         flash,
-        secure,
     }
 }
 
@@ -86,7 +85,7 @@ impl<R: RequiredRole + 'static> FromRequest for ConsoleStaff<R> {
                 second_factor_at: live.second_factor_at,
             };
             let flash = cookies::read(&req, settings, Jar::Flash).map(|raw| decode_flash(&raw));
-            let ctx = context(&member, &token, flash, cookies::secure(settings));
+            let ctx = context(&member, &token, flash);
             if !R::allows(role) {
                 return Err(ConsoleError::Forbidden {
                     ctx: Box::new(ctx),

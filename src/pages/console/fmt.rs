@@ -5,6 +5,7 @@
 use crate::domain::minor_unit_exponent;
 use chrono::{DateTime, Utc};
 use std::borrow::Borrow;
+use std::fmt::Write as _;
 
 /// Something a template shows as a time.
 pub trait AsAt {
@@ -84,7 +85,7 @@ pub fn encode(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -132,7 +133,7 @@ mod tests {
     #[test]
     fn money_follows_the_currency_exponent() {
         assert_eq!(money(1200, "eur"), "12.00 EUR");
-        assert_eq!(money(&5, "usd"), "0.05 USD");
+        assert_eq!(money(5, "usd"), "0.05 USD");
         assert_eq!(money(1200, "jpy"), "1200 JPY");
         assert_eq!(money(-1500, "bhd"), "-1.500 BHD");
     }

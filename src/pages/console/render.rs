@@ -34,8 +34,6 @@ pub struct Ctx {
     pub csrf: String,
     /// A message from the previous action, shown once.
     pub flash: Option<String>,
-    /// Whether the public URL is https (the cookies' names depend on it).
-    pub secure: bool,
 }
 
 /// The builder of a console page answer with `status`.
@@ -45,7 +43,11 @@ fn html(status: StatusCode) -> HttpResponseBuilder {
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::X_FRAME_OPTIONS, "DENY"));
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        // Not the API's `no-referrer`: with it, browsers send `Origin:
+        // null` on the console's own form posts, which the origin check
+        // must refuse. `same-origin` sends nothing to other sites.
+        .insert_header((header::REFERRER_POLICY, "same-origin"));
     response
 }
 

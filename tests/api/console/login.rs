@@ -20,6 +20,8 @@ async fn a_session_cookie_scripts_and_other_sites_cannot_use(app: TestApp) {
     let csp = login.headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert!(!csp.contains("unsafe-inline"));
+    // `no-referrer` would make browsers post `Origin: null`, refused.
+    assert_eq!(login.headers["referrer-policy"], "same-origin");
     let signed_in = console.log_in(&support.email, &support.password).await;
     assert_eq!(
         signed_in.status,

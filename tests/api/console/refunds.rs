@@ -56,7 +56,7 @@ async fn a_double_submitted_refund_refunds_once_and_is_the_apis_refund(app: Test
     assert_eq!(first.location(), format!("/console/readers/{}", reader.id));
     let again = console.post(&path, &form).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
-    let shown = console.get(&first.location().to_owned()).await;
+    let shown = console.get(first.location()).await;
     assert!(shown.body.contains("refunded"), "{}", shown.body);
 
     // The API's refund: the reader's payments show it, once per payment;

@@ -31,6 +31,8 @@ struct ListPage<'a> {
     total: i64,
 }
 
+// askama calls these helpers as methods of the template (`self.at(..)`).
+#[allow(clippy::unused_self)]
 impl ListPage<'_> {
     fn at(&self, value: impl fmt::AsAt) -> String {
         fmt::at(value)
@@ -116,6 +118,8 @@ struct FormPage<'a> {
     error: Option<String>,
 }
 
+// askama calls these helpers as methods of the template (`self.at(..)`).
+#[allow(clippy::unused_self)]
 impl FormPage<'_> {
     fn at(&self, value: impl fmt::AsAt) -> String {
         fmt::at(value)

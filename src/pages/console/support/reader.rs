@@ -67,7 +67,8 @@ pub async fn show(
     render(&state, &member, &id, None).await
 }
 
-/// Template helpers.
+// askama calls these helpers as methods of the template (`self.at(..)`).
+#[allow(clippy::unused_self)]
 impl ReaderPage<'_> {
     fn at(&self, value: impl fmt::AsAt) -> String {
         fmt::at(value)

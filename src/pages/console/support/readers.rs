@@ -45,6 +45,8 @@ struct ReadersPage<'a> {
     error: Option<String>,
 }
 
+// askama calls these helpers as methods of the template (`self.at(..)`).
+#[allow(clippy::unused_self)]
 impl ReadersPage<'_> {
     fn at(&self, value: &chrono::DateTime<chrono::Utc>) -> String {
         fmt::at(value)
@@ -52,11 +54,15 @@ impl ReadersPage<'_> {
 }
 
 fn link(form: &SearchForm, page: i64) -> String {
-    let query: String = [("q", &form.q), ("state", &form.state), ("tier", &form.tier)]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}&", fmt::encode(v)))
-        .collect();
+    let mut query = String::new();
+    for (key, value) in [("q", &form.q), ("state", &form.state), ("tier", &form.tier)] {
+        if !value.is_empty() {
+            query.push_str(key);
+            query.push('=');
+            query.push_str(&fmt::encode(value));
+            query.push('&');
+        }
+    }
     format!("/console/readers?{query}page={page}")
 }
 

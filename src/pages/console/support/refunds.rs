@@ -94,7 +94,7 @@ async fn confirm_page(
         .ok_or_else(|| {
             ConsoleError::Api(crate::billing::subscription_not_found(), member.boxed_ctx())
         })?;
-    let stake = Stake::of(shown, state.settings.refund_window_days);
+    let at_stake = Stake::of(shown, state.settings.refund_window_days);
     let key = form
         .and_then(|f| f.text("idempotency_key"))
         .unwrap_or_else(nonce);
@@ -108,10 +108,10 @@ async fn confirm_page(
             ctx: Some(&member.ctx),
             reader: &detail,
             subscription: shown,
-            amount: fmt::money_or_dash(stake.amount_cents, &stake.currency),
-            payments: stake.payments,
-            guarantee_ends: fmt::at(stake.guarantee_ends),
-            within: stake.within,
+            amount: fmt::money_or_dash(at_stake.amount_cents, &at_stake.currency),
+            payments: at_stake.payments,
+            guarantee_ends: fmt::at(at_stake.guarantee_ends),
+            within: at_stake.within,
             key: &key,
             reason: &reason,
             error: error.as_ref().map(describe),
@@ -201,6 +201,8 @@ struct QueuePage<'a> {
     error: Option<String>,
 }
 
+// askama calls these helpers as methods of the template (`self.at(..)`).
+#[allow(clippy::unused_self)]
 impl QueuePage<'_> {
     fn at(&self, value: impl fmt::AsAt) -> String {
         fmt::at(value)

@@ -150,6 +150,7 @@ impl ReaderDetail {
     }
 
     /// The view with the gifts the reader bought or redeemed.
+    #[must_use]
     pub fn with_gifts(mut self, gifts: Vec<GiftRow>) -> Self {
         self.gifts = gifts
             .into_iter()
@@ -159,6 +160,7 @@ impl ReaderDetail {
     }
 
     /// The view with the reader's gift links.
+    #[must_use]
     pub fn with_gift_links(mut self, gift_links: Vec<GiftLinkEntry>) -> Self {
         self.gift_links = gift_links;
         self
