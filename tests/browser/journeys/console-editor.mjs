@@ -26,6 +26,7 @@ export async function run(h) {
   await Promise.all([page.waitForURL(/\/console$/), page.click("button[type=submit]")]);
   await Promise.all([page.waitForURL(/\/console\/articles$/), page.click("nav >> text=Articles")]);
   await Promise.all([page.waitForURL(/\/console\/articles\/new$/), page.click("text=New article")]);
+  await h.axe(page, "new article");
   await page.fill("#title", "Night Trains");
   await page.fill("#slug", slug);
   await page.fill("#dek", "Across Europe by sleeper.");
@@ -40,6 +41,7 @@ export async function run(h) {
   await Promise.all([page.waitForLoadState("load"), page.click("form[action$='/publish'] button")]);
   const published = await page.textContent("main");
   if (!published.includes("Published.")) fail(`publishing: ${published.replace(/\s+/g, " ").slice(0, 400)}`);
+  await h.axe(page, "article page");
 
   await page.setInputFiles("#audio-file", { name: "reading.mp3", mimeType: "audio/mpeg", buffer: sampleAudio() });
   await page.fill("#duration_seconds", "42");

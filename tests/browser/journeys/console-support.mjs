@@ -24,20 +24,24 @@ export async function run(h) {
 
   const page = await h.newPage();
   await page.goto(`${h.api}/console/login`);
+  await h.axe(page, "console login");
   await page.fill("#email", email);
   await page.fill("#password", staffPassword);
   await Promise.all([page.waitForURL(/\/console$/), page.click("button[type=submit]")]);
   await h.shot(page, "home");
+  await h.axe(page, "console home");
 
   await page.fill("#q", reader);
   await Promise.all([page.waitForURL(/\/console\/readers\?/), page.click("form[role=search] button")]);
   await Promise.all([page.waitForURL(/\/console\/readers\/[^?]+$/), page.click(`a:has-text("${reader}")`)]);
   await page.waitForSelector("text=Not for me after all");
   await h.shot(page, "reader");
+  await h.axe(page, "reader page");
 
   await Promise.all([page.waitForURL(/refund-requests$/), page.click("nav >> text=Refund requests")]);
   const card = page.locator("article.request", { hasText: "Not for me after all" });
   await card.waitFor();
+  await h.axe(page, "refund queue");
   await h.shot(page, "queue");
   await Promise.all([
     page.waitForSelector("p.flash:has-text('Request approved')"),
