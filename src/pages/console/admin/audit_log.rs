@@ -45,6 +45,9 @@ struct AuditLogPage<'a> {
     error: Option<String>,
 }
 
+// askama calls these helpers as methods of the template (`self.at(..)`),
+// with the fields it reads by reference.
+#[allow(clippy::unused_self, clippy::trivially_copy_pass_by_ref)]
 impl AuditLogPage<'_> {
     fn at(&self, value: &chrono::DateTime<chrono::Utc>) -> String {
         fmt::at(*value)

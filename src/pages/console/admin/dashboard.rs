@@ -37,6 +37,9 @@ struct DashboardPage<'a> {
     money: Vec<String>,
 }
 
+// askama calls these helpers as methods of the template (`self.at(..)`),
+// with the fields it reads by reference.
+#[allow(clippy::unused_self, clippy::trivially_copy_pass_by_ref)]
 impl DashboardPage<'_> {
     fn amount(&self, cents: &i64, currency: &str) -> String {
         fmt::money(cents, currency)
