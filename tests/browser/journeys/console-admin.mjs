@@ -6,7 +6,26 @@ import { fail } from "../harness.mjs";
 
 export const name = "console-admin";
 
+/// A reader who buys `interval` of the digital tier from `article`'s
+/// paywall (the development provider), or only starts the checkout.
+async function buy(h, n, interval, article, pay = true) {
+  const email = `buyer-${n}-${Date.now()}@example.com`;
+  await h.signUp(email, "correct horse battery", `Buyer ${n}`);
+  const token = await h.logIn(email, "correct horse battery");
+  const checkout = await h.call("POST", "/v1/billing/checkout", {
+    token, body: { tier: "digital", interval, source_article: article },
+  });
+  if (checkout.status !== 201) fail(`checkout answered ${checkout.status}: ${JSON.stringify(checkout.body)}`);
+  if (!pay) return;
+  const paid = await fetch(checkout.body.url.replace(h.api, h.direct), { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  if (paid.status !== 200) fail(`the development checkout answered ${paid.status}`);
+}
+
 export async function run(h) {
+  await buy(h, 1, "month", "cities-of-water");
+  await buy(h, 2, "year", "cities-of-water");
+  await buy(h, 3, "month", "the-long-read");
+  await buy(h, 4, "month", "the-long-read", false);
   const email = `admin-${Date.now()}@magazine.test`;
   const password = "staff password 123";
   await h.staff("admin", email, password);
@@ -19,6 +38,9 @@ export async function run(h) {
 
   await Promise.all([page.waitForURL(/\/console\/dashboard$/), page.click("nav >> text=Dashboard")]);
   await page.waitForSelector("svg.chart");
+  const mrr = await page.textContent("section[aria-labelledby=mrr]");
+  // 2 × 9.00 a month + 90.00 a year / 12 = 25.50.
+  if (!mrr.includes("25.50 USD")) fail(`the dashboard's MRR: ${mrr.replace(/\s+/g, " ")}`);
   await h.axe(page, "dashboard");
   await h.shot(page, "dashboard");
 

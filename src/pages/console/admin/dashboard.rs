@@ -87,9 +87,18 @@ pub async fn show(
             DashboardPeriod::Month => p.start.format("%b %Y").to_string(),
         })
         .collect();
+    // Short labels under the bars (the table beside names each in full).
+    let short: Vec<String> = view
+        .periods
+        .iter()
+        .map(|p| match period {
+            DashboardPeriod::Week => p.start.format("%-d %b").to_string(),
+            DashboardPeriod::Month => p.start.format("%b").to_string(),
+        })
+        .collect();
     let growth = BarChart::grouped(
         "New and churned paid subscriptions",
-        &labels,
+        &short,
         &[
             ("series-a", view.periods.iter().map(|p| p.new).collect()),
             ("series-b", view.periods.iter().map(|p| p.churned).collect()),
