@@ -15,6 +15,7 @@ on_both_backends!(
     ad_free_goes_live_once_however_often_the_button_is_pressed,
     the_audit_log_page_filters_by_action,
     support_and_editors_cannot_open_admin_pages,
+    an_admin_resets_a_lost_second_factor_from_the_staff_page,
 );
 
 async fn the_dashboard_page_shows_the_apis_figures_as_a_chart_and_a_table(app: TestApp) {
@@ -141,9 +142,91 @@ async fn support_and_editors_cannot_open_admin_pages(app: TestApp) {
     for role in [Role::Support, Role::Editor] {
         let staff = app.new_staff(role).await;
         let console = Console::signed_in(&app, &staff.email, &staff.password).await;
-        for path in ["/console/dashboard", "/console/perks", "/console/audit-log"] {
+        for path in [
+            "/console/dashboard",
+            "/console/perks",
+            "/console/audit-log",
+            "/console/staff",
+        ] {
             let page = console.get(path).await;
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{role:?} at {path}");
         }
     }
+}
+
+/// The console's reset is the API's: the factor goes, the member's
+/// sessions end, the audit log says who and why; one's own row offers no
+/// reset, and a forged post is refused.
+async fn an_admin_resets_a_lost_second_factor_from_the_staff_page(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let support = app.new_staff(Role::Support).await;
+    let started: Value = app
+        .post_json_auth(
+            "/v1/me/second-factor",
+            &support.access_token,
+            &serde_json::json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = started["secret"].as_str().unwrap();
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let code = masthead::auth::totp::TotpSecret::from_stored(secret)
+        .unwrap()
+        .code_at_step(now / masthead::auth::totp::TOTP_STEP_SECONDS);
+    let confirmed = app
+        .post_json_auth(
+            "/v1/me/second-factor/confirm",
+            &support.access_token,
+            &serde_json::json!({"password": support.password, "code": code}),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let page = console.get("/console/staff").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&support.email), "{}", page.body);
+    assert!(
+        !page
+            .body
+            .contains(&format!("/console/staff/{}/second-factor/reset", admin.id)),
+        "no reset of one's own"
+    );
+    let csrf = field(&page.body, "csrf");
+    let path = format!("/console/staff/{}/second-factor/reset", support.id);
+    let forged = console
+        .post(&path, &[("csrf", "forged"), ("reason", "x")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let reset = console
+        .post(&path, &[("csrf", csrf.as_str()), ("reason", "lost phone")])
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.body);
+    let me = app.get_auth("/v1/me", &support.access_token).await;
+    assert_eq!(
+        me.status(),
+        StatusCode::UNAUTHORIZED,
+        "their sessions ended"
+    );
+    let again = console
+        .post(&path, &[("csrf", csrf.as_str()), ("reason", "twice")])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing left to reset"
+    );
+    assert!(again.body.contains("no second factor"), "{}", again.body);
+    let log: Value = app
+        .get_auth(
+            "/v1/admin/audit-log?action=second_factor_reset",
+            &admin.access_token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["total"], 1, "{log}");
+    assert_eq!(log["items"][0]["reason"], "lost phone");
 }

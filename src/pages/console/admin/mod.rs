@@ -5,6 +5,7 @@ mod audit_log;
 mod chart;
 mod dashboard;
 mod perks;
+mod staff;
 
 use actix_web::web;
 
@@ -14,5 +15,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard.csv", web::get().to(dashboard::csv))
         .route("/perks", web::get().to(perks::show))
         .route("/perks/{tier}/{perk}", web::post().to(perks::set))
-        .route("/audit-log", web::get().to(audit_log::show));
+        .route("/audit-log", web::get().to(audit_log::show))
+        .route("/staff", web::get().to(staff::show))
+        .route(
+            "/staff/{id}/second-factor/reset",
+            web::post().to(staff::reset_factor),
+        );
 }
