@@ -1,10 +1,20 @@
 // The staff console, support side (issue 16, Tests): a reader who
 // subscribed asks for their money back; a support person signs in to the
 // console, finds the reader, opens the refund queue and approves the
-// request; the reader's subscription is refunded and grants nothing.
+// request; the reader's subscription is refunded and the subscriber
+// article is behind the wall again for them.
 import { fail } from "../harness.mjs";
 
 export const name = "console-support";
+export const seed = true;   // `masthead demo`: the subscriber article "cities-of-water"
+
+/// Whether `token`'s own subscription opens the demo's subscriber article
+/// (not a free metered read or a gift link: the gate names those).
+async function ownAccess(h, token) {
+  const access = await h.call("GET", "/v1/articles/cities-of-water/access", { token });
+  if (access.status !== 200) fail(`the gate answered ${access.status}: ${JSON.stringify(access.body)}`);
+  return access.body.granted && access.body.reason == null;
+}
 
 export async function run(h) {
   const reader = `refund-${Date.now()}@example.com`;
@@ -17,6 +27,8 @@ export async function run(h) {
   if (pay.status !== 200) fail(`the development checkout answered ${pay.status}`);
   const asked = await h.call("POST", "/v1/me/subscription/refund-request", { token, body: { reason: "Not for me after all" } });
   if (asked.status !== 201) fail(`the refund request answered ${asked.status}: ${JSON.stringify(asked.body)}`);
+
+  if (!(await ownAccess(h, token))) fail("the subscriber cannot read the subscriber article");
 
   const email = `support-${Date.now()}@magazine.test`;
   const staffPassword = "staff password 123";
@@ -52,5 +64,7 @@ export async function run(h) {
   const mine = await h.call("GET", "/v1/me/subscription", { token });
   const text = JSON.stringify(mine.body);
   if (!text.includes("refunded")) fail(`the reader's subscription after the refund: ${text}`);
-  return "support signed in, found the reader, approved the refund; the subscription is refunded";
+  // The wall is back: the refunded reader's own access to the article is gone.
+  if (await ownAccess(h, token)) fail("the refunded reader still reads the subscriber article");
+  return "support signed in, found the reader, approved the refund; the subscription is refunded and the article walled again";
 }
