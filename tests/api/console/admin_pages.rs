@@ -16,6 +16,7 @@ on_both_backends!(
     the_audit_log_page_filters_by_action,
     support_and_editors_cannot_open_admin_pages,
     an_admin_resets_a_lost_second_factor_from_the_staff_page,
+    an_offer_archived_from_the_console_stops_at_once,
 );
 
 async fn the_dashboard_page_shows_the_apis_figures_as_a_chart_and_a_table(app: TestApp) {
@@ -147,6 +148,7 @@ async fn support_and_editors_cannot_open_admin_pages(app: TestApp) {
             "/console/perks",
             "/console/audit-log",
             "/console/staff",
+            "/console/offers",
         ] {
             let page = console.get(path).await;
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{role:?} at {path}");
@@ -229,4 +231,65 @@ async fn an_admin_resets_a_lost_second_factor_from_the_staff_page(app: TestApp) 
         .unwrap();
     assert_eq!(log["total"], 1, "{log}");
     assert_eq!(log["items"][0]["reason"], "lost phone");
+}
+
+/// Archiving through the console is the API's archive: the offer stops,
+/// one audit entry however often the button is pressed, and a forged post
+/// changes nothing.
+async fn an_offer_archived_from_the_console_stops_at_once(app: TestApp) {
+    crate::support::offer_fixtures::create_offer(
+        &app,
+        serde_json::json!({"code": "SPRING", "percent_off": 20}),
+    )
+    .await;
+    let admin = app.new_staff(Role::Admin).await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let page = console.get("/console/offers").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Archive SPRING"), "{}", page.body);
+    let forged = console
+        .post("/console/offers/SPRING/archive", &[("csrf", "forged")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let csrf = field(&page.body, "csrf");
+    for _ in 0..2 {
+        let archived = console
+            .post("/console/offers/SPRING/archive", &[("csrf", csrf.as_str())])
+            .await;
+        assert_eq!(archived.status, StatusCode::SEE_OTHER, "{}", archived.body);
+    }
+    let listed: Value = app
+        .get_auth("/v1/admin/offers", &admin.access_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["offers"][0]["status"], "archived", "{listed}");
+    let after = console.get("/console/offers").await;
+    assert!(
+        !after.body.contains("Archive SPRING"),
+        "no button for an archived offer"
+    );
+    let log: Value = app
+        .get_auth(
+            "/v1/admin/audit-log?action=offer_archived",
+            &admin.access_token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["total"], 1, "{log}");
+    let unknown = console
+        .post(
+            "/console/offers/NOPE%0D%0A/archive",
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
 }

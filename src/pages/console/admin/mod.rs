@@ -4,6 +4,7 @@
 mod audit_log;
 mod chart;
 mod dashboard;
+mod offers;
 mod perks;
 mod staff;
 
@@ -16,6 +17,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/perks", web::get().to(perks::show))
         .route("/perks/{tier}/{perk}", web::post().to(perks::set))
         .route("/audit-log", web::get().to(audit_log::show))
+        .route("/offers", web::get().to(offers::show))
+        .route("/offers/{code}/archive", web::post().to(offers::archive))
         .route("/staff", web::get().to(staff::show))
         .route(
             "/staff/{id}/second-factor/reset",
