@@ -7,6 +7,7 @@ pub mod admin;
 pub mod articles;
 pub mod auth;
 pub mod billing;
+pub mod csv_or_json;
 pub mod decoding;
 mod docs;
 pub mod email;

@@ -7,7 +7,6 @@ use crate::domain::DashboardPeriod;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::extract::{AdminRole, Staff};
 use crate::state::AppState;
-use actix_web::http::header::{self, Header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -24,21 +23,10 @@ pub struct DashboardQuery {
     pub periods: Option<usize>,
 }
 
-/// Whether `text/csv` ranks before `application/json` in `Accept`.
+/// Whether `text/csv` ranks before `application/json` in `Accept`
+/// (JSON otherwise).
 fn wants_csv(req: &HttpRequest) -> bool {
-    header::Accept::parse(req).is_ok_and(|accept| {
-        accept
-            .ranked()
-            .iter()
-            .find_map(
-                |mime| match (mime.type_().as_str(), mime.subtype().as_str()) {
-                    ("text", "csv") => Some(true),
-                    ("application", "json") => Some(false),
-                    _ => None,
-                },
-            )
-            .unwrap_or(false)
-    })
+    crate::routes::csv_or_json::csv_ranks_first(req) == Some(true)
 }
 
 fn parse(query: &DashboardQuery) -> Result<(DashboardPeriod, usize), ApiError> {

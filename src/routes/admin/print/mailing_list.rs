@@ -11,7 +11,6 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::extract::{Staff, SupportRole};
 use crate::spreadsheet::Spreadsheet;
 use crate::state::AppState;
-use actix_web::http::header::{self, Header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -30,19 +29,7 @@ pub struct MailingListQuery {
 /// Whether the client asked for JSON: the first of `application/json`
 /// and `text/csv` in the `Accept` header's ranking wins; CSV otherwise.
 fn wants_json(req: &HttpRequest) -> bool {
-    header::Accept::parse(req).is_ok_and(|accept| {
-        accept
-            .ranked()
-            .iter()
-            .find_map(
-                |mime| match (mime.type_().as_str(), mime.subtype().as_str()) {
-                    ("application", "json") => Some(true),
-                    ("text", "csv") => Some(false),
-                    _ => None,
-                },
-            )
-            .unwrap_or(false)
-    })
+    crate::routes::csv_or_json::csv_ranks_first(req) == Some(false)
 }
 
 fn recipients_csv(recipients: &[Recipient]) -> anyhow::Result<Spreadsheet> {
