@@ -82,7 +82,7 @@
       resetTitle: "Choose a new password", resetSave: "Save the new password",
       resetDone: "Your password is changed. You can log in with it now.",
       missingToken: "This page needs the link from your email.",
-      thanks: "Thank you for subscribing!", activating: "Activating your subscription…",
+      thanks: "Thank you for subscribing!", giftThanks: "Thank you for your gift! Your receipt is on its way, and the recipient gets the gift by email on the day you chose.", activating: "Activating your subscription…",
       active: "Your subscription is active.", continueReading: "Continue reading",
       notYet: "Your payment is still being confirmed. This page updates on its own; you can also come back later.",
       canceledCheckout: "You left the payment page; nothing was charged. Choose a plan when you are ready.",
@@ -105,7 +105,7 @@
       payments: "Payments", noPayments: "No payments yet.", date: "Date", amount: "Amount", status: "Status",
       kind_payment: "Payment", kind_refund: "Refund", invoice: "Invoice",
       refund: "Ask for your money back", refundUntil: "Our money-back guarantee covers you until {date}.",
-      refundReason: "Why? (optional)", refundSend: "Ask for a refund",
+      refundReason: "Why do you want your money back?", refundSend: "Ask for a refund",
       refundPending: "You asked for a refund on {date}; we will answer by email.",
       refundAnswered: "Refund request of {date}: {status}.",
       sessions: "Sessions", current: "this device", lastUsed: "last used {date}",
@@ -160,7 +160,7 @@
       resetTitle: "Choisissez un nouveau mot de passe", resetSave: "Enregistrer le mot de passe",
       resetDone: "Votre mot de passe est changé. Vous pouvez vous connecter.",
       missingToken: "Cette page s’ouvre avec le lien de votre e-mail.",
-      thanks: "Merci de votre abonnement !", activating: "Activation de votre abonnement…",
+      thanks: "Merci de votre abonnement !", giftThanks: "Merci pour votre cadeau ! Votre reçu arrive, et le destinataire recevra le cadeau par e-mail le jour choisi.", activating: "Activation de votre abonnement…",
       active: "Votre abonnement est actif.", continueReading: "Reprendre la lecture",
       notYet: "Votre paiement est en cours de confirmation. Cette page se met à jour seule ; vous pouvez aussi revenir plus tard.",
       canceledCheckout: "Vous avez quitté la page de paiement ; rien n’a été débité. Choisissez une formule quand vous voulez.",
@@ -183,7 +183,7 @@
       payments: "Paiements", noPayments: "Aucun paiement pour l’instant.", date: "Date", amount: "Montant", status: "État",
       kind_payment: "Paiement", kind_refund: "Remboursement", invoice: "Facture",
       refund: "Demander un remboursement", refundUntil: "Notre garantie « satisfait ou remboursé » court jusqu’au {date}.",
-      refundReason: "Pourquoi ? (facultatif)", refundSend: "Demander le remboursement",
+      refundReason: "Pourquoi souhaitez-vous être remboursé ?", refundSend: "Demander le remboursement",
       refundPending: "Vous avez demandé un remboursement le {date} ; nous répondrons par e-mail.",
       refundAnswered: "Demande de remboursement du {date} : {status}.",
       sessions: "Sessions", current: "cet appareil", lastUsed: "utilisée le {date}",
@@ -484,7 +484,9 @@
   class Element extends HTMLElement {
     connectedCallback() {
       this.classList.add("mh-root");
-      this.onSession = () => this.render();
+      // An element that announced a change itself (a saved profile) keeps
+      // its own confirmation rather than redrawing over it.
+      this.onSession = (event) => { if (event.detail?.from !== this) this.render(); };
       document.addEventListener("masthead:session", this.onSession);
       ready().then(() => this.render());
     }
@@ -740,6 +742,9 @@
   class CheckoutSuccess extends Element {
     async render() {
       const lang = this.lang_;
+      // A gift's payment returns here too (`?gift_id=`): nothing of the
+      // buyer's own to activate, whether or not they are logged in.
+      if (new URLSearchParams(location.search).has("gift_id")) return this.show(message(this.t("giftThanks"), "mh-success"));
       if (!me) return this.show(message(this.t("thanks"), "mh-lead"), message(this.t("loginToSee")), button(this.t("login"), () => open("login", { lang }), "mh-button mh-primary"));
       if (this.polling) return;
       this.polling = true;
@@ -779,11 +784,13 @@
   class Account extends Element {
     async render() {
       const lang = this.lang_;
+      if (!me && this.goodbye) return this.show(this.goodbye);
       if (!me) {
         this.show(message(this.t("loginToSee")), button(this.t("login"), () => open("login", { lang }), "mh-button mh-primary"));
         return;
       }
       if (this.drawing) return;
+      this.goodbye = null;
       this.drawing = true;
       try {
         const [sub, payments, requests, sessions, tiers] = await Promise.all([
@@ -818,6 +825,8 @@
           if (!res.ok) return { error: problemText(lang, res) };
           me = { ...me, ...res.data };
           channel?.postMessage("changed");
+          // This page's other elements (the header's name) follow too.
+          document.dispatchEvent(new CustomEvent("masthead:session", { detail: { reader: me, from: this } }));
           return { done: this.t("saved") };
         }, this.t("save"),
         field(lang, "name", "name", { autocomplete: "name", required: true, value: me.name }),
@@ -904,24 +913,21 @@
         : message(this.t("noPayments"));
       const parts = [table];
       const mine = requests.filter((r) => !s || r.subscription_id === s.id);
-      const pending = mine.find((r) => r.status === "pending");
       for (const r of mine) {
         parts.push(message(r.status === "pending" ? this.t("refundPending", { date: day(lang, r.created_at) })
           : this.t("refundAnswered", { date: day(lang, r.created_at), status: r.status })));
       }
-      // The guarantee runs from the subscription's first payment.
-      const first = list.filter((p) => p.kind === "payment" && p.subscription_id === s?.id && p.status !== "refunded")
-        .map((p) => new Date(p.at)).sort((a, b) => a - b)[0];
-      const ends = first && new Date(first.getTime() + CONFIG.guaranteeDays * 86_400_000);
-      if (s && ends && ends > new Date() && !pending && ["active", "canceling", "past_due"].includes(s.state)) {
+      // The API applies the guarantee's rule (first payment, window, state,
+      // no request pending): the page only shows its answer.
+      if (s?.refund_requestable && s.guarantee_ends_at) {
         parts.push(h("details", { class: "mh-refund" }, h("summary", { text: this.t("refund") }),
-          message(this.t("refundUntil", { date: day(lang, ends) })),
+          message(this.t("refundUntil", { date: day(lang, s.guarantee_ends_at) })),
           form(lang, async (v) => {
-            const res = await api("/v1/me/subscription/refund-request", { method: "POST", body: { reason: v.reason || null } });
+            const res = await api("/v1/me/subscription/refund-request", { method: "POST", body: { reason: v.reason } });
             if (!res.ok) return { error: problemText(lang, res) };
             setTimeout(() => this.render(), 1500);
             return { done: this.t("refundPending", { date: day(lang, res.data.created_at) }) };
-          }, this.t("refundSend"), field(lang, "reason", "refundReason", { multiline: true, maxlength: 2000 }))));
+          }, this.t("refundSend"), field(lang, "reason", "refundReason", { multiline: true, required: true, maxlength: 1000 }))));
       }
       return this.section("payments", ...parts);
     }
@@ -942,7 +948,8 @@
           const res = await api("/v1/me", { method: "DELETE", body: { password: v.password } });
           if (!res.ok) return { error: problemText(lang, res) };
           forget(); channel?.postMessage("logout");
-          this.show(message(this.t("deleted"), "mh-success"));
+          this.goodbye = message(this.t("deleted"), "mh-success");
+          this.show(this.goodbye);
           document.dispatchEvent(new CustomEvent("masthead:session", { detail: { reader: null } }));
           return {};
         }, this.t("deleteConfirm"), field(lang, "password", "password", { type: "password", autocomplete: "current-password", required: true })));

@@ -21,6 +21,7 @@ mod confirm_dev_checkout;
 pub mod dashboard;
 mod deny_refund_request;
 mod dev_checkout_page;
+mod guarantee_standing;
 pub mod follow_ups;
 pub mod gifts;
 mod notices;
@@ -52,6 +53,7 @@ pub use deny_refund_request::{
 pub use dev_checkout_page::{
     DevCheckoutPage, PageButton, PageOutcome, dev_checkout_page, press_dev_checkout_button,
 };
+pub use guarantee_standing::{GuaranteeStanding, guarantee_standing};
 pub use portal::{current_subscription, portal_url};
 pub use provider::stripe::API_VERSION as STRIPE_API_VERSION;
 pub use provider::stripe::{SetupOptions as StripeSetupOptions, SetupReport as StripeSetupReport};

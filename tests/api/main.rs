@@ -43,6 +43,7 @@ mod lifecycle_sweeps;
 mod login_limits;
 mod me;
 mod me_export;
+mod me_guarantee;
 mod me_password;
 mod me_payments;
 mod me_preferences;

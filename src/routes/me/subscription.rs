@@ -1,6 +1,7 @@
 //! `GET /v1/me/subscription`: the reader's current subscription and what it
 //! entitles them to.
 
+use crate::billing;
 use crate::db::{self, subscriptions::SubscriptionRow};
 use crate::domain::{
     BillingInterval, Perk, PerkStatus, SubscriptionSnapshot, SubscriptionState, entitlements,
@@ -48,6 +49,15 @@ pub struct SubscriptionView {
     /// nothing is waiting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_action_url: Option<String>,
+    /// Until when (exclusive) the money-back guarantee runs: the first
+    /// payment plus `MASTHEAD_REFUND_WINDOW_DAYS`. `null` while nothing has
+    /// been paid (a trial is not a payment) and for comps and gifts.
+    #[schema(example = "2026-03-02T09:30:00Z")]
+    pub guarantee_ends_at: Option<DateTime<Utc>>,
+    /// Whether `POST /v1/me/subscription/refund-request` is open now:
+    /// inside the guarantee, not yet refunded or ended, and no request
+    /// pending. Show "Ask for your money back" only when `true`.
+    pub refund_requestable: bool,
 }
 
 impl SubscriptionView {
@@ -65,6 +75,8 @@ impl SubscriptionView {
             comped_until: row.comped_until.map(|t| t.and_utc()),
             cancel_at_period_end: state == SubscriptionState::Canceling,
             payment_action_url: None,
+            guarantee_ends_at: None,
+            refund_requestable: false,
         })
     }
 }
@@ -93,26 +105,26 @@ pub async fn my_subscription(
     reader: AuthenticatedReader,
 ) -> Result<HttpResponse, ApiError> {
     let id = reader.reader_id;
-    let (rows, action_urls) = state
+    let window_days = state.settings.refund_window_days;
+    let page = state
         .db
         .run(move |conn| {
+            let now = Utc::now();
             let rows = db::subscriptions::for_reader_with_perks(conn, &id)?;
-            let mut urls = Vec::new();
-            for (row, _) in &rows {
-                let url =
+            let stored: Vec<SubscriptionRow> = rows.iter().map(|(row, _)| row.clone()).collect();
+            let mut page = view(rows, now);
+            if let Some(current) = page.subscription.as_mut()
+                && let Some(row) = stored.iter().find(|row| row.id == current.id)
+            {
+                current.payment_action_url =
                     db::subscriptions::provider::payment_action_url(conn, &row.subscription_id())?;
-                urls.extend(url.map(|url| (row.id.clone(), url)));
+                let standing = billing::guarantee_standing(conn, row, window_days, now)?;
+                current.guarantee_ends_at = standing.ends_at;
+                current.refund_requestable = standing.refund_requestable;
             }
-            Ok((rows, urls))
+            Ok(page)
         })
         .await?;
-    let mut page = view(rows, Utc::now());
-    if let Some(current) = page.subscription.as_mut() {
-        current.payment_action_url = action_urls
-            .into_iter()
-            .find(|(id, _)| *id == current.id)
-            .map(|(_, url)| url);
-    }
     Ok(HttpResponse::Ok().json(page))
 }
 

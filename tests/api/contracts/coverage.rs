@@ -84,7 +84,10 @@ const PINNED_BY: &[(&str, &[&str])] = &[
     ("GET /v1/plans", &["plans::plans_response"]),
     (
         "GET /v1/me/subscription",
-        &["subscription::my_subscription_active"],
+        &[
+            "subscription::my_subscription_active",
+            "me_guarantee::my_subscription_in_guarantee",
+        ],
     ),
     (
         "POST /v1/me/subscription/cancel",
