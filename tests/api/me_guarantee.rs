@@ -68,7 +68,10 @@ async fn inside_the_guarantee_shows_its_end_until_a_request_is_pending(app: Test
     subscribe(&app, &reader, "digital", "month").await;
     let paid = current(&app, &reader).await;
     let ends = time(&paid["guarantee_ends_at"]);
-    assert_eq!(ends, first_paid_at(&app, &reader).await + Duration::days(60));
+    assert_eq!(
+        ends,
+        first_paid_at(&app, &reader).await + Duration::days(60)
+    );
     assert!(ends > Utc::now() + Duration::days(59));
     assert_eq!(paid["refund_requestable"], true);
     insta::assert_json_snapshot!("my_subscription_in_guarantee", paid, {
@@ -80,7 +83,11 @@ async fn inside_the_guarantee_shows_its_end_until_a_request_is_pending(app: Test
     let asked = ask(&app, &reader).await;
     assert_eq!(asked.status(), StatusCode::CREATED);
     let request: Value = asked.json().await.unwrap();
-    assert_eq!(time(&request["guarantee_ends_at"]), ends, "one rule, one date");
+    assert_eq!(
+        time(&request["guarantee_ends_at"]),
+        ends,
+        "one rule, one date"
+    );
     let pending = current(&app, &reader).await;
     assert_eq!(pending["guarantee_ends_at"], paid["guarantee_ends_at"]);
     assert_eq!(
@@ -95,7 +102,10 @@ async fn after_the_guarantee_no_request_is_offered_and_support_cannot_refund(app
     let late = current(&app, &reader).await;
     assert_eq!(late["id"], old.id.as_str());
     let ends = time(&late["guarantee_ends_at"]);
-    assert_eq!(ends, first_paid_at(&app, &reader).await + Duration::days(60));
+    assert_eq!(
+        ends,
+        first_paid_at(&app, &reader).await + Duration::days(60)
+    );
     assert!(ends < Utc::now(), "the guarantee ended a day ago");
     assert_eq!(late["refund_requestable"], false);
 
@@ -126,7 +136,11 @@ async fn a_trial_has_no_guarantee_end_yet(app: TestApp) {
     subscribe(&app, &reader, "digital", "month").await;
     let trial = current(&app, &reader).await;
     assert_eq!(trial["state"], "trialing");
-    assert_eq!(trial["guarantee_ends_at"], Value::Null, "a trial is not a payment");
+    assert_eq!(
+        trial["guarantee_ends_at"],
+        Value::Null,
+        "a trial is not a payment"
+    );
     assert_eq!(trial["refund_requestable"], false);
     let asked = ask(&app, &reader).await;
     assert_problem(asked, StatusCode::CONFLICT, "nothing_to_refund").await;
