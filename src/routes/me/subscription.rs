@@ -20,9 +20,28 @@ use utoipa::ToSchema;
 pub struct MySubscription {
     /// The most relevant subscription (one granting access now, else the
     /// newest), or `null` for a reader who never subscribed.
-    pub subscription: Option<SubscriptionView>,
+    pub subscription: Option<CurrentSubscriptionView>,
     /// What all the reader's subscriptions entitle them to now.
     pub entitlements: EntitlementsView,
+}
+
+/// The reader's current subscription, with where it stands under the
+/// money-back guarantee (only this page says so: the answers of cancel,
+/// resume and plan changes carry the plain [`SubscriptionView`]).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CurrentSubscriptionView {
+    /// The subscription itself.
+    #[serde(flatten)]
+    pub subscription: SubscriptionView,
+    /// Until when (exclusive) the money-back guarantee runs: the first
+    /// payment plus `MASTHEAD_REFUND_WINDOW_DAYS`. `null` while nothing has
+    /// been paid (a trial is not a payment) and for comps and gifts.
+    #[schema(example = "2026-03-02T09:30:00Z")]
+    pub guarantee_ends_at: Option<DateTime<Utc>>,
+    /// Whether `POST /v1/me/subscription/refund-request` is open now:
+    /// inside the guarantee, not yet refunded or ended, and no request
+    /// pending. Show "Ask for your money back" only when `true`.
+    pub refund_requestable: bool,
 }
 
 /// One subscription as its reader sees it.
@@ -49,15 +68,6 @@ pub struct SubscriptionView {
     /// nothing is waiting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_action_url: Option<String>,
-    /// Until when (exclusive) the money-back guarantee runs: the first
-    /// payment plus `MASTHEAD_REFUND_WINDOW_DAYS`. `null` while nothing has
-    /// been paid (a trial is not a payment) and for comps and gifts.
-    #[schema(example = "2026-03-02T09:30:00Z")]
-    pub guarantee_ends_at: Option<DateTime<Utc>>,
-    /// Whether `POST /v1/me/subscription/refund-request` is open now:
-    /// inside the guarantee, not yet refunded or ended, and no request
-    /// pending. Show "Ask for your money back" only when `true`.
-    pub refund_requestable: bool,
 }
 
 impl SubscriptionView {
@@ -75,8 +85,6 @@ impl SubscriptionView {
             comped_until: row.comped_until.map(|t| t.and_utc()),
             cancel_at_period_end: state == SubscriptionState::Canceling,
             payment_action_url: None,
-            guarantee_ends_at: None,
-            refund_requestable: false,
         })
     }
 }
@@ -114,9 +122,9 @@ pub async fn my_subscription(
             let stored: Vec<SubscriptionRow> = rows.iter().map(|(row, _)| row.clone()).collect();
             let mut page = view(rows, now);
             if let Some(current) = page.subscription.as_mut()
-                && let Some(row) = stored.iter().find(|row| row.id == current.id)
+                && let Some(row) = stored.iter().find(|row| row.id == current.subscription.id)
             {
-                current.payment_action_url =
+                current.subscription.payment_action_url =
                     db::subscriptions::provider::payment_action_url(conn, &row.subscription_id())?;
                 let standing = billing::guarantee_standing(conn, row, window_days, now)?;
                 current.guarantee_ends_at = standing.ends_at;
@@ -144,7 +152,12 @@ fn view(
         .iter()
         .find(|(_, snapshot)| snapshot.grants_access(now))
         .or_else(|| known.first())
-        .and_then(|(row, _)| SubscriptionView::from_row(row));
+        .and_then(|(row, _)| SubscriptionView::from_row(row))
+        .map(|subscription| CurrentSubscriptionView {
+            subscription,
+            guarantee_ends_at: None,
+            refund_requestable: false,
+        });
     MySubscription {
         subscription: current,
         entitlements: EntitlementsView { granted, announced },
