@@ -64,12 +64,22 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
     let console = Console::signed_in(&app, &admin.email, &admin.password).await;
     let page = console.get("/console/tiers").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("9.00 USD"), "digital monthly: {}", page.body);
+    assert!(
+        page.body.contains("9.00 USD"),
+        "digital monthly: {}",
+        page.body
+    );
     assert!(page.body.contains("None scheduled."));
     let home = console.get("/console").await;
-    assert!(home.body.contains("href=\"/console/tiers\""), "in the navigation");
+    assert!(
+        home.body.contains("href=\"/console/tiers\""),
+        "in the navigation"
+    );
     let perks = console.get("/console/perks").await;
-    assert!(perks.body.contains("href=\"/console/tiers\""), "linked from the perks");
+    assert!(
+        perks.body.contains("href=\"/console/tiers\""),
+        "linked from the perks"
+    );
     let csrf = field(&page.body, "csrf");
     let effective = day_in(45);
     let scheduled = console
@@ -85,7 +95,12 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
             ],
         )
         .await;
-    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.body);
+    assert_eq!(
+        scheduled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        scheduled.body
+    );
     assert_eq!(scheduled.location(), "/console/tiers");
     let listed = prices(&app, &admin.access_token, "digital").await;
     let change = &listed["scheduled"][0];
@@ -109,8 +124,14 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
     assert_eq!(through_api.status(), StatusCode::CREATED);
     let entries = audit(&app, &admin.access_token, "price_change_scheduled").await;
     assert_eq!(entries.len(), 2, "{entries:?}");
-    let from_console = entries.iter().find(|e| e["target_id"] == id.as_str()).unwrap();
-    let from_api = entries.iter().find(|e| e["target_id"] != id.as_str()).unwrap();
+    let from_console = entries
+        .iter()
+        .find(|e| e["target_id"] == id.as_str())
+        .unwrap();
+    let from_api = entries
+        .iter()
+        .find(|e| e["target_id"] != id.as_str())
+        .unwrap();
     assert_eq!(gist(from_console), gist(from_api));
     assert_eq!(from_console["staff_id"], admin.id.as_str());
     assert_eq!(from_console["details"]["amount_cents"], 1_200);
@@ -121,7 +142,12 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
             &[("csrf", csrf.as_str())],
         )
         .await;
-    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.body);
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
     let listed = prices(&app, &admin.access_token, "digital").await;
     assert!(
         listed["scheduled"]
@@ -141,7 +167,11 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
         )
         .await;
     assert_eq!(twice.status, StatusCode::NOT_FOUND, "{}", twice.body);
-    assert!(twice.body.contains("no scheduled price with this id"), "{}", twice.body);
+    assert!(
+        twice.body.contains("no scheduled price with this id"),
+        "{}",
+        twice.body
+    );
 
     let trial = console
         .post(
@@ -169,9 +199,7 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
     assert_eq!(entries[0]["details"]["previous_trial_days"], 0);
 }
 
-async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_nothing(
-    app: TestApp,
-) {
+async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_nothing(app: TestApp) {
     let admin = app.new_staff(Role::Admin).await;
     let console = Console::signed_in(&app, &admin.email, &admin.password).await;
     let csrf = console.csrf().await;
@@ -187,24 +215,44 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
         ]
     };
     let pairs = form(&csrf);
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let refused = console.post("/console/tiers/prices", &refs).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert!(
         refused.body.contains("at least 30 days ahead"),
         "the notice rule, said: {}",
         refused.body
     );
     assert!(refused.body.contains("value=\"4321\""), "the amount kept");
-    assert!(refused.body.contains(&format!("value=\"{soon}\"")), "the date kept");
-    assert!(refused.body.contains("value=\"year\" checked"), "the interval kept");
+    assert!(
+        refused.body.contains(&format!("value=\"{soon}\"")),
+        "the date kept"
+    );
+    assert!(
+        refused.body.contains("value=\"year\" checked"),
+        "the interval kept"
+    );
 
     let pairs = form("forged");
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let forged = console.post("/console/tiers/prices", &refs).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let no_token = console
-        .post("/console/tiers/digital/trial", &[("interval", "month"), ("trial_days", "9")])
+        .post(
+            "/console/tiers/digital/trial",
+            &[("interval", "month"), ("trial_days", "9")],
+        )
         .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
 
@@ -225,10 +273,19 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
     let not_a_number = console
         .post(
             "/console/tiers/digital/trial",
-            &[("csrf", csrf.as_str()), ("interval", "month"), ("trial_days", "9999")],
+            &[
+                ("csrf", csrf.as_str()),
+                ("interval", "month"),
+                ("trial_days", "9999"),
+            ],
         )
         .await;
-    assert_eq!(not_a_number.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", not_a_number.body);
+    assert_eq!(
+        not_a_number.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        not_a_number.body
+    );
     assert!(not_a_number.body.contains("730"), "{}", not_a_number.body);
 
     let listed = prices(&app, &admin.access_token, "digital").await;
@@ -242,7 +299,10 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
         "no trial set: {listed}"
     );
     for action in ["price_change_scheduled", "trial_days_changed"] {
-        assert!(audit(&app, &admin.access_token, action).await.is_empty(), "{action}");
+        assert!(
+            audit(&app, &admin.access_token, action).await.is_empty(),
+            "{action}"
+        );
     }
 }
 
@@ -289,8 +349,15 @@ async fn an_offer_created_in_the_console_is_found_by_the_api_and_a_double_submit
     let console = Console::signed_in(&app, &admin.email, &admin.password).await;
     let page = console.get("/console/offers").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("created with <code>POST"), "the API-only sentence is gone");
-    assert!(page.body.contains("value=\"digital/month\""), "a plan checkbox: {}", page.body);
+    assert!(
+        !page.body.contains("created with <code>POST"),
+        "the API-only sentence is gone"
+    );
+    assert!(
+        page.body.contains("value=\"digital/month\""),
+        "a plan checkbox: {}",
+        page.body
+    );
     let csrf = field(&page.body, "csrf");
     let form = offer_form(&csrf, "Spring25", &[("plan", "digital/month")]);
     let created = post_offer(&console, &form).await;
@@ -329,7 +396,10 @@ async fn an_offer_created_in_the_console_is_found_by_the_api_and_a_double_submit
         .await;
     let entries = audit(&app, &admin.access_token, "offer_created").await;
     assert_eq!(entries.len(), 2, "{entries:?}");
-    let from_console = entries.iter().find(|e| e["target_id"] == "SPRING25").unwrap();
+    let from_console = entries
+        .iter()
+        .find(|e| e["target_id"] == "SPRING25")
+        .unwrap();
     let from_api = entries.iter().find(|e| e["target_id"] == "API10").unwrap();
     assert_eq!(gist(from_console), gist(from_api));
     assert_eq!(from_console["staff_id"], admin.id.as_str());
@@ -339,21 +409,38 @@ async fn an_offer_created_in_the_console_is_found_by_the_api_and_a_double_submit
     let trial = offer_form(
         &csrf,
         "FREEWEEK",
-        &[("benefit", "trial"), ("trial_days", "7"), ("duration", "forever"), ("listed", "on")],
+        &[
+            ("benefit", "trial"),
+            ("trial_days", "7"),
+            ("duration", "forever"),
+            ("listed", "on"),
+        ],
     );
     let made = post_offer(&console, &trial).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let free: Value = app.get("/v1/offers/FREEWEEK").await.json().await.unwrap();
-    assert_eq!(free["trial_days"], 7, "the stale percent was not sent: {free}");
+    assert_eq!(
+        free["trial_days"], 7,
+        "the stale percent was not sent: {free}"
+    );
     let once = offer_form(
         &csrf,
         "THREEOFF",
-        &[("benefit", "amount"), ("amount_off", "300"), ("currency", "USD"), ("duration", "once")],
+        &[
+            ("benefit", "amount"),
+            ("amount_off", "300"),
+            ("currency", "USD"),
+            ("duration", "once"),
+        ],
     );
     let made = post_offer(&console, &once).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let three: Value = app.get("/v1/offers/THREEOFF").await.json().await.unwrap();
-    assert_eq!((&three["amount_off"], &three["duration_months"]), (&json!(300), &json!(1)), "{three}");
+    assert_eq!(
+        (&three["amount_off"], &three["duration_months"]),
+        (&json!(300), &json!(1)),
+        "{three}"
+    );
 }
 
 async fn bad_offers_are_refused_with_the_apis_reason_the_values_kept_and_nothing_created(
@@ -362,15 +449,38 @@ async fn bad_offers_are_refused_with_the_apis_reason_the_values_kept_and_nothing
     let admin = app.new_staff(Role::Admin).await;
     let console = Console::signed_in(&app, &admin.email, &admin.password).await;
     let csrf = console.csrf().await;
-    let too_much = post_offer(&console, &offer_form(&csrf, "HALFOFF", &[("percent_off", "150")])).await;
-    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", too_much.body);
-    assert!(too_much.body.contains("role=\"alert\""), "{}", too_much.body);
-    assert!(too_much.body.contains("percent off"), "the API's reason: {}", too_much.body);
+    let too_much = post_offer(
+        &console,
+        &offer_form(&csrf, "HALFOFF", &[("percent_off", "150")]),
+    )
+    .await;
+    assert_eq!(
+        too_much.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        too_much.body
+    );
+    assert!(
+        too_much.body.contains("role=\"alert\""),
+        "{}",
+        too_much.body
+    );
+    assert!(
+        too_much.body.contains("percent off"),
+        "the API's reason: {}",
+        too_much.body
+    );
     assert!(too_much.body.contains("value=\"150\""), "the percent kept");
     assert!(too_much.body.contains("value=\"HALFOFF\""), "the code kept");
-    assert!(too_much.body.contains("value=\"digital/month\" checked"), "the plan kept");
+    assert!(
+        too_much.body.contains("value=\"digital/month\" checked"),
+        "the plan kept"
+    );
     for (what, changes) in [
-        ("CRLF in the code", vec![("code", "SPRING\r\nSet-Cookie: x=1")]),
+        (
+            "CRLF in the code",
+            vec![("code", "SPRING\r\nSet-Cookie: x=1")],
+        ),
         ("NUL in the code", vec![("code", "SPR\0ING")]),
         ("NUL in the name", vec![("name", "Spring\0sale")]),
         ("no plan", vec![("plan", "")]),
@@ -386,7 +496,11 @@ async fn bad_offers_are_refused_with_the_apis_reason_the_values_kept_and_nothing
             refused.status,
             refused.body
         );
-        assert!(refused.body.contains("class=\"error\""), "{what}: {}", refused.body);
+        assert!(
+            refused.body.contains("class=\"error\""),
+            "{what}: {}",
+            refused.body
+        );
         assert!(!refused.body.contains("Set-Cookie: x=1\r"), "{what}");
     }
     let forged = post_offer(&console, &offer_form("forged", "FORGED", &[])).await;
@@ -394,7 +508,11 @@ async fn bad_offers_are_refused_with_the_apis_reason_the_values_kept_and_nothing
     let from_elsewhere = console
         .post_from(
             "/console/offers",
-            &[("csrf", csrf.as_str()), ("code", "ELSEWHERE"), ("name", "x")],
+            &[
+                ("csrf", csrf.as_str()),
+                ("code", "ELSEWHERE"),
+                ("name", "x"),
+            ],
             Some("https://evil.example"),
         )
         .await;
@@ -406,7 +524,11 @@ async fn bad_offers_are_refused_with_the_apis_reason_the_values_kept_and_nothing
         .await
         .unwrap();
     assert_eq!(listed["offers"], json!([]), "nothing created");
-    assert!(audit(&app, &admin.access_token, "offer_created").await.is_empty());
+    assert!(
+        audit(&app, &admin.access_token, "offer_created")
+            .await
+            .is_empty()
+    );
 }
 
 /// Plants a `send_email` job that gave up (dead, in one transaction so no
@@ -422,8 +544,9 @@ fn dead_job(app: &TestApp) -> String {
             html: "<p>html</p>".to_owned(),
             headers: std::collections::BTreeMap::new(),
         };
-        let id = masthead::jobs::enqueue(conn, masthead::jobs::JobKind::SendEmail, &email, now, None)?
-            .unwrap();
+        let id =
+            masthead::jobs::enqueue(conn, masthead::jobs::JobKind::SendEmail, &email, now, None)?
+                .unwrap();
         diesel::update(jobs::table.find(id.as_str()))
             .set((
                 jobs::state.eq("dead"),
@@ -451,24 +574,48 @@ async fn a_dead_job_retried_from_the_console_is_queued_again_and_audited_once(ap
     let empty = console.get("/console/jobs").await;
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
     assert!(empty.body.contains("No dead jobs"), "{}", empty.body);
-    assert!(console.get("/console").await.body.contains("href=\"/console/jobs\""));
+    assert!(
+        console
+            .get("/console")
+            .await
+            .body
+            .contains("href=\"/console/jobs\"")
+    );
     let id = dead_job(&app);
     let page = console.get("/console/jobs").await;
     assert!(page.body.contains("send_email"), "{}", page.body);
-    assert!(page.body.contains("SMTP: connection refused"), "the last error");
-    assert!(page.body.contains(&format!("/console/jobs/{id}/retry")), "a Retry button");
+    assert!(
+        page.body.contains("SMTP: connection refused"),
+        "the last error"
+    );
+    assert!(
+        page.body.contains(&format!("/console/jobs/{id}/retry")),
+        "a Retry button"
+    );
     let bad_state = console.get("/console/jobs?state=zombie").await;
-    assert_eq!(bad_state.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad_state.body);
+    assert_eq!(
+        bad_state.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        bad_state.body
+    );
 
     let csrf = field(&page.body, "csrf");
     let forged = console
         .post(&format!("/console/jobs/{id}/retry"), &[("csrf", "forged")])
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert_eq!(job_state(&app, &id), "dead", "a forged post retries nothing");
+    assert_eq!(
+        job_state(&app, &id),
+        "dead",
+        "a forged post retries nothing"
+    );
 
     let retried = console
-        .post(&format!("/console/jobs/{id}/retry"), &[("csrf", csrf.as_str())])
+        .post(
+            &format!("/console/jobs/{id}/retry"),
+            &[("csrf", csrf.as_str())],
+        )
         .await;
     assert_eq!(retried.status, StatusCode::SEE_OTHER, "{}", retried.body);
     assert_ne!(job_state(&app, &id), "dead", "queued again");
@@ -479,21 +626,35 @@ async fn a_dead_job_retried_from_the_console_is_queued_again_and_audited_once(ap
         .await
         .unwrap();
     assert!(
-        dead["items"].as_array().unwrap().iter().all(|j| j["id"] != id.as_str()),
+        dead["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|j| j["id"] != id.as_str()),
         "{dead}"
     );
     let again = console
-        .post(&format!("/console/jobs/{id}/retry"), &[("csrf", csrf.as_str())])
+        .post(
+            &format!("/console/jobs/{id}/retry"),
+            &[("csrf", csrf.as_str())],
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert!(again.body.contains("only a dead job can be retried"), "{}", again.body);
+    assert!(
+        again.body.contains("Only a dead job can be retried"),
+        "{}",
+        again.body
+    );
     let entries = audit(&app, &admin.access_token, "job_retried").await;
     assert_eq!(entries.len(), 1, "one retry audited: {entries:?}");
     assert_eq!(entries[0]["target_id"], id.as_str());
     assert_eq!(entries[0]["target_type"], "job");
     assert_eq!(entries[0]["staff_id"], admin.id.as_str());
     let unknown = console
-        .post(&format!("/console/jobs/{}/retry", uuid::Uuid::now_v7()), &[("csrf", csrf.as_str())])
+        .post(
+            &format!("/console/jobs/{}/retry", uuid::Uuid::now_v7()),
+            &[("csrf", csrf.as_str())],
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
     let garbage = console
@@ -509,8 +670,15 @@ async fn support_and_editors_can_neither_open_nor_post_the_catalogue_pages(app: 
         let console = Console::signed_in(&app, &staff.email, &staff.password).await;
         let home = console.get("/console").await;
         for path in ["/console/tiers", "/console/jobs", "/console/offers"] {
-            assert!(!home.body.contains(&format!("href=\"{path}\"")), "{role:?}: no link to {path}");
-            assert_eq!(console.get(path).await.status, StatusCode::FORBIDDEN, "{role:?} at {path}");
+            assert!(
+                !home.body.contains(&format!("href=\"{path}\"")),
+                "{role:?}: no link to {path}"
+            );
+            assert_eq!(
+                console.get(path).await.status,
+                StatusCode::FORBIDDEN,
+                "{role:?} at {path}"
+            );
         }
         let csrf = console.csrf().await;
         let effective = day_in(45);
@@ -525,19 +693,33 @@ async fn support_and_editors_can_neither_open_nor_post_the_catalogue_pages(app: 
                     ("effective_on", effective.as_str()),
                 ],
             ),
-            ("/console/tiers/digital/trial".to_owned(), vec![("interval", "month"), ("trial_days", "9")]),
-            ("/console/offers".to_owned(), vec![("code", "STAFF"), ("name", "x"), ("percent_off", "5")]),
+            (
+                "/console/tiers/digital/trial".to_owned(),
+                vec![("interval", "month"), ("trial_days", "9")],
+            ),
+            (
+                "/console/offers".to_owned(),
+                vec![("code", "STAFF"), ("name", "x"), ("percent_off", "5")],
+            ),
             (format!("/console/jobs/{id}/retry"), vec![]),
         ] {
             let mut form = form;
             form.push(("csrf", csrf.as_str()));
             let refused = console.post(&path, &form).await;
-            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{role:?} posting {path}");
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "{role:?} posting {path}"
+            );
         }
     }
     assert_eq!(job_state(&app, &id), "dead");
     let admin = app.new_staff(Role::Admin).await;
     let listed = prices(&app, &admin.access_token, "digital").await;
     assert_eq!(listed["scheduled"], json!([]));
-    assert!(audit(&app, &admin.access_token, "offer_created").await.is_empty());
+    assert!(
+        audit(&app, &admin.access_token, "offer_created")
+            .await
+            .is_empty()
+    );
 }

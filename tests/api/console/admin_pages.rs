@@ -288,10 +288,5 @@ async fn an_offer_archived_from_the_console_stops_at_once(app: TestApp) {
             &[("csrf", csrf.as_str())],
         )
         .await;
-    assert_eq!(
-        unknown.status,
-        StatusCode::NOT_FOUND,
-        "{}",
-        unknown.body
-    );
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
 }

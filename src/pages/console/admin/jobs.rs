@@ -36,6 +36,11 @@ impl JobsPage<'_> {
     fn at(&self, value: impl fmt::AsAt) -> String {
         fmt::at(value)
     }
+
+    /// Whether the page shows the jobs in `state`.
+    fn shows(&self, state: &str) -> bool {
+        self.state == state
+    }
 }
 
 /// The page's query: `state` as the API takes it.

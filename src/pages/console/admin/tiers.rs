@@ -75,8 +75,8 @@ struct TiersPage<'a> {
 // askama calls these helpers as methods of the template (`self.money(..)`).
 #[allow(clippy::unused_self, clippy::trivially_copy_pass_by_ref)]
 impl TiersPage<'_> {
-    fn money(&self, cents: &i64, currency: &str) -> String {
-        fmt::money(*cents, currency)
+    fn money(&self, cents: impl std::borrow::Borrow<i64>, currency: &str) -> String {
+        fmt::money(cents, currency)
     }
 
     /// An RFC 3339 instant as the console shows times.
