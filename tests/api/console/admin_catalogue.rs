@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike,
+    a_price_change_withdrawn_in_the_console_is_gone_from_the_api_and_audited,
+    a_trial_set_in_the_console_is_the_prices_trial_and_audited,
+    forged_tier_forms_are_refused_and_change_nothing,
     a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_nothing,
     an_offer_created_in_the_console_is_found_by_the_api_and_a_double_submit_creates_one,
     bad_offers_are_refused_with_the_apis_reason_the_values_kept_and_nothing_created,
@@ -135,7 +138,26 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
     assert_eq!(gist(from_console), gist(from_api));
     assert_eq!(from_console["staff_id"], admin.id.as_str());
     assert_eq!(from_console["details"]["amount_cents"], 1_200);
+}
 
+async fn a_price_change_withdrawn_in_the_console_is_gone_from_the_api_and_audited(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let csrf = console.csrf().await;
+    let scheduled: Value = app
+        .post_json_auth(
+            "/v1/admin/tiers/digital/prices",
+            &admin.access_token,
+            &json!({"interval": "month", "currency": "usd", "amount": 1_200,
+                    "effective_at": format!("{}T00:00:00Z", day_in(45))}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = scheduled["id"].as_str().unwrap().to_owned();
+    let page = console.get("/console/tiers").await;
+    assert!(page.body.contains("Withdraw 12.00 USD"), "{}", page.body);
     let withdrawn = console
         .post(
             &format!("/console/tiers/digital/prices/{id}/withdraw"),
@@ -172,7 +194,12 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
         "{}",
         twice.body
     );
+}
 
+async fn a_trial_set_in_the_console_is_the_prices_trial_and_audited(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let csrf = console.csrf().await;
     let trial = console
         .post(
             "/console/tiers/digital/trial",
@@ -204,21 +231,14 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
     let console = Console::signed_in(&app, &admin.email, &admin.password).await;
     let csrf = console.csrf().await;
     let soon = day_in(10);
-    let form = |csrf: &str| {
-        vec![
-            ("csrf".to_owned(), csrf.to_owned()),
-            ("tier".to_owned(), "digital".to_owned()),
-            ("interval".to_owned(), "year".to_owned()),
-            ("currency".to_owned(), "usd".to_owned()),
-            ("amount".to_owned(), "4321".to_owned()),
-            ("effective_on".to_owned(), soon.clone()),
-        ]
-    };
-    let pairs = form(&csrf);
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = [
+        ("csrf", csrf.as_str()),
+        ("tier", "digital"),
+        ("interval", "year"),
+        ("currency", "usd"),
+        ("amount", "4321"),
+        ("effective_on", soon.as_str()),
+    ];
     let refused = console.post("/console/tiers/prices", &refs).await;
     assert_eq!(
         refused.status,
@@ -240,21 +260,6 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
         refused.body.contains("value=\"year\" checked"),
         "the interval kept"
     );
-
-    let pairs = form("forged");
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let forged = console.post("/console/tiers/prices", &refs).await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let no_token = console
-        .post(
-            "/console/tiers/digital/trial",
-            &[("interval", "month"), ("trial_days", "9")],
-        )
-        .await;
-    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
 
     let unknown = console
         .post(
@@ -306,6 +311,55 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
     }
 }
 
+async fn forged_tier_forms_are_refused_and_change_nothing(app: TestApp) {
+    let admin = app.new_staff(Role::Admin).await;
+    let console = Console::signed_in(&app, &admin.email, &admin.password).await;
+    let csrf = console.csrf().await;
+    let effective = day_in(45);
+    let forged = console
+        .post(
+            "/console/tiers/prices",
+            &[
+                ("csrf", "forged"),
+                ("tier", "digital"),
+                ("interval", "month"),
+                ("currency", "usd"),
+                ("amount", "1200"),
+                ("effective_on", effective.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let no_token = console
+        .post(
+            "/console/tiers/digital/trial",
+            &[("interval", "month"), ("trial_days", "9")],
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let elsewhere = console
+        .post_from(
+            "/console/tiers/digital/trial",
+            &[
+                ("csrf", csrf.as_str()),
+                ("interval", "month"),
+                ("trial_days", "9"),
+            ],
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    let listed = prices(&app, &admin.access_token, "digital").await;
+    assert_eq!(listed["scheduled"], json!([]));
+    assert!(
+        listed["current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["trial_days"] == 0)
+    );
+}
+
 /// The create form's fields for `code` (a quarter off digital monthly for
 /// three months, at most 100 times), with `changes` replacing some.
 fn offer_form(csrf: &str, code: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -330,7 +384,7 @@ fn offer_form(csrf: &str, code: &str, changes: &[(&str, &str)]) -> Vec<(String, 
     .collect();
     for (key, value) in changes {
         match form.iter_mut().find(|(k, _)| k == key) {
-            Some(pair) => pair.1 = (*value).to_owned(),
+            Some(pair) => (*value).clone_into(&mut pair.1),
             None => form.push(((*key).to_owned(), (*value).to_owned())),
         }
     }

@@ -193,17 +193,19 @@ pub async fn trial(
         "currency": fields.text("currency"),
         "trial_days": fmt::number(fields.text("trial_days")),
     }));
-    let set = match sent {
+    let changed = match sent {
         Ok(sent) => set_trial_as(&state, &form.member.staff, tier.clone(), sent).await,
         Err(error) => Err(error),
     };
-    match set {
+    match changed {
         Ok(_) => Ok(redirect(
             &state.settings,
             "/console/tiers",
             Some(&format!(
-                "Trial of {tier} ({}) set: new checkouts get it.",
-                fields.text("interval").unwrap_or_default()
+                "{tier} ({}, {}): new checkouts get {} free day(s).",
+                fields.text("interval").unwrap_or_default(),
+                fields.text("currency").unwrap_or_default(),
+                fields.text("trial_days").unwrap_or_default()
             )),
         )),
         Err(error) => render(&state, &form.member, PriceForm::default(), Some(&error)).await,
