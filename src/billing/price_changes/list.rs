@@ -27,3 +27,20 @@ pub async fn list_prices(db: &Database, tier: String) -> Result<TierPrices, ApiE
     })
     .await
 }
+
+/// Every tier in order, each with its prices now and scheduled: the staff
+/// console's tiers page.
+pub async fn list_all_prices(db: &Database) -> Result<Vec<(tiers::Tier, TierPrices)>, ApiError> {
+    db.run(move |conn| {
+        let mut all = Vec::new();
+        for tier in tiers::all(conn)? {
+            let prices = TierPrices {
+                current: tier.prices.clone(),
+                scheduled: price_changes::of_tier(conn, &tier.id)?,
+            };
+            all.push((tier, prices));
+        }
+        Ok(all)
+    })
+    .await
+}

@@ -13,7 +13,7 @@ pub(crate) mod sweep;
 mod trial;
 mod withdraw;
 
-pub use list::{TierPrices, list_prices};
+pub use list::{TierPrices, list_all_prices, list_prices};
 pub use schedule::{PriceInput, schedule_price};
 pub use trial::{TrialInput, set_trial_days};
 pub use withdraw::withdraw_price;

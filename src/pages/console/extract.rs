@@ -120,6 +120,15 @@ impl Fields {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Every value of `name`, as sent (ticked checkboxes sharing a name).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
     /// The value of `name`, trimmed; `None` when absent or blank.
     pub fn text(&self, name: &str) -> Option<String> {
         self.get(name)

@@ -2,6 +2,7 @@
 //! hand, redirects not followed) signs in through the login form and
 //! submits the pages' own forms. Each test is named after what it stops.
 
+mod admin_catalogue;
 mod admin_pages;
 mod csrf;
 mod editor;

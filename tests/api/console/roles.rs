@@ -67,7 +67,13 @@ async fn support_cannot_open_editor_pages(app: TestApp) {
 
 async fn a_stranger_is_sent_to_the_login(app: TestApp) {
     let console = Console::new(&app);
-    for path in ["/console", "/console/readers", "/console/articles"] {
+    for path in [
+        "/console",
+        "/console/readers",
+        "/console/articles",
+        "/console/tiers",
+        "/console/jobs",
+    ] {
         let sent = console.get(path).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(sent.location(), "/console/login");

@@ -55,6 +55,13 @@ pub async fn list_jobs(
     _admin: Staff<AdminRole>,
     query: web::Query<JobsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let list = jobs_in_state(&state_, &query).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// The jobs in the state `query` names, as this endpoint answers them; the
+/// staff console's jobs page shows the same.
+pub async fn jobs_in_state(state_: &AppState, query: &JobsQuery) -> Result<JobList, ApiError> {
     crate::parse_fields! {
         wanted = "state" => state(query.state.as_deref()),
     }
@@ -62,7 +69,7 @@ pub async fn list_jobs(
         .db
         .run(move |conn| Ok(db::jobs::in_state(conn, wanted, LIMIT)?))
         .await?;
-    Ok(HttpResponse::Ok().json(JobList {
+    Ok(JobList {
         items: rows.into_iter().map(JobView::from).collect(),
-    }))
+    })
 }

@@ -29,9 +29,20 @@ pub async fn retry_job(
     admin: Staff<AdminRole>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = JobId::parse(&id).ok_or_else(job_not_found)?;
+    let job = retry_job_as(&state, &admin, &id).await?;
+    Ok(HttpResponse::Ok().json(job))
+}
+
+/// Retries dead job `id` as `admin`: the one path of this endpoint and the
+/// staff console's jobs page (audited as `job_retried`, workers woken).
+pub async fn retry_job_as(
+    state: &AppState,
+    admin: &Staff<AdminRole>,
+    id: &str,
+) -> Result<JobView, ApiError> {
+    let id = JobId::parse(id).ok_or_else(job_not_found)?;
     let audit = admin.audit(AuditAction::JobRetried, ("job", id.as_str()));
     let job = retry_dead_job(&state.db, id, audit).await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(JobView::from(job)))
+    Ok(JobView::from(job))
 }

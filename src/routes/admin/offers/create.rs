@@ -95,7 +95,18 @@ pub async fn create_admin_offer(
     admin: Staff<AdminRole>,
     body: web::Json<CreateOfferRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let view = create_offer_as(&state, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Creates the offer `body` describes as `admin`: the one path of this
+/// endpoint and the staff console's offers page (the rules, the audit
+/// entry, `offer_code_taken` on a second submit).
+pub async fn create_offer_as(
+    state: &AppState,
+    admin: &Staff<AdminRole>,
+    body: CreateOfferRequest,
+) -> Result<AdminOfferView, ApiError> {
     let input = OfferInput {
         code: body.code,
         name: body.name,
@@ -120,5 +131,5 @@ pub async fn create_admin_offer(
     };
     let audit = admin.audit(AuditAction::OfferCreated, ("offer", ""));
     let offer = create_offer(&state.db, input, audit).await?;
-    Ok(HttpResponse::Created().json(AdminOfferView::of(&offer, &state.settings.public_url())))
+    Ok(AdminOfferView::of(&offer, &state.settings.public_url()))
 }

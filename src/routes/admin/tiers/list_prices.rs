@@ -26,7 +26,13 @@ pub async fn list_tier_prices(
     _admin: Staff<AdminRole>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let tier = path.into_inner();
+    let view = tier_prices_view(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// `tier`'s prices as this endpoint answers them; the staff console's
+/// tiers page shows the same.
+pub async fn tier_prices_view(state: &AppState, tier: String) -> Result<TierPricesView, ApiError> {
     let prices = list_prices(&state.db, tier.clone()).await?;
-    Ok(HttpResponse::Ok().json(TierPricesView::of(tier, prices)))
+    Ok(TierPricesView::of(tier, prices))
 }

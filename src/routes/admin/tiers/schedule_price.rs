@@ -54,8 +54,18 @@ pub async fn schedule_tier_price(
     path: web::Path<String>,
     body: web::Json<SchedulePriceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tier = path.into_inner();
-    let body = body.into_inner();
+    let view = schedule_price_as(&state, &admin, path.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Schedules `body` for `tier` as `admin`: the one path of this endpoint
+/// and the staff console's tiers page (the notice rule, the audit entry).
+pub async fn schedule_price_as(
+    state: &AppState,
+    admin: &Staff<AdminRole>,
+    tier: String,
+    body: SchedulePriceRequest,
+) -> Result<ScheduledPriceView, ApiError> {
     let input = PriceInput {
         interval: body.interval,
         currency: body.currency,
@@ -65,5 +75,5 @@ pub async fn schedule_tier_price(
     let audit = admin.audit(AuditAction::PriceChangeScheduled, ("price_change", ""));
     let notice_days = state.settings.price_change_notice_days;
     let row = schedule_price(&state.db, tier, input, notice_days, audit).await?;
-    Ok(HttpResponse::Created().json(ScheduledPriceView::of(row, chrono::Utc::now().naive_utc())))
+    Ok(ScheduledPriceView::of(row, chrono::Utc::now().naive_utc()))
 }

@@ -49,8 +49,18 @@ pub async fn set_tier_trial(
     path: web::Path<String>,
     body: web::Json<TierTrialRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tier = path.into_inner();
-    let body = body.into_inner();
+    let view = set_trial_as(&state, &admin, path.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Sets the trial `body` names on `tier` as `admin`: the one path of this
+/// endpoint and the staff console's tiers page.
+pub async fn set_trial_as(
+    state: &AppState,
+    admin: &Staff<AdminRole>,
+    tier: String,
+    body: TierTrialRequest,
+) -> Result<TierPricesView, ApiError> {
     let input = TrialInput {
         interval: body.interval,
         currency: body.currency,
@@ -58,5 +68,5 @@ pub async fn set_tier_trial(
     };
     let audit = admin.audit(AuditAction::TrialDaysChanged, ("tier_price", ""));
     let prices = set_trial_days(&state.db, tier.clone(), input, audit).await?;
-    Ok(HttpResponse::Ok().json(TierPricesView::of(tier, prices)))
+    Ok(TierPricesView::of(tier, prices))
 }

@@ -32,7 +32,18 @@ pub async fn withdraw_tier_price(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (tier, id) = path.into_inner();
-    let audit = admin.audit(AuditAction::PriceChangeWithdrawn, ("price_change", &id));
-    withdraw_price(&state.db, tier, id, audit).await?;
+    withdraw_price_as(&state, &admin, tier, id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Withdraws `tier`'s scheduled price `id` as `admin`: the one path of
+/// this endpoint and the staff console's tiers page.
+pub async fn withdraw_price_as(
+    state: &AppState,
+    admin: &Staff<AdminRole>,
+    tier: String,
+    id: String,
+) -> Result<(), ApiError> {
+    let audit = admin.audit(AuditAction::PriceChangeWithdrawn, ("price_change", &id));
+    withdraw_price(&state.db, tier, id, audit).await
 }
