@@ -15,9 +15,12 @@
 //! counter on, and a read started in an older generation is answered but
 //! not kept.
 
-use crate::db::{self, Database, catalogue::PublishedArticle};
+mod cached_article;
+
+use crate::db::{self, Database};
 use crate::domain::{MeteredRead, ReaderId, Role, SessionId, SubscriptionSnapshot};
 use crate::error::ApiError;
+pub use cached_article::{CachedArticle, RenderedPage};
 use chrono::{DateTime, Utc};
 use moka::sync::Cache;
 use std::sync::Arc;
@@ -31,7 +34,7 @@ use std::time::Duration;
 pub struct AppCache {
     live_sessions: Cache<String, Option<(String, Role)>>,
     entitlements: Cache<String, Arc<Vec<SubscriptionSnapshot>>>,
-    articles: Cache<String, Option<Arc<PublishedArticle>>>,
+    articles: Cache<String, Option<Arc<CachedArticle>>>,
     current_issue: Cache<(), Option<i32>>,
     meters: Cache<String, Arc<Vec<MeteredRead>>>,
     /// Moved on by every invalidation (see the module's doc).
@@ -220,7 +223,7 @@ impl AppCache {
         &self,
         db: &Database,
         slug: &str,
-    ) -> Result<Option<Arc<PublishedArticle>>, ApiError> {
+    ) -> Result<Option<Arc<CachedArticle>>, ApiError> {
         if let Some(article) = self.articles.get(slug) {
             return Ok(article);
         }
@@ -229,7 +232,7 @@ impl AppCache {
         let article = db
             .run(move |conn| Ok(db::catalogue::published_article(conn, &key)?))
             .await?
-            .map(Arc::new);
+            .map(|row| Arc::new(CachedArticle::new(row)));
         self.keep(&self.articles, slug, article.clone(), stamp);
         Ok(article)
     }

@@ -35,8 +35,16 @@ pub use reader_view::{EmailPreferences, PreferencesView, ReaderView};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Registers every route.
+/// Registers every route. actix-web tries an application's resources in
+/// the order they were registered, so the gate's routes, which answer
+/// most requests (page views), come first and are found at the first or
+/// second try; no two patterns here match the same path, so the order
+/// changes nothing else.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(articles::get::get_article)
+        .service(articles::access::article_access)
+        .service(me::get::get_me)
+        .service(auth::refresh::refresh);
     admin::configure(cfg);
     webhooks::configure(cfg);
     cfg.service(health::healthz)
@@ -48,14 +56,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(docs::docs_asset)
         .service(auth::signup::signup)
         .service(auth::login::login)
-        .service(auth::refresh::refresh)
         .service(auth::logout::logout)
         .service(auth::verify_email::verify_email)
         .service(auth::resend_verification::resend_verification)
         .service(auth::password_reset::request_password_reset)
         .service(auth::password_reset_confirm::confirm_password_reset)
         .service(me::change_email::change_email)
-        .service(me::get::get_me)
         .service(me::update::update_me)
         .service(me::change_password::change_password)
         .service(me::subscription::my_subscription)
@@ -95,8 +101,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(gifts::redeem::redeem_gift)
         .service(plans::list::list_plans)
         .service(articles::list::list_articles)
-        .service(articles::get::get_article)
-        .service(articles::access::article_access)
         .service(articles::audio::article_audio)
         .service(articles::gift_links::create_article_gift_link)
         .service(issues::list::list_issues)

@@ -6,7 +6,6 @@
 
 use super::gift_url;
 use crate::auth::new_gift_link_token;
-use crate::db::catalogue::PublishedArticle;
 use crate::db::gift_links::{self, NewGiftLink};
 use crate::db::{self, Database, DbConnection};
 use crate::domain::{
@@ -35,7 +34,7 @@ pub struct GiftLinkOrder {
     /// The giver's role: editors and admins make publisher links.
     pub role: Role,
     /// The article.
-    pub article: std::sync::Arc<PublishedArticle>,
+    pub article: std::sync::Arc<crate::cache::CachedArticle>,
     /// Whether the article is in a past issue (the archive perk counts).
     pub in_past_issue: bool,
     /// The expiry asked for (already bounded).

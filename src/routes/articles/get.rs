@@ -3,7 +3,8 @@
 //! presents a gift link to this article. The only read that uses up one of
 //! a metered visitor's free articles.
 
-use super::{ArticleSummary, metered_privately, teaser, visible_article};
+use super::page_json::page_json;
+use super::{ArticleSummary, metered_privately, visible_article};
 use crate::catalogue::gift_links::given_by;
 use crate::catalogue::gift_links::open::count_gift_link_open;
 use crate::catalogue::meter::count_metered_read;
@@ -14,7 +15,7 @@ use crate::metrics::GateResource;
 use crate::routes::extract::{MeterCredential, Visitor, set_meter_credential};
 use crate::routes::gate::Gate;
 use crate::state::AppState;
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -39,7 +40,8 @@ pub struct GiftNote {
     pub from: Option<String>,
 }
 
-/// An article page.
+/// An article page. Its bytes are joined from cached pieces
+/// (`page_json`); this type is what they are, for the OpenAPI document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticlePage {
     #[serde(flatten)]
@@ -89,11 +91,6 @@ pub async fn get_article(
     if let (AccessDecision::GiftLink, Some(link)) = (access.decision, working) {
         count_gift_link_open(&state.db, link).await?;
     }
-    let (body, is_teaser) = if access.decision.is_granted() {
-        (article.body.clone(), false)
-    } else {
-        (teaser(&article.body, article.paywall_cut), true)
-    };
     let gift = gift_token.map(|_| GiftNote {
         valid: working.is_some(),
         from: working.map(|link| given_by(&state.settings, link)),
@@ -107,12 +104,14 @@ pub async fn get_article(
     if let Some(token) = issued {
         set_meter_credential(&mut response, &token, &state.settings);
     }
-    Ok(response.json(ArticlePage {
-        summary: ArticleSummary::new(&article, access),
-        body,
-        is_teaser,
-        gift,
-    }))
+    // The bytes of an `ArticlePage`, joined from the article's cached
+    // pieces (see `page_json`).
+    Ok(response.content_type(ContentType::json()).body(page_json(
+        &article,
+        access,
+        access.decision.is_granted(),
+        gift.as_ref(),
+    )))
 }
 
 /// The gate's answer for a full read: when the meter opens the article and

@@ -6,7 +6,9 @@ pub mod audio;
 pub mod get;
 pub mod gift_links;
 pub mod list;
+pub mod page_json;
 
+use crate::cache::CachedArticle;
 use crate::db::catalogue::PublishedArticle;
 pub use crate::domain::teaser;
 use crate::domain::{AccessView, ArticleAccess, AudioSource, Slug};
@@ -21,10 +23,7 @@ use utoipa::ToSchema;
 
 /// A published article by slug (from the cache), or 404 (also for a
 /// string that is not a slug).
-pub async fn visible_article(
-    state: &AppState,
-    slug: &str,
-) -> Result<Arc<PublishedArticle>, ApiError> {
+pub async fn visible_article(state: &AppState, slug: &str) -> Result<Arc<CachedArticle>, ApiError> {
     let not_found =
         || ApiError::not_found("article_not_found", "no published article has this slug");
     // Parsed before the cache: a slug that cannot exist is neither looked

@@ -53,9 +53,10 @@ fn is_private(path: &str) -> bool {
 /// Whether a path's answer depends on who asks (the gate's answer, a full
 /// body or a teaser): articles and issues.
 fn depends_on_the_visitor(path: &str) -> bool {
-    ["/v1/articles", "/v1/issues"]
-        .iter()
-        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+    ["/v1/articles", "/v1/issues"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Middleware, for answers whose handler chose no caching of its own:
