@@ -22,6 +22,10 @@
 //! first read the meter counts (a write), so both the cached path and the
 //! counting path are measured.
 //!
+//! With `--accounts` and `--slugs` (a magazine from `masthead demo
+//! --scale`: `bench/mix` with `SCALE`), the virtual readers log in as the
+//! listed accounts and read any of the listed articles instead.
+//!
 //! Prints requests/s, the count, p50/p99 and the errors (non-2xx or
 //! transport) of each operation, and exits 1 on any error.
 //!
@@ -68,6 +72,59 @@ struct Args {
     /// With `--meter`: percent of anonymous article reads by a new visitor.
     #[arg(long, default_value_t = 10)]
     new_visitors: u32,
+    /// A file of accounts to log in as, one email per line, all with
+    /// `--password` (a magazine from `masthead demo --scale`); default:
+    /// the demo subscriber and the demo reader.
+    #[arg(long, requires = "password")]
+    accounts: Option<std::path::PathBuf>,
+    /// Percent of webhook posts that re-deliver the virtual reader's
+    /// previous event (same id and body, signed anew, as Stripe retries):
+    /// the server must record each event once.
+    #[arg(long, default_value_t = 0)]
+    webhook_replays: u32,
+    /// The password of every account in `--accounts`.
+    #[arg(long)]
+    password: Option<String>,
+    /// A file of published article slugs to read, one per line; default:
+    /// the demo magazine's six.
+    #[arg(long)]
+    slugs: Option<std::path::PathBuf>,
+}
+
+/// The non-empty lines of `path`.
+fn lines_of(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(!lines.is_empty(), "{} is empty", path.display());
+    lines
+}
+
+/// The accounts the virtual readers log in as: `--accounts`, or the demo's.
+fn accounts(args: &Args) -> Vec<(String, String)> {
+    match (&args.accounts, &args.password) {
+        (Some(path), Some(password)) => lines_of(path)
+            .into_iter()
+            .map(|email| (email, password.clone()))
+            .collect(),
+        _ => ACCOUNTS
+            .iter()
+            .map(|(email, password)| ((*email).to_owned(), (*password).to_owned()))
+            .collect(),
+    }
+}
+
+/// The articles read: `--slugs`, or the demo magazine's.
+fn slugs(args: &Args) -> Vec<String> {
+    args.slugs.as_deref().map_or_else(
+        || SLUGS.iter().map(|slug| (*slug).to_owned()).collect(),
+        lines_of,
+    )
 }
 
 /// The meter cookie's name (`MeterCredential` in the server).
@@ -192,6 +249,8 @@ struct Tally {
     latency: Vec<Histogram<u64>>,
     errors: Vec<u64>,
     samples: Vec<String>,
+    /// Webhook posts that re-delivered an event already sent.
+    replays: u64,
 }
 
 impl Tally {
@@ -203,6 +262,7 @@ impl Tally {
                 .collect(),
             errors: vec![0; Op::ALL.len()],
             samples: Vec::new(),
+            replays: 0,
         }
     }
 
@@ -213,6 +273,7 @@ impl Tally {
         for (mine, theirs) in self.errors.iter_mut().zip(&other.errors) {
             *mine += theirs;
         }
+        self.replays += other.replays;
         for sample in &other.samples {
             if self.samples.len() < 10 {
                 self.samples.push(sample.clone());
@@ -222,8 +283,8 @@ impl Tally {
 }
 
 struct Reader {
-    email: &'static str,
-    password: &'static str,
+    email: String,
+    password: String,
     access: String,
     refresh: String,
 }
@@ -302,9 +363,15 @@ fn stripe_event(n: u64, now: i64) -> String {
     .to_string()
 }
 
-/// Virtual reader `index`, logged in (before the clock starts).
-async fn logged_in(client: &reqwest::Client, base: &str, index: usize) -> Reader {
-    let (email, password) = ACCOUNTS[index % ACCOUNTS.len()];
+/// Virtual reader `index`, logged in as one of `accounts` (before the
+/// clock starts).
+async fn logged_in(
+    client: &reqwest::Client,
+    base: &str,
+    index: usize,
+    accounts: &[(String, String)],
+) -> Reader {
+    let (email, password) = accounts[index % accounts.len()].clone();
     let mut reader = Reader {
         email,
         password,
@@ -319,7 +386,7 @@ async fn logged_in(client: &reqwest::Client, base: &str, index: usize) -> Reader
 }
 
 /// The request of `op` on `slug` by `reader` (an anonymous one carrying the
-/// meter `cookie` when metering), or webhook event number `event`.
+/// meter `cookie` when metering), or the webhook event `event` (its body).
 fn request_for(
     client: &reqwest::Client,
     args: &Args,
@@ -327,7 +394,7 @@ fn request_for(
     slug: &str,
     reader: &Reader,
     cookie: Option<&str>,
-    event: u64,
+    event: &str,
 ) -> reqwest::RequestBuilder {
     let base = args.base.as_str();
     let anonymous = |request: reqwest::RequestBuilder| match (cookie, args.meter) {
@@ -354,7 +421,7 @@ fn request_for(
             .json(&json!({"email": reader.email, "password": reader.password})),
         Op::Webhook => {
             let now = chrono::Utc::now().timestamp();
-            let body = stripe_event(event, now);
+            let body = event.to_owned();
             client
                 .post(format!("{base}/v1/webhooks/stripe"))
                 .header("content-type", "application/json")
@@ -372,6 +439,7 @@ async fn run_reader(
     args: Args,
     index: usize,
     mut reader: Reader,
+    slugs: std::sync::Arc<Vec<String>>,
     deadline: Instant,
 ) -> Tally {
     let mix = parse_mix(&args.mix);
@@ -379,19 +447,27 @@ async fn run_reader(
     let mut rng = StdRng::seed_from_u64(args.seed.wrapping_mul(1_000_003) + index as u64);
     let mut tally = Tally::new();
     let mut events = index as u64 * 1_000_000;
+    // The body of the last webhook event sent (a replay sends it again).
+    let mut event = String::new();
     // The anonymous visitor's meter cookie, once the server set one.
     let mut cookie: Option<String> = None;
     while Instant::now() < deadline {
         let op = pick(&mut rng, mix);
-        let slug = SLUGS[rng.random_range(0..SLUGS.len())];
+        let slug = slugs[rng.random_range(0..slugs.len())].as_str();
         if args.meter && op == Op::ArticleAnonymous && rng.random_range(0..100) < args.new_visitors
         {
             cookie = None;
         }
         if op == Op::Webhook {
-            events += 1;
+            let replay = !event.is_empty() && rng.random_range(0..100) < args.webhook_replays;
+            if replay {
+                tally.replays += 1;
+            } else {
+                events += 1;
+                event = stripe_event(events, chrono::Utc::now().timestamp());
+            }
         }
-        let request = request_for(&client, &args, op, slug, &reader, cookie.as_deref(), events);
+        let request = request_for(&client, &args, op, slug, &reader, cookie.as_deref(), &event);
         let started = Instant::now();
         let outcome = match request.send().await {
             Ok(response) => {
@@ -491,6 +567,14 @@ fn report(args: &Args, total: &Tally, elapsed: Duration) -> u64 {
         .map(|op| total.errors[*op as usize])
         .sum();
     line("gate (articles + access)", &gate, gate_errors);
+    let webhooks = total.latency[Op::Webhook as usize].len();
+    if webhooks > 0 {
+        println!(
+            "webhook posts: {webhooks}, of them {} re-deliveries: {} distinct events",
+            total.replays,
+            webhooks - total.replays
+        );
+    }
     line("all", &all, errors);
     for sample in &total.samples {
         println!("  error: {sample}");
@@ -512,9 +596,11 @@ fn main() {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("an HTTP client");
+        let accounts = accounts(&args);
+        let slugs = std::sync::Arc::new(slugs(&args));
         let mut readers = Vec::with_capacity(args.connections);
         for index in 0..args.connections {
-            readers.push(logged_in(&client, &args.base, index).await);
+            readers.push(logged_in(&client, &args.base, index, &accounts).await);
         }
         let started = Instant::now();
         let deadline = started + Duration::from_secs(args.seconds);
@@ -527,6 +613,7 @@ fn main() {
                     args.clone(),
                     index,
                     reader,
+                    std::sync::Arc::clone(&slugs),
                     deadline,
                 ))
             })

@@ -38,6 +38,10 @@ pub enum Command {
         /// entries in the proportions of a working magazine), to measure at scale.
         #[arg(long, value_name = "READERS")]
         scale: Option<usize>,
+        /// With `--scale`: the share of readers, in percent, who take print
+        /// (every one of them a subscriber).
+        #[arg(long, value_name = "PERCENT", requires = "scale", default_value_t = crate::demo::scale::PRINT_PERCENT)]
+        print_percent: usize,
     },
     /// Manage staff accounts.
     #[command(subcommand)]
@@ -172,15 +176,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations are up to date");
             Ok(())
         })),
-        Command::Demo { scale: Some(readers) } => {
+        Command::Demo {
+            scale: Some(readers),
+            print_percent,
+        } => {
             system.block_on(with_database(&settings, |db| {
                 let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
-                let report = crate::demo::scale::load(&mut conn, readers, settings.grace_days)?;
+                let report = crate::demo::scale::load_with_print(
+                    &mut conn,
+                    readers,
+                    print_percent,
+                    settings.grace_days,
+                )?;
                 print_scale_report(&report);
                 Ok(())
             }))
         }
-        Command::Demo { scale: None } => system.block_on(with_database(&settings, |db| {
+        Command::Demo { scale: None, .. } => system.block_on(with_database(&settings, |db| {
             let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
             if crate::demo::load(&mut conn, &settings)? {
                 println!("loaded the demo magazine: issues 1 and 2 (issue 3 is being made), six articles, audio on /v1/articles/cities-of-water");

@@ -66,6 +66,15 @@ impl Spreadsheet {
         self.rows
     }
 
+    /// The bytes written since the last call (the header and rows so far
+    /// on the first): a streamed document's next chunk.
+    pub fn take_bytes(&mut self) -> anyhow::Result<Vec<u8>> {
+        let written = std::mem::replace(&mut self.writer, csv::Writer::from_writer(Vec::new()));
+        Ok(written
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)?)
+    }
+
     /// The finished document.
     pub fn into_bytes(self) -> anyhow::Result<Vec<u8>> {
         Ok(self
@@ -128,5 +137,17 @@ mod tests {
             text,
             "name,city\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\n\"King, Ada\",London\n"
         );
+    }
+
+    #[test]
+    fn chunks_taken_in_turn_join_into_the_document() {
+        let mut sheet = Spreadsheet::new(&["name"]).unwrap();
+        sheet.row([Some("Ada")]).unwrap();
+        let first = sheet.take_bytes().unwrap();
+        sheet.row([Some("Grace")]).unwrap();
+        let second = sheet.take_bytes().unwrap();
+        assert_eq!(first, b"name\nAda\n");
+        assert_eq!(second, b"Grace\n");
+        assert!(sheet.take_bytes().unwrap().is_empty(), "nothing new");
     }
 }

@@ -160,15 +160,57 @@ pub fn search(
     Ok((rows, total))
 }
 
-/// Every account with one of `roles` (`None`: every account), oldest
-/// first, for the export.
-pub fn all(conn: &mut DbConnection, roles: Option<&[Role]>) -> QueryResult<Vec<ReaderRow>> {
-    let mut query = readers::table.into_boxed();
+/// The export's readers: accounts with one of `roles` (`None`: every
+/// account) created by `cutoff`, the moment the export started, so pages
+/// read one after another list the same readers whoever signs up
+/// meanwhile.
+fn exported(roles: Option<&[Role]>, cutoff: NaiveDateTime) -> Boxed<'static> {
+    let mut query = readers::table
+        .filter(readers::created_at.le(cutoff))
+        .into_boxed();
     if let Some(roles) = roles {
         query = query.filter(readers::role.eq_any(role_names(roles)));
     }
     query
+}
+
+/// How many readers the export started at `cutoff` lists.
+pub fn export_count(
+    conn: &mut DbConnection,
+    roles: Option<&[Role]>,
+    cutoff: NaiveDateTime,
+) -> QueryResult<i64> {
+    exported(roles, cutoff).count().get_result(conn)
+}
+
+/// Where an export's page ends: the last reader's creation time and id,
+/// the key of `readers_created_at (created_at, id)`.
+pub type ExportKey = (NaiveDateTime, String);
+
+/// The next `limit` readers of the export started at `cutoff`, oldest
+/// first, after `after` (`None`: from the start). A keyset page: each one
+/// is a range read of `readers_created_at`, as cheap at the millionth
+/// reader as at the first, where an OFFSET would walk every row before it.
+pub fn export_page(
+    conn: &mut DbConnection,
+    roles: Option<&[Role]>,
+    cutoff: NaiveDateTime,
+    after: Option<&ExportKey>,
+    limit: i64,
+) -> QueryResult<Vec<ReaderRow>> {
+    let mut query = exported(roles, cutoff);
+    if let Some((created_at, id)) = after {
+        // The `>=` bounds the index range; the OR then skips the readers
+        // of that same instant already listed.
+        query = query.filter(readers::created_at.ge(*created_at)).filter(
+            readers::created_at
+                .gt(*created_at)
+                .or(readers::id.gt(id.clone())),
+        );
+    }
+    query
         .order((readers::created_at.asc(), readers::id.asc()))
+        .limit(limit)
         .select(ReaderRow::as_select())
         .load(conn)
 }

@@ -26,6 +26,13 @@ use crate::domain::{AuditAction, Password, Role, SubscriptionState};
 use chrono::{Datelike, Duration, NaiveDateTime};
 use std::time::Instant;
 
+/// The share of readers, in percent, who take print by default.
+pub const PRINT_PERCENT: usize = 2;
+
+/// The share of readers, in percent, who subscribe (more when more take
+/// print: every print reader is a subscriber).
+const SUBSCRIBED_PERCENT: usize = 10;
+
 /// The password of every seeded account, readers and staff.
 pub const SCALE_PASSWORD: &str = "scale reader password";
 
@@ -136,6 +143,7 @@ struct Generator {
     staff: Vec<(String, Role)>,
     counter: u64,
     grace_days: i64,
+    print_percent: usize,
 }
 
 impl Generator {
@@ -172,8 +180,11 @@ impl Generator {
         let span = 10 * 365 * 24 * 3600_i64;
         let position =
             i64::try_from(n).unwrap_or(0) * span / i64::try_from(total.max(1)).unwrap_or(1);
-        let created_at = self.now - Duration::seconds(span - position)
-            + Duration::seconds(self.rng.between(0, 3600));
+        // Never after the load: an account from the future would be left
+        // out of anything listing the accounts created "so far".
+        let created_at = (self.now - Duration::seconds(span - position)
+            + Duration::seconds(self.rng.between(0, 3600)))
+        .min(self.now);
         SeedReader {
             id: uuid(),
             email,
@@ -485,12 +496,13 @@ impl Generator {
         let mut batch = SeedBatch::default();
         for n in from..to {
             let mut reader = self.reader(n, total);
-            // 10% subscribe; 2% of all readers (a fifth of subscribers) take print.
+            // 10% subscribe; 2% of all readers (a fifth of subscribers)
+            // take print, or the share asked for.
             let roll = self.rng.below(100);
-            let subscribed = roll < 10;
+            let subscribed = roll < SUBSCRIBED_PERCENT.max(self.print_percent);
             let subscriptions_before = batch.subscriptions.len();
             if subscribed {
-                let print = roll < 2;
+                let print = roll < self.print_percent;
                 if print {
                     self.address(&mut reader);
                 }
@@ -608,7 +620,23 @@ pub fn load(
     readers: usize,
     grace_days: i64,
 ) -> anyhow::Result<ScaleReport> {
+    load_with_print(conn, readers, PRINT_PERCENT, grace_days)
+}
+
+/// [`load`] with `print_percent` of the readers taking print (to measure
+/// an issue's mailing list at 100,000 print readers without seeding five
+/// million readers).
+pub fn load_with_print(
+    conn: &mut DbConnection,
+    readers: usize,
+    print_percent: usize,
+    grace_days: i64,
+) -> anyhow::Result<ScaleReport> {
     anyhow::ensure!(readers > 0, "--scale needs at least one reader");
+    anyhow::ensure!(
+        print_percent <= 100,
+        "--print-percent is a share of the readers, 0 to 100"
+    );
     anyhow::ensure!(
         db::seed::is_empty(conn)?,
         "the database already has readers or issues: --scale fills an empty one"
@@ -623,6 +651,7 @@ pub fn load(
         staff: Vec::new(),
         counter: 0,
         grace_days,
+        print_percent,
     };
     let mut report = ScaleReport::default();
     let staff = generator.staff_rows();

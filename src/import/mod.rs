@@ -1,8 +1,9 @@
 //! `masthead readers import`: moves readers in from another system through
-//! a CSV file. Each row is checked ([`row`]) and written ([`store`]) on its
-//! own, so one bad row never costs the others, and an email already known
-//! (in the database or earlier in the file) is skipped: running the same
-//! file twice imports nothing the second time.
+//! a CSV file. Each row is checked ([`row`]) on its own and written
+//! ([`store`]) in its own savepoint of a batch of [`BATCH`] rows, so one
+//! bad row never costs the others, and an email already known (in the
+//! database or earlier in the file) is skipped: running the same file twice
+//! imports nothing the second time.
 
 mod lines;
 mod report;
@@ -21,6 +22,11 @@ use csv::StringRecord;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use store::Stored;
+
+/// Valid rows written per transaction: large enough that commits cost
+/// little, small enough that a batch waits little for SQLite's write lock
+/// held by a running server.
+const BATCH: usize = 500;
 
 /// A progress bar over the bytes of the input, drawn on standard error
 /// (and so hidden when that is not a terminal).
@@ -61,6 +67,7 @@ pub fn import_readers(
         tiers,
         source,
         seen: HashMap::new(),
+        pending: Vec::with_capacity(BATCH),
         report: ImportReport::default(),
     };
     let mut record = StringRecord::new();
@@ -91,8 +98,18 @@ pub fn import_readers(
         }
         progress.set_position(csv.position().byte());
     }
+    importer.flush(conn)?;
     progress.finish_and_clear();
-    Ok(importer.report)
+    let mut report = importer.report;
+    // Rows checked at once and rows stored a batch later: back in file order.
+    for list in [
+        &mut report.duplicates,
+        &mut report.rejected,
+        &mut report.warnings,
+    ] {
+        list.sort_by_key(|note| note.line);
+    }
+    Ok(report)
 }
 
 /// The state of one import run.
@@ -102,6 +119,8 @@ struct Importer<'a> {
     source: &'a str,
     /// Normalised emails handled so far, with the line that claimed each.
     seen: HashMap<String, u64>,
+    /// Valid rows waiting for the next batch, with their lines.
+    pending: Vec<(u64, ReaderRecord)>,
     report: ImportReport,
 }
 
@@ -132,23 +151,60 @@ impl Importer<'_> {
             ImportReport::note(&mut report.duplicates, line, &email, message);
             return Ok(());
         }
+        self.seen.insert(email, line);
+        self.pending.push((line, parsed));
+        if self.pending.len() >= BATCH {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending rows in one transaction and reports each.
+    fn flush(&mut self, conn: &mut DbConnection) -> anyhow::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
         let now = chrono::Utc::now();
-        let stored = store::store(conn, &parsed, self.source, now)
-            .with_context(|| format!("line {line}: the database failed"))?;
-        self.seen.insert(email.clone(), line);
+        let records: Vec<&ReaderRecord> = pending.iter().map(|(_, record)| record).collect();
+        let (stored, failure) = match store::store_batch(conn, &records, self.source, now) {
+            Ok(stored) => (stored, None),
+            Err((stored, error)) => (stored, Some(error)),
+        };
+        for ((line, record), outcome) in pending.iter().zip(&stored) {
+            self.report_stored(*line, record, *outcome, now);
+        }
+        if let Some(error) = failure {
+            let line = pending.get(stored.len()).map_or(0, |(line, _)| *line);
+            return Err(anyhow::Error::new(error))
+                .with_context(|| format!("line {line}: the database failed"));
+        }
+        Ok(())
+    }
+
+    /// Notes what became of the stored row at `line`.
+    fn report_stored(
+        &mut self,
+        line: u64,
+        parsed: &ReaderRecord,
+        stored: Stored,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let report = &mut self.report;
+        let email = parsed.email.as_str();
         match stored {
             Stored::AlreadyRegistered => {
                 let message = "already registered".to_owned();
-                ImportReport::note(&mut report.duplicates, line, &email, message);
-                return Ok(());
+                ImportReport::note(&mut report.duplicates, line, email, message);
+                return;
             }
             Stored::Imported { subscribed } => {
                 report.imported += 1;
                 report.subscribed += usize::from(subscribed);
             }
         }
-        for warning in parsed.warnings {
-            ImportReport::note(&mut report.warnings, line, &email, warning);
+        for warning in &parsed.warnings {
+            ImportReport::note(&mut report.warnings, line, email, warning.clone());
         }
         match &parsed.paid {
             Some(paid) if paid.paid_until <= now => {
@@ -156,17 +212,16 @@ impl Importer<'_> {
                     "paid_until {} has passed: imported without a subscription",
                     crate::domain::rfc3339_seconds(paid.paid_until)
                 );
-                ImportReport::note(&mut report.warnings, line, &email, message);
+                ImportReport::note(&mut report.warnings, line, email, message);
             }
             Some(paid) if paid.ships_print && parsed.address.is_none() => {
                 let message = format!(
                     "{} subscription without a shipping address: support must collect one",
                     paid.tier
                 );
-                ImportReport::note(&mut report.warnings, line, &email, message);
+                ImportReport::note(&mut report.warnings, line, email, message);
             }
             _ => {}
         }
-        Ok(())
     }
 }

@@ -7,6 +7,7 @@ mod support;
 
 mod admin_catalogue;
 mod admin_readers;
+mod admin_readers_export;
 mod admin_roles;
 mod article_bodies;
 mod audit_log;

@@ -17,6 +17,7 @@ on_both_backends!(
     imported_subscribers_have_access_until_paid_until,
     a_file_without_the_required_headers_is_refused,
     crlf_files_report_the_lines_an_editor_shows,
+    a_file_of_several_batches_reports_every_bad_row_in_file_order,
 );
 
 fn import(app: &TestApp, csv: &[u8]) -> ImportReport {
@@ -290,4 +291,53 @@ async fn crlf_files_report_the_lines_an_editor_shows(app: TestApp) {
         report.warnings[0].message,
         "paid_until 2001-01-31T12:00:00Z has passed: imported without a subscription"
     );
+}
+
+/// Rows are written 500 to a transaction: a file spanning several batches,
+/// its bad rows, in-file repeats and registered emails scattered across
+/// the batch boundaries, imports every good row once and reports every
+/// other one, in file order, whichever batch it fell in.
+async fn a_file_of_several_batches_reports_every_bad_row_in_file_order(app: TestApp) {
+    assert_eq!(
+        app.signup(
+            "registered@example.com",
+            "correct horse battery",
+            "Registered"
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let mut csv = String::from("email,name,tier,paid_until\n");
+    let (mut bad, mut repeats, mut good, mut subscribed) = (Vec::new(), Vec::new(), 0, 0);
+    for n in 0..1_300_u64 {
+        let line = n + 2;
+        if n % 97 == 13 {
+            csv.push_str(&format!("broken-{n},Broken {n},,\n"));
+            bad.push(line);
+        } else if n == 499 || n == 1_000 {
+            csv.push_str("registered@example.com,Registered Again,,\n");
+            repeats.push(line);
+        } else if n % 211 == 5 {
+            csv.push_str("reader0@example.com,Repeat,,\n");
+            repeats.push(line);
+        } else {
+            let paid = if n % 10 == 0 {
+                "digital,2099-01-01"
+            } else {
+                ","
+            };
+            subscribed += usize::from(n % 10 == 0);
+            csv.push_str(&format!("reader{n}@example.com,Reader {n},{paid}\n"));
+            good += 1;
+        }
+    }
+    let report = import(&app, csv.as_bytes());
+    assert_eq!(report.imported, good, "{report}");
+    assert_eq!(report.subscribed, subscribed);
+    assert_eq!(lines(&report.rejected), bad);
+    assert_eq!(lines(&report.duplicates), repeats);
+    let again = import(&app, csv.as_bytes());
+    assert_eq!(again.imported, 0, "a second run imports nothing");
+    assert_eq!(again.duplicates.len(), good + repeats.len());
 }

@@ -1,12 +1,23 @@
 //! The CSV export of every reader: personal data leaves the system, so
 //! the download is audited; password hashes never leave.
+//!
+//! A magazine has a million readers, so the sheet is streamed: the audit
+//! entry is committed before the first byte (a download that was started
+//! is on record even if it is cut off), then the readers are read in
+//! keyset pages of [`PAGE`], each page with its readers' subscriptions,
+//! written as CSV and handed to the client before the next is read. The
+//! server holds one page at a time, whatever the magazine's size.
 
 use super::{granting_subscription, paid_until};
 use crate::accounts::Accounts;
-use crate::db::{self, audit_log::AuditEntry};
+use crate::db::reader_directory::ExportKey;
+use crate::db::{self, Database, audit_log::AuditEntry, readers::ReaderRow};
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::spreadsheet::Spreadsheet;
+use actix_web::web::Bytes;
+use chrono::{NaiveDateTime, Utc};
+use futures_util::Stream;
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -28,39 +39,153 @@ const HEADER: [&str; 14] = [
     "created_at",
 ];
 
+/// Readers per page: one query for the readers, one for their
+/// subscriptions (an `IN` list of this many ids, well within SQLite's
+/// 32,766 variables), and about 200 KB of CSV.
+const PAGE: i64 = 1_000;
+
 /// A time as the sheet shows it (RFC 3339, seconds).
-fn timestamp(at: chrono::NaiveDateTime) -> String {
+fn timestamp(at: NaiveDateTime) -> String {
     at.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Every account whose role is in `roles` (`None`: all) as a sheet, with
-/// the address and the newest subscription granting access now; records
-/// `entry` with the row count once the sheet is built.
+/// An export whose audit entry is recorded: what remains is to stream it.
+pub struct ReaderExport {
+    db: Database,
+    roles: Option<Vec<Role>>,
+    cutoff: NaiveDateTime,
+    /// Readers the export lists, counted when it started.
+    rows: i64,
+}
+
+/// Starts the export of every account whose role is in `roles` (`None`:
+/// all) as it stands now: counts the readers and records `entry` with
+/// that count, in one transaction, before anything is sent.
 pub async fn export_readers(
     accounts: &Accounts<'_>,
     roles: Option<Vec<Role>>,
     entry: AuditEntry,
-) -> Result<Spreadsheet, ApiError> {
-    let (readers, subscriptions) = accounts
+) -> Result<ReaderExport, ApiError> {
+    let cutoff = Utc::now().naive_utc();
+    let filter = roles.clone();
+    let rows = accounts
         .db
         .run(move |conn| {
-            Ok::<_, ApiError>((
-                db::reader_directory::all(conn, roles.as_deref())?,
-                db::subscriptions::for_readers_with_perks(conn, None)?,
-            ))
+            db::write_transaction(conn, |conn| {
+                let rows = db::reader_directory::export_count(conn, filter.as_deref(), cutoff)?;
+                db::audit_log::record(conn, &entry.details(&json!({ "rows": rows })))?;
+                Ok::<_, ApiError>(rows)
+            })
         })
         .await?;
+    Ok(ReaderExport {
+        db: accounts.db.clone(),
+        roles,
+        cutoff,
+        rows,
+    })
+}
+
+/// Where the stream is: the sheet (holding the header until the first
+/// page is sent) and the key the next page starts after.
+struct Cursor {
+    export: ReaderExport,
+    sheet: Spreadsheet,
+    after: Option<ExportKey>,
+    finished: bool,
+}
+
+impl ReaderExport {
+    /// How many readers the sheet lists (those counted at its start; one
+    /// deleted meanwhile is left out).
+    pub fn rows(&self) -> i64 {
+        self.rows
+    }
+
+    /// The sheet, a chunk per page: the header with the first page, then
+    /// a page at a time, read only when the client has taken the last. A
+    /// failure after the first byte ends the stream with an error, which
+    /// cuts the chunked response short (the client sees an incomplete
+    /// download, never a truncated sheet that looks whole).
+    pub fn into_stream(self) -> anyhow::Result<impl Stream<Item = Result<Bytes, ApiError>>> {
+        let cursor = Cursor {
+            export: self,
+            sheet: Spreadsheet::new(&HEADER)?,
+            after: None,
+            finished: false,
+        };
+        Ok(futures_util::stream::unfold(
+            cursor,
+            |mut cursor| async move {
+                if cursor.finished {
+                    return None;
+                }
+                match next_chunk(&mut cursor).await {
+                    Ok(chunk) => Some((Ok(chunk), cursor)),
+                    Err(error) => {
+                        tracing::error!(?error, "reader export cut short");
+                        cursor.finished = true;
+                        Some((Err(error), cursor))
+                    }
+                }
+            },
+        ))
+    }
+}
+
+/// Reads the next page and writes it as the next chunk; the last page
+/// (shorter than [`PAGE`]) marks the cursor finished.
+async fn next_chunk(cursor: &mut Cursor) -> Result<Bytes, ApiError> {
+    let roles = cursor.export.roles.clone();
+    let cutoff = cursor.export.cutoff;
+    let after = cursor.after.clone();
+    let (readers, subscriptions) = cursor
+        .export
+        .db
+        .run(move |conn| {
+            let readers = db::reader_directory::export_page(
+                conn,
+                roles.as_deref(),
+                cutoff,
+                after.as_ref(),
+                PAGE,
+            )?;
+            let ids: Vec<String> = readers.iter().map(|r| r.id.clone()).collect();
+            let subscriptions = if ids.is_empty() {
+                Vec::new()
+            } else {
+                db::subscriptions::for_readers_with_perks(conn, Some(&ids))?
+            };
+            Ok((readers, subscriptions))
+        })
+        .await?;
+    if (readers.len() as i64) < PAGE {
+        cursor.finished = true;
+    }
+    if let Some(last) = readers.last() {
+        cursor.after = Some((last.created_at, last.id.clone()));
+    }
+    write_page(&mut cursor.sheet, &readers, &subscriptions)?;
+    Ok(Bytes::from(cursor.sheet.take_bytes()?))
+}
+
+/// One row per reader, with the address and the newest subscription
+/// granting access now.
+fn write_page(
+    sheet: &mut Spreadsheet,
+    readers: &[ReaderRow],
+    subscriptions: &[db::subscriptions::WithPerks],
+) -> anyhow::Result<()> {
     let mut by_reader: HashMap<&str, Vec<_>> = HashMap::new();
-    for subscription in &subscriptions {
+    for subscription in subscriptions {
         by_reader
             .entry(subscription.0.reader_id.as_str())
             .or_default()
             .push(subscription.clone());
     }
-    let now = chrono::Utc::now();
-    let mut sheet = Spreadsheet::new(&HEADER)?;
-    for reader in &readers {
+    let now = Utc::now();
+    for reader in readers {
         let own = by_reader
             .get(reader.id.as_str())
             .map_or(&[][..], Vec::as_slice);
@@ -83,14 +208,5 @@ pub async fn export_readers(
             Some(timestamp(reader.created_at).as_str()),
         ])?;
     }
-    let entry = entry.details(&json!({ "rows": sheet.rows() }));
-    accounts
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                Ok::<_, ApiError>(db::audit_log::record(conn, &entry)?)
-            })
-        })
-        .await?;
-    Ok(sheet)
+    Ok(())
 }
