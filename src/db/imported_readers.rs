@@ -16,6 +16,20 @@ pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// Which of `emails` (normalised) accounts already use: one query for a
+/// batch of an import.
+pub fn emails_taken(
+    conn: &mut DbConnection,
+    emails: &[&str],
+) -> QueryResult<std::collections::HashSet<String>> {
+    Ok(readers::table
+        .filter(readers::email.eq_any(emails))
+        .select(readers::email)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Replaces `old` with `new` only if the account still holds `old`, so an
 /// upgrade computed during a login never overwrites a password the reader
 /// changed meanwhile. Returns whether the hash was replaced.

@@ -31,6 +31,12 @@ pub(crate) async fn remind(db: &Database, letters: &Arc<Letters>) -> Result<usiz
             now + cutoff_days,
             now + cutoff_days + Duration::days(NOTICE_DAYS),
         )?;
+        if issues.is_empty() {
+            // Most sweeps: no cut-off is near, so nobody needs asking, and
+            // the print readers (100,000 of them at a large magazine) are
+            // not read at all.
+            return Ok(0);
+        }
         let candidates = mailing_list::print_candidates(conn, now)?;
         let entitled = MailingList::draw_up(0, now.and_utc(), candidates).missing_address;
         let mut queued = 0;
