@@ -23,7 +23,7 @@ use super::schema::{readers, subscriptions};
 use super::{Backend, DbConnection};
 use crate::domain::{Paging, ReaderId, Role, SubscriptionState};
 use chrono::NaiveDateTime;
-use diesel::dsl::sql;
+use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
@@ -133,11 +133,12 @@ pub fn trigram_phrase(fragment: &str) -> String {
 }
 
 /// Narrows a boxed query over `readers` (alone, or joined to SQLite's
-/// trigram index) to `search`'s roles, fragment, state and tier: one
-/// macro, as the two queries have different types. The LIKE decides the
+/// trigram index) to `search`'s roles, fragment, state and tier (`walk`:
+/// for a walk along the order's index): one macro, as the two queries
+/// have different types. The LIKE decides the
 /// fragment on every backend, whatever index found the candidates.
 macro_rules! narrowed {
-    ($query:expr, $search:expr) => {{
+    ($query:expr, $search:expr, walk: $walk:expr) => {{
         let search: &ReaderSearch = $search;
         let mut query = $query;
         if let Some(roles) = &search.roles {
@@ -152,23 +153,29 @@ macro_rules! narrowed {
                     .or(lower(readers::name).like(pattern).escape('\\')),
             );
         }
+        // A subscription filter lists its readers from the subscriptions'
+        // index (the count: rare states are found at once), or, walking
+        // the order's index, asks each reader in turn (EXISTS: SQLite
+        // would otherwise drive from the list and sort every match).
         if let Some(state) = search.state {
-            query = query.filter(
-                readers::id.eq_any(
-                    subscriptions::table
-                        .filter(subscriptions::state.eq(state.as_str()))
-                        .select(subscriptions::reader_id),
-                ),
-            );
+            let having = subscriptions::table.filter(subscriptions::state.eq(state.as_str()));
+            query = if $walk {
+                query.filter(exists(
+                    having.filter(subscriptions::reader_id.eq(readers::id)),
+                ))
+            } else {
+                query.filter(readers::id.eq_any(having.select(subscriptions::reader_id)))
+            };
         }
         if let Some(tier) = &search.tier {
-            query = query.filter(
-                readers::id.eq_any(
-                    subscriptions::table
-                        .filter(subscriptions::tier_id.eq(tier.clone()))
-                        .select(subscriptions::reader_id),
-                ),
-            );
+            let having = subscriptions::table.filter(subscriptions::tier_id.eq(tier.clone()));
+            query = if $walk {
+                query.filter(exists(
+                    having.filter(subscriptions::reader_id.eq(readers::id)),
+                ))
+            } else {
+                query.filter(readers::id.eq_any(having.select(subscriptions::reader_id)))
+            };
         }
         query
     }};
@@ -176,8 +183,8 @@ macro_rules! narrowed {
 
 /// The matching readers, read from `readers` alone (PostgreSQL's trigram
 /// indexes serve the LIKE itself; on SQLite, a walk of an index).
-fn plain(search: &ReaderSearch) -> readers::BoxedQuery<'static, MultiBackend> {
-    narrowed!(readers::table.into_boxed(), search)
+fn plain(search: &ReaderSearch, walk: bool) -> readers::BoxedQuery<'static, MultiBackend> {
+    narrowed!(readers::table.into_boxed(), search, walk: walk)
 }
 
 /// How a page's rows are ordered.
@@ -234,12 +241,12 @@ fn matching_ids(
                         .bind::<Text, _>(trigram_phrase(&text.to_lowercase())),
                 )
                 .into_boxed();
-            narrowed!(joined, search)
+            narrowed!(joined, search, walk: false)
                 .select(readers::id)
                 .limit(limit)
                 .load(conn)
         }
-        _ => plain(search).select(readers::id).limit(limit).load(conn),
+        _ => plain(search, false).select(readers::id).limit(limit).load(conn),
     }
 }
 
@@ -273,7 +280,7 @@ pub fn search(
             .select(ReaderRow::as_select())
             .load(conn)?
     } else {
-        plain(search)
+        plain(search, true)
             .order(sql::<Text>(&order_by(search.order, Plan::Walk, backend)))
             .limit(paging.per_page())
             .offset(paging.offset())
