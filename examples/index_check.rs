@@ -137,7 +137,8 @@ fn statements(
             "directory: past_due subscribers, many: walked newest first".to_owned(),
             None,
             format!(
-                "SELECT {columns} FROM readers WHERE {role} AND {past_due} \
+                "SELECT {columns} FROM readers WHERE {role} AND EXISTS (SELECT subscriptions.id FROM subscriptions \
+                 WHERE subscriptions.state = 'past_due' AND subscriptions.reader_id = readers.id) \
                  ORDER BY readers.created_at DESC, readers.id DESC LIMIT 20 OFFSET 0"
             ),
         ),

@@ -246,7 +246,10 @@ fn matching_ids(
                 .limit(limit)
                 .load(conn)
         }
-        _ => plain(search, false).select(readers::id).limit(limit).load(conn),
+        _ => plain(search, false)
+            .select(readers::id)
+            .limit(limit)
+            .load(conn),
     }
 }
 
