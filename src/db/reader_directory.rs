@@ -255,11 +255,28 @@ fn matching_ids(
 
 /// A page of matching readers in the asked order, and how many match
 /// (up to [`TOTAL_CAP`]).
+///
+/// On PostgreSQL each statement is planned for its own fragment: a
+/// prepared statement's generic plan, which PostgreSQL settles on after a
+/// few runs, cannot tell a mail domain from a surname and read the trigram
+/// index for 125,000 matches of `example` where a scan stops at 1,001
+/// (150 ms against 4 ms at a million readers).
 pub fn search(
     conn: &mut DbConnection,
     search: &ReaderSearch,
     paging: Paging,
 ) -> QueryResult<Found> {
+    match conn.backend() {
+        Backend::Postgres => conn.transaction(|conn| {
+            diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn)?;
+            found(conn, search, paging)
+        }),
+        Backend::Sqlite => found(conn, search, paging),
+    }
+}
+
+/// [`search`]'s statements.
+fn found(conn: &mut DbConnection, search: &ReaderSearch, paging: Paging) -> QueryResult<Found> {
     let backend = conn.backend();
     let ids = matching_ids(conn, search, TOTAL_CAP + 1)?;
     let counted = i64::try_from(ids.len()).unwrap_or(i64::MAX);
