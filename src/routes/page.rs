@@ -18,6 +18,9 @@ pub trait Listed: ToSchema {
     /// What the items are, plural and lower case (`articles`), for the
     /// schema's descriptions.
     const PLURAL: &'static str;
+    /// The most items its total counts, when it counts only so far (the
+    /// page then says whether its total is exact); `None`: exact always.
+    const TOTAL_CAP: Option<i64> = None;
 }
 
 /// One page of a list.
@@ -29,8 +32,13 @@ pub struct Page<T> {
     pub page: i64,
     /// Page size.
     pub per_page: i64,
-    /// Items in all pages.
+    /// Items in all pages (for a list with a [`Listed::TOTAL_CAP`], at
+    /// most the cap).
     pub total: i64,
+    /// For a list with a [`Listed::TOTAL_CAP`] only: `false` when more
+    /// than `total` items match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_exact: Option<bool>,
 }
 
 impl<T> Page<T> {
@@ -41,6 +49,16 @@ impl<T> Page<T> {
             page: paging.page(),
             per_page: paging.per_page(),
             total,
+            total_exact: None,
+        }
+    }
+
+    /// The page `paging` asked for, holding `items`, of `total` counted
+    /// up to a cap (`exact`: all were counted).
+    pub fn capped(paging: Paging, items: Vec<T>, total: i64, exact: bool) -> Self {
+        Self {
+            total_exact: Some(exact),
+            ..Self::new(paging, items, total)
         }
     }
 }
@@ -55,7 +73,13 @@ fn integer(description: String) -> ObjectBuilder {
 impl<T: Listed> PartialSchema for Page<T> {
     fn schema() -> RefOr<Schema> {
         let plural = T::PLURAL;
-        ObjectBuilder::new()
+        let total = match T::TOTAL_CAP {
+            None => format!("The {plural} in all pages."),
+            Some(cap) => format!(
+                "The {plural} in all pages, counted up to {cap}: past that, `total` is {cap} and `total_exact` is false."
+            ),
+        };
+        let schema = ObjectBuilder::new()
             .description(Some(format!("A page of {plural}.")))
             .property(
                 "items",
@@ -68,9 +92,22 @@ impl<T: Listed> PartialSchema for Page<T> {
             .required("page")
             .property("per_page", integer("Page size.".to_owned()))
             .required("per_page")
-            .property("total", integer(format!("The {plural} in all pages.")))
-            .required("total")
-            .into()
+            .property("total", integer(total))
+            .required("total");
+        match T::TOTAL_CAP {
+            None => schema.into(),
+            Some(_) => schema
+                .property(
+                    "total_exact",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Boolean)
+                        .description(Some(format!(
+                            "False when more {plural} match than `total` says."
+                        ))),
+                )
+                .required("total_exact")
+                .into(),
+        }
     }
 }
 

@@ -1,20 +1,25 @@
 //! Support's reader search through the trigram index (pg_trgm on
 //! PostgreSQL, FTS5's trigram tokenizer on SQLite) answers exactly what
 //! the plain case-insensitive substring match did: fragments anywhere in
-//! an email or a name, short ones, wildcards and the index's own syntax
-//! taken literally, and a renamed reader under the new name only.
+//! an email or a name, wildcards and the index's own syntax taken
+//! literally, and a renamed reader under the new name only. A fragment
+//! shorter than a trigram is refused, and the total is counted up to
+//! 1,000 readers, whichever way the page is then read.
 
 use crate::support::helpers::{TestApp, assert_problem};
 use crate::support::reader_fixtures::reader_named;
+use masthead::demo::scale::load;
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_backends!(
     fragments_in_the_middle_of_emails_and_names_match_in_any_case,
-    fragments_of_one_or_two_characters_match_as_before,
+    fragments_of_one_or_two_characters_are_refused_three_match,
     wildcards_quotes_and_index_syntax_are_taken_literally,
     a_renamed_reader_is_found_by_the_new_name_not_the_old,
+    the_total_is_counted_up_to_a_thousand_and_says_so,
+    a_capped_search_still_pages_in_order_through_its_matches,
 );
 
 /// The names a search answers, in its order.
@@ -92,16 +97,39 @@ async fn fragments_in_the_middle_of_emails_and_names_match_in_any_case(app: Test
     );
 }
 
-async fn fragments_of_one_or_two_characters_match_as_before(app: TestApp) {
+async fn fragments_of_one_or_two_characters_are_refused_three_match(app: TestApp) {
     let support = app.new_staff(Role::Support).await;
     cast(&app).await;
     let token = &support.access_token;
-    assert_eq!(names(&app, token, "q=Z").await, ["Quentin Zwick"]);
-    assert_eq!(names(&app, token, "q=zW").await, ["Quentin Zwick"]);
-    assert_eq!(names(&app, token, "q='").await, ["Miles O'Brien"]);
-    assert_eq!(names(&app, token, "q=%25").await, ["Half_100% Off"]);
-    assert_eq!(names(&app, token, "q=_").await, ["Half_100% Off"]);
-    assert_eq!(names(&app, token, "q=lo&sort=name").await.len(), 1);
+    for query in [
+        "q=Z",
+        "q=zW",
+        "q='",
+        "q=%25",
+        "q=_",
+        "q=%20lo%20",
+        "q=%C3%85n",
+    ] {
+        let body = assert_problem(
+            app.get_auth(&format!("/v1/admin/readers?{query}"), token)
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "q", "{query}: {body}");
+        assert_eq!(body["errors"][0]["code"], "too_short", "{query}: {body}");
+    }
+    assert_eq!(
+        names(&app, token, "q=%20%20").await.len(),
+        6,
+        "blank: no fragment"
+    );
+    assert_eq!(names(&app, token, "q=Zwi").await, ["Quentin Zwick"]);
+    assert_eq!(names(&app, token, "q=n%20Z").await, ["Quentin Zwick"]);
+    assert_eq!(names(&app, token, "q='Br").await, ["Miles O'Brien"]);
+    assert_eq!(names(&app, token, "q=%25%20O").await, ["Half_100% Off"]);
+    assert_eq!(names(&app, token, "q=f_1").await, ["Half_100% Off"]);
 }
 
 async fn wildcards_quotes_and_index_syntax_are_taken_literally(app: TestApp) {
@@ -116,7 +144,7 @@ async fn wildcards_quotes_and_index_syntax_are_taken_literally(app: TestApp) {
         "q=a_a",
         "q=%25%25%25",
         "q=l%25e",
-        "q=%22",
+        "q=%22%22%22",
         "q=%22Ada%22",
         "q=Ada%22%20OR%20%22Grace",
         "q=Ada%20OR%20Grace",
@@ -163,4 +191,119 @@ async fn a_renamed_reader_is_found_by_the_new_name_not_the_old(app: TestApp) {
         ["Dora Afterwards"],
         "the email still finds it"
     );
+}
+
+/// The body of a search, which must answer 200.
+async fn page(app: &TestApp, token: &str, query: &str) -> Value {
+    let response = app
+        .get_auth(&format!("/v1/admin/readers?{query}"), token)
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    body
+}
+
+/// The `field` of each reader on a page.
+fn column(body: &Value, field: &str) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[field].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn the_total_is_counted_up_to_a_thousand_and_says_so(app: TestApp) {
+    load(&mut app.db(), 1_500, 7).unwrap();
+    let support = app.new_staff(Role::Support).await;
+    let token = &support.access_token;
+
+    let everyone = page(&app, token, "").await;
+    assert_eq!(everyone["total"], 1_000, "{}", everyone["total"]);
+    assert_eq!(everyone["total_exact"], false);
+    assert_eq!(column(&everyone, "id").len(), 20);
+
+    // One mail domain of eight: about 190 readers, counted exactly, every
+    // one on the pages.
+    let first = page(&app, token, "q=example.org&per_page=100").await;
+    assert_eq!(first["total_exact"], true);
+    let total = first["total"].as_u64().unwrap();
+    assert!((100..=300).contains(&total), "{total}");
+    let mut emails = column(&first, "email");
+    for number in 2..=3 {
+        let next = page(
+            &app,
+            token,
+            &format!("q=example.org&per_page=100&page={number}"),
+        )
+        .await;
+        assert_eq!(next["total"], total);
+        emails.extend(column(&next, "email"));
+    }
+    assert_eq!(emails.len() as u64, total);
+    assert!(emails.iter().all(|e| e.contains("example.org")));
+
+    let nobody = page(&app, token, "q=no%20such%20reader").await;
+    assert_eq!(
+        (&nobody["total"], &nobody["total_exact"]),
+        (&json!(0), &json!(true))
+    );
+    let past_the_end = page(&app, token, "q=example.org&page=50").await;
+    assert_eq!(past_the_end["total"], total);
+    assert!(column(&past_the_end, "id").is_empty());
+}
+
+async fn a_capped_search_still_pages_in_order_through_its_matches(app: TestApp) {
+    load(&mut app.db(), 1_500, 7).unwrap();
+    let support = app.new_staff(Role::Support).await;
+    let token = &support.access_token;
+
+    // Every generated email has "example" in it: 1,500 matches.
+    let mut emails = Vec::new();
+    for number in 1..=16 {
+        let body = page(
+            &app,
+            token,
+            &format!("q=EXAMPLE&sort=email&per_page=100&page={number}"),
+        )
+        .await;
+        assert_eq!(
+            (&body["total"], &body["total_exact"]),
+            (&json!(1_000), &json!(false))
+        );
+        emails.extend(column(&body, "email"));
+    }
+    assert_eq!(emails.len(), 1_500, "the pages go on past the count");
+    let mut sorted = emails.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(emails, sorted, "in order, none twice");
+
+    // A narrow search (read by key and sorted) orders as a broad one
+    // (walked along the order's index) does.
+    let broad = page(&app, token, "q=example&sort=name&per_page=100").await;
+    let names = column(&broad, "name");
+    let surname = names[0].rsplit(' ').next().unwrap().to_owned();
+    let narrow = page(&app, token, &format!("q={surname}&sort=name&per_page=100")).await;
+    assert_eq!(narrow["total_exact"], true);
+    let narrowed = column(&narrow, "name");
+    let mut by_name = narrowed.clone();
+    by_name.sort();
+    assert_eq!(narrowed, by_name);
+    for (order, key) in [("created_at", "created_at"), ("-created_at", "created_at")] {
+        let body = page(
+            &app,
+            token,
+            &format!("q={surname}&sort={order}&per_page=100"),
+        )
+        .await;
+        let keys = column(&body, key);
+        let mut expected = keys.clone();
+        expected.sort();
+        if order.starts_with('-') {
+            expected.reverse();
+        }
+        assert_eq!(keys, expected, "{order}");
+    }
 }

@@ -1,20 +1,24 @@
 //! Support's search of the reader directory.
 
 use crate::accounts::Accounts;
+use crate::db::reader_directory::{Found, ReaderSearch};
 use crate::db::subscriptions::WithPerks;
-use crate::db::{self, reader_directory::ReaderSearch, readers::ReaderRow};
+use crate::db::{self, readers::ReaderRow};
 use crate::domain::{FieldError, Paging};
 use crate::error::ApiError;
 
 /// One page of a search: the readers, their subscriptions (with perks, to
-/// say which grants access now), and how many readers match in all.
+/// say which grants access now), and how many readers match, counted up
+/// to [`TOTAL_CAP`](crate::db::reader_directory::TOTAL_CAP).
 pub struct SearchPage {
     /// The readers on this page, in the search's order.
     pub readers: Vec<ReaderRow>,
     /// Every subscription of those readers.
     pub subscriptions: Vec<WithPerks>,
-    /// Readers matching the search on every page.
+    /// Readers matching the search on every page, at most [`TOTAL_CAP`](crate::db::reader_directory::TOTAL_CAP).
     pub total: i64,
+    /// `false` when more than `total` readers match.
+    pub total_exact: bool,
 }
 
 /// Runs `search` for the page `paging` asks for. A tier filter that
@@ -35,13 +39,14 @@ pub async fn search_readers(
                     FieldError::new("unknown_tier", "no tier has this id, e.g. print").at("tier"),
                 ));
             }
-            let (readers, total) = db::reader_directory::search(conn, &search, paging)?;
-            let ids: Vec<String> = readers.iter().map(|r| r.id.clone()).collect();
+            let Found { rows, total, exact } = db::reader_directory::search(conn, &search, paging)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
             let subscriptions = db::subscriptions::for_readers_with_perks(conn, Some(&ids))?;
             Ok(SearchPage {
-                readers,
+                readers: rows,
                 subscriptions,
                 total,
+                total_exact: exact,
             })
         })
         .await

@@ -3,6 +3,7 @@ use crate::print_mailing_list::create_issue;
 use crate::support::helpers::TestApp;
 use crate::support::reader_fixtures::{audit_entries, reader_named};
 use chrono::{Duration, Utc};
+use masthead::demo::scale::load;
 use masthead::domain::Role;
 use reqwest::StatusCode;
 
@@ -10,6 +11,7 @@ on_both_backends!(
     a_search_finds_readers_and_bad_input_is_a_page_not_a_crash,
     the_mailing_list_downloads_as_csv_and_is_audited,
     a_comp_with_bad_input_shows_the_page_again,
+    past_a_thousand_matches_the_page_says_more_and_pages_on,
 );
 
 async fn a_search_finds_readers_and_bad_input_is_a_page_not_a_crash(app: TestApp) {
@@ -21,6 +23,11 @@ async fn a_search_finds_readers_and_bad_input_is_a_page_not_a_crash(app: TestApp
     assert_eq!(found.status, StatusCode::OK);
     assert!(found.body.contains("Ada Lovelace"));
     assert!(!found.body.contains("Grace Hopper"));
+    assert!(
+        found.body.contains("1 reader(s), page 1."),
+        "{}",
+        found.body
+    );
     let page = console.get(&format!("/console/readers/{}", ada.id)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&ada.email));
@@ -28,6 +35,7 @@ async fn a_search_finds_readers_and_bad_input_is_a_page_not_a_crash(app: TestApp
         ("state=gone", StatusCode::UNPROCESSABLE_ENTITY),
         ("page=0", StatusCode::UNPROCESSABLE_ENTITY),
         ("page=abc", StatusCode::UNPROCESSABLE_ENTITY),
+        ("q=lo", StatusCode::UNPROCESSABLE_ENTITY),
     ] {
         let refused = console.get(&format!("/console/readers?{query}")).await;
         assert_eq!(refused.status, status, "{query}: {}", refused.body);
@@ -132,4 +140,22 @@ async fn a_comp_with_bad_input_shows_the_page_again(app: TestApp) {
         shown.body
     );
     assert!(shown.body.contains("comped"));
+}
+
+async fn past_a_thousand_matches_the_page_says_more_and_pages_on(app: TestApp) {
+    load(&mut app.db(), 1_110, 7).unwrap();
+    let support = app.new_staff(Role::Support).await;
+    let console = Console::signed_in(&app, &support.email, &support.password).await;
+    let first = console.get("/console/readers").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first.body.contains("More than 1000 readers"),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("rel=\"next\""));
+    // 1,110 readers at 25 a page: the 45th is the last, and says so.
+    let last = console.get("/console/readers?page=45").await;
+    assert!(last.body.contains("<tbody>"), "{}", last.body);
+    assert!(!last.body.contains("rel=\"next\""), "{}", last.body);
 }

@@ -39,6 +39,8 @@ struct ReadersPage<'a> {
     states: Vec<&'static str>,
     readers: Vec<ReaderSummary>,
     total: i64,
+    /// `false`: more than `total` readers match (the count stops there).
+    total_exact: bool,
     page: i64,
     prev: Option<String>,
     next: Option<String>,
@@ -86,6 +88,7 @@ pub async fn search(
         states: SubscriptionState::ALL.iter().map(|s| s.as_str()).collect(),
         readers: Vec::new(),
         total: 0,
+        total_exact: true,
         page: 1,
         prev: None,
         next: None,
@@ -113,11 +116,18 @@ pub async fn search(
     };
     match search_page(&state, &query).await {
         Ok(found) => {
+            let exact = found.total_exact != Some(false);
+            // Past a capped total, a full page says there may be more.
+            let more = if exact {
+                found.page * found.per_page < found.total
+            } else {
+                i64::try_from(found.items.len()).unwrap_or(i64::MAX) == found.per_page
+            };
             shown.total = found.total;
+            shown.total_exact = exact;
             shown.page = found.page;
             shown.prev = (found.page > 1).then(|| link(&form, found.page - 1));
-            shown.next =
-                (found.page * found.per_page < found.total).then(|| link(&form, found.page + 1));
+            shown.next = more.then(|| link(&form, found.page + 1));
             shown.readers = found.items;
             Ok(page(&state.settings, shown.ctx, StatusCode::OK, &shown))
         }

@@ -3,7 +3,7 @@
 
 use super::{ReaderSummary, current_subscription, role_filter};
 use crate::accounts::directory::{SearchPage, search_readers as search};
-use crate::db::reader_directory::{ReaderSearch, SearchOrder};
+use crate::db::reader_directory::{ReaderSearch, SearchOrder, TOTAL_CAP, TRIGRAM};
 use crate::domain::{FieldError, Paging, SubscriptionState};
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
@@ -20,7 +20,9 @@ const MAX_QUERY_CHARS: usize = 200;
 /// Search, filters, order and paging.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct SearchReadersQuery {
-    /// A fragment of the email or the name, any case.
+    /// A fragment of the email or the name, any case, found anywhere in
+    /// either: at least 3 characters (shorter ones match too many readers
+    /// to help and no index can find them: 422 `too_short`).
     pub q: Option<String>,
     /// Readers having a subscription in this state (`active`, `past_due`,
     /// `canceling`, `expired`, `refunded`, `comped`, `incomplete`).
@@ -41,6 +43,7 @@ pub struct SearchReadersQuery {
 impl Listed for ReaderSummary {
     const LIST: &'static str = "ReaderList";
     const PLURAL: &'static str = "readers";
+    const TOTAL_CAP: Option<i64> = Some(TOTAL_CAP);
 }
 
 /// A page of readers (its schema keeps this name).
@@ -74,6 +77,10 @@ fn parse_text(raw: Option<&str>) -> Result<Option<String>, FieldError> {
         Some(q) if q.chars().count() > MAX_QUERY_CHARS => Err(FieldError::new(
             "too_long",
             format!("at most {MAX_QUERY_CHARS} characters"),
+        )),
+        Some(q) if q.chars().count() < TRIGRAM => Err(FieldError::new(
+            "too_short",
+            format!("at least {TRIGRAM} characters of the email or the name"),
         )),
         Some(q) => Ok(Some(q.to_owned())),
     }
@@ -117,16 +124,23 @@ fn parse_search(query: &SearchReadersQuery) -> Result<ReaderSearch, ApiError> {
 }
 
 /// Searches readers.
+///
+/// `q` is a fragment of at least 3 characters found anywhere in the email
+/// or the name, in any case, `%` and `_` taken literally; a shorter one is
+/// refused (422 `too_short`): it matches too many readers to help and no
+/// index can serve it. `total` counts the matches up to 1000, which keeps
+/// a broad search (every reader, a mail domain) as quick as a narrow one:
+/// `total_exact` is false when more match, and the pages go on past it.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
     params(SearchReadersQuery),
     responses(
-        (status = 200, description = "A page of readers, each with its current subscription", body = ReaderList),
+        (status = 200, description = "A page of readers, each with its current subscription; `total` counts the matches up to 1000 (`total_exact` false: more match)", body = ReaderList),
         (status = 400, description = "Unparseable query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not support staff (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown sort, state, role or tier, a too long `q`, or paging out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown sort, state, role or tier, a `q` shorter than 3 characters (`too_short`) or too long (`too_long`), or paging out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("")]
@@ -151,6 +165,7 @@ pub async fn search_page(
         readers,
         subscriptions,
         total,
+        total_exact,
     } = search(&accounts(state), criteria, paging).await?;
     let items = readers
         .into_iter()
@@ -163,7 +178,7 @@ pub async fn search_page(
             ReaderSummary::new(reader, current_subscription(&own, now))
         })
         .collect();
-    Ok(Page::new(paging, items, total))
+    Ok(Page::capped(paging, items, total, total_exact))
 }
 
 #[cfg(test)]
@@ -180,5 +195,13 @@ mod tests {
             Some(SubscriptionState::Active)
         );
         assert_eq!(parse_state(Some("gone")).unwrap_err().code, "invalid_state");
+    }
+
+    #[test]
+    fn a_fragment_is_a_trigram_at_least() {
+        assert_eq!(parse_text(Some(" ab ")).unwrap_err().code, "too_short");
+        assert_eq!(parse_text(Some("ab%")).unwrap().as_deref(), Some("ab%"));
+        assert_eq!(parse_text(Some("ÅÄ")).unwrap_err().code, "too_short");
+        assert_eq!(parse_text(Some("  ")).unwrap(), None);
     }
 }
