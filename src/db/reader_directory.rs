@@ -315,7 +315,10 @@ fn found(conn: &mut DbConnection, search: &ReaderSearch, paging: Paging) -> Quer
 /// account) created by `cutoff`, the moment the export started, so pages
 /// read one after another list the same readers whoever signs up
 /// meanwhile.
-fn exported(roles: Option<&[Role]>, cutoff: NaiveDateTime) -> Boxed<'static> {
+fn exported(
+    roles: Option<&[Role]>,
+    cutoff: NaiveDateTime,
+) -> readers::BoxedQuery<'static, MultiBackend> {
     let mut query = readers::table
         .filter(readers::created_at.le(cutoff))
         .into_boxed();

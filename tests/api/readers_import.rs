@@ -10,6 +10,7 @@ use masthead::domain::{Password, SubscriptionId};
 use masthead::import::{ImportReport, import_readers};
 use reqwest::StatusCode;
 use serde_json::Value;
+use std::fmt::Write as _;
 
 on_both_backends!(
     good_rows_are_imported_once_and_bad_rows_reported,
@@ -313,7 +314,7 @@ async fn a_file_of_several_batches_reports_every_bad_row_in_file_order(app: Test
     for n in 0..1_300_u64 {
         let line = n + 2;
         if n % 97 == 13 {
-            csv.push_str(&format!("broken-{n},Broken {n},,\n"));
+            writeln!(csv, "broken-{n},Broken {n},,").unwrap();
             bad.push(line);
         } else if n == 499 || n == 1_000 {
             csv.push_str("registered@example.com,Registered Again,,\n");
@@ -328,7 +329,7 @@ async fn a_file_of_several_batches_reports_every_bad_row_in_file_order(app: Test
                 ","
             };
             subscribed += usize::from(n % 10 == 0);
-            csv.push_str(&format!("reader{n}@example.com,Reader {n},{paid}\n"));
+            writeln!(csv, "reader{n}@example.com,Reader {n},{paid}").unwrap();
             good += 1;
         }
     }

@@ -160,7 +160,7 @@ async fn next_chunk(cursor: &mut Cursor) -> Result<Bytes, ApiError> {
             Ok((readers, subscriptions))
         })
         .await?;
-    if (readers.len() as i64) < PAGE {
+    if i64::try_from(readers.len()).is_ok_and(|n| n < PAGE) {
         cursor.finished = true;
     }
     if let Some(last) = readers.last() {
