@@ -6,8 +6,8 @@
 //! prefixed with `'`, which spreadsheets show as text (OWASP "CSV
 //! injection").
 
-use actix_web::HttpResponse;
 use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder};
 
 /// The media type of every CSV answer.
 pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
@@ -30,6 +30,19 @@ pub fn safe_cell(value: &str) -> std::borrow::Cow<'_, str> {
         ) => format!("'{value}").into(),
         _ => value.into(),
     }
+}
+
+/// The head of a `200` CSV download named `filename`, for a document
+/// sent whole or streamed.
+pub fn csv_download(filename: &str) -> HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::CONTENT_TYPE, CSV_CONTENT_TYPE))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ));
+    response
 }
 
 /// A CSV document built in memory, row by row, every cell escaped.
@@ -85,13 +98,7 @@ impl Spreadsheet {
 
     /// A `200` download named `filename`.
     pub fn into_response(self, filename: &str) -> anyhow::Result<HttpResponse> {
-        Ok(HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, CSV_CONTENT_TYPE))
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ))
-            .body(self.into_bytes()?))
+        Ok(csv_download(filename).body(self.into_bytes()?))
     }
 }
 

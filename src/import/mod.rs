@@ -1,9 +1,10 @@
 //! `masthead readers import`: moves readers in from another system through
 //! a CSV file. Each row is checked ([`row`]) on its own and written
-//! ([`store`]) in its own savepoint of a batch of [`BATCH`] rows, so one
-//! bad row never costs the others, and an email already known (in the
-//! database or earlier in the file) is skipped: running the same file twice
-//! imports nothing the second time.
+//! ([`store`]) in a transaction of [`BATCH`] rows (each row in a savepoint
+//! of its own when the batch has to be written again), so one bad row
+//! never costs the others, and an email already known (in the database or
+//! earlier in the file) is skipped: running the same file twice imports
+//! nothing the second time.
 
 mod lines;
 mod report;

@@ -124,51 +124,49 @@ fn insert(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Stored, InsertError> {
-    {
-        let id = ReaderId::generate();
-        let password_hash = record
-            .password_hash
-            .clone()
-            .unwrap_or_else(unusable_password_hash);
-        let address = record.address.as_ref();
-        let at = now.naive_utc();
-        readers::insert(
-            conn,
-            &NewReader {
-                address_line1: address.map(|a| a.line1.as_str()),
-                address_line2: address.and_then(|a| a.line2.as_deref()),
-                address_city: address.map(|a| a.city.as_str()),
-                address_region: address.and_then(|a| a.region.as_deref()),
-                address_postal_code: address.map(|a| a.postal_code.as_str()),
-                address_country: address.map(|a| a.country.as_str()),
-                imported_at: Some(at),
-                ..NewReader::new(
-                    &id,
-                    record.email.as_str(),
-                    &password_hash,
-                    record.name.as_str(),
-                    Role::Reader,
-                    at,
-                )
-            },
-        )?;
-        let Some(paid) = record.paid.as_ref().filter(|paid| paid.paid_until > now) else {
-            return Ok(Stored::Imported { subscribed: false });
-        };
-        let subscription_id = SubscriptionId::generate();
-        let subscription = NewSubscription {
-            current_period_start: Some(at),
-            current_period_end: Some(paid.paid_until.naive_utc()),
-            ..NewSubscription::new(
-                &subscription_id,
+    let id = ReaderId::generate();
+    let password_hash = record
+        .password_hash
+        .clone()
+        .unwrap_or_else(unusable_password_hash);
+    let address = record.address.as_ref();
+    let at = now.naive_utc();
+    readers::insert(
+        conn,
+        &NewReader {
+            address_line1: address.map(|a| a.line1.as_str()),
+            address_line2: address.and_then(|a| a.line2.as_deref()),
+            address_city: address.map(|a| a.city.as_str()),
+            address_region: address.and_then(|a| a.region.as_deref()),
+            address_postal_code: address.map(|a| a.postal_code.as_str()),
+            address_country: address.map(|a| a.country.as_str()),
+            imported_at: Some(at),
+            ..NewReader::new(
                 &id,
-                &paid.tier,
-                SubscriptionState::Active,
+                record.email.as_str(),
+                &password_hash,
+                record.name.as_str(),
+                Role::Reader,
                 at,
             )
-        };
-        let reason = format!("imported from {source}");
-        db::subscriptions::insert(conn, &subscription, &import_actor(), Some(&reason))?;
-        Ok(Stored::Imported { subscribed: true })
-    }
+        },
+    )?;
+    let Some(paid) = record.paid.as_ref().filter(|paid| paid.paid_until > now) else {
+        return Ok(Stored::Imported { subscribed: false });
+    };
+    let subscription_id = SubscriptionId::generate();
+    let subscription = NewSubscription {
+        current_period_start: Some(at),
+        current_period_end: Some(paid.paid_until.naive_utc()),
+        ..NewSubscription::new(
+            &subscription_id,
+            &id,
+            &paid.tier,
+            SubscriptionState::Active,
+            at,
+        )
+    };
+    let reason = format!("imported from {source}");
+    db::subscriptions::insert(conn, &subscription, &import_actor(), Some(&reason))?;
+    Ok(Stored::Imported { subscribed: true })
 }

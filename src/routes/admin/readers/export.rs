@@ -10,9 +10,8 @@ use crate::domain::AuditAction;
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::accounts;
 use crate::routes::extract::{Staff, SupportRole};
-use crate::spreadsheet::CSV_CONTENT_TYPE;
+use crate::spreadsheet::csv_download;
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -56,12 +55,7 @@ pub async fn export_response(
     let roles = role_filter(query.role.as_deref()).map_err(ApiError::invalid_field)?;
     let entry = support.audit(AuditAction::ReadersExported, ("readers", "all"));
     let export = export(&accounts(state), roles, entry).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, CSV_CONTENT_TYPE))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"readers.csv\"",
-        ))
+    Ok(csv_download("readers.csv")
         .insert_header(("X-Total-Count", export.rows().to_string()))
         .streaming(export.into_stream()?))
 }
