@@ -399,6 +399,10 @@
     if (dialog) return dialog;
     dialog = h("dialog", { class: "mh-dialog mh-root", "aria-labelledby": "mh-dialog-title" });
     dialog.addEventListener("close", () => {
+      // The close event is queued, not run at once: a dialog opened again
+      // before it runs (Escape, then Enter on the opener) keeps its new
+      // view and the opener it was opened from.
+      if (dialog.open) return;
       dialog.replaceChildren();
       if (opener?.isConnected) opener.focus();
       opener = null;

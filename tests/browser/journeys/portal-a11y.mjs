@@ -54,5 +54,21 @@ export async function run(h) {
   await h.shot(page, "login-error");
   await h.axe(page, "the login dialog with an error");
   await page.click("dialog .mh-close");
-  return "French strings, focus into and back from the dialog, Escape, errors announced";
+
+  // Closed and opened again before the browser runs the close event (a
+  // quick Escape then Enter): the new login form stays in the dialog.
+  await page.waitForSelector("dialog.mh-dialog", { state: "hidden" });
+  const reopened = await page.evaluate(async () => {
+    const login = [...document.querySelectorAll("masthead-status button")].find((b) => b.textContent === "Log in");
+    login.click();
+    const d = document.querySelector("dialog.mh-dialog");
+    const closed = new Promise((resolve) => d.addEventListener("close", resolve, { once: true }));
+    d.close();
+    login.click();
+    await closed;
+    return { open: d.open, email: Boolean(d.querySelector("input[name=email]")) };
+  });
+  if (!reopened.open || !reopened.email) fail(`a dialog reopened before its close event lost its form: ${JSON.stringify(reopened)}`);
+  await page.keyboard.press("Escape");
+  return "French strings, focus into and back from the dialog, Escape, errors announced, reopened at once";
 }
