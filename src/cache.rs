@@ -52,13 +52,32 @@ where
         .build()
 }
 
+/// The articles, bounded by their bytes rather than their number: a
+/// magazine's archive of short pieces fits whole, while long features take
+/// the room they use (a count would hold 10,000 entries of 2 KB or of 200 KB
+/// alike). A missing article (`None`) weighs its key and the fixed part.
+fn article_cache(bytes: u64, ttl: Duration) -> Cache<String, Option<Arc<CachedArticle>>> {
+    Cache::builder()
+        .max_capacity(bytes)
+        .weigher(|slug: &String, article: &Option<Arc<CachedArticle>>| {
+            let slug = u32::try_from(slug.len()).unwrap_or(u32::MAX);
+            article
+                .as_ref()
+                .map_or(1_024, |a| a.weight())
+                .saturating_add(slug)
+        })
+        .time_to_live(ttl)
+        .build()
+}
+
 impl AppCache {
-    /// Caches whose entries live at most `ttl`.
-    pub fn new(ttl: Duration) -> Self {
+    /// Caches whose entries live at most `ttl`, the articles within
+    /// `article_bytes` (`MASTHEAD_ARTICLE_CACHE_BYTES`).
+    pub fn new(ttl: Duration, article_bytes: u64) -> Self {
         Self {
             live_sessions: cache(100_000, ttl),
             entitlements: cache(100_000, ttl),
-            articles: cache(10_000, ttl),
+            articles: article_cache(article_bytes, ttl),
             current_issue: cache(1, ttl),
             meters: cache(100_000, ttl),
             generation: Arc::new(AtomicU64::new(0)),

@@ -162,6 +162,9 @@ pub struct Settings {
     /// `MASTHEAD_CACHE_TTL_SECONDS`: the longest a stale grant (after a
     /// refund or cancellation on another instance) can last.
     pub cache_ttl_seconds: u64,
+    /// `MASTHEAD_ARTICLE_CACHE_BYTES`: the memory the gate's cache of
+    /// published articles (their text and rendered pages) may take.
+    pub article_cache_bytes: u64,
     /// `MASTHEAD_MEDIA_URL_TTL_SECONDS`: lifetime of a signed media URL.
     pub media_url_ttl_seconds: i64,
     /// `MASTHEAD_MAX_AUDIO_BYTES`: largest accepted audio upload.
@@ -375,6 +378,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             grace_days: 7,
             cache_ttl_seconds: 30,
+            article_cache_bytes: 64 * 1024 * 1024,
             media_url_ttl_seconds: 300,
             max_audio_bytes: 200 * 1024 * 1024,
             max_edition_bytes: 100 * 1024 * 1024,

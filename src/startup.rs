@@ -163,7 +163,10 @@ impl Application {
         let mailer = Arc::new(crate::mail::Mailer::from_settings(&settings)?);
         let letters = Arc::new(crate::mail::Letters::from_settings(&settings)?);
         let metrics = Arc::new(crate::metrics::Metrics::new(&db, &openapi)?);
-        let cache = AppCache::new(Duration::from_secs(settings.cache_ttl_seconds));
+        let cache = AppCache::new(
+            Duration::from_secs(settings.cache_ttl_seconds),
+            settings.article_cache_bytes,
+        );
         crate::cache_listener::start(&settings, &cache);
         let narrator = Narrator::from_settings(&settings)?;
         let jobs = crate::jobs::start(

@@ -43,6 +43,35 @@ impl CachedArticle {
     }
 }
 
+/// What an entry holds besides its strings: the structs, the `Arc`, the
+/// key and moka's own bookkeeping, and the rendered head's JSON field names
+/// and fixed values (about 300 bytes for a summary).
+const FIXED_BYTES: usize = 1_024;
+
+impl CachedArticle {
+    /// The bytes this entry holds once its page is rendered, for the
+    /// cache's byte budget: the row's text, the teaser, and the rendered
+    /// page's copies of the summary, the full text and the teaser, weighed
+    /// a sixteenth above their source for JSON's escapes (quotes, line
+    /// breaks). An estimate rather than a count of allocations, within a
+    /// few percent of what the entry keeps.
+    pub fn weight(&self) -> u32 {
+        let a = &self.article;
+        let optional = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+        let summary = a.id.len()
+            + a.slug.len()
+            + a.title.len()
+            + a.dek.len()
+            + a.author.len()
+            + optional(&a.audio_media_id)
+            + optional(&a.issue_title);
+        let row = summary + a.body.len();
+        let rendered = (summary + a.body.len() + self.teaser.len()) * 17 / 16;
+        let bytes = row + self.teaser.len() + rendered + FIXED_BYTES;
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+}
+
 impl Deref for CachedArticle {
     type Target = PublishedArticle;
 

@@ -5,7 +5,7 @@
 //! how many readers it named.
 
 use super::issue_not_found;
-use super::mailing_list::MailingList;
+use super::mailing_list::{Drawing, MailingList};
 use crate::db::audit_log::AuditEntry;
 use crate::db::{self, Database};
 use crate::error::ApiError;
@@ -35,8 +35,9 @@ pub async fn export_mailing_list(
         .run(move |conn| {
             let issue = db::issues::find_by_number(conn, number)?.ok_or_else(issue_not_found)?;
             let cutoff = issue.issue.publication_date - chrono::Duration::days(cutoff_days);
-            let candidates = db::mailing_list::print_candidates(conn, cutoff)?;
-            Ok(MailingList::draw_up(number, cutoff.and_utc(), candidates))
+            let mut list = Drawing::new(number, cutoff.and_utc());
+            db::mailing_list::print_candidates(conn, cutoff, |c| list.consider(c))?;
+            Ok(list.finish())
         })
         .await?;
     let entry = audit.details(&json!({

@@ -61,55 +61,76 @@ pub struct MailingList {
     pub missing_address: Vec<MissingAddress>,
 }
 
-impl MailingList {
-    /// The list of `issue` at `cutoff` from the candidate subscriptions:
-    /// a reader is on it when one of their subscriptions granted print at
-    /// the cut-off (the newest such names the tier), and appears once.
-    pub fn draw_up(issue: i32, cutoff: DateTime<Utc>, candidates: Vec<PrintCandidate>) -> Self {
-        let mut seen = HashSet::new();
-        let mut list = Self {
-            issue,
-            cutoff,
-            recipients: Vec::new(),
-            missing_address: Vec::new(),
-        };
-        for PrintCandidate {
+/// A list being drawn up from the candidate subscriptions, handed over one
+/// at a time as the database reads them: a reader is on it when one of
+/// their subscriptions granted print at the cut-off (the newest such names
+/// the tier), and appears once. What is kept is the list itself, never the
+/// candidate rows (100,000 print readers are 100,000 reader and
+/// subscription rows).
+pub struct Drawing {
+    list: MailingList,
+    seen: HashSet<String>,
+}
+
+impl Drawing {
+    /// An empty list of `issue` at `cutoff`.
+    pub fn new(issue: i32, cutoff: DateTime<Utc>) -> Self {
+        Self {
+            list: MailingList {
+                issue,
+                cutoff,
+                recipients: Vec::new(),
+                missing_address: Vec::new(),
+            },
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Puts the candidate's reader on the list when the subscription
+    /// granted print at the cut-off and the reader is not on it yet
+    /// (candidates come newest subscription first, so the first granting
+    /// one names the tier).
+    pub fn consider(&mut self, candidate: PrintCandidate) {
+        let PrintCandidate {
             reader,
             subscription,
             print_status,
-        } in candidates
-        {
-            let granted = subscription
-                .snapshot(vec![(Perk::PrintEdition, print_status)])
-                .is_some_and(|snapshot| {
-                    let ended = subscription.ended_at.map(|at| at.and_utc());
-                    granted_perk_at(&snapshot, ended, Perk::PrintEdition, cutoff)
-                });
-            if !granted || !seen.insert(reader.id.clone()) {
-                continue;
-            }
-            let tier = subscription.tier_id;
-            match reader.shipping_address() {
-                Some(address) => list.recipients.push(Recipient {
-                    reader_id: reader.id,
-                    name: reader.name,
-                    email: reader.email,
-                    line1: address.line1,
-                    line2: address.line2,
-                    city: address.city,
-                    region: address.region,
-                    postal_code: address.postal_code,
-                    country: address.country,
-                    tier,
-                }),
-                None => list.missing_address.push(MissingAddress {
-                    reader_id: reader.id,
-                    name: reader.name,
-                    email: reader.email,
-                    tier,
-                }),
-            }
+        } = candidate;
+        let cutoff = self.list.cutoff;
+        let granted = subscription
+            .snapshot(vec![(Perk::PrintEdition, print_status)])
+            .is_some_and(|snapshot| {
+                let ended = subscription.ended_at.map(|at| at.and_utc());
+                granted_perk_at(&snapshot, ended, Perk::PrintEdition, cutoff)
+            });
+        if !granted || !self.seen.insert(reader.id.clone()) {
+            return;
         }
-        list
+        let tier = subscription.tier_id;
+        match reader.shipping_address() {
+            Some(address) => self.list.recipients.push(Recipient {
+                reader_id: reader.id,
+                name: reader.name,
+                email: reader.email,
+                line1: address.line1,
+                line2: address.line2,
+                city: address.city,
+                region: address.region,
+                postal_code: address.postal_code,
+                country: address.country,
+                tier,
+            }),
+            None => self.list.missing_address.push(MissingAddress {
+                reader_id: reader.id,
+                name: reader.name,
+                email: reader.email,
+                tier,
+            }),
+        }
+    }
+
+    /// The list drawn up.
+    pub fn finish(self) -> MailingList {
+        self.list
     }
 }

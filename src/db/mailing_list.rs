@@ -9,6 +9,7 @@ use super::schema::{readers, subscriptions, tier_perks};
 use super::subscriptions::SubscriptionRow;
 use crate::domain::{Perk, PerkStatus};
 use chrono::NaiveDateTime;
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 
 /// A subscription that may have granted print at the cut-off.
@@ -22,13 +23,17 @@ pub struct PrintCandidate {
     pub print_status: PerkStatus,
 }
 
-/// Subscriptions started by `cutoff` and not ended by then, whose tier has
-/// the print perk; by reader name, then newest subscription first.
+/// Hands `each` every subscription started by `cutoff` and not ended by
+/// then whose tier has the print perk, by reader name, then newest
+/// subscription first. Rows are read one at a time (`load_iter`: SQLite
+/// steps through them, PostgreSQL's client holds only the result's text),
+/// so a caller that keeps less than every row never holds them all.
 pub fn print_candidates(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
-) -> QueryResult<Vec<PrintCandidate>> {
-    let rows: Vec<(ReaderRow, SubscriptionRow, String)> = subscriptions::table
+    mut each: impl FnMut(PrintCandidate),
+) -> QueryResult<()> {
+    let rows = subscriptions::table
         .inner_join(readers::table)
         .inner_join(
             tier_perks::table.on(tier_perks::tier_id
@@ -52,15 +57,17 @@ pub fn print_candidates(
             SubscriptionRow::as_select(),
             tier_perks::status,
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(reader, subscription, status)| {
-            Some(PrintCandidate {
+        .load_iter::<(ReaderRow, SubscriptionRow, String), DefaultLoadingMode>(conn)?;
+    for row in rows {
+        let (reader, subscription, status) = row?;
+        // A perk status this build does not know grants nothing.
+        if let Some(print_status) = PerkStatus::parse(&status) {
+            each(PrintCandidate {
                 reader,
                 subscription,
-                print_status: PerkStatus::parse(&status)?,
-            })
-        })
-        .collect())
+                print_status,
+            });
+        }
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@
 //! number, saying by when to add the address.
 
 use crate::billing::notices::{self, CutOff};
-use crate::catalogue::mailing_list::MailingList;
+use crate::catalogue::mailing_list::Drawing;
 use crate::db::{self, Database, due_dates, mailing_list, readers};
 use crate::domain::ReaderId;
 use crate::error::ApiError;
@@ -37,8 +37,9 @@ pub(crate) async fn remind(db: &Database, letters: &Arc<Letters>) -> Result<usiz
             // not read at all.
             return Ok(0);
         }
-        let candidates = mailing_list::print_candidates(conn, now)?;
-        let entitled = MailingList::draw_up(0, now.and_utc(), candidates).missing_address;
+        let mut list = Drawing::new(0, now.and_utc());
+        mailing_list::print_candidates(conn, now, |c| list.consider(c))?;
+        let entitled = list.finish().missing_address;
         let mut queued = 0;
         for issue in &issues {
             let cutoff = CutOff {

@@ -136,6 +136,54 @@ mod tests {
         })
     }
 
+    /// The article cache's byte budget (`CachedArticle::weight`) is spent
+    /// by what an entry really keeps once rendered: the weight covers the
+    /// row's text, the teaser and the three rendered pieces (escaped), and
+    /// is not far above them (so the budget is not wasted on a guess).
+    #[test]
+    fn an_articles_weight_covers_its_rendered_page() {
+        for paragraphs in [1, 40, 400] {
+            let mut article = PublishedArticle::clone(&article(true, true));
+            article.body = (0..paragraphs)
+                .map(|i| format!("Paragraph {i}, \"quoted\" and <tagged>, of some length."))
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let cached = CachedArticle::new(article);
+            let before = cached.weight() as usize;
+            page_json(
+                &cached,
+                ArticleAccess {
+                    decision: AccessDecision::Granted,
+                    meter: None,
+                },
+                true,
+                None,
+            );
+            let rendered = cached.rendered.get().unwrap();
+            let kept = cached.body.len()
+                + cached.title.len()
+                + cached.dek.len()
+                + cached.author.len()
+                + cached.teaser.len()
+                + rendered.head.len()
+                + rendered.full.len()
+                + rendered.teaser.len();
+            assert!(
+                before >= kept,
+                "{paragraphs} paragraphs: weight {before} < {kept} kept"
+            );
+            assert!(
+                before <= kept + kept / 16 + 2_048,
+                "{paragraphs} paragraphs: weight {before} ≫ {kept} kept"
+            );
+            assert_eq!(
+                cached.weight() as usize,
+                before,
+                "rendering does not change the weight"
+            );
+        }
+    }
+
     #[test]
     fn joined_pages_are_what_serde_writes_for_the_page() {
         let accesses = [
