@@ -4,61 +4,100 @@
 //! ([`crate::domain::granted_perk_at`]); this narrows the rows in one query.
 
 use super::DbConnection;
-use super::readers::ReaderRow;
 use super::schema::{readers, subscriptions, tier_perks};
 use super::subscriptions::SubscriptionRow;
-use crate::domain::{Perk, PerkStatus};
+use crate::domain::{Perk, PerkStatus, ShippingAddress};
 use chrono::NaiveDateTime;
 use diesel::connection::DefaultLoadingMode;
+use diesel::pg::PgRowByRowLoadingMode;
 use diesel::prelude::*;
+
+/// The reader of a candidate: what a label and the chase list need, not
+/// the whole account row (at 100,000 print readers the rest is most of the
+/// memory a list takes to draw up).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = readers)]
+pub struct PrintReader {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_city: Option<String>,
+    pub address_region: Option<String>,
+    pub address_postal_code: Option<String>,
+    pub address_country: Option<String>,
+}
+
+impl PrintReader {
+    /// The complete shipping address, if the reader gave one.
+    pub fn shipping_address(&self) -> Option<ShippingAddress> {
+        Some(ShippingAddress {
+            line1: self.address_line1.clone()?,
+            line2: self.address_line2.clone(),
+            city: self.address_city.clone()?,
+            region: self.address_region.clone(),
+            postal_code: self.address_postal_code.clone()?,
+            country: self.address_country.clone()?,
+        })
+    }
+}
 
 /// A subscription that may have granted print at the cut-off.
 #[derive(Debug, Clone)]
 pub struct PrintCandidate {
     /// Its reader.
-    pub reader: ReaderRow,
+    pub reader: PrintReader,
     /// The subscription.
     pub subscription: SubscriptionRow,
     /// The print perk's status on its tier (unknown statuses left out).
     pub print_status: PerkStatus,
 }
 
+type CandidateRow = (PrintReader, SubscriptionRow, String);
+
 /// Hands `each` every subscription started by `cutoff` and not ended by
 /// then whose tier has the print perk, by reader name, then newest
-/// subscription first. Rows are read one at a time (`load_iter`: SQLite
-/// steps through them, PostgreSQL's client holds only the result's text),
-/// so a caller that keeps less than every row never holds them all.
+/// subscription first. Rows are read one at a time (SQLite steps through
+/// them; PostgreSQL in libpq's row-by-row mode, as its default keeps the
+/// whole result in the client), so a caller that keeps less than every
+/// row never holds them all.
 pub fn print_candidates(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
     mut each: impl FnMut(PrintCandidate),
 ) -> QueryResult<()> {
-    let rows = subscriptions::table
-        .inner_join(readers::table)
-        .inner_join(
-            tier_perks::table.on(tier_perks::tier_id
-                .eq(subscriptions::tier_id)
-                .and(tier_perks::perk.eq(Perk::PrintEdition.as_str()))),
-        )
-        .filter(subscriptions::started_at.le(cutoff))
-        .filter(
-            subscriptions::ended_at
-                .is_null()
-                .or(subscriptions::ended_at.gt(cutoff)),
-        )
-        .order((
-            readers::name.asc(),
-            readers::id.asc(),
-            subscriptions::started_at.desc(),
-            subscriptions::id.desc(),
-        ))
-        .select((
-            ReaderRow::as_select(),
-            SubscriptionRow::as_select(),
-            tier_perks::status,
-        ))
-        .load_iter::<(ReaderRow, SubscriptionRow, String), DefaultLoadingMode>(conn)?;
-    for row in rows {
+    // A macro rather than a value: `as_select()` is typed by the backend,
+    // and each arm below loads on another.
+    macro_rules! query {
+        () => {
+            subscriptions::table
+                .inner_join(readers::table)
+                .inner_join(
+                    tier_perks::table.on(tier_perks::tier_id
+                        .eq(subscriptions::tier_id)
+                        .and(tier_perks::perk.eq(Perk::PrintEdition.as_str()))),
+                )
+                .filter(subscriptions::started_at.le(cutoff))
+                .filter(
+                    subscriptions::ended_at
+                        .is_null()
+                        .or(subscriptions::ended_at.gt(cutoff)),
+                )
+                .order((
+                    readers::name.asc(),
+                    readers::id.asc(),
+                    subscriptions::started_at.desc(),
+                    subscriptions::id.desc(),
+                ))
+                .select((
+                    PrintReader::as_select(),
+                    SubscriptionRow::as_select(),
+                    tier_perks::status,
+                ))
+        };
+    }
+    let mut hand = |row: QueryResult<CandidateRow>| -> QueryResult<()> {
         let (reader, subscription, status) = row?;
         // A perk status this build does not know grants nothing.
         if let Some(print_status) = PerkStatus::parse(&status) {
@@ -68,6 +107,14 @@ pub fn print_candidates(
                 print_status,
             });
         }
+        Ok(())
+    };
+    match conn {
+        DbConnection::Postgres(pg) => query!()
+            .load_iter::<CandidateRow, PgRowByRowLoadingMode>(pg)?
+            .try_for_each(&mut hand),
+        DbConnection::Sqlite(sqlite) => query!()
+            .load_iter::<CandidateRow, DefaultLoadingMode>(sqlite)?
+            .try_for_each(&mut hand),
     }
-    Ok(())
 }
