@@ -107,7 +107,7 @@ impl Drawing {
             return;
         }
         let tier = subscription.tier_id;
-        match reader.shipping_address() {
+        match reader.address.shipping_address() {
             Some(address) => self.list.recipients.push(Recipient {
                 reader_id: reader.id,
                 name: reader.name,

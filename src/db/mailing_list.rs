@@ -4,9 +4,10 @@
 //! ([`crate::domain::granted_perk_at`]); this narrows the rows in one query.
 
 use super::DbConnection;
+use super::readers::AddressColumns;
 use super::schema::{readers, subscriptions, tier_perks};
 use super::subscriptions::SubscriptionRow;
-use crate::domain::{Perk, PerkStatus, ShippingAddress};
+use crate::domain::{Perk, PerkStatus};
 use chrono::NaiveDateTime;
 use diesel::connection::DefaultLoadingMode;
 use diesel::pg::PgRowByRowLoadingMode;
@@ -21,26 +22,8 @@ pub struct PrintReader {
     pub id: String,
     pub name: String,
     pub email: String,
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub address_city: Option<String>,
-    pub address_region: Option<String>,
-    pub address_postal_code: Option<String>,
-    pub address_country: Option<String>,
-}
-
-impl PrintReader {
-    /// The complete shipping address, if the reader gave one.
-    pub fn shipping_address(&self) -> Option<ShippingAddress> {
-        Some(ShippingAddress {
-            line1: self.address_line1.clone()?,
-            line2: self.address_line2.clone(),
-            city: self.address_city.clone()?,
-            region: self.address_region.clone(),
-            postal_code: self.address_postal_code.clone()?,
-            country: self.address_country.clone()?,
-        })
-    }
+    #[diesel(embed)]
+    pub address: AddressColumns,
 }
 
 /// A subscription that may have granted print at the cut-off.

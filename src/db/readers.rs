@@ -15,12 +15,9 @@ pub struct ReaderRow {
     pub password_hash: String,
     pub name: String,
     pub role: Role,
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub address_city: Option<String>,
-    pub address_region: Option<String>,
-    pub address_postal_code: Option<String>,
-    pub address_country: Option<String>,
+    /// The shipping address's columns.
+    #[diesel(embed)]
+    pub address: AddressColumns,
     pub email_verified_at: Option<NaiveDateTime>,
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -58,13 +55,40 @@ impl ReaderRow {
 
     /// The shipping address, when one is complete.
     pub fn shipping_address(&self) -> Option<ShippingAddress> {
+        self.address.shipping_address()
+    }
+}
+
+/// A reader's shipping address as stored: six nullable columns, read
+/// wherever a reader row is (embedded in [`ReaderRow`] and in the mailing
+/// list's narrower reader row).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = readers)]
+pub struct AddressColumns {
+    #[diesel(column_name = address_line1)]
+    pub line1: Option<String>,
+    #[diesel(column_name = address_line2)]
+    pub line2: Option<String>,
+    #[diesel(column_name = address_city)]
+    pub city: Option<String>,
+    #[diesel(column_name = address_region)]
+    pub region: Option<String>,
+    #[diesel(column_name = address_postal_code)]
+    pub postal_code: Option<String>,
+    #[diesel(column_name = address_country)]
+    pub country: Option<String>,
+}
+
+impl AddressColumns {
+    /// The address, if every required part of it was given.
+    pub fn shipping_address(&self) -> Option<ShippingAddress> {
         Some(ShippingAddress {
-            line1: self.address_line1.clone()?,
-            line2: self.address_line2.clone(),
-            city: self.address_city.clone()?,
-            region: self.address_region.clone(),
-            postal_code: self.address_postal_code.clone()?,
-            country: self.address_country.clone()?,
+            line1: self.line1.clone()?,
+            line2: self.line2.clone(),
+            city: self.city.clone()?,
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone()?,
+            country: self.country.clone()?,
         })
     }
 }
