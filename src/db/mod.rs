@@ -5,6 +5,7 @@
 pub mod account_tokens;
 pub mod articles;
 pub mod audit_log;
+pub(crate) mod batch;
 pub mod billing_customers;
 pub mod catalogue;
 pub mod checkouts;

@@ -94,8 +94,8 @@ impl AddressColumns {
 }
 
 /// A new account. Sign-up, `staff create`, `demo` and `readers import` all
-/// insert through [`insert`]; only the import brings an address and an
-/// import time.
+/// insert through [`insert`] (the import a batch at a time through
+/// [`insert_many`]); only the import brings an address and an import time.
 #[derive(Insertable)]
 #[diesel(table_name = readers)]
 pub struct NewReader<'a> {
@@ -153,6 +153,16 @@ pub fn insert(conn: &mut DbConnection, reader: &NewReader<'_>) -> Result<(), Ins
         .map(drop)
         .map_err(InsertError::from)
 }
+
+/// Inserts `new` accounts in as few statements as the backend allows; a
+/// taken email refuses them all (`InsertError::Taken`).
+pub fn insert_many(conn: &mut DbConnection, new: &[NewReader<'_>]) -> Result<usize, InsertError> {
+    super::batch::insert_batched!(conn, readers::table, new, NEW_READER_COLUMNS)
+        .map_err(InsertError::from)
+}
+
+/// The columns [`NewReader`] binds.
+const NEW_READER_COLUMNS: usize = 14;
 
 /// Finds an account by its normalised email.
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<ReaderRow>> {

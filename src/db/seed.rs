@@ -2,40 +2,16 @@
 //! readers, subscriptions, their history, money, catalogue, sessions and
 //! audit entries. Nothing here runs the application's rules: the generator
 //! (`demo::scale`) makes rows that obey them, and these functions only store
-//! them as fast as each backend takes them.
+//! them as fast as each backend takes them ([`super::batch`]).
 
 use super::DbConnection;
+use super::batch::insert_batched;
 use super::schema::{
     articles, audit_log, issues, payments, readers, refunds, sessions, subscription_events,
     subscriptions, webhook_events,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
-/// SQLite allows 32,766 bound variables per statement (PostgreSQL 65,535):
-/// a statement holds at most this many, and at most [`MAX_ROWS`] rows.
-const MAX_VARIABLES: usize = 32_000;
-/// Rows per statement when the columns allow it.
-const MAX_ROWS: usize = 1_000;
-
-/// Stores `$rows` into `$table` in statements of as many rows as the
-/// variable limit allows for `$columns` columns; evaluates to the count.
-/// Diesel's multi-backend connection has no multi-row insert, so each
-/// backend's own connection runs it.
-macro_rules! insert_batched {
-    ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
-        let per_statement = (MAX_VARIABLES / $columns).min(MAX_ROWS);
-        let mut stored = 0;
-        for chunk in $rows.chunks(per_statement) {
-            let insert = diesel::insert_into($table).values(chunk);
-            stored += match &mut *$conn {
-                DbConnection::Sqlite(conn) => insert.execute(conn)?,
-                DbConnection::Postgres(conn) => insert.execute(conn)?,
-            };
-        }
-        QueryResult::Ok(stored)
-    }};
-}
 
 /// A generated account.
 #[derive(Debug, Clone, Insertable)]

@@ -19,6 +19,7 @@ on_both_backends!(
     a_file_without_the_required_headers_is_refused,
     crlf_files_report_the_lines_an_editor_shows,
     a_file_of_several_batches_reports_every_bad_row_in_file_order,
+    a_batch_stores_every_column_of_every_row,
 );
 
 fn import(app: &TestApp, csv: &[u8]) -> ImportReport {
@@ -341,4 +342,120 @@ async fn a_file_of_several_batches_reports_every_bad_row_in_file_order(app: Test
     let again = import(&app, csv.as_bytes());
     assert_eq!(again.imported, 0, "a second run imports nothing");
     assert_eq!(again.duplicates.len(), good + repeats.len());
+}
+
+/// A batch goes in as a few multi-row statements: every row keeps its own
+/// columns (addresses with and without their optional parts, a password
+/// or none, a subscription or none) and every subscription one creation
+/// event, across a batch boundary.
+async fn a_batch_stores_every_column_of_every_row(app: TestApp) {
+    let hash = bcrypt::hash("imported pw", 4).unwrap();
+    let mut csv = String::from(
+        "email,name,password_hash,address_line1,address_line2,city,region,postal_code,country,tier,paid_until\n",
+    );
+    for n in 0..700_u32 {
+        let password = if n % 7 == 0 { hash.as_str() } else { "" };
+        let address = match n % 3 {
+            0 => format!("{n} Long Lane,Flat {n},Leeds,West Yorkshire,LS{n} 1AA,GB"),
+            1 => format!("{n} Short Street,,Dublin,,D0{n},IE"),
+            _ => ",,,,,".to_owned(),
+        };
+        let paid = match n % 4 {
+            0 => "print,2099-01-01",
+            1 => "digital,2098-06-30T12:00:00Z",
+            _ => ",",
+        };
+        writeln!(
+            csv,
+            "row{n}@example.com,Row {n},{password},{address},{paid}"
+        )
+        .unwrap();
+    }
+    let report = import(&app, csv.as_bytes());
+    assert_eq!(report.imported, 700, "{report}");
+    assert_eq!(report.subscribed, 350);
+
+    let mut unusable = std::collections::HashSet::new();
+    for n in [0_u32, 1, 2, 3, 497, 498, 499, 500, 501, 503, 699] {
+        let email = format!("row{n}@example.com");
+        let reader = masthead::db::readers::find_by_email(&mut app.db(), &email)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{email} is imported"));
+        assert_eq!(reader.name, format!("Row {n}"));
+        assert!(reader.imported_at.is_some());
+        assert_eq!(reader.product_updates, 1, "the column's default applies");
+        assert_eq!(address_of(&reader), expected_address(n), "{email}");
+        if n % 7 == 0 {
+            assert_eq!(reader.password_hash, hash, "{email}");
+        } else {
+            assert!(
+                reader.password_hash.starts_with('!'),
+                "{email}: no password"
+            );
+            assert!(
+                unusable.insert(reader.password_hash.clone()),
+                "each its own"
+            );
+        }
+
+        let subscriptions =
+            masthead::db::subscriptions::for_reader(&mut app.db(), &reader.reader_id()).unwrap();
+        let expected_tier = match n % 4 {
+            0 => Some("print"),
+            1 => Some("digital"),
+            _ => None,
+        };
+        assert_eq!(
+            subscriptions.first().map(|s| s.tier_id.as_str()),
+            expected_tier,
+            "{email}"
+        );
+        if let Some(subscription) = subscriptions.first() {
+            assert_eq!(subscriptions.len(), 1);
+            assert_eq!(subscription.state, "active");
+            assert_eq!(subscription.current_period_start, reader.imported_at);
+            let id = SubscriptionId::from_db(subscription.id.clone());
+            let events = masthead::db::subscriptions::events(&mut app.db(), &id).unwrap();
+            assert_eq!(events.len(), 1, "{email}");
+            assert_eq!(events[0].from_state, None);
+            assert_eq!(events[0].to_state, "active");
+            assert_eq!(events[0].actor, "import");
+        }
+    }
+}
+
+/// The six address columns a row of [`a_batch_stores_every_column_of_every_row`] gave.
+fn expected_address(n: u32) -> [Option<String>; 6] {
+    match n % 3 {
+        0 => [
+            Some(format!("{n} Long Lane")),
+            Some(format!("Flat {n}")),
+            Some("Leeds".into()),
+            Some("West Yorkshire".into()),
+            Some(format!("LS{n} 1AA")),
+            Some("GB".into()),
+        ],
+        1 => [
+            Some(format!("{n} Short Street")),
+            None,
+            Some("Dublin".into()),
+            None,
+            Some(format!("D0{n}")),
+            Some("IE".into()),
+        ],
+        _ => Default::default(),
+    }
+}
+
+/// A stored account's six address columns.
+fn address_of(reader: &masthead::db::readers::ReaderRow) -> [Option<String>; 6] {
+    let address = &reader.address;
+    [
+        address.line1.clone(),
+        address.line2.clone(),
+        address.city.clone(),
+        address.region.clone(),
+        address.postal_code.clone(),
+        address.country.clone(),
+    ]
 }

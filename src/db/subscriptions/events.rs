@@ -44,13 +44,46 @@ pub(super) struct NewEvent<'a> {
     pub occurred_at: NaiveDateTime,
 }
 
-impl NewEvent<'_> {
+/// An event with the id it is stored under.
+#[derive(Insertable)]
+#[diesel(table_name = subscription_events)]
+pub(super) struct IdentifiedEvent<'a> {
+    id: String,
+    #[diesel(embed)]
+    event: NewEvent<'a>,
+}
+
+/// The columns [`IdentifiedEvent`] binds.
+const IDENTIFIED_EVENT_COLUMNS: usize = 7;
+
+impl<'a> NewEvent<'a> {
+    /// The event under a new time-ordered id.
+    pub(super) fn with_new_id(self) -> IdentifiedEvent<'a> {
+        IdentifiedEvent {
+            id: uuid::Uuid::now_v7().to_string(),
+            event: self,
+        }
+    }
+
     /// Appends the event with a new time-ordered id.
-    pub(super) fn append(&self, conn: &mut DbConnection) -> QueryResult<()> {
-        let id = uuid::Uuid::now_v7().to_string();
+    pub(super) fn append(self, conn: &mut DbConnection) -> QueryResult<()> {
         diesel::insert_into(subscription_events::table)
-            .values((subscription_events::id.eq(&id), self))
+            .values(self.with_new_id())
             .execute(conn)
             .map(drop)
     }
+}
+
+/// Appends `events` in as few statements as the backend allows.
+pub(super) fn append_many(
+    conn: &mut DbConnection,
+    events: &[IdentifiedEvent<'_>],
+) -> QueryResult<()> {
+    crate::db::batch::insert_batched!(
+        conn,
+        subscription_events::table,
+        events,
+        IDENTIFIED_EVENT_COLUMNS
+    )
+    .map(drop)
 }

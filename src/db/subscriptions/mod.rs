@@ -165,6 +165,36 @@ pub fn insert(
     })
 }
 
+/// Inserts `new` subscriptions and their creation events, all by `actor`
+/// for `reason`, in as few statements as the backend allows (an import's
+/// batch), inside the caller's transaction.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    new: &[NewSubscription<'_>],
+    actor: &str,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    super::batch::insert_batched!(conn, subscriptions::table, new, NEW_SUBSCRIPTION_COLUMNS)?;
+    let events: Vec<_> = new
+        .iter()
+        .map(|subscription| {
+            NewEvent {
+                subscription_id: subscription.id,
+                from_state: None,
+                to_state: subscription.state,
+                actor,
+                reason,
+                occurred_at: subscription.created_at,
+            }
+            .with_new_id()
+        })
+        .collect();
+    events::append_many(conn, &events)
+}
+
+/// The columns [`NewSubscription`] binds.
+const NEW_SUBSCRIPTION_COLUMNS: usize = 16;
+
 /// A reader's subscriptions, newest first.
 pub fn for_reader(conn: &mut DbConnection, reader: &ReaderId) -> QueryResult<Vec<SubscriptionRow>> {
     subscriptions::table
