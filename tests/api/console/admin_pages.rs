@@ -1,7 +1,8 @@
 //! Admins' console pages: the dashboard (the API's figures, drawn as SVG
 //! with their table and a CSV), turning ad-free live (the API's perk
-//! change: audited, announced once, a double submit harmless), and the
-//! audit log's filters; none of them for support or editors.
+//! change: audited, announced once, a double submit harmless), the audit
+//! log's filters, the staff page's second-factor reset and archiving an
+//! offer; none of them for support or editors.
 
 use super::{Console, field};
 use crate::support::billing_fixtures::subscribe;
@@ -68,6 +69,12 @@ async fn ad_free_goes_live_once_however_often_the_button_is_pressed(app: TestApp
         StatusCode::SEE_OTHER,
         "a double click is harmless"
     );
+    console
+        .assert_refuses_forgeries(
+            "/console/perks/digital/ad_free",
+            &[("status", "coming_soon")],
+        )
+        .await;
     let plans: Value = app.get("/v1/plans").await.json().await.unwrap();
     let digital = plans["tiers"]
         .as_array()
@@ -92,13 +99,6 @@ async fn ad_free_goes_live_once_however_often_the_button_is_pressed(app: TestApp
         .await
         .unwrap();
     assert_eq!(log["total"], 1, "one change audited, not two: {log}");
-    let forged = console
-        .post(
-            "/console/perks/digital/ad_free",
-            &[("csrf", "not-the-token"), ("status", "coming_soon")],
-        )
-        .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let unknown = console
         .post(
             "/console/perks/digital/free_coffee",
@@ -199,10 +199,9 @@ async fn an_admin_resets_a_lost_second_factor_from_the_staff_page(app: TestApp) 
     );
     let csrf = field(&page.body, "csrf");
     let path = format!("/console/staff/{}/second-factor/reset", support.id);
-    let forged = console
-        .post(&path, &[("csrf", "forged"), ("reason", "x")])
+    console
+        .assert_refuses_forgeries(&path, &[("reason", "x")])
         .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let reset = console
         .post(&path, &[("csrf", csrf.as_str()), ("reason", "lost phone")])
         .await;
@@ -249,10 +248,17 @@ async fn an_offer_archived_from_the_console_stops_at_once(app: TestApp) {
     let page = console.get("/console/offers").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Archive SPRING"), "{}", page.body);
-    let forged = console
-        .post("/console/offers/SPRING/archive", &[("csrf", "forged")])
+    console
+        .assert_refuses_forgeries("/console/offers/SPRING/archive", &[])
         .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(
+        console
+            .get("/console/offers")
+            .await
+            .body
+            .contains("Archive SPRING"),
+        "a forged post archives nothing"
+    );
     let csrf = field(&page.body, "csrf");
     for _ in 0..2 {
         let archived = console

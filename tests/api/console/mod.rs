@@ -2,8 +2,10 @@
 //! hand, redirects not followed) signs in through the login form and
 //! submits the pages' own forms. Each test is named after what it stops.
 
-mod admin_catalogue;
+mod admin_jobs;
+mod admin_offers;
 mod admin_pages;
+mod admin_tiers;
 mod csrf;
 mod editor;
 mod login;
@@ -15,6 +17,7 @@ mod support_pages;
 use crate::support::helpers::TestApp;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -58,6 +61,27 @@ pub fn field(html: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no field {name} in:\n{html}"))
         + marker.len();
     html[start..][..html[start..].find('"').unwrap()].to_owned()
+}
+
+/// The audit log's entries with `action`, as the API lists them.
+pub async fn audit(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
+    let log: Value = app
+        .get_auth(&format!("/v1/admin/audit-log?action={action}"), token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    log["items"].as_array().unwrap().clone()
+}
+
+/// What an audit entry says, without who, when and which request.
+pub fn gist(entry: &Value) -> Value {
+    json!({
+        "action": entry["action"],
+        "staff_role": entry["staff_role"],
+        "target_type": entry["target_type"],
+        "detail_keys": entry["details"].as_object().map(|d| d.keys().cloned().collect::<Vec<_>>()),
+    })
 }
 
 impl<'a> Console<'a> {
@@ -180,5 +204,49 @@ impl<'a> Console<'a> {
     /// The CSRF token of this session (from any signed-in page).
     pub async fn csrf(&self) -> String {
         field(&self.get("/console").await.body, "csrf")
+    }
+
+    /// Posts the form `fields` (without its `csrf`) to `path` the three ways
+    /// a forgery would, and asserts each is refused with 403: with a wrong
+    /// CSRF token, with no token, and with this session's own token but from
+    /// another origin. These are the two defences of the OWASP CSRF
+    /// prevention cheat sheet, a synchronizer token tied to the session and
+    /// a check of the `Origin` header, and each must hold on its own, so
+    /// every form is tried against both. What the form would have changed
+    /// is the caller's to check afterwards.
+    pub async fn assert_refuses_forgeries(&self, path: &str, fields: &[(&str, &str)]) {
+        assert!(
+            fields.iter().all(|(name, _)| *name != "csrf"),
+            "the token is the helper's to set"
+        );
+        let token = self.csrf().await;
+        let with_token = |csrf| {
+            std::iter::once(("csrf", csrf))
+                .chain(fields.iter().copied())
+                .collect::<Vec<_>>()
+        };
+        let forged = self.post(path, &with_token("forged")).await;
+        assert_eq!(
+            forged.status,
+            StatusCode::FORBIDDEN,
+            "a forged token at {path}: {}",
+            forged.body
+        );
+        let no_token = self.post(path, fields).await;
+        assert_eq!(
+            no_token.status,
+            StatusCode::FORBIDDEN,
+            "no token at {path}: {}",
+            no_token.body
+        );
+        let elsewhere = self
+            .post_from(path, &with_token(&token), Some("https://evil.example"))
+            .await;
+        assert_eq!(
+            elsewhere.status,
+            StatusCode::FORBIDDEN,
+            "another origin at {path}: {}",
+            elsewhere.body
+        );
     }
 }
