@@ -4,11 +4,13 @@
 //! an email or a name, wildcards and the index's own syntax taken
 //! literally, and a renamed reader under the new name only. A fragment
 //! shorter than a trigram is refused, and the total is counted up to
-//! 1,000 readers, whichever way the page is then read.
+//! 1,000 readers, whichever way the page is then read (by key and sorted,
+//! walked along the order's index, or, for a state or tier alone matching
+//! up to 10,000, listed from the subscriptions and sorted).
 
 use crate::support::helpers::{TestApp, assert_problem};
 use crate::support::reader_fixtures::reader_named;
-use masthead::demo::scale::load;
+use masthead::demo::scale::{load, load_with_print};
 use masthead::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -20,6 +22,7 @@ on_both_backends!(
     a_renamed_reader_is_found_by_the_new_name_not_the_old,
     the_total_is_counted_up_to_a_thousand_and_says_so,
     a_capped_search_still_pages_in_order_through_its_matches,
+    a_subscription_filter_past_the_count_pages_in_every_order,
 );
 
 /// The names a search answers, in its order.
@@ -306,4 +309,64 @@ async fn a_capped_search_still_pages_in_order_through_its_matches(app: TestApp) 
         }
         assert_eq!(keys, expected, "{order}");
     }
+}
+
+/// Every page of `query` at 100 a page, each saying the total is past
+/// its count, concatenated: the `field` of each reader.
+async fn every_page(app: &TestApp, token: &str, query: &str, field: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for number in 1.. {
+        let body = page(app, token, &format!("{query}&per_page=100&page={number}")).await;
+        assert_eq!(
+            (&body["total"], &body["total_exact"]),
+            (&json!(1_000), &json!(false)),
+            "{query}, page {number}"
+        );
+        let column = column(&body, field);
+        if column.is_empty() {
+            return values;
+        }
+        values.extend(column);
+    }
+    unreachable!("pages are numbered without end")
+}
+
+/// A tier alone matching more readers than the total counts (every
+/// seeded reader takes print here, the staff do not) pages through exactly
+/// its subscribers in each order, none twice and none left out, as the
+/// plan that lists a subscription filter's few thousand matches and sorts
+/// them must.
+async fn a_subscription_filter_past_the_count_pages_in_every_order(app: TestApp) {
+    const READERS: usize = 1_200;
+    load_with_print(&mut app.db(), READERS, 100, 7).unwrap();
+    let support = app.new_staff(Role::Support).await;
+    let token = &support.access_token;
+
+    let emails = every_page(&app, token, "tier=print&sort=email", "email").await;
+    assert_eq!(emails.len(), READERS, "every print reader, no staff");
+    assert!(emails.iter().all(|e| !e.contains("staff")), "{emails:?}");
+    let mut by_email = emails.clone();
+    by_email.sort();
+    by_email.dedup();
+    assert_eq!(emails, by_email, "by email, none twice");
+
+    for (order, field) in [
+        ("name", "name"),
+        ("created_at", "created_at"),
+        ("-created_at", "created_at"),
+    ] {
+        let keys = every_page(&app, token, &format!("tier=print&sort={order}"), field).await;
+        assert_eq!(keys.len(), READERS, "{order}");
+        let mut expected = keys.clone();
+        expected.sort();
+        if order.starts_with('-') {
+            expected.reverse();
+        }
+        assert_eq!(keys, expected, "{order}");
+    }
+    let ids = every_page(&app, token, "tier=print", "id").await;
+    let mut distinct = ids.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), READERS, "the default order lists each once");
 }

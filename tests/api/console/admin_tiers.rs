@@ -25,6 +25,28 @@ pub(super) fn day_in(days: i64) -> String {
         .to_string()
 }
 
+/// The price-change form: `tier`'s `interval` price to `amount` cents
+/// (USD) from `effective_on`, after the page's `csrf` token (`None` for
+/// `Console::assert_refuses_forgeries`, which sets its own).
+fn price_form<'a>(
+    csrf: Option<&'a str>,
+    tier: &'a str,
+    interval: &'a str,
+    amount: &'a str,
+    effective_on: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    csrf.map(|token| ("csrf", token))
+        .into_iter()
+        .chain([
+            ("tier", tier),
+            ("interval", interval),
+            ("currency", "usd"),
+            ("amount", amount),
+            ("effective_on", effective_on),
+        ])
+        .collect()
+}
+
 /// A tier's prices, as the API lists them.
 pub(super) async fn prices(app: &TestApp, token: &str, tier: &str) -> Value {
     app.get_auth(&format!("/v1/admin/tiers/{tier}/prices"), token)
@@ -60,14 +82,7 @@ async fn a_price_change_scheduled_in_the_console_is_the_apis_and_audited_alike(a
     let scheduled = console
         .post(
             "/console/tiers/prices",
-            &[
-                ("csrf", csrf.as_str()),
-                ("tier", "digital"),
-                ("interval", "month"),
-                ("currency", "usd"),
-                ("amount", "1200"),
-                ("effective_on", effective.as_str()),
-            ],
+            &price_form(Some(&csrf), "digital", "month", "1200", &effective),
         )
         .await;
     assert_eq!(
@@ -203,15 +218,12 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
     let console = Console::signed_in(&app, &admin.email, &admin.password).await;
     let csrf = console.csrf().await;
     let soon = day_in(10);
-    let refs = [
-        ("csrf", csrf.as_str()),
-        ("tier", "digital"),
-        ("interval", "year"),
-        ("currency", "usd"),
-        ("amount", "4321"),
-        ("effective_on", soon.as_str()),
-    ];
-    let refused = console.post("/console/tiers/prices", &refs).await;
+    let refused = console
+        .post(
+            "/console/tiers/prices",
+            &price_form(Some(&csrf), "digital", "year", "4321", &soon),
+        )
+        .await;
     assert_eq!(
         refused.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -236,14 +248,7 @@ async fn a_price_change_inside_the_notice_is_refused_on_the_page_and_changes_not
     let unknown = console
         .post(
             "/console/tiers/prices",
-            &[
-                ("csrf", csrf.as_str()),
-                ("tier", "platinum"),
-                ("interval", "month"),
-                ("currency", "usd"),
-                ("amount", "1200"),
-                ("effective_on", day_in(45).as_str()),
-            ],
+            &price_form(Some(&csrf), "platinum", "month", "1200", &day_in(45)),
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
@@ -290,13 +295,7 @@ async fn forged_tier_forms_are_refused_and_change_nothing(app: TestApp) {
     console
         .assert_refuses_forgeries(
             "/console/tiers/prices",
-            &[
-                ("tier", "digital"),
-                ("interval", "month"),
-                ("currency", "usd"),
-                ("amount", "1200"),
-                ("effective_on", effective.as_str()),
-            ],
+            &price_form(None, "digital", "month", "1200", &effective),
         )
         .await;
     console
