@@ -143,6 +143,26 @@ fn statements(
             ),
         ),
         (
+            "directory: past_due subscribers, the index counted (up to 10,001)".to_owned(),
+            None,
+            "SELECT 1 FROM subscriptions WHERE subscriptions.state = 'past_due' LIMIT 10001"
+                .to_owned(),
+        ),
+        (
+            "directory: tier print subscribers, the index counted (up to 10,001)".to_owned(),
+            None,
+            "SELECT 1 FROM subscriptions WHERE subscriptions.tier_id = 'print' LIMIT 10001"
+                .to_owned(),
+        ),
+        (
+            "directory: past_due subscribers, up to 10,000: listed and sorted".to_owned(),
+            None,
+            format!(
+                "SELECT {columns} FROM readers WHERE {role} AND {past_due} \
+                 ORDER BY {newest} DESC, readers.id DESC LIMIT 20 OFFSET 0"
+            ),
+        ),
+        (
             "search, few matches: the page read by key and sorted".to_owned(),
             None,
             format!(

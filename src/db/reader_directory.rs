@@ -16,12 +16,12 @@
 //! chooses the page's plan: up to [`TOTAL_CAP`] matches, whose ids the
 //! count read, are read by key and sorted; more are met soonest by walking
 //! the order's index and keeping the matching rows, which the LIMIT stops
-//! early. A subscription filter without a fragment counts further, up to
-//! [`SORT_CAP`]: its matches are the subscribers of one state or tier, and
-//! a walk of the readers' index meets them rarely where few subscribe
-//! (at a million readers, 3,300 past due readers were 94,000 readers into
-//! the walk), while reading a few thousand by key and sorting them is a
-//! bounded cost.
+//! early. One subscription filter alone (a state or a tier, no fragment)
+//! matching more counts its subscriptions' index up to [`SORT_CAP`] entries
+//! (no reader read): up to that many are read by key and sorted too, as a
+//! walk of the readers' index meets a rare state's subscribers seldom (at a
+//! million readers, 3,300 past due readers were 94,000 readers into the
+//! walk) while sorting a few thousand is a bounded cost.
 
 use super::connection::MultiBackend;
 use super::readers::ReaderRow;
@@ -31,7 +31,7 @@ use crate::domain::{Paging, ReaderId, Role, SubscriptionState};
 use chrono::NaiveDateTime;
 use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{Bool, Integer, Text};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`: PostgreSQL's LIKE is case-sensitive, so a
@@ -66,7 +66,7 @@ diesel::allow_tables_to_appear_in_same_query!(reader_search_keys, subscriptions)
 /// through a thousand readers).
 pub const TOTAL_CAP: i64 = 1_000;
 
-/// The most matches of a subscription filter alone (a state or a tier,
+/// The most matches of one subscription filter alone (a state or a tier,
 /// no fragment) read by key and sorted for a page, rather than met along
 /// the order's index.
 pub const SORT_CAP: i64 = 10_000;
@@ -286,22 +286,36 @@ pub fn search(
     }
 }
 
-/// How many matches [`found`] counts before choosing the page's plan: a
-/// subscription filter alone counts up to [`SORT_CAP`], anything else up
-/// to [`TOTAL_CAP`].
-fn count_cap(search: &ReaderSearch) -> i64 {
-    if search.text.is_none() && (search.state.is_some() || search.tier.is_some()) {
-        SORT_CAP
-    } else {
-        TOTAL_CAP
-    }
+/// Whether the search is one subscription filter alone (a state or a
+/// tier, no fragment, not both) whose subscriptions' index lists at most
+/// [`SORT_CAP`] entries for it: an upper bound of its matches, counted in
+/// the index alone (no reader read), so that a broad filter (`active`,
+/// tens of thousands) costs [`SORT_CAP`] index entries to rule out. A
+/// state and a tier together keep the walk: listing one and asking the
+/// other of each reader was slower than walking on PostgreSQL (190 against
+/// 105 ms for `canceling` digital subscribers at a million readers).
+fn few_subscribers(conn: &mut DbConnection, search: &ReaderSearch) -> QueryResult<bool> {
+    let having = match (&search.text, search.state, &search.tier) {
+        (None, Some(state), None) => subscriptions::table
+            .filter(subscriptions::state.eq(state.as_str()))
+            .into_boxed(),
+        (None, None, Some(tier)) => subscriptions::table
+            .filter(subscriptions::tier_id.eq(tier.clone()))
+            .into_boxed(),
+        _ => return Ok(false),
+    };
+    // A constant per entry: the index is read, nothing sent but rows.
+    let listed: Vec<i32> = having
+        .select(sql::<Integer>("1"))
+        .limit(SORT_CAP + 1)
+        .load(conn)?;
+    Ok(i64::try_from(listed.len()).is_ok_and(|listed| listed <= SORT_CAP))
 }
 
 /// [`search`]'s statements.
 fn found(conn: &mut DbConnection, search: &ReaderSearch, paging: Paging) -> QueryResult<Found> {
     let backend = conn.backend();
-    let cap = count_cap(search);
-    let ids = matching_ids(conn, search, cap + 1)?;
+    let ids = matching_ids(conn, search, TOTAL_CAP + 1)?;
     let counted = i64::try_from(ids.len()).unwrap_or(i64::MAX);
     let exact = counted <= TOTAL_CAP;
     let total = counted.min(TOTAL_CAP);
@@ -323,7 +337,7 @@ fn found(conn: &mut DbConnection, search: &ReaderSearch, paging: Paging) -> Quer
         // At most TOTAL_CAP matches, whose ids are at hand: read those
         // rows by primary key and sort them.
         sorted(readers::table.filter(readers::id.eq_any(ids)).into_boxed()).load(conn)?
-    } else if counted <= cap {
+    } else if few_subscribers(conn, search)? {
         // A subscription filter's few thousand matches: listed again from
         // the subscriptions' index (rather than bound as thousands of
         // parameters), read by key and sorted.
