@@ -69,7 +69,7 @@ pub const TOTAL_CAP: i64 = 1_000;
 /// The most matches of one subscription filter alone (a state or a tier,
 /// no fragment) read by key and sorted for a page, rather than met along
 /// the order's index.
-pub const SORT_CAP: i64 = 10_000;
+const SORT_CAP: i64 = 10_000;
 
 /// The shortest fragment a search accepts: one trigram, the least the
 /// trigram indexes can find.
@@ -143,6 +143,22 @@ pub fn trigram_phrase(fragment: &str) -> String {
     format!("\"{}\"", fragment.replace('"', "\"\""))
 }
 
+/// Subscriptions in `state`: the one filter of a state, for the search's
+/// subqueries and for [`few_subscribers`]'s count of its index.
+fn in_state(
+    state: SubscriptionState,
+) -> diesel::dsl::Filter<subscriptions::table, diesel::dsl::Eq<subscriptions::state, &'static str>>
+{
+    subscriptions::table.filter(subscriptions::state.eq(state.as_str()))
+}
+
+/// Subscriptions of `tier`, as [`in_state`] for a tier.
+fn of_tier(
+    tier: &str,
+) -> diesel::dsl::Filter<subscriptions::table, diesel::dsl::Eq<subscriptions::tier_id, String>> {
+    subscriptions::table.filter(subscriptions::tier_id.eq(tier.to_owned()))
+}
+
 /// Narrows a boxed query over `readers` (alone, or joined to SQLite's
 /// trigram index) to `search`'s roles, fragment, state and tier (`walk`:
 /// for a walk along the order's index): one macro, as the two queries
@@ -169,7 +185,7 @@ macro_rules! narrowed {
         // the order's index, asks each reader in turn (EXISTS: SQLite
         // would otherwise drive from the list and sort every match).
         if let Some(state) = search.state {
-            let having = subscriptions::table.filter(subscriptions::state.eq(state.as_str()));
+            let having = in_state(state);
             query = if $walk {
                 query.filter(exists(
                     having.filter(subscriptions::reader_id.eq(readers::id)),
@@ -179,7 +195,7 @@ macro_rules! narrowed {
             };
         }
         if let Some(tier) = &search.tier {
-            let having = subscriptions::table.filter(subscriptions::tier_id.eq(tier.clone()));
+            let having = of_tier(tier);
             query = if $walk {
                 query.filter(exists(
                     having.filter(subscriptions::reader_id.eq(readers::id)),
@@ -296,12 +312,8 @@ pub fn search(
 /// 105 ms for `canceling` digital subscribers at a million readers).
 fn few_subscribers(conn: &mut DbConnection, search: &ReaderSearch) -> QueryResult<bool> {
     let having = match (&search.text, search.state, &search.tier) {
-        (None, Some(state), None) => subscriptions::table
-            .filter(subscriptions::state.eq(state.as_str()))
-            .into_boxed(),
-        (None, None, Some(tier)) => subscriptions::table
-            .filter(subscriptions::tier_id.eq(tier.clone()))
-            .into_boxed(),
+        (None, Some(state), None) => in_state(state).into_boxed(),
+        (None, None, Some(tier)) => of_tier(tier).into_boxed(),
         _ => return Ok(false),
     };
     // A constant per entry: the index is read, nothing sent but rows.
